@@ -1,0 +1,56 @@
+package plan
+
+import (
+	"sort"
+	"time"
+)
+
+// OnboardingSchedule is when onboarding's emails go out and its window
+// closes, in plan time.
+type OnboardingSchedule struct {
+	AssignAt     time.Time  `json:"assign_at"`
+	Reminders    []Reminder `json:"reminders"`
+	Deadline     time.Time  `json:"deadline"`
+	WindowCloses time.Time  `json:"window_closes"`
+}
+
+// Reminder is one reminder before a deadline.
+type Reminder struct {
+	At time.Time `json:"at"`
+	// DaysLeft counts whole days to the deadline; 0 is the deadline's day.
+	DaysLeft int `json:"days_left"`
+}
+
+// OnboardingSchedule computes onboarding's times from a valid plan.
+// Reminders come out in time order.
+func (p *Plan) OnboardingSchedule() OnboardingSchedule {
+	loc := p.Location()
+	t := p.Training
+	assignDay := p.Term.Starts
+	if t.AssignOn != nil {
+		assignDay = *t.AssignOn
+	}
+	deadlineDay := p.Term.Starts.AddDays(t.DeadlineDaysAfterStart)
+	s := OnboardingSchedule{
+		AssignAt: assignDay.At(t.SendTime, loc),
+		Deadline: deadlineDay.At(t.DeadlineTime, loc),
+	}
+	// The late window ends at the same time of day, n calendar days later,
+	// so it stays put across a daylight-saving change.
+	s.WindowCloses = deadlineDay.AddDays(*t.LateWindowDays).At(t.DeadlineTime, loc)
+	days := append([]int(nil), t.RemindDaysBefore...)
+	sort.Sort(sort.Reverse(sort.IntSlice(days)))
+	for _, d := range days {
+		s.Reminders = append(s.Reminders, Reminder{At: deadlineDay.AddDays(-d).At(t.SendTime, loc), DaysLeft: d})
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
