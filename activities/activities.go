@@ -1,0 +1,111 @@
+// Package activities holds the side effects of semesterflow's workflows:
+// writes to Postgres and emails. Every activity is safe to retry: rows are
+// upserts on natural keys, and each email passes through an outbox keyed by
+// its idempotency key, so a retry never sends it twice.
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"semesterflow/mail"
+	"semesterflow/store"
+)
+
+// Mailer sends a batch of emails on one connection, calling sent after the
+// server accepts each one.
+type Mailer interface {
+	SendBatch(ctx context.Context, msgs []mail.Message, sent func(mail.Message) error) error
+}
+
+// Activities carries the dependencies of every activity. Workflows call its
+// methods through a nil *Activities; the worker registers a real one.
+type Activities struct {
+	Store  *store.Store
+	Mailer Mailer
+	// CLI is the command officers can run instead of following a link,
+	// "starter" unless set.
+	CLI string
+}
+
+// DeliveryResult says how many emails of a batch went out now and how many
+// had already gone out on an earlier attempt.
+type DeliveryResult struct {
+	Sent        int `json:"sent"`
+	AlreadySent int `json:"already_sent"`
+}
+
+// deliver sends the messages that the outbox has not seen sent yet, marking
+// each one sent as soon as the SMTP server accepts it.
+func (a *Activities) deliver(ctx context.Context, purpose string, msgs []mail.Message) (DeliveryResult, error) {
+	if len(msgs) == 0 {
+		return DeliveryResult{}, nil
+	}
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	rows := make([]store.OutboxEmail, len(msgs))
+	for i, m := range msgs {
+		rows[i] = store.OutboxEmail{
+			Key:        m.Key,
+			MessageID:  mail.MessageID(m.Key, mail.DomainOf(a.from())),
+			WorkflowID: workflowID,
+			Purpose:    purpose,
+			Recipient:  m.To.Email,
+			Subject:    m.Subject,
+			Status:     store.OutboxPending,
+		}
+	}
+	unsent, err := a.Store.ClaimOutbox(ctx, rows)
+	if err != nil {
+		return DeliveryResult{}, fmt.Errorf("claim outbox: %w", err)
+	}
+	wanted := make(map[string]bool, len(unsent))
+	for _, k := range unsent {
+		wanted[k] = true
+	}
+	var pending []mail.Message
+	for _, m := range msgs {
+		if wanted[m.Key] {
+			pending = append(pending, m)
+		}
+	}
+	err = a.Mailer.SendBatch(ctx, pending, func(m mail.Message) error {
+		return a.Store.MarkSent(ctx, m.Key, time.Now())
+	})
+	if err != nil {
+		return DeliveryResult{}, fmt.Errorf("send %s emails: %w", purpose, err)
+	}
+	activity.GetLogger(ctx).Info("emails delivered", "purpose", purpose, "sent", len(pending), "already_sent", len(msgs)-len(pending))
+	return DeliveryResult{Sent: len(pending), AlreadySent: len(msgs) - len(pending)}, nil
+}
+
+func (a *Activities) from() string {
+	if f, ok := a.Mailer.(interface{ From() string }); ok {
+		return f.From()
+	}
+	return mail.DefaultFrom
+}
+
+func (a *Activities) cli() string {
+	if a.CLI == "" {
+		return "starter"
+	}
+	return a.CLI
+}
+
+// emailKey is the idempotency key of one email: the workflow, what the email
+// is for (including which occurrence), and the recipient.
+func emailKey(workflowID, purpose, recipient string) string {
+	return workflowID + "/" + purpose + "/" + recipient
+}
+
+// formatPlanTime writes a plan time the way people read it in an email.
+func formatPlanTime(t time.Time, timeZone string) string {
+	loc, err := time.LoadLocation(timeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("Mon 2 Jan 2006, 15:04") + " (" + timeZone + ")"
+}

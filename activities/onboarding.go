@@ -1,0 +1,258 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+)
+
+// Kinds of onboarding notification.
+const (
+	NotifyAssignment = "assignment"
+	NotifyReminder   = "reminder"
+	NotifyEscalation = "escalation"
+)
+
+// SaveDirectoryInput is the plan whose term and directory are persisted.
+type SaveDirectoryInput struct {
+	Plan plan.Plan `json:"plan"`
+}
+
+// SaveDirectory writes the term, its leaders, departments and officers. The
+// directory is re-established from the plan: people no longer listed go.
+func (a *Activities) SaveDirectory(ctx context.Context, in SaveDirectoryInput) error {
+	p := in.Plan
+	dir := store.Directory{
+		Term: store.Term{
+			ID:         p.Term.ID,
+			Name:       p.Term.Name,
+			TimeZone:   p.Term.TimeZone,
+			WorkflowID: activity.GetInfo(ctx).WorkflowExecution.ID,
+		},
+	}
+	loc := p.Location()
+	var err error
+	if dir.Term.StartsOn, err = p.Term.Starts.In(loc); err != nil {
+		return temporal.NewNonRetryableApplicationError("term.starts", "InvalidPlan", err)
+	}
+	if dir.Term.EndsOn, err = p.Term.Ends.In(loc); err != nil {
+		return temporal.NewNonRetryableApplicationError("term.ends", "InvalidPlan", err)
+	}
+	for i, l := range p.Leaders {
+		dir.Leaders = append(dir.Leaders, store.Leader{TermID: p.Term.ID, Email: l.Email, Name: l.Name, Role: l.Role, Position: i})
+	}
+	position := 0
+	for i, d := range p.Departments {
+		dir.Departments = append(dir.Departments, store.Department{
+			TermID: p.Term.ID, ID: d.ID, Name: d.Name,
+			HeadName: d.Head.Name, HeadEmail: d.Head.Email, Position: i,
+		})
+		for _, o := range d.Officers {
+			dir.Officers = append(dir.Officers, store.Officer{
+				TermID: p.Term.ID, Email: o.Email, DepartmentID: d.ID,
+				Name: o.Name, Role: o.Role, Position: position,
+			})
+			position++
+		}
+	}
+	if err := a.Store.SaveDirectory(ctx, dir); err != nil {
+		return fmt.Errorf("save directory of %s: %w", p.Term.ID, err)
+	}
+	return nil
+}
+
+// NotifyOnboardingInput is one onboarding wake-up's batch of emails.
+type NotifyOnboardingInput struct {
+	Kind           string        `json:"kind"`
+	TermID         string        `json:"term_id"`
+	TermName       string        `json:"term_name"`
+	TimeZone       string        `json:"time_zone"`
+	DepartmentID   string        `json:"department_id"`
+	DepartmentName string        `json:"department_name"`
+	Head           plan.Person   `json:"head"`
+	Training       plan.Training `json:"training"`
+	AssignedAt     time.Time     `json:"assigned_at"`
+	Deadline       time.Time     `json:"deadline"`
+	WindowCloses   time.Time     `json:"window_closes"`
+	// Officers are the recipients of assignments and reminders, and the
+	// officers an escalation is about.
+	Officers []plan.Person `json:"officers"`
+	// DaysLeft and Reminder (1 for the first) describe a reminder.
+	DaysLeft int `json:"days_left,omitempty"`
+	Reminder int `json:"reminder,omitempty"`
+	// At is the plan time of this wake-up.
+	At time.Time `json:"at"`
+}
+
+// NotifyOnboarding records and sends one batch of onboarding emails on one
+// SMTP connection: assignments (and the onboarding rows they open), reminders
+// to those who have not acknowledged, or an escalation to the head.
+func (a *Activities) NotifyOnboarding(ctx context.Context, in NotifyOnboardingInput) (DeliveryResult, error) {
+	emails := make([]string, len(in.Officers))
+	for i, o := range in.Officers {
+		emails[i] = o.Email
+	}
+	switch in.Kind {
+	case NotifyAssignment:
+		rows := make([]store.Onboarding, len(in.Officers))
+		for i, o := range in.Officers {
+			rows[i] = store.Onboarding{
+				TermID: in.TermID, OfficerEmail: o.Email, DepartmentID: in.DepartmentID,
+				Status: store.OnboardingAssigned, Outcome: store.OutcomePending,
+				AssignedAt: in.AssignedAt, DeadlineAt: in.Deadline,
+			}
+		}
+		if err := a.Store.AssignOnboarding(ctx, rows); err != nil {
+			return DeliveryResult{}, fmt.Errorf("assign onboarding: %w", err)
+		}
+	case NotifyReminder, NotifyEscalation:
+	default:
+		return DeliveryResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("unknown onboarding notification %q", in.Kind), "BadInput", nil)
+	}
+
+	msgs, purpose, err := a.onboardingMessages(ctx, in)
+	if err != nil {
+		return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render onboarding emails", "Template", err)
+	}
+	res, err := a.deliver(ctx, purpose, msgs)
+	if err != nil {
+		return res, err
+	}
+
+	switch in.Kind {
+	case NotifyReminder:
+		err = a.Store.MarkReminded(ctx, in.TermID, emails, in.Reminder)
+	case NotifyEscalation:
+		err = a.Store.MarkEscalated(ctx, in.TermID, emails, in.At)
+	}
+	if err != nil {
+		return res, fmt.Errorf("record %s: %w", in.Kind, err)
+	}
+	return res, nil
+}
+
+// onboardingMessages renders the batch's emails and names its purpose.
+func (a *Activities) onboardingMessages(ctx context.Context, in NotifyOnboardingInput) ([]mail.Message, string, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	data := mail.OnboardingData{
+		TermName:       in.TermName,
+		DepartmentName: in.DepartmentName,
+		Deadline:       formatPlanTime(in.Deadline, in.TimeZone),
+		WindowCloses:   formatPlanTime(in.WindowCloses, in.TimeZone),
+		DaysLeft:       in.DaysLeft,
+	}
+	loc, err := time.LoadLocation(in.TimeZone)
+	if err != nil {
+		return nil, "", fmt.Errorf("time zone %q: %w", in.TimeZone, err)
+	}
+	for _, s := range in.Training.Sessions {
+		when := string(s.At)
+		if at, err := s.At.In(loc); err == nil {
+			when = formatPlanTime(at, in.TimeZone)
+		}
+		data.Sessions = append(data.Sessions, mail.TrainingSession{Title: s.Title, When: when, Where: s.Where})
+	}
+	for _, m := range in.Training.Materials {
+		data.Materials = append(data.Materials, mail.Material{Title: m.Title, URL: m.URL})
+	}
+
+	if in.Kind == NotifyEscalation {
+		for _, o := range in.Officers {
+			data.Overdue = append(data.Overdue, mail.Officer{Name: o.Name, Email: o.Email, Role: o.Role})
+		}
+		data.RecipientName = in.Head.Name
+		purpose := "onboarding-escalation"
+		m, err := render("onboarding_escalation", data, emailKey(workflowID, purpose, in.Head.Email), in.Head)
+		if err != nil || len(in.Officers) == 0 {
+			return nil, purpose, err
+		}
+		return []mail.Message{m}, purpose, nil
+	}
+
+	template, purpose := "onboarding_assignment", "onboarding-assignment"
+	if in.Kind == NotifyReminder {
+		template, purpose = "onboarding_reminder", fmt.Sprintf("onboarding-reminder-%d", in.Reminder)
+	}
+	msgs := make([]mail.Message, 0, len(in.Officers))
+	for _, o := range in.Officers {
+		d := data
+		d.RecipientName = o.Name
+		d.ActionCommand = fmt.Sprintf("%s ack --term %s --email %s", a.cli(), in.TermID, o.Email)
+		m, err := render(template, d, emailKey(workflowID, purpose, o.Email), o)
+		if err != nil {
+			return nil, purpose, err
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, purpose, nil
+}
+
+func render(template string, data mail.OnboardingData, key string, to plan.Person) (mail.Message, error) {
+	r, err := mail.Render(template, data)
+	if err != nil {
+		return mail.Message{}, err
+	}
+	return mail.Message{
+		Key:     key,
+		To:      mail.Address{Name: to.Name, Email: to.Email},
+		Subject: r.Subject,
+		HTML:    r.HTML,
+		Text:    r.Text,
+	}, nil
+}
+
+// RecordAcknowledgementInput is one officer's acknowledgement.
+type RecordAcknowledgementInput struct {
+	TermID       string    `json:"term_id"`
+	DepartmentID string    `json:"department_id"`
+	Email        string    `json:"email"`
+	Outcome      string    `json:"outcome"`
+	Note         string    `json:"note,omitempty"`
+	At           time.Time `json:"at"`
+	// AuditKey makes the audit entry unique: the update's ID.
+	AuditKey string `json:"audit_key"`
+}
+
+// RecordAcknowledgement stores the acknowledgement and its audit entry in
+// one transaction.
+func (a *Activities) RecordAcknowledgement(ctx context.Context, in RecordAcknowledgementInput) error {
+	info := activity.GetInfo(ctx)
+	ack := store.Acknowledgement{TermID: in.TermID, OfficerEmail: in.Email, Outcome: in.Outcome, Note: in.Note, At: in.At}
+	audit := store.AuditEntry{
+		Key:        in.AuditKey,
+		TermID:     in.TermID,
+		WorkflowID: info.WorkflowExecution.ID,
+		Actor:      in.Email,
+		Action:     "acknowledge_training",
+		Subject:    in.Email,
+		Payload:    map[string]any{"department": in.DepartmentID, "outcome": in.Outcome, "note": in.Note},
+		PlanTime:   in.At,
+	}
+	if err := a.Store.RecordAcknowledgement(ctx, ack, audit); err != nil {
+		return fmt.Errorf("record acknowledgement of %s: %w", in.Email, err)
+	}
+	return nil
+}
+
+// CloseOnboardingInput lists the officers who never acknowledged.
+type CloseOnboardingInput struct {
+	TermID string   `json:"term_id"`
+	Emails []string `json:"emails"`
+}
+
+// CloseOnboarding records "never" for officers still pending when the late
+// window closes.
+func (a *Activities) CloseOnboarding(ctx context.Context, in CloseOnboardingInput) error {
+	if err := a.Store.CloseOnboarding(ctx, in.TermID, in.Emails); err != nil {
+		return fmt.Errorf("close onboarding: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+// Package config reads the settings the worker and the starter share from
+// the environment, with documented defaults that match scripts/up.sh and
+// docker-compose.yml.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/contrib/envconfig"
+	tlog "go.temporal.io/sdk/log"
+
+	"semesterflow/workflows"
+)
+
+// Defaults, overridden by the environment variable named beside each.
+const (
+	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/semesterflow?sslmode=disable" // DATABASE_URL
+	DefaultTemporalUI  = "http://localhost:8233"                                           // TEMPORAL_UI_URL
+	DefaultTaskQueue   = workflows.DefaultTaskQueue                                        // SEMESTERFLOW_TASK_QUEUE
+	DefaultNamespace   = "default"                                                         // TEMPORAL_NAMESPACE
+)
+
+// Getenv looks up a variable; os.Getenv in the mains, a map in tests.
+type Getenv func(string) string
+
+func (g Getenv) or(key, fallback string) string {
+	if v := strings.TrimSpace(g(key)); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// DatabaseURL is the Postgres connection string.
+func DatabaseURL(getenv Getenv) (string, error) {
+	raw := getenv.or("DATABASE_URL", DefaultDatabaseURL)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return "", fmt.Errorf("DATABASE_URL: %q is not a postgres:// URL", redact(raw))
+	}
+	return raw, nil
+}
+
+// TaskQueue is the Temporal task queue of the worker and the starter.
+func TaskQueue(getenv Getenv) string {
+	return getenv.or("SEMESTERFLOW_TASK_QUEUE", DefaultTaskQueue)
+}
+
+// TemporalUI is the base URL of the Temporal Web UI, for links.
+func TemporalUI(getenv Getenv) string {
+	return strings.TrimRight(getenv.or("TEMPORAL_UI_URL", DefaultTemporalUI), "/")
+}
+
+// WorkflowURL links to a workflow in the Temporal Web UI.
+func WorkflowURL(getenv Getenv, namespace, workflowID string) string {
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s", TemporalUI(getenv), url.PathEscape(namespace), url.PathEscape(workflowID))
+}
+
+// TemporalClientOptions reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+// TEMPORAL_API_KEY, the TLS variables and a TOML profile the same way the
+// Temporal CLI does, and logs through logger.
+func TemporalClientOptions(logger *slog.Logger) (client.Options, error) {
+	opts, err := envconfig.LoadDefaultClientOptions()
+	if err != nil {
+		return client.Options{}, fmt.Errorf("temporal client settings: %w", err)
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = DefaultNamespace
+	}
+	opts.Logger = tlog.NewStructuredLogger(logger)
+	return opts, nil
+}
+
+// Logger builds the structured logger from LOG_LEVEL (debug, info, warn,
+// error; default info) and LOG_FORMAT (text or json; default text).
+func Logger(getenv Getenv) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(getenv.or("LOG_LEVEL", "info"))); err != nil {
+		return nil, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", getenv("LOG_LEVEL"))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch format := getenv.or("LOG_FORMAT", "text"); format {
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	default:
+		return nil, fmt.Errorf("LOG_FORMAT: %q is not one of text, json", format)
+	}
+}
+
+// redact hides a password in a connection string before it is printed.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

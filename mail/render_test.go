@@ -1,0 +1,314 @@
+package mail
+
+import (
+	"flag"
+	"html"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current templates")
+
+// sampleOnboarding is realistic data for the onboarding emails: a department,
+// two sessions, two materials, and names that need escaping or are not ASCII.
+func sampleOnboarding() OnboardingData {
+	return OnboardingData{
+		TermName:       "Fall 2026",
+		DepartmentName: "Publicity Department",
+		RecipientName:  "Chen Jing",
+		Deadline:       "Mon 14 Sep 2026, 23:59 (Asia/Shanghai)",
+		WindowCloses:   "Mon 21 Sep 2026, 23:59 (Asia/Shanghai)",
+		Sessions: []TrainingSession{
+			{Title: "Welcome & how the union works", When: "Tue 8 Sep 2026, 19:00 (Asia/Shanghai)", Where: "Student Center, Room 301"},
+			{Title: "Tools and channels", When: "Thu 10 Sep 2026, 19:00 (Asia/Shanghai)", Where: "Online (link in the handbook)"},
+		},
+		Materials: []Material{
+			{Title: "Officer handbook", URL: "https://union.example.edu/handbook?term=2026-fall&lang=en"},
+			{Title: "Code of conduct", URL: "https://union.example.edu/conduct"},
+		},
+		ActionURL:     "https://union.example.edu/ack?term=2026-fall&token=abc123",
+		ActionCommand: "starter ack --term 2026-fall --email chen.jing@example.edu",
+		DaysLeft:      3,
+		Overdue: []Officer{
+			{Name: "Li Wei", Email: "li.wei@example.edu", Role: "Officer"},
+			{Name: "Zoë O'Brien", Email: "zoe.obrien@example.edu", Role: "Designer"},
+			{Name: "Ahmed Khan", Email: "ahmed.khan@example.edu", Role: ""},
+		},
+	}
+}
+
+// goldenCases are the renders kept under testdata. Every template must have
+// at least one, and a case's name starts with its template's name.
+func goldenCases() []struct {
+	name, template string
+	data           OnboardingData
+} {
+	assignment := sampleOnboarding()
+	assignment.DaysLeft, assignment.Overdue = 0, nil
+	reminder := sampleOnboarding()
+	reminder.Overdue = nil
+	today := reminder
+	today.DaysLeft = 0
+	escalation := sampleOnboarding()
+	escalation.RecipientName = "Zhang Min"
+	escalation.ActionURL, escalation.ActionCommand = "", ""
+	return []struct {
+		name, template string
+		data           OnboardingData
+	}{
+		{"onboarding_assignment", "onboarding_assignment", assignment},
+		{"onboarding_reminder", "onboarding_reminder", reminder},
+		{"onboarding_reminder_today", "onboarding_reminder", today},
+		{"onboarding_escalation", "onboarding_escalation", escalation},
+	}
+}
+
+// TestEveryTemplateRenders fails loudly when a template is broken or has no
+// sample data, so a new email cannot ship untested.
+func TestEveryTemplateRenders(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range goldenCases() {
+		covered[c.template] = true
+	}
+	names := TemplateNames()
+	if len(names) == 0 {
+		t.Fatal("no templates were embedded")
+	}
+	for _, name := range names {
+		if !covered[name] {
+			t.Errorf("template %q has no sample data in goldenCases", name)
+			continue
+		}
+		r, err := Render(name, sampleOnboarding())
+		if err != nil {
+			t.Errorf("Render(%q, sample): %v", name, err)
+			continue
+		}
+		if r.Subject == "" || strings.TrimSpace(r.HTML) == "" || strings.TrimSpace(r.Text) == "" {
+			t.Errorf("Render(%q) left a part empty: %+v", name, r)
+		}
+		// ZgotmplZ is what html/template writes when it refused a value.
+		if strings.Contains(r.HTML, "ZgotmplZ") {
+			t.Errorf("Render(%q): html/template rejected a value:\n%s", name, r.HTML)
+		}
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	for _, c := range goldenCases() {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := Render(c.template, c.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, c.name+".text.golden", "Subject: "+r.Subject+"\n\n"+r.Text)
+			checkGolden(t, c.name+".html.golden", r.HTML)
+		})
+	}
+}
+
+func checkGolden(t *testing.T, file, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", file)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./mail/ -run TestRenderGolden -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the render (rerun with -update if the change is intended):\n--- got ---\n%s", path, got)
+	}
+}
+
+func TestRenderSubjectNamesDepartment(t *testing.T) {
+	for _, name := range TemplateNames() {
+		r, err := Render(name, sampleOnboarding())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Subject, "Publicity Department") {
+			t.Errorf("%s subject %q does not name the department", name, r.Subject)
+		}
+		if strings.ContainsAny(r.Subject, "\r\n") {
+			t.Errorf("%s subject %q has a line break", name, r.Subject)
+		}
+	}
+}
+
+func TestRenderDeadlineInBothParts(t *testing.T) {
+	d := sampleOnboarding()
+	for _, name := range TemplateNames() {
+		r, err := Render(name, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Text, d.Deadline) {
+			t.Errorf("%s text does not show the deadline %q", name, d.Deadline)
+		}
+		if !strings.Contains(r.HTML, html.EscapeString(d.Deadline)) {
+			t.Errorf("%s HTML does not show the deadline %q", name, d.Deadline)
+		}
+	}
+}
+
+func TestRenderEscapesHTMLButNotText(t *testing.T) {
+	d := sampleOnboarding()
+	d.RecipientName = `<script>alert("hi")</script> Ann`
+	d.Overdue[0].Name = `<script>alert("x")</script>`
+	d.Sessions[0].Where = `<b>Room</b> 1 & 2`
+	for _, name := range TemplateNames() {
+		r, err := Render(name, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(r.HTML, "<script") {
+			t.Errorf("%s HTML contains an unescaped <script>:\n%s", name, r.HTML)
+		}
+		if !strings.Contains(r.HTML, "&lt;script&gt;") {
+			t.Errorf("%s HTML lost the escaped name", name)
+		}
+		if !strings.Contains(r.Text, `<script>alert("hi")</script> Ann`) {
+			t.Errorf("%s text should show the name as typed, got:\n%s", name, r.Text)
+		}
+		if strings.Contains(r.Text, "&lt;") || strings.Contains(r.Text, "&amp;") {
+			t.Errorf("%s text contains HTML entities:\n%s", name, r.Text)
+		}
+	}
+}
+
+func TestRenderReminderDays(t *testing.T) {
+	tests := []struct {
+		days int
+		want string
+	}{
+		{0, "due today"},
+		{1, "due in 1 day"},
+		{3, "due in 3 days"},
+	}
+	for _, tt := range tests {
+		d := sampleOnboarding()
+		d.DaysLeft = tt.days
+		r, err := Render("onboarding_reminder", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for part, s := range map[string]string{"subject": r.Subject, "text": r.Text, "HTML": r.HTML} {
+			if !strings.Contains(s, tt.want) {
+				t.Errorf("DaysLeft %d: reminder %s does not say %q", tt.days, part, tt.want)
+			}
+		}
+		if tt.days == 0 && strings.Contains(r.Text, "due in") {
+			t.Errorf("DaysLeft 0: reminder still counts days:\n%s", r.Text)
+		}
+	}
+}
+
+func TestRenderEscalationListsEveryOfficer(t *testing.T) {
+	d := sampleOnboarding()
+	r, err := Render("onboarding_escalation", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range d.Overdue {
+		for _, s := range []string{o.Name, o.Email} {
+			if !strings.Contains(r.Text, s) {
+				t.Errorf("escalation text does not list %q", s)
+			}
+			if !strings.Contains(r.HTML, "<td") || !strings.Contains(r.HTML, html.EscapeString(s)) {
+				t.Errorf("escalation HTML table does not list %q", s)
+			}
+		}
+		if o.Role != "" && !strings.Contains(r.HTML, ">"+o.Role+"</td>") {
+			t.Errorf("escalation HTML table does not show role %q", o.Role)
+		}
+	}
+	if got := strings.Count(r.HTML, "<tr>"); got != len(d.Overdue)+1 {
+		t.Errorf("escalation table has %d rows, want a header and %d officers", got, len(d.Overdue))
+	}
+	if !strings.Contains(r.Subject, "3 officers have") {
+		t.Errorf("subject %q does not count the officers", r.Subject)
+	}
+	for part, s := range map[string]string{"text": r.Text, "HTML": r.HTML} {
+		if !strings.Contains(s, d.WindowCloses) {
+			t.Errorf("escalation %s does not say late acknowledgements close %q", part, d.WindowCloses)
+		}
+	}
+
+	d.Overdue = d.Overdue[:1]
+	r, err = Render("onboarding_escalation", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Subject, "1 officer has not") {
+		t.Errorf("one overdue officer: subject %q", r.Subject)
+	}
+}
+
+func TestRenderActionLinkAndCommand(t *testing.T) {
+	d := sampleOnboarding()
+	r, err := Render("onboarding_assignment", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.HTML, `href="https://union.example.edu/ack?term=2026-fall&amp;token=abc123"`) {
+		t.Errorf("assignment HTML lacks the acknowledge button:\n%s", r.HTML)
+	}
+	if !strings.Contains(r.HTML, "<code>"+d.ActionCommand+"</code>") {
+		t.Errorf("assignment HTML lacks the command in a code block")
+	}
+	if !strings.Contains(r.Text, d.ActionURL) || !strings.Contains(r.Text, d.ActionCommand) {
+		t.Errorf("assignment text lacks the link or the command:\n%s", r.Text)
+	}
+
+	d.ActionURL = ""
+	r, err = Render("onboarding_assignment", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(r.HTML, "Acknowledge training</a>") || strings.Contains(r.Text, "Open this link") {
+		t.Errorf("without ActionURL the button should be left out")
+	}
+	if !strings.Contains(r.Text, "Run this command:\n  "+d.ActionCommand) {
+		t.Errorf("without ActionURL the command should stand alone:\n%s", r.Text)
+	}
+}
+
+func TestRenderHTMLIsSelfContained(t *testing.T) {
+	for _, name := range TemplateNames() {
+		r, err := Render(name, sampleOnboarding())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"<script", "<link", "<img", "src=", "<style", "@import"} {
+			if strings.Contains(r.HTML, bad) {
+				t.Errorf("%s HTML contains %q; emails must not load anything", name, bad)
+			}
+		}
+		if !strings.Contains(r.HTML, "max-width:600px") || !strings.Contains(r.HTML, `name="viewport"`) {
+			t.Errorf("%s HTML lost its phone-friendly layout", name)
+		}
+		if !strings.Contains(r.HTML, "<title>"+html.EscapeString(r.Subject)+"</title>") {
+			t.Errorf("%s HTML title is not the subject", name)
+		}
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	if _, err := Render("no_such_email", sampleOnboarding()); err == nil || !strings.Contains(err.Error(), `"no_such_email"`) {
+		t.Errorf("unknown template: err = %v", err)
+	}
+	// Data without the fields the templates use must fail, not render blanks.
+	if _, err := Render("onboarding_assignment", struct{ TermName string }{"Fall 2026"}); err == nil {
+		t.Error("Render with the wrong data type succeeded")
+	}
+	if _, err := Render("onboarding_reminder", map[string]any{"TermName": "Fall 2026"}); err == nil {
+		t.Error("Render with missing map keys succeeded")
+	}
+}

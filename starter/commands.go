@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"semesterflow/internal/config"
+	"semesterflow/plan"
+	"semesterflow/workflows"
+)
+
+func runValidate(_ context.Context, e *env, args []string) error {
+	fs := newFlags(e, "validate", "--plan FILE")
+	planFile := fs.String("plan", "", "the plan file (YAML)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("plan", *planFile); err != nil {
+		return err
+	}
+	p, err := loadPlan(*planFile)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s is valid: %s, %d departments, %d officers.\n", *planFile, p.Term.Name, len(p.Departments), len(p.Officers()))
+	return nil
+}
+
+// loadPlan reads and validates a plan; any problem is a usage error.
+func loadPlan(path string) (*plan.Plan, error) {
+	p, err := plan.Load(path)
+	if err != nil {
+		var verr *plan.ValidationError
+		if errors.As(err, &verr) {
+			return nil, usageError{err.Error()}
+		}
+		return nil, usageError{err.Error()}
+	}
+	return p, nil
+}
+
+func runStart(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "start", "--plan FILE [--time-scale N]")
+	planFile := fs.String("plan", "", "the plan file (YAML)")
+	scale := fs.Float64("time-scale", 1, "plan seconds per real second: 1 runs on the real calendar, 86400 rehearses one plan day per second")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("plan", *planFile); err != nil {
+		return err
+	}
+	if *scale < 1 {
+		return usageError{fmt.Sprintf("--time-scale %g: must be at least 1", *scale)}
+	}
+	p, err := loadPlan(*planFile)
+	if err != nil {
+		return err
+	}
+	c, namespace, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	id := workflows.SemesterWorkflowID(p.Term.ID)
+	s := p.OnboardingSchedule()
+	mode := "on the real calendar"
+	if *scale > 1 {
+		mode = fmt.Sprintf("rehearsed at %g plan seconds per second", *scale)
+	}
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                config.TaskQueue(e.getenv),
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		StaticSummary:            fmt.Sprintf("%s: the Organization Department's work plan", p.Term.Name),
+		StaticDetails: fmt.Sprintf("%s to %s (%s), %d departments, %d officers, %s. Training deadline %s.",
+			p.Term.Starts, p.Term.Ends, p.Term.TimeZone, len(p.Departments), len(p.Officers()), mode, s.Deadline.Format("2 Jan 2006 15:04")),
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.SearchTerm.ValueSet(p.Term.ID),
+			workflows.SearchPhase.ValueSet(workflows.PhaseDirectory),
+		),
+	}, workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: *scale})
+	if err != nil {
+		var started *serviceerror.WorkflowExecutionAlreadyStarted
+		if errors.As(err, &started) || temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+			return exitError{exitStarted, fmt.Errorf("term %s was already started as workflow %s; a term runs once. Follow it with: starter status --term %s", p.Term.ID, id, p.Term.ID)}
+		}
+		return fmt.Errorf("start term %s: %w", p.Term.ID, err)
+	}
+	fmt.Fprintf(e.stdout, "Started %s (%s).\n", p.Term.Name, mode)
+	fmt.Fprintf(e.stdout, "Workflow ID: %s\nRun ID:      %s\n", run.GetID(), run.GetRunID())
+	fmt.Fprintf(e.stdout, "Temporal UI: %s\n", config.WorkflowURL(e.getenv, namespace, run.GetID()))
+	return nil
+}
+
+func runAck(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "ack", "--term ID --email ADDRESS [--note TEXT]")
+	term := fs.String("term", "", "the term's id, for example 2026-fall")
+	email := fs.String("email", "", "the officer's email address")
+	note := fs.String("note", "", "an optional note, for example which session you attended")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("term", *term); err != nil {
+		return err
+	}
+	if err := required("email", *email); err != nil {
+		return err
+	}
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+
+	var where workflows.OfficerLocation
+	if err := query(ctx, c, workflows.SemesterWorkflowID(*term), workflows.QueryFindOfficer, &where, *email); err != nil {
+		return err
+	}
+	handle, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   where.OnboardingWorkflowID,
+		UpdateName:   workflows.UpdateAcknowledgeTraining,
+		Args:         []any{workflows.AcknowledgeInput{Email: *email, Note: *note}},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	var res workflows.AcknowledgeResult
+	if err == nil {
+		err = handle.Get(ctx, &res)
+	}
+	if err != nil {
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
+			return fmt.Errorf("onboarding for the %s is not running: it has not started yet or has already closed", where.DepartmentName)
+		}
+		return errors.New(plainError(err))
+	}
+	what := "on time"
+	if res.Outcome == workflows.OutcomeLate {
+		what = "late (after the deadline)"
+	}
+	fmt.Fprintf(e.stdout, "Thank you, %s: your training acknowledgement is recorded %s, at %s.\n", where.Name, what, res.At.Format("Mon 2 Jan 2006 15:04"))
+	return nil
+}
+
+func runStatus(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "status", "--term ID")
+	term := fs.String("term", "", "the term's id, for example 2026-fall")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("term", *term); err != nil {
+		return err
+	}
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var p workflows.Progress
+	if err := query(ctx, c, workflows.SemesterWorkflowID(*term), workflows.QueryProgress, &p); err != nil {
+		return err
+	}
+	printProgress(e.stdout, p)
+	return nil
+}
+
+func printProgress(w io.Writer, p workflows.Progress) {
+	fmt.Fprintf(w, "%s (%s): %s\n", p.TermName, p.TermID, p.Phase)
+	fmt.Fprintf(w, "Plan time %s; training deadline %s\n\n", p.PlanNow.Format("Mon 2 Jan 2006 15:04"), p.Deadline.Format("Mon 2 Jan 2006 15:04"))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "DEPARTMENT\tPHASE\tOFFICERS\tON TIME\tLATE\tPENDING\tOVERDUE\tNEVER\t")
+	row := func(name, phase string, c workflows.OnboardingCounts) {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, phase, c.Officers, c.OnTime, c.Late, c.Pending, c.Overdue, c.Never)
+	}
+	for _, d := range p.Departments {
+		row(d.Name, d.Phase, d.Onboarding)
+	}
+	row("Total", "", p.Totals)
+	tw.Flush()
+}
+
+// dial connects to Temporal with the environment's settings.
+func dial(ctx context.Context, e *env) (client.Client, string, error) {
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	opts, err := config.TemporalClientOptions(logger)
+	if err != nil {
+		return nil, "", err
+	}
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dctx, opts)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot reach Temporal at %s (set TEMPORAL_ADDRESS): %w", opts.HostPort, err)
+	}
+	return c, opts.Namespace, nil
+}
+
+// query asks a workflow and explains a missing term.
+func query(ctx context.Context, c client.Client, workflowID, name string, into any, args ...any) error {
+	v, err := c.QueryWorkflow(ctx, workflowID, "", name, args...)
+	if err != nil {
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) {
+			return fmt.Errorf("no term is running as %s; start it with: starter start --plan FILE", workflowID)
+		}
+		return errors.New(plainError(err))
+	}
+	return v.Get(into)
+}
+
+// plainError keeps the part of an error a person needs: the workflow's own
+// message without the SDK's wrapping.
+func plainError(err error) string {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Message()
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "): "); i >= 0 && strings.HasSuffix(msg, ")") {
+		return msg
+	}
+	return msg
+}

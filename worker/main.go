@@ -1,0 +1,92 @@
+// Command worker runs semesterflow's workflows and activities. It applies
+// the database migrations at start, then polls its Temporal task queue until
+// SIGINT or SIGTERM, when it finishes the tasks in hand and exits.
+//
+// Settings come from the environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+// TEMPORAL_API_KEY and TLS (as the Temporal CLI reads them), DATABASE_URL,
+// SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_TLS, SMTP_FROM,
+// SEMESTERFLOW_TASK_QUEUE, LOG_LEVEL and LOG_FORMAT. See README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"semesterflow/activities"
+	"semesterflow/internal/config"
+	"semesterflow/mail"
+	"semesterflow/store"
+	"semesterflow/workflows"
+)
+
+func main() {
+	logger, err := config.Logger(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, logger); err != nil {
+		logger.Error("worker stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	dsn, err := config.DatabaseURL(os.Getenv)
+	if err != nil {
+		return err
+	}
+	smtp, err := mail.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	sender, err := mail.NewSender(smtp)
+	if err != nil {
+		return err
+	}
+	clientOpts, err := config.TemporalClientOptions(logger)
+	if err != nil {
+		return err
+	}
+	taskQueue := config.TaskQueue(os.Getenv)
+
+	db := store.Open(dsn)
+	defer db.Close()
+	migrateCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	applied, err := store.Migrate(migrateCtx, db)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	logger.Info("database ready", "migrations_applied", len(applied))
+
+	c, err := client.DialContext(ctx, clientOpts)
+	if err != nil {
+		return fmt.Errorf("connect to Temporal at %s: %w", clientOpts.HostPort, err)
+	}
+	defer c.Close()
+
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
+	workflows.Register(w)
+	w.RegisterActivity(&activities.Activities{Store: store.New(db), Mailer: sender})
+
+	logger.Info("worker polling", "task_queue", taskQueue, "namespace", clientOpts.Namespace, "smtp", fmt.Sprintf("%s:%d", smtp.Host, smtp.Port))
+	// Run returns after the context's Done closes and in-flight tasks end.
+	stopCh := make(chan any)
+	go func() { <-ctx.Done(); close(stopCh) }()
+	if err := w.Run(stopCh); err != nil {
+		return fmt.Errorf("run worker: %w", err)
+	}
+	logger.Info("worker stopped gracefully")
+	return nil
+}

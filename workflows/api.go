@@ -1,0 +1,220 @@
+// Package workflows runs a semester plan on Temporal: the SemesterPlan parent
+// for a term and its children, such as Onboarding per department. This file
+// is the contract shared with the starter, the worker and tests: workflow
+// IDs, the task queue, search attributes, and the names and payloads of
+// updates, queries and signals.
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"semesterflow/plan"
+)
+
+// DefaultTaskQueue is where the worker listens unless SEMESTERFLOW_TASK_QUEUE
+// names another.
+const DefaultTaskQueue = "semesterflow"
+
+// Names of the handlers people and tools call.
+const (
+	// UpdateAcknowledgeTraining is an officer confirming their training, sent
+	// to the Onboarding workflow of the officer's department.
+	UpdateAcknowledgeTraining = "acknowledge-training"
+	// QueryProgress returns Progress from SemesterPlan and
+	// OnboardingProgress from Onboarding.
+	QueryProgress = "progress"
+	// QueryFindOfficer returns OfficerLocation for an email from SemesterPlan.
+	QueryFindOfficer = "find-officer"
+	// SignalOnboardingReport carries an OnboardingReport from a department's
+	// Onboarding to SemesterPlan.
+	SignalOnboardingReport = "onboarding-report"
+)
+
+// Search attributes. They carry no personal data, so leaders can filter in
+// the Web UI, for example SemesterTerm="2026-fall" AND SemesterPhase="overdue".
+var (
+	SearchTerm       = temporal.NewSearchAttributeKeyKeyword("SemesterTerm")
+	SearchDepartment = temporal.NewSearchAttributeKeyKeyword("SemesterDepartment")
+	SearchPhase      = temporal.NewSearchAttributeKeyKeyword("SemesterPhase")
+)
+
+// SearchAttributeNames lists the attributes a namespace must have registered,
+// all of type Keyword.
+var SearchAttributeNames = []string{"SemesterTerm", "SemesterDepartment", "SemesterPhase"}
+
+// Phases of a term and of a department's onboarding, as shown in the
+// SemesterPhase search attribute and in progress.
+const (
+	PhaseDirectory  = "directory"  // saving the term and its directory
+	PhaseWaiting    = "waiting"    // before the officer list is final
+	PhaseOnboarding = "onboarding" // training assigned, acknowledgements open
+	PhaseOverdue    = "overdue"    // deadline passed, someone has not acknowledged
+	PhaseClosed     = "closed"     // onboarding finished for this department
+	PhaseDone       = "done"       // every part of the term has finished
+)
+
+// Onboarding outcomes per officer, also stored in Postgres.
+const (
+	OutcomePending = "pending"
+	OutcomeOnTime  = "on_time"
+	OutcomeLate    = "late"
+	OutcomeNever   = "never"
+)
+
+// SemesterWorkflowID is the ID of a term's SemesterPlan. One term runs once.
+func SemesterWorkflowID(termID string) string { return "semester/" + termID }
+
+// OnboardingWorkflowID is the ID of a department's Onboarding in a term.
+func OnboardingWorkflowID(termID, departmentID string) string {
+	return "semester/" + termID + "/onboarding/" + departmentID
+}
+
+// SemesterInput starts a term.
+type SemesterInput struct {
+	Plan plan.Plan `json:"plan"`
+	// TimeScale is plan seconds per real second: 1 (or 0) in production,
+	// 86400 to rehearse a plan day each second.
+	TimeScale float64 `json:"time_scale,omitempty"`
+	// State carries progress across continue-as-new; nil on the first run.
+	State *SemesterState `json:"state,omitempty"`
+}
+
+// SemesterState is what SemesterPlan knows, carried across continue-as-new.
+type SemesterState struct {
+	Clock             plan.Clock           `json:"clock"`
+	Phase             string               `json:"phase"`
+	DirectorySaved    bool                 `json:"directory_saved"`
+	OnboardingStarted bool                 `json:"onboarding_started"`
+	Departments       []DepartmentProgress `json:"departments"`
+}
+
+// SemesterResult is how the term ended.
+type SemesterResult struct {
+	TermID      string               `json:"term_id"`
+	Departments []DepartmentProgress `json:"departments"`
+	Totals      OnboardingCounts     `json:"totals"`
+}
+
+// OnboardingCounts counts officers by where they are in onboarding.
+type OnboardingCounts struct {
+	Officers int `json:"officers"`
+	OnTime   int `json:"on_time"`
+	Late     int `json:"late"`
+	// Pending have not acknowledged and the window is still open.
+	Pending int `json:"pending"`
+	// Overdue are the pending ones whose deadline has passed.
+	Overdue int `json:"overdue"`
+	Never   int `json:"never"`
+}
+
+// Acknowledged counts on-time and late acknowledgements together.
+func (c OnboardingCounts) Acknowledged() int { return c.OnTime + c.Late }
+
+// Add sums counts.
+func (c OnboardingCounts) Add(o OnboardingCounts) OnboardingCounts {
+	return OnboardingCounts{
+		Officers: c.Officers + o.Officers,
+		OnTime:   c.OnTime + o.OnTime,
+		Late:     c.Late + o.Late,
+		Pending:  c.Pending + o.Pending,
+		Overdue:  c.Overdue + o.Overdue,
+		Never:    c.Never + o.Never,
+	}
+}
+
+// DepartmentProgress is one department's onboarding as the term sees it.
+type DepartmentProgress struct {
+	DepartmentID string           `json:"department_id"`
+	Name         string           `json:"name"`
+	Phase        string           `json:"phase"`
+	Onboarding   OnboardingCounts `json:"onboarding"`
+}
+
+// Progress answers QueryProgress on SemesterPlan.
+type Progress struct {
+	TermID      string               `json:"term_id"`
+	TermName    string               `json:"term_name"`
+	Phase       string               `json:"phase"`
+	PlanNow     time.Time            `json:"plan_now"`
+	TimeScale   float64              `json:"time_scale"`
+	Deadline    time.Time            `json:"deadline"`
+	Departments []DepartmentProgress `json:"departments"`
+	Totals      OnboardingCounts     `json:"totals"`
+}
+
+// OfficerLocation answers QueryFindOfficer: where an officer's actions go.
+type OfficerLocation struct {
+	Email          string `json:"email"`
+	Name           string `json:"name"`
+	DepartmentID   string `json:"department_id"`
+	DepartmentName string `json:"department_name"`
+	// OnboardingWorkflowID receives UpdateAcknowledgeTraining.
+	OnboardingWorkflowID string `json:"onboarding_workflow_id"`
+}
+
+// OnboardingInput starts one department's onboarding.
+type OnboardingInput struct {
+	TermID     string                  `json:"term_id"`
+	TermName   string                  `json:"term_name"`
+	TimeZone   string                  `json:"time_zone"`
+	Department plan.Department         `json:"department"`
+	Training   plan.Training           `json:"training"`
+	Schedule   plan.OnboardingSchedule `json:"schedule"`
+	Clock      plan.Clock              `json:"clock"`
+	// ParentWorkflowID receives OnboardingReport signals; empty for none.
+	ParentWorkflowID string `json:"parent_workflow_id,omitempty"`
+}
+
+// OfficerOnboarding is one officer's onboarding state.
+type OfficerOnboarding struct {
+	Email          string     `json:"email"`
+	Name           string     `json:"name"`
+	Outcome        string     `json:"outcome"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
+	RemindersSent  int        `json:"reminders_sent"`
+	Escalated      bool       `json:"escalated"`
+}
+
+// OnboardingProgress answers QueryProgress on Onboarding, and is its result.
+type OnboardingProgress struct {
+	DepartmentID string              `json:"department_id"`
+	Phase        string              `json:"phase"`
+	Deadline     time.Time           `json:"deadline"`
+	WindowCloses time.Time           `json:"window_closes"`
+	Counts       OnboardingCounts    `json:"counts"`
+	Officers     []OfficerOnboarding `json:"officers"`
+}
+
+// OnboardingReport is what a department's Onboarding tells SemesterPlan.
+type OnboardingReport struct {
+	DepartmentID string           `json:"department_id"`
+	Phase        string           `json:"phase"`
+	Counts       OnboardingCounts `json:"counts"`
+}
+
+// AcknowledgeInput is an officer's acknowledgement of their training.
+type AcknowledgeInput struct {
+	Email string `json:"email"`
+	// Note is optional, for example which session the officer attended.
+	Note string `json:"note,omitempty"`
+}
+
+// AcknowledgeResult tells the officer how the acknowledgement counted.
+type AcknowledgeResult struct {
+	Outcome string `json:"outcome"`
+	// At is the plan time of the acknowledgement.
+	At time.Time `json:"at"`
+}
+
+// Registry is what a worker registers workflows on.
+type Registry interface {
+	RegisterWorkflow(w any)
+}
+
+// Register adds every workflow of semesterflow to a worker.
+func Register(r Registry) {
+	r.RegisterWorkflow(SemesterPlan)
+	r.RegisterWorkflow(Onboarding)
+}

@@ -1,0 +1,347 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/activities"
+	"semesterflow/plan"
+)
+
+// progressReportDelay coalesces a burst of acknowledgements into one report
+// to SemesterPlan, which keeps the parent's history small on big terms.
+const progressReportDelay = 2 * time.Second
+
+// a is only used to name activity methods; the worker registers a real one.
+var a *activities.Activities
+
+// Onboarding runs one department's training onboarding: it assigns the
+// training to every officer, takes their acknowledgements as updates,
+// reminds those who have not acknowledged, escalates to the department head
+// after the deadline, and records who never acknowledged when the late
+// window closes.
+func Onboarding(ctx workflow.Context, in OnboardingInput) (OnboardingProgress, error) {
+	w, err := newOnboarding(ctx, in)
+	if err != nil {
+		return OnboardingProgress{}, err
+	}
+	if err := w.setup(ctx); err != nil {
+		return OnboardingProgress{}, err
+	}
+	return w.run(ctx)
+}
+
+type onboarding struct {
+	in       OnboardingInput
+	officers []OfficerOnboarding
+	index    map[string]int // email -> position in officers
+	people   []plan.Person
+	phase    string
+	assigned bool
+	closed   bool
+	// changed is set when the parent has not yet heard the latest counts.
+	changed bool
+}
+
+func newOnboarding(ctx workflow.Context, in OnboardingInput) (*onboarding, error) {
+	if len(in.Department.Officers) == 0 {
+		return nil, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("department %q has no officers to onboard", in.Department.ID), "BadInput", nil)
+	}
+	w := &onboarding{in: in, index: map[string]int{}, phase: PhaseWaiting}
+	for i, p := range in.Department.Officers {
+		w.officers = append(w.officers, OfficerOnboarding{Email: p.Email, Name: p.Name, Outcome: OutcomePending})
+		w.people = append(w.people, p)
+		w.index[p.Email] = i
+	}
+	return w, nil
+}
+
+func (w *onboarding) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
+		func() (OnboardingProgress, error) { return w.progress(), nil },
+		workflow.QueryHandlerOptions{Description: "Onboarding counts and every officer's outcome in this department"},
+	); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAcknowledgeTraining, w.acknowledge,
+		workflow.UpdateHandlerOptions{
+			Validator:   w.validateAcknowledge,
+			Description: "An officer confirms they have taken in the training",
+		})
+}
+
+func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
+	ctx = withStoreOptions(ctx, "")
+	if w.in.ParentWorkflowID != "" {
+		workflow.Go(ctx, w.reportProgress)
+	}
+	s := w.in.Schedule
+	dept := w.in.Department.Name
+
+	w.sleepUntil(ctx, s.AssignAt, "officer list final: assign training for "+dept)
+	if err := w.notify(ctx, activities.NotifyAssignment, w.people, plan.Reminder{}, 0); err != nil {
+		return OnboardingProgress{}, err
+	}
+	w.assigned = true
+	w.setPhase(ctx, PhaseOnboarding)
+
+	for i, r := range s.Reminders {
+		if w.sleepUntil(ctx, r.At, fmt.Sprintf("reminder %d for %s", i+1, dept)) {
+			break
+		}
+		if err := w.notify(ctx, activities.NotifyReminder, w.pending(), r, i+1); err != nil {
+			return OnboardingProgress{}, err
+		}
+	}
+
+	if !w.sleepUntil(ctx, s.Deadline, "deadline: training acknowledgements for "+dept) {
+		w.setPhase(ctx, PhaseOverdue)
+		overdue := w.pending()
+		if err := w.notify(ctx, activities.NotifyEscalation, overdue, plan.Reminder{}, 0); err != nil {
+			return OnboardingProgress{}, err
+		}
+		for _, o := range overdue {
+			w.officers[w.index[o.Email]].Escalated = true
+		}
+	}
+
+	if !w.sleepUntil(ctx, s.WindowCloses, "late window closes for "+dept) {
+		never := w.pending()
+		emails := make([]string, len(never))
+		for i, o := range never {
+			emails[i] = o.Email
+		}
+		actx := withStoreOptions(ctx, fmt.Sprintf("record %d who never acknowledged", len(emails)))
+		err := workflow.ExecuteActivity(actx, a.CloseOnboarding,
+			activities.CloseOnboardingInput{TermID: w.in.TermID, Emails: emails}).Get(ctx, nil)
+		if err != nil {
+			return OnboardingProgress{}, err
+		}
+		for _, e := range emails {
+			w.officers[w.index[e]].Outcome = OutcomeNever
+		}
+	}
+	w.closed = true
+	w.setPhase(ctx, PhaseClosed)
+
+	// Let acknowledgements already admitted finish before reporting the end.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return OnboardingProgress{}, err
+	}
+	if err := w.sendReport(ctx); err != nil {
+		workflow.GetLogger(ctx).Warn("final onboarding report not delivered", "error", err)
+	}
+	return w.progress(), nil
+}
+
+// sleepUntil waits until plan time t or until every officer has
+// acknowledged, and reports which came first (true: all acknowledged).
+func (w *onboarding) sleepUntil(ctx workflow.Context, t time.Time, summary string) bool {
+	d := w.in.Clock.Real(t).Sub(workflow.Now(ctx))
+	if w.allAcknowledged() {
+		return true
+	}
+	if d <= 0 {
+		return false
+	}
+	ok, _ := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+		Timeout:      d,
+		TimerOptions: workflow.TimerOptions{Summary: summary},
+	}, w.allAcknowledged)
+	return ok
+}
+
+// notify sends one batch of onboarding emails; an empty batch sends nothing.
+func (w *onboarding) notify(ctx workflow.Context, kind string, officers []plan.Person, r plan.Reminder, reminder int) error {
+	if len(officers) == 0 {
+		return nil
+	}
+	s := w.in.Schedule
+	in := activities.NotifyOnboardingInput{
+		Kind:           kind,
+		TermID:         w.in.TermID,
+		TermName:       w.in.TermName,
+		TimeZone:       w.in.TimeZone,
+		DepartmentID:   w.in.Department.ID,
+		DepartmentName: w.in.Department.Name,
+		Head:           w.in.Department.Head,
+		Training:       w.in.Training,
+		AssignedAt:     s.AssignAt,
+		Deadline:       s.Deadline,
+		WindowCloses:   s.WindowCloses,
+		Officers:       officers,
+		DaysLeft:       r.DaysLeft,
+		Reminder:       reminder,
+		At:             w.planNow(ctx),
+	}
+	actx := withMailOptions(ctx, fmt.Sprintf("%s emails to %d in the %s", kind, len(officers), w.in.Department.Name))
+	if err := workflow.ExecuteActivity(actx, a.NotifyOnboarding, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("%s emails: %w", kind, err)
+	}
+	if kind == activities.NotifyReminder {
+		for _, o := range officers {
+			w.officers[w.index[o.Email]].RemindersSent = reminder
+		}
+	}
+	return nil
+}
+
+func (w *onboarding) validateAcknowledge(ctx workflow.Context, in AcknowledgeInput) error {
+	_, err := w.officerFor(ctx, in)
+	return err
+}
+
+// officerFor finds the officer an acknowledgement is from and says, in words
+// the officer understands, why it cannot be taken.
+func (w *onboarding) officerFor(ctx workflow.Context, in AcknowledgeInput) (int, error) {
+	email := plan.NormalizeEmail(in.Email)
+	i, ok := w.index[email]
+	if !ok {
+		return 0, fmt.Errorf("%q is not an officer of the %s; acknowledge in your own department's onboarding", in.Email, w.in.Department.Name)
+	}
+	o := w.officers[i]
+	switch {
+	case !w.assigned:
+		return 0, fmt.Errorf("training for %s is not assigned yet; it opens on %s", o.Name, w.in.Schedule.AssignAt.Format(time.RFC1123))
+	case o.AcknowledgedAt != nil:
+		return 0, fmt.Errorf("%s already acknowledged the training on %s", o.Name, o.AcknowledgedAt.Format(time.RFC1123))
+	case w.closed || !w.planNow(ctx).Before(w.in.Schedule.WindowCloses):
+		return 0, fmt.Errorf("the acknowledgement window for %s closed on %s", o.Name, w.in.Schedule.WindowCloses.Format(time.RFC1123))
+	case len(in.Note) > 2000:
+		return 0, fmt.Errorf("the note has %d characters; keep it under 2000", len(in.Note))
+	}
+	return i, nil
+}
+
+func (w *onboarding) acknowledge(ctx workflow.Context, in AcknowledgeInput) (AcknowledgeResult, error) {
+	i, err := w.officerFor(ctx, in)
+	if err != nil {
+		return AcknowledgeResult{}, err
+	}
+	at := w.planNow(ctx)
+	outcome := OutcomeOnTime
+	if at.After(w.in.Schedule.Deadline) {
+		outcome = OutcomeLate
+	}
+	// Claim the acknowledgement before the activity runs so that a second
+	// update for the same officer is rejected while this one persists.
+	w.officers[i].AcknowledgedAt = &at
+	w.officers[i].Outcome = outcome
+
+	actx := withStoreOptions(ctx, "record the acknowledgement of "+w.officers[i].Name)
+	err = workflow.ExecuteActivity(actx, a.RecordAcknowledgement, activities.RecordAcknowledgementInput{
+		TermID:       w.in.TermID,
+		DepartmentID: w.in.Department.ID,
+		Email:        w.officers[i].Email,
+		Outcome:      outcome,
+		Note:         strings.TrimSpace(in.Note),
+		At:           at,
+		AuditKey:     "update/" + workflow.GetCurrentUpdateInfo(ctx).ID,
+	}).Get(ctx, nil)
+	if err != nil {
+		w.officers[i].AcknowledgedAt = nil
+		w.officers[i].Outcome = OutcomePending
+		return AcknowledgeResult{}, fmt.Errorf("could not record the acknowledgement, please try again: %w", err)
+	}
+	w.changed = true
+	return AcknowledgeResult{Outcome: outcome, At: at}, nil
+}
+
+// reportProgress tells the parent about changes, at most once per
+// progressReportDelay.
+func (w *onboarding) reportProgress(ctx workflow.Context) {
+	for {
+		if err := workflow.Await(ctx, func() bool { return w.changed || w.closed }); err != nil || w.closed {
+			return
+		}
+		if err := w.sendReport(ctx); err != nil {
+			workflow.GetLogger(ctx).Warn("onboarding report not delivered", "error", err)
+		}
+		if err := workflow.Sleep(ctx, progressReportDelay); err != nil {
+			return
+		}
+	}
+}
+
+func (w *onboarding) sendReport(ctx workflow.Context) error {
+	if w.in.ParentWorkflowID == "" {
+		return nil
+	}
+	w.changed = false
+	p := w.progress()
+	report := OnboardingReport{DepartmentID: w.in.Department.ID, Phase: p.Phase, Counts: p.Counts}
+	return workflow.SignalExternalWorkflow(ctx, w.in.ParentWorkflowID, "", SignalOnboardingReport, report).Get(ctx, nil)
+}
+
+func (w *onboarding) setPhase(ctx workflow.Context, phase string) {
+	w.phase = phase
+	w.changed = true
+	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchPhase.ValueSet(phase)); err != nil {
+		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
+	}
+	c := w.counts()
+	workflow.SetCurrentDetails(ctx, fmt.Sprintf(
+		"**%s** onboarding: %s\n\n| officers | on time | late | pending | never |\n|---|---|---|---|---|\n| %d | %d | %d | %d | %d |",
+		w.in.Department.Name, phase, c.Officers, c.OnTime, c.Late, c.Pending, c.Never))
+}
+
+func (w *onboarding) planNow(ctx workflow.Context) time.Time {
+	return w.in.Clock.Plan(workflow.Now(ctx)).In(w.in.Schedule.Deadline.Location())
+}
+
+func (w *onboarding) allAcknowledged() bool {
+	for _, o := range w.officers {
+		if o.AcknowledgedAt == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// pending lists the officers who have not acknowledged, in plan order.
+func (w *onboarding) pending() []plan.Person {
+	var out []plan.Person
+	for i, o := range w.officers {
+		if o.AcknowledgedAt == nil {
+			out = append(out, w.people[i])
+		}
+	}
+	return out
+}
+
+func (w *onboarding) counts() OnboardingCounts {
+	c := OnboardingCounts{Officers: len(w.officers)}
+	overdue := w.phase == PhaseOverdue
+	for _, o := range w.officers {
+		switch o.Outcome {
+		case OutcomeOnTime:
+			c.OnTime++
+		case OutcomeLate:
+			c.Late++
+		case OutcomeNever:
+			c.Never++
+		default:
+			c.Pending++
+			if overdue {
+				c.Overdue++
+			}
+		}
+	}
+	return c
+}
+
+func (w *onboarding) progress() OnboardingProgress {
+	return OnboardingProgress{
+		DepartmentID: w.in.Department.ID,
+		Phase:        w.phase,
+		Deadline:     w.in.Schedule.Deadline,
+		WindowCloses: w.in.Schedule.WindowCloses,
+		Counts:       w.counts(),
+		Officers:     append([]OfficerOnboarding(nil), w.officers...),
+	}
+}

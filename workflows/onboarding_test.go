@@ -1,0 +1,310 @@
+package workflows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/testsuite"
+
+	"semesterflow/activities"
+	"semesterflow/plan"
+	"semesterflow/workflows"
+)
+
+// fixture is a department of three officers whose plan time runs on the
+// test environment's clock (scale 1, starting on the term's first day).
+type fixture struct {
+	t        *testing.T
+	env      *testsuite.TestWorkflowEnvironment
+	plan     *plan.Plan
+	in       workflows.OnboardingInput
+	start    time.Time
+	notified []notification
+	acks     []activities.RecordAcknowledgementInput
+	closed   []string
+}
+
+type notification struct {
+	at   time.Time // plan time the activity ran
+	kind string
+	to   []string
+	days int
+}
+
+// acts names activity methods for mocks.
+var acts *activities.Activities
+
+const threeOfficers = `
+term: {id: 2026-fall, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
+leaders: [{name: Li Wei, email: li.wei@example.edu}]
+departments:
+  - id: publicity
+    name: Publicity Department
+    head: {name: Sun Hao, email: sun.hao@example.edu}
+    officers:
+      - {name: Ma Li, email: ma.li@example.edu}
+      - {name: Guo Rui, email: guo.rui@example.edu}
+      - {name: He Xin, email: he.xin@example.edu}
+training:
+  assign_on: 2026-09-07
+  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
+  deadline_days_after_start: 16
+  remind_days_before: [2, 0]
+  late_window_days: 7
+`
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	p, err := plan.Decode([]byte(threeOfficers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	start, _ := p.Term.Starts.In(p.Location())
+	env.SetStartTime(start)
+	f := &fixture{t: t, env: env, plan: p, start: start}
+	d := p.Departments[0]
+	f.in = workflows.OnboardingInput{
+		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+		Department: d, Training: p.Training, Schedule: p.OnboardingSchedule(),
+		Clock: plan.ProductionClock(start),
+	}
+	env.RegisterActivity(&activities.Activities{})
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
+			n := notification{at: env.Now().In(p.Location()), kind: in.Kind, days: in.DaysLeft}
+			for _, o := range in.Officers {
+				n.to = append(n.to, o.Email)
+			}
+			f.notified = append(f.notified, n)
+			return activities.DeliveryResult{Sent: len(in.Officers)}, nil
+		})
+	env.OnActivity(acts.RecordAcknowledgement, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordAcknowledgementInput) error {
+			f.acks = append(f.acks, in)
+			return nil
+		})
+	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.CloseOnboardingInput) error {
+			f.closed = append(f.closed, in.Emails...)
+			return nil
+		})
+	return f
+}
+
+// at converts a plan time written as "YYYY-MM-DD HH:MM" to a delay from the
+// start of the test.
+func (f *fixture) at(local string) time.Duration {
+	f.t.Helper()
+	t, err := plan.LocalTime(local).In(f.plan.Location())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return t.Sub(f.start)
+}
+
+// ack sends an acknowledgement at a plan time and records how it ended.
+func (f *fixture) ack(local, email string, result *updateResult) {
+	f.env.RegisterDelayedCallback(func() {
+		f.env.UpdateWorkflow(workflows.UpdateAcknowledgeTraining, "ack-"+email+"-"+local, result.callbacks(),
+			workflows.AcknowledgeInput{Email: email})
+	}, f.at(local))
+}
+
+type updateResult struct {
+	rejected error
+	err      error
+	value    workflows.AcknowledgeResult
+	done     bool
+}
+
+func (r *updateResult) callbacks() *testsuite.TestUpdateCallback {
+	return &testsuite.TestUpdateCallback{
+		OnAccept: func() {},
+		OnReject: func(err error) { r.rejected = err; r.done = true },
+		OnComplete: func(v any, err error) {
+			r.err = err
+			r.done = true
+			if res, ok := v.(workflows.AcknowledgeResult); ok {
+				r.value = res
+			}
+		},
+	}
+}
+
+func (f *fixture) run() workflows.OnboardingProgress {
+	f.t.Helper()
+	f.env.ExecuteWorkflow(workflows.Onboarding, f.in)
+	if !f.env.IsWorkflowCompleted() {
+		f.t.Fatal("workflow did not complete")
+	}
+	if err := f.env.GetWorkflowError(); err != nil {
+		f.t.Fatalf("workflow failed: %v", err)
+	}
+	var got workflows.OnboardingProgress
+	if err := f.env.GetWorkflowResult(&got); err != nil {
+		f.t.Fatal(err)
+	}
+	return got
+}
+
+func outcomes(p workflows.OnboardingProgress) map[string]string {
+	m := map[string]string{}
+	for _, o := range p.Officers {
+		m[o.Email] = o.Outcome
+	}
+	return m
+}
+
+func TestOnboardingOnTimeLateAndNever(t *testing.T) {
+	f := newFixture(t)
+	var onTime, late updateResult
+	f.ack("2026-09-10 20:00", "ma.li@example.edu", &onTime)
+	f.ack("2026-09-19 10:00", "Guo.Rui@example.edu", &late)
+	got := f.run()
+
+	if onTime.err != nil || onTime.rejected != nil || onTime.value.Outcome != workflows.OutcomeOnTime {
+		t.Errorf("acknowledgement before the deadline = %+v", onTime)
+	}
+	if late.err != nil || late.rejected != nil || late.value.Outcome != workflows.OutcomeLate {
+		t.Errorf("acknowledgement after the deadline = %+v", late)
+	}
+	want := map[string]string{
+		"ma.li@example.edu":   workflows.OutcomeOnTime,
+		"guo.rui@example.edu": workflows.OutcomeLate,
+		"he.xin@example.edu":  workflows.OutcomeNever,
+	}
+	for email, outcome := range want {
+		if outcomes(got)[email] != outcome {
+			t.Errorf("%s outcome = %q, want %q", email, outcomes(got)[email], outcome)
+		}
+	}
+	if c := got.Counts; c.OnTime != 1 || c.Late != 1 || c.Never != 1 || c.Pending != 0 {
+		t.Errorf("counts = %+v", c)
+	}
+	if got.Phase != workflows.PhaseClosed {
+		t.Errorf("phase = %q, want %q", got.Phase, workflows.PhaseClosed)
+	}
+	if len(f.acks) != 2 || f.acks[0].Email != "ma.li@example.edu" || f.acks[1].Email != "guo.rui@example.edu" {
+		t.Fatalf("recorded acknowledgements = %+v", f.acks)
+	}
+	if f.acks[0].AuditKey == f.acks[1].AuditKey || !strings.HasPrefix(f.acks[0].AuditKey, "update/") {
+		t.Errorf("audit keys = %q, %q; want distinct update keys", f.acks[0].AuditKey, f.acks[1].AuditKey)
+	}
+	if strings.Join(f.closed, ",") != "he.xin@example.edu" {
+		t.Errorf("closed as never = %v, want only he.xin", f.closed)
+	}
+}
+
+func TestOnboardingRemindersAndEscalationAtPlanTimes(t *testing.T) {
+	f := newFixture(t)
+	var r updateResult
+	f.ack("2026-09-16 12:00", "he.xin@example.edu", &r)
+	f.run()
+
+	want := []struct {
+		at   string
+		kind string
+		to   string
+		days int
+	}{
+		{"2026-09-07 09:00", activities.NotifyAssignment, "ma.li guo.rui he.xin", 0},
+		{"2026-09-15 09:00", activities.NotifyReminder, "ma.li guo.rui he.xin", 2},
+		{"2026-09-17 09:00", activities.NotifyReminder, "ma.li guo.rui", 0},
+		{"2026-09-17 23:59", activities.NotifyEscalation, "ma.li guo.rui", 0},
+	}
+	if len(f.notified) != len(want) {
+		t.Fatalf("got %d notifications %+v, want %d", len(f.notified), f.notified, len(want))
+	}
+	for i, w := range want {
+		n := f.notified[i]
+		wantAt := f.start.Add(f.at(w.at))
+		var to []string
+		for _, e := range n.to {
+			to = append(to, strings.TrimSuffix(e, "@example.edu"))
+		}
+		if !n.at.Equal(wantAt) || n.kind != w.kind || strings.Join(to, " ") != w.to || n.days != w.days {
+			t.Errorf("notification %d = %s %s to [%s] days %d; want %s %s to [%s] days %d",
+				i, n.at.Format("2006-01-02 15:04"), n.kind, strings.Join(to, " "), n.days, w.at, w.kind, w.to, w.days)
+		}
+	}
+}
+
+func TestOnboardingEndsEarlyWhenEveryoneAcknowledged(t *testing.T) {
+	f := newFixture(t)
+	results := make([]updateResult, 3)
+	for i, o := range f.plan.Departments[0].Officers {
+		f.ack("2026-09-08 10:00", o.Email, &results[i])
+	}
+	got := f.run()
+	if got.Counts.OnTime != 3 {
+		t.Errorf("counts = %+v, want 3 on time", got.Counts)
+	}
+	for _, n := range f.notified {
+		if n.kind != activities.NotifyAssignment {
+			t.Errorf("sent a %s after everyone acknowledged", n.kind)
+		}
+	}
+	if len(f.closed) != 0 {
+		t.Errorf("closed %v as never", f.closed)
+	}
+}
+
+func TestOnboardingRejectsBadAcknowledgementsWithoutChange(t *testing.T) {
+	f := newFixture(t)
+	var early, first, again, stranger, atClose updateResult
+	f.ack("2026-09-03 10:00", "ma.li@example.edu", &early)
+	f.ack("2026-09-08 10:00", "ma.li@example.edu", &first)
+	f.ack("2026-09-09 10:00", "ma.li@example.edu", &again)
+	f.ack("2026-09-09 11:00", "sun.hao@example.edu", &stranger)
+	f.ack("2026-09-24 23:59", "he.xin@example.edu", &atClose)
+
+	var before, after workflows.OnboardingProgress
+	f.env.RegisterDelayedCallback(func() { before = f.query() }, f.at("2026-09-08 12:00"))
+	f.env.RegisterDelayedCallback(func() { after = f.query() }, f.at("2026-09-09 12:00"))
+	f.run()
+
+	tests := []struct {
+		name string
+		got  updateResult
+		want string
+	}{
+		{"before the training is assigned", early, "is not assigned yet"},
+		{"a second acknowledgement", again, "already acknowledged"},
+		{"someone outside the department", stranger, `"sun.hao@example.edu" is not an officer of the Publicity Department`},
+		{"when the window closes", atClose, "window for He Xin closed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got.rejected == nil || !strings.Contains(tt.got.rejected.Error(), tt.want) {
+				t.Errorf("rejection = %v, want one containing %q", tt.got.rejected, tt.want)
+			}
+		})
+	}
+	if first.err != nil || first.rejected != nil {
+		t.Errorf("first acknowledgement failed: %v %v", first.rejected, first.err)
+	}
+	if len(f.acks) != 1 {
+		t.Errorf("recorded %d acknowledgements, want only the first", len(f.acks))
+	}
+	if before.Counts != after.Counts {
+		t.Errorf("rejected updates changed the counts: %+v -> %+v", before.Counts, after.Counts)
+	}
+}
+
+func (f *fixture) query() workflows.OnboardingProgress {
+	f.t.Helper()
+	v, err := f.env.QueryWorkflow(workflows.QueryProgress)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var p workflows.OnboardingProgress
+	if err := v.Get(&p); err != nil {
+		f.t.Fatal(err)
+	}
+	return p
+}

@@ -1,0 +1,29 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// withStoreOptions sets the options of an activity that writes to Postgres.
+// Writes are idempotent, so retries go on until the database is back.
+func withStoreOptions(ctx workflow.Context, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 2 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+		Summary:             summary,
+	})
+}
+
+// withMailOptions sets the options of an activity that sends a batch of
+// emails. The outbox keeps retries from sending anything twice; the longer
+// backoff spares an SMTP server that is refusing us.
+func withMailOptions(ctx workflow.Context, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 5 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, MaximumInterval: 5 * time.Minute},
+		Summary:             summary,
+	})
+}
