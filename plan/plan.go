@@ -118,8 +118,16 @@ type Milestone struct {
 
 // Evaluation is the end-of-semester evaluation of every officer.
 type Evaluation struct {
-	Opens   Date               `yaml:"opens" json:"opens"`
-	Weights map[string]float64 `yaml:"weights,omitempty" json:"weights,omitempty"`
+	Opens   Date    `yaml:"opens" json:"opens"`
+	Weights Weights `yaml:"weights,omitempty" json:"weights,omitempty"`
+}
+
+// Weights say how much each part counts in an officer's evaluation.
+type Weights struct {
+	Attendance float64 `yaml:"attendance" json:"attendance"`
+	Training   float64 `yaml:"training" json:"training"`
+	Tasks      float64 `yaml:"tasks" json:"tasks"`
+	Assessment float64 `yaml:"assessment" json:"assessment"`
 }
 
 // Officer is an officer together with the department they serve in.

@@ -355,9 +355,13 @@ func (p *Plan) validateLaterParts(ps *problems, loc *time.Location) {
 	if e := p.Evaluation; e != nil {
 		day, err := e.Opens.In(loc)
 		inTerm("evaluation.opens", day, err, string(e.Opens))
-		for _, k := range sortedKeys(e.Weights) {
-			if e.Weights[k] < 0 {
-				ps.add("evaluation.weights."+k, "must not be negative, got %g", e.Weights[k])
+		w := e.Weights
+		for _, f := range []struct {
+			name  string
+			value float64
+		}{{"attendance", w.Attendance}, {"training", w.Training}, {"tasks", w.Tasks}, {"assessment", w.Assessment}} {
+			if f.value < 0 {
+				ps.add("evaluation.weights."+f.name, "must not be negative, got %g", f.value)
 			}
 		}
 	}

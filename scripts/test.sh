@@ -48,7 +48,7 @@ log "staticcheck ./..."
 
 if [[ -d workflows ]]; then
 	log "workflowcheck ./workflows/..."
-	"$BIN/workflowcheck" ./workflows/...
+	"$BIN/workflowcheck" -config .workflowcheck.yaml ./workflows/...
 else
 	warn "no workflows/ directory; skipping workflowcheck"
 fi

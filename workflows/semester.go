@@ -224,10 +224,10 @@ func (s *semester) setPhase(ctx workflow.Context, phase string) {
 // showProgress keeps a short Markdown table in the Web UI's current details.
 func (s *semester) showProgress(ctx workflow.Context) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s**: %s\n\n| department | phase | on time | late | pending | never |\n|---|---|---|---|---|---|\n", s.plan.Term.Name, s.state.Phase)
+	b.WriteString(fmt.Sprintf("**%s**: %s\n\n| department | phase | on time | late | pending | never |\n|---|---|---|---|---|---|\n", s.plan.Term.Name, s.state.Phase))
 	for _, d := range s.state.Departments {
 		c := d.Onboarding
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d |\n", d.Name, d.Phase, c.OnTime, c.Late, c.Pending, c.Never)
+		b.WriteString(fmt.Sprintf("| %s | %s | %d | %d | %d | %d |\n", d.Name, d.Phase, c.OnTime, c.Late, c.Pending, c.Never))
 	}
 	workflow.SetCurrentDetails(ctx, b.String())
 }
