@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -59,7 +60,7 @@ func newStack(t *testing.T) *stack {
 		"SMTP_PORT="+smtpPort,
 		"SMTP_TLS=opportunistic",
 		"SEMESTERFLOW_TASK_QUEUE="+s.tag,
-		"LOG_LEVEL=warn",
+		"LOG_LEVEL=info",
 	)
 	s.db = testenv.OpenBun(t, dsn).DB
 	c, err := client.Dial(client.Options{HostPort: temporalAddr})
@@ -76,12 +77,18 @@ func newStack(t *testing.T) *stack {
 // with SIGTERM and checks that it exits cleanly.
 func (s *stack) startWorker(path string) {
 	s.t.Helper()
-	var logs bytes.Buffer
+	var logs syncBuffer
 	cmd := exec.Command(path)
 	cmd.Env = s.env
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		s.t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(logs.String(), "worker polling"); {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("worker not polling after 30s; logs:\n%s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -99,6 +106,24 @@ func (s *stack) startWorker(path string) {
 			s.t.Errorf("worker did not stop within 30s of SIGTERM; logs:\n%s", logs.String())
 		}
 	})
+}
+
+// syncBuffer collects a process's output while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // run runs the starter and returns its output and exit code.

@@ -84,7 +84,9 @@ func runStart(ctx context.Context, e *env, args []string) error {
 		TaskQueue:                config.TaskQueue(e.getenv),
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		StaticSummary:            fmt.Sprintf("%s: the Organization Department's work plan", p.Term.Name),
+		// Without this the SDK hands back the running term as if it were new.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		StaticSummary:                            fmt.Sprintf("%s: the Organization Department's work plan", p.Term.Name),
 		StaticDetails: fmt.Sprintf("%s to %s (%s), %d departments, %d officers, %s. Training deadline %s.",
 			p.Term.Starts, p.Term.Ends, p.Term.TimeZone, len(p.Departments), len(p.Officers()), mode, s.Deadline.Format("2 Jan 2006 15:04")),
 		TypedSearchAttributes: temporal.NewSearchAttributes(

@@ -66,6 +66,10 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	applied, err := store.Migrate(migrateCtx, db)
 	cancel()
 	if err != nil {
+		if ctx.Err() != nil {
+			logger.Info("worker stopped gracefully before it started polling")
+			return nil
+		}
 		return fmt.Errorf("migrate database: %w", err)
 	}
 	logger.Info("database ready", "migrations_applied", len(applied))
