@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// runStarter runs the CLI in-process with an empty environment.
+func runStarter(args ...string) (stdout, stderr string, code int) {
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), &env{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}, args)
+	return out.String(), errOut.String(), code
+}
+
+// TestCommandsWithoutServices covers what the CLI decides before it talks
+// to Temporal: help, usage errors and plan validation.
+func TestCommandsWithoutServices(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantOut    string
+		wantErrOut string
+	}{
+		{"no command", nil, exitUsage, "Commands:", ""},
+		{"help", []string{"help"}, exitOK, "start     validate a plan and start its term", ""},
+		{"unknown command", []string{"begin"}, exitUsage, "", `unknown command "begin"`},
+		{"start help", []string{"start", "--help"}, exitOK, "", "Usage: starter start --plan FILE [--time-scale N]"},
+		{"ack help", []string{"ack", "-h"}, exitOK, "", "the officer's email address"},
+		{"status help", []string{"status", "--help"}, exitOK, "", "Usage: starter status --term ID"},
+		{"start without a plan", []string{"start"}, exitUsage, "", "starter start: --plan is required"},
+		{"ack without an email", []string{"ack", "--term", "2026-fall"}, exitUsage, "", "--email is required"},
+		{"bad flag", []string{"status", "--trem", "x"}, exitUsage, "", "flag provided but not defined: -trem"},
+		{"stray argument", []string{"status", "--term", "x", "extra"}, exitUsage, "", `unexpected argument "extra"`},
+		{"time scale below 1", []string{"start", "--plan", "../examples/fall-term.yaml", "--time-scale", "0.5"}, exitUsage, "", "--time-scale 0.5: must be at least 1"},
+		{"missing plan file", []string{"validate", "--plan", "nope.yaml"}, exitUsage, "", "read plan: open nope.yaml"},
+		{"valid plan", []string{"validate", "--plan", "../examples/fall-term.yaml"}, exitOK, "is valid: Fall term 2026, 8 departments, 40 officers.", ""},
+		{"invalid plan", []string{"start", "--plan", "../plan/testdata/bad/bad-email.yaml"}, exitUsage, "",
+			`departments[0].officers[0].email: "bob@" is not an email address`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runStarter(tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d (stderr %q)", code, tt.wantCode, errOut)
+			}
+			if !strings.Contains(out, tt.wantOut) {
+				t.Errorf("stdout = %q, want it to contain %q", out, tt.wantOut)
+			}
+			if !strings.Contains(errOut, tt.wantErrOut) {
+				t.Errorf("stderr = %q, want it to contain %q", errOut, tt.wantErrOut)
+			}
+			if tt.wantCode != exitOK && out != "" && tt.args != nil {
+				t.Errorf("a failing command wrote to stdout: %q", out)
+			}
+		})
+	}
+}
