@@ -174,14 +174,19 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if err := query(ctx, c, workflows.SemesterWorkflowID(*term), workflows.QueryProgress, &p); err != nil {
 		return err
 	}
-	printProgress(e.stdout, p)
+	printProgress(e.stdout, p, time.Now())
 	return nil
 }
 
-func printProgress(w io.Writer, p workflows.Progress) {
+func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 	fmt.Fprintf(w, "%s (%s): %s\n", p.TermName, p.TermID, p.Phase)
-	fmt.Fprintf(w, "Plan time %s; training deadline %s\n\n", p.PlanNow.Format("Mon 2 Jan 2006 15:04"), p.Deadline.Format("Mon 2 Jan 2006 15:04"))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	planNow := p.Clock.Plan(now).In(p.Deadline.Location())
+	if p.Phase == workflows.PhaseDone {
+		fmt.Fprintf(w, "Training deadline was %s\n\n", p.Deadline.Format("Mon 2 Jan 2006 15:04"))
+	} else {
+		fmt.Fprintf(w, "Plan time %s; training deadline %s\n\n", planNow.Format("Mon 2 Jan 2006 15:04"), p.Deadline.Format("Mon 2 Jan 2006 15:04"))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DEPARTMENT\tPHASE\tOFFICERS\tON TIME\tLATE\tPENDING\tOVERDUE\tNEVER\t")
 	row := func(name, phase string, c workflows.OnboardingCounts) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, phase, c.Officers, c.OnTime, c.Late, c.Pending, c.Overdue, c.Never)

@@ -137,7 +137,9 @@ type Progress struct {
 	TermID      string               `json:"term_id"`
 	TermName    string               `json:"term_name"`
 	Phase       string               `json:"phase"`
-	PlanNow     time.Time            `json:"plan_now"`
+	// Clock maps real time to plan time. A query answers from the state of
+	// the last workflow task, so callers compute "now" with it themselves.
+	Clock       plan.Clock           `json:"clock"`
 	TimeScale   float64              `json:"time_scale"`
 	Deadline    time.Time            `json:"deadline"`
 	Departments []DepartmentProgress `json:"departments"`

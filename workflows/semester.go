@@ -76,7 +76,7 @@ func clockFor(ctx workflow.Context, in SemesterInput) plan.Clock {
 
 func (s *semester) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (Progress, error) { return s.progress(ctx), nil },
+		func() (Progress, error) { return s.progress(), nil },
 		workflow.QueryHandlerOptions{Description: "The term's phase and onboarding counts per department"},
 	); err != nil {
 		return err
@@ -232,7 +232,7 @@ func (s *semester) showProgress(ctx workflow.Context) {
 	workflow.SetCurrentDetails(ctx, b.String())
 }
 
-func (s *semester) progress(ctx workflow.Context) Progress {
+func (s *semester) progress() Progress {
 	scale := s.scale
 	if scale < 1 {
 		scale = 1
@@ -241,7 +241,7 @@ func (s *semester) progress(ctx workflow.Context) Progress {
 		TermID:      s.plan.Term.ID,
 		TermName:    s.plan.Term.Name,
 		Phase:       s.state.Phase,
-		PlanNow:     s.state.Clock.Plan(workflow.Now(ctx)).In(s.schedule.Deadline.Location()),
+		Clock:       s.state.Clock,
 		TimeScale:   scale,
 		Deadline:    s.schedule.Deadline,
 		Departments: append([]DepartmentProgress(nil), s.state.Departments...),
