@@ -134,9 +134,9 @@ type DepartmentProgress struct {
 
 // Progress answers QueryProgress on SemesterPlan.
 type Progress struct {
-	TermID      string               `json:"term_id"`
-	TermName    string               `json:"term_name"`
-	Phase       string               `json:"phase"`
+	TermID   string `json:"term_id"`
+	TermName string `json:"term_name"`
+	Phase    string `json:"phase"`
 	// Clock maps real time to plan time. A query answers from the state of
 	// the last workflow task, so callers compute "now" with it themselves.
 	Clock       plan.Clock           `json:"clock"`
