@@ -88,9 +88,15 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 		return OnboardingProgress{}, err
 	}
 	w.assigned = true
+	assignedAt := w.planNow(ctx)
 	w.setPhase(ctx, PhaseOnboarding)
 
 	for i, r := range s.Reminders {
+		// A term started late skips the reminders whose day has already
+		// passed instead of sending them all at once.
+		if r.At.Before(assignedAt) {
+			continue
+		}
 		if w.sleepUntil(ctx, r.At, fmt.Sprintf("reminder %d for %s", i+1, dept)) {
 			break
 		}

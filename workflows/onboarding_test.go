@@ -308,3 +308,23 @@ func (f *fixture) query() workflows.OnboardingProgress {
 	}
 	return p
 }
+
+func TestOnboardingStartedLateSkipsRemindersThatHavePassed(t *testing.T) {
+	f := newFixture(t)
+	late, err := plan.LocalTime("2026-09-16 10:00").In(f.plan.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.env.SetStartTime(late)
+	f.in.Clock = plan.ProductionClock(late)
+	f.start = late
+	f.run()
+	var kinds []string
+	for _, n := range f.notified {
+		kinds = append(kinds, n.kind+" "+n.at.Format("01-02 15:04"))
+	}
+	want := []string{"assignment 09-16 10:00", "reminder 09-17 09:00", "escalation 09-17 23:59"}
+	if strings.Join(kinds, ", ") != strings.Join(want, ", ") {
+		t.Errorf("notifications = %v, want %v", kinds, want)
+	}
+}
