@@ -72,13 +72,36 @@ func (a *Activities) deliver(ctx context.Context, purpose string, msgs []mail.Me
 		}
 	}
 	err = a.Mailer.SendBatch(ctx, pending, func(m mail.Message) error {
-		return a.Store.MarkSent(ctx, m.Key, time.Now())
+		if err := a.markSent(ctx, m.Key); err != nil {
+			return err
+		}
+		// Each accepted email is progress: a worker that dies mid-batch is
+		// noticed at the heartbeat timeout, not the batch's whole timeout.
+		activity.RecordHeartbeat(ctx, m.Key)
+		return nil
 	})
 	if err != nil {
 		return DeliveryResult{}, fmt.Errorf("send %s emails: %w", purpose, err)
 	}
 	activity.GetLogger(ctx).Info("emails delivered", "purpose", purpose, "sent", len(pending), "already_sent", len(msgs)-len(pending))
 	return DeliveryResult{Sent: len(pending), AlreadySent: len(msgs) - len(pending)}, nil
+}
+
+// markSent records an email the SMTP server has accepted. The server has the
+// message whatever happens to this activity now, so the record is made even
+// when the activity is being cancelled, with a few quick tries: a lost
+// record means the email goes out again on the retry.
+func (a *Activities) markSent(ctx context.Context, key string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	var err error
+	for attempt := range 3 {
+		if err = a.Store.MarkSent(ctx, key, time.Now()); err == nil {
+			return nil
+		}
+		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
+	}
+	return fmt.Errorf("record %s as sent: %w", key, err)
 }
 
 func (a *Activities) from() string {
@@ -99,13 +122,4 @@ func (a *Activities) cli() string {
 // is for (including which occurrence), and the recipient.
 func emailKey(workflowID, purpose, recipient string) string {
 	return workflowID + "/" + purpose + "/" + recipient
-}
-
-// formatPlanTime writes a plan time the way people read it in an email.
-func formatPlanTime(t time.Time, timeZone string) string {
-	loc, err := time.LoadLocation(timeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return t.In(loc).Format("Mon 2 Jan 2006, 15:04") + " (" + timeZone + ")"
 }

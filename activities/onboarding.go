@@ -23,6 +23,10 @@ const (
 // SaveDirectoryInput is the plan whose term and directory are persisted.
 type SaveDirectoryInput struct {
 	Plan plan.Plan `json:"plan"`
+	// StartedBy, TimeScale and At describe the start for the audit log.
+	StartedBy string    `json:"started_by,omitempty"`
+	TimeScale float64   `json:"time_scale,omitempty"`
+	At        time.Time `json:"at"`
 }
 
 // SaveDirectory writes the term, its leaders, departments and officers. The
@@ -64,6 +68,23 @@ func (a *Activities) SaveDirectory(ctx context.Context, in SaveDirectoryInput) e
 	}
 	if err := a.Store.SaveDirectory(ctx, dir); err != nil {
 		return fmt.Errorf("save directory of %s: %w", p.Term.ID, err)
+	}
+	startedBy := in.StartedBy
+	if startedBy == "" {
+		startedBy = "unknown"
+	}
+	err = a.Store.RecordAudit(ctx, store.AuditEntry{
+		Key:        "start_term/" + dir.Term.WorkflowID,
+		TermID:     p.Term.ID,
+		WorkflowID: dir.Term.WorkflowID,
+		Actor:      startedBy,
+		Action:     "start_term",
+		Subject:    p.Term.ID,
+		Payload:    map[string]any{"time_scale": in.TimeScale, "departments": len(p.Departments), "officers": position},
+		PlanTime:   in.At,
+	})
+	if err != nil {
+		return fmt.Errorf("audit the start of %s: %w", p.Term.ID, err)
 	}
 	return nil
 }
@@ -145,8 +166,8 @@ func (a *Activities) onboardingMessages(ctx context.Context, in NotifyOnboarding
 	data := mail.OnboardingData{
 		TermName:       in.TermName,
 		DepartmentName: in.DepartmentName,
-		Deadline:       formatPlanTime(in.Deadline, in.TimeZone),
-		WindowCloses:   formatPlanTime(in.WindowCloses, in.TimeZone),
+		Deadline:       plan.HumanTime(in.Deadline, in.TimeZone),
+		WindowCloses:   plan.HumanTime(in.WindowCloses, in.TimeZone),
 		DaysLeft:       in.DaysLeft,
 	}
 	loc, err := time.LoadLocation(in.TimeZone)
@@ -156,7 +177,7 @@ func (a *Activities) onboardingMessages(ctx context.Context, in NotifyOnboarding
 	for _, s := range in.Training.Sessions {
 		when := string(s.At)
 		if at, err := s.At.In(loc); err == nil {
-			when = formatPlanTime(at, in.TimeZone)
+			when = plan.HumanTime(at, in.TimeZone)
 		}
 		data.Sessions = append(data.Sessions, mail.TrainingSession{Title: s.Title, When: when, Where: s.Where})
 	}

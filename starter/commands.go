@@ -54,6 +54,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "start", "--plan FILE [--time-scale N]")
 	planFile := fs.String("plan", "", "the plan file (YAML)")
 	scale := fs.Float64("time-scale", 1, "plan seconds per real second: 1 runs on the real calendar, 86400 rehearses one plan day per second")
+	by := fs.String("by", e.getenv("USER"), "who starts the term, for the audit log")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -67,6 +68,11 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	s := p.OnboardingSchedule()
+	if *scale == 1 && !s.WindowCloses.After(time.Now()) {
+		return usageError{fmt.Sprintf("the plan's onboarding window closed on %s, so on the real calendar every email would go out at once; "+
+			"rehearse it with --time-scale 86400, or fix the plan's dates", plan.HumanTime(s.WindowCloses, p.Term.TimeZone))}
+	}
 	c, namespace, err := dial(ctx, e)
 	if err != nil {
 		return err
@@ -74,7 +80,6 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	defer c.Close()
 
 	id := workflows.SemesterWorkflowID(p.Term.ID)
-	s := p.OnboardingSchedule()
 	mode := "on the real calendar"
 	if *scale > 1 {
 		mode = fmt.Sprintf("rehearsed at %g plan seconds per second", *scale)
@@ -88,12 +93,12 @@ func runStart(ctx context.Context, e *env, args []string) error {
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		StaticSummary:                            fmt.Sprintf("%s: the Organization Department's work plan", p.Term.Name),
 		StaticDetails: fmt.Sprintf("%s to %s (%s), %d departments, %d officers, %s. Training deadline %s.",
-			p.Term.Starts, p.Term.Ends, p.Term.TimeZone, len(p.Departments), len(p.Officers()), mode, s.Deadline.Format("2 Jan 2006 15:04")),
+			p.Term.Starts, p.Term.Ends, p.Term.TimeZone, len(p.Departments), len(p.Officers()), mode, plan.HumanTime(s.Deadline, p.Term.TimeZone)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.SearchTerm.ValueSet(p.Term.ID),
 			workflows.SearchPhase.ValueSet(workflows.PhaseDirectory),
 		),
-	}, workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: *scale})
+	}, workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: *scale, StartedBy: *by})
 	if err != nil {
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) || temporal.IsWorkflowExecutionAlreadyStartedError(err) {
@@ -106,6 +111,9 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "Temporal UI: %s\n", config.WorkflowURL(e.getenv, namespace, run.GetID()))
 	return nil
 }
+
+// ackTimeout bounds how long ack waits for the acknowledgement to be saved.
+const ackTimeout = 30 * time.Second
 
 func runAck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "ack", "--term ID --email ADDRESS [--note TEXT]")
@@ -131,7 +139,11 @@ func runAck(ctx context.Context, e *env, args []string) error {
 	if err := query(ctx, c, workflows.SemesterWorkflowID(*term), workflows.QueryFindOfficer, &where, *email); err != nil {
 		return err
 	}
-	handle, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+	// The update waits for the acknowledgement to be saved; don't hang if
+	// the database is down.
+	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
 		WorkflowID:   where.OnboardingWorkflowID,
 		UpdateName:   workflows.UpdateAcknowledgeTraining,
 		Args:         []any{workflows.AcknowledgeInput{Email: *email, Note: *note}},
@@ -139,7 +151,10 @@ func runAck(ctx context.Context, e *env, args []string) error {
 	})
 	var res workflows.AcknowledgeResult
 	if err == nil {
-		err = handle.Get(ctx, &res)
+		err = handle.Get(uctx, &res)
+	}
+	if uctx.Err() != nil && ctx.Err() == nil {
+		return fmt.Errorf("no confirmation within %s; the acknowledgement may still be saved. Check with: starter status --term %s, then try again", ackTimeout, *term)
 	}
 	if err != nil {
 		var notFound *serviceerror.NotFound
@@ -152,7 +167,7 @@ func runAck(ctx context.Context, e *env, args []string) error {
 	if res.Outcome == workflows.OutcomeLate {
 		what = "late (after the deadline)"
 	}
-	fmt.Fprintf(e.stdout, "Thank you, %s: your training acknowledgement is recorded %s, at %s.\n", where.Name, what, res.At.Format("Mon 2 Jan 2006 15:04"))
+	fmt.Fprintf(e.stdout, "Thank you, %s: your training acknowledgement is recorded %s, at %s.\n", where.Name, what, plan.HumanTime(res.At, where.TimeZone))
 	return nil
 }
 
@@ -180,11 +195,11 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 
 func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 	fmt.Fprintf(w, "%s (%s): %s\n", p.TermName, p.TermID, p.Phase)
-	planNow := p.Clock.Plan(now).In(p.Deadline.Location())
+	deadline := plan.HumanTime(p.Deadline, p.TimeZone)
 	if p.Phase == workflows.PhaseDone {
-		fmt.Fprintf(w, "Training deadline was %s\n\n", p.Deadline.Format("Mon 2 Jan 2006 15:04"))
+		fmt.Fprintf(w, "Training deadline was %s\n\n", deadline)
 	} else {
-		fmt.Fprintf(w, "Plan time %s; training deadline %s\n\n", planNow.Format("Mon 2 Jan 2006 15:04"), p.Deadline.Format("Mon 2 Jan 2006 15:04"))
+		fmt.Fprintf(w, "Plan time %s; training deadline %s\n\n", plan.HumanTime(p.Clock.Plan(now), p.TimeZone), deadline)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DEPARTMENT\tPHASE\tOFFICERS\tON TIME\tLATE\tPENDING\tOVERDUE\tNEVER\t")

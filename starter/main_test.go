@@ -36,6 +36,8 @@ func TestCommandsWithoutServices(t *testing.T) {
 		{"stray argument", []string{"status", "--term", "x", "extra"}, exitUsage, "", `unexpected argument "extra"`},
 		{"time scale below 1", []string{"start", "--plan", "../examples/fall-term.yaml", "--time-scale", "0.5"}, exitUsage, "", "--time-scale 0.5: must be at least 1"},
 		{"missing plan file", []string{"validate", "--plan", "nope.yaml"}, exitUsage, "", "read plan: open nope.yaml"},
+		{"a past plan on the real calendar", []string{"start", "--plan", "../plan/testdata/good/minimal.yaml"}, exitUsage, "",
+			"the plan's onboarding window closed on Thu 12 Mar 2026, 23:59 (Asia/Shanghai)"},
 		{"valid plan", []string{"validate", "--plan", "../examples/fall-term.yaml"}, exitOK, "is valid: Fall term 2026, 8 departments, 40 officers.", ""},
 		{"invalid plan", []string{"start", "--plan", "../plan/testdata/bad/bad-email.yaml"}, exitUsage, "",
 			`departments[0].officers[0].email: "bob@" is not an email address`},

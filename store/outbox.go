@@ -71,7 +71,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, rows []OutboxEmail) ([]string, 
 	return out, nil
 }
 
-// MarkSent records that the email with the key was sent at the given plan
+// MarkSent records that the email with the key was sent at the given (real)
 // time. Marking it again keeps the first time. An unknown key is an error
 // wrapping sql.ErrNoRows.
 func (s *Store) MarkSent(ctx context.Context, key string, at time.Time) error {

@@ -80,7 +80,9 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer c.Close()
 
-	w := sdkworker.New(c, taskQueue, sdkworker.Options{})
+	// On SIGTERM, activities in hand get this long to finish, so a batch of
+	// emails is not cut off between a send and its outbox record.
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{WorkerStopTimeout: 30 * time.Second})
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{Store: store.New(db), Mailer: sender})
 

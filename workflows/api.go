@@ -52,6 +52,7 @@ const (
 	PhaseOnboarding = "onboarding" // training assigned, acknowledgements open
 	PhaseOverdue    = "overdue"    // deadline passed, someone has not acknowledged
 	PhaseClosed     = "closed"     // onboarding finished for this department
+	PhaseFailed     = "failed"     // the department's workflow ended with an error
 	PhaseDone       = "done"       // every part of the term has finished
 )
 
@@ -77,6 +78,8 @@ type SemesterInput struct {
 	// TimeScale is plan seconds per real second: 1 (or 0) in production,
 	// 86400 to rehearse a plan day each second.
 	TimeScale float64 `json:"time_scale,omitempty"`
+	// StartedBy names who started the term, for the audit log.
+	StartedBy string `json:"started_by,omitempty"`
 	// State carries progress across continue-as-new; nil on the first run.
 	State *SemesterState `json:"state,omitempty"`
 }
@@ -130,12 +133,15 @@ type DepartmentProgress struct {
 	Name         string           `json:"name"`
 	Phase        string           `json:"phase"`
 	Onboarding   OnboardingCounts `json:"onboarding"`
+	// ReportSeq is the last report applied.
+	ReportSeq int `json:"report_seq,omitempty"`
 }
 
 // Progress answers QueryProgress on SemesterPlan.
 type Progress struct {
 	TermID   string `json:"term_id"`
 	TermName string `json:"term_name"`
+	TimeZone string `json:"time_zone"`
 	Phase    string `json:"phase"`
 	// Clock maps real time to plan time. A query answers from the state of
 	// the last workflow task, so callers compute "now" with it themselves.
@@ -152,6 +158,7 @@ type OfficerLocation struct {
 	Name           string `json:"name"`
 	DepartmentID   string `json:"department_id"`
 	DepartmentName string `json:"department_name"`
+	TimeZone       string `json:"time_zone"`
 	// OnboardingWorkflowID receives UpdateAcknowledgeTraining.
 	OnboardingWorkflowID string `json:"onboarding_workflow_id"`
 }
@@ -191,9 +198,11 @@ type OnboardingProgress struct {
 
 // OnboardingReport is what a department's Onboarding tells SemesterPlan.
 type OnboardingReport struct {
-	DepartmentID string           `json:"department_id"`
-	Phase        string           `json:"phase"`
-	Counts       OnboardingCounts `json:"counts"`
+	DepartmentID string `json:"department_id"`
+	// Seq increases with every report; older ones are dropped.
+	Seq    int              `json:"seq"`
+	Phase  string           `json:"phase"`
+	Counts OnboardingCounts `json:"counts"`
 }
 
 // AcknowledgeInput is an officer's acknowledgement of their training.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -15,6 +16,9 @@ import (
 // progressReportDelay coalesces a burst of acknowledgements into one report
 // to SemesterPlan, which keeps the parent's history small on big terms.
 const progressReportDelay = 2 * time.Second
+
+// maxNoteLength bounds the free text an officer may attach, in characters.
+const maxNoteLength = 2000
 
 // a is only used to name activity methods; the worker registers a real one.
 var a *activities.Activities
@@ -32,7 +36,19 @@ func Onboarding(ctx workflow.Context, in OnboardingInput) (OnboardingProgress, e
 	if err := w.setup(ctx); err != nil {
 		return OnboardingProgress{}, err
 	}
-	return w.run(ctx)
+	result, err := w.run(ctx)
+	if err != nil {
+		// Tell the term this department will not close, so it does not wait
+		// for it; the report goes out even when the run was cancelled.
+		w.phase = PhaseFailed
+		dctx, cancel := workflow.NewDisconnectedContext(ctx)
+		defer cancel()
+		if rerr := w.sendReport(dctx); rerr != nil {
+			workflow.GetLogger(ctx).Warn("failure report not delivered", "error", rerr)
+		}
+		return OnboardingProgress{}, err
+	}
+	return result, nil
 }
 
 type onboarding struct {
@@ -42,9 +58,18 @@ type onboarding struct {
 	people   []plan.Person
 	phase    string
 	assigned bool
-	closed   bool
+	// closing is set when the late window has closed: no acknowledgement is
+	// admitted after it.
+	closing bool
+	closed  bool
+	// saving counts acknowledgements admitted but not yet persisted; the
+	// department is not done while one may still fail.
+	saving int
 	// changed is set when the parent has not yet heard the latest counts.
 	changed bool
+	// reportSeq numbers reports so the parent can drop one that arrives
+	// after a newer one.
+	reportSeq int
 }
 
 func newOnboarding(ctx workflow.Context, in OnboardingInput) (*onboarding, error) {
@@ -91,16 +116,18 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 	assignedAt := w.planNow(ctx)
 	w.setPhase(ctx, PhaseOnboarding)
 
-	for i, r := range s.Reminders {
+	sent := 0
+	for _, r := range s.Reminders {
 		// A term started late skips the reminders whose day has already
 		// passed instead of sending them all at once.
 		if r.At.Before(assignedAt) {
 			continue
 		}
-		if w.sleepUntil(ctx, r.At, fmt.Sprintf("reminder %d for %s", i+1, dept)) {
+		if w.sleepUntil(ctx, r.At, fmt.Sprintf("reminder %d for %s", sent+1, dept)) {
 			break
 		}
-		if err := w.notify(ctx, activities.NotifyReminder, w.pending(), r, i+1); err != nil {
+		sent++
+		if err := w.notify(ctx, activities.NotifyReminder, w.pending(), r, sent); err != nil {
 			return OnboardingProgress{}, err
 		}
 	}
@@ -117,6 +144,12 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 	}
 
 	if !w.sleepUntil(ctx, s.WindowCloses, "late window closes for "+dept) {
+		// Admit nothing more, and let acknowledgements already admitted
+		// finish, so none is left pending after the close.
+		w.closing = true
+		if err := workflow.Await(ctx, func() bool { return w.saving == 0 }); err != nil {
+			return OnboardingProgress{}, err
+		}
 		never := w.pending()
 		emails := make([]string, len(never))
 		for i, o := range never {
@@ -132,13 +165,12 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 			w.officers[w.index[e]].Outcome = OutcomeNever
 		}
 	}
-	w.closed = true
-	w.setPhase(ctx, PhaseClosed)
-
-	// Let acknowledgements already admitted finish before reporting the end.
+	w.closing = true
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return OnboardingProgress{}, err
 	}
+	w.closed = true
+	w.setPhase(ctx, PhaseClosed)
 	if err := w.sendReport(ctx); err != nil {
 		workflow.GetLogger(ctx).Warn("final onboarding report not delivered", "error", err)
 	}
@@ -149,7 +181,7 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 // acknowledged, and reports which came first (true: all acknowledged).
 func (w *onboarding) sleepUntil(ctx workflow.Context, t time.Time, summary string) bool {
 	d := w.in.Clock.Real(t).Sub(workflow.Now(ctx))
-	if w.allAcknowledged() {
+	if w.done() {
 		return true
 	}
 	if d <= 0 {
@@ -158,8 +190,13 @@ func (w *onboarding) sleepUntil(ctx workflow.Context, t time.Time, summary strin
 	ok, _ := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
 		Timeout:      d,
 		TimerOptions: workflow.TimerOptions{Summary: summary},
-	}, w.allAcknowledged)
+	}, w.done)
 	return ok
+}
+
+// done is true once every officer's acknowledgement is persisted.
+func (w *onboarding) done() bool {
+	return w.saving == 0 && w.allAcknowledged()
 }
 
 // notify sends one batch of onboarding emails; an empty batch sends nothing.
@@ -213,13 +250,13 @@ func (w *onboarding) officerFor(ctx workflow.Context, in AcknowledgeInput) (int,
 	o := w.officers[i]
 	switch {
 	case !w.assigned:
-		return 0, fmt.Errorf("training for %s is not assigned yet; it opens on %s", o.Name, w.in.Schedule.AssignAt.Format(time.RFC1123))
+		return 0, fmt.Errorf("training for %s is not assigned yet; it opens on %s", o.Name, w.humanTime(w.in.Schedule.AssignAt))
 	case o.AcknowledgedAt != nil:
-		return 0, fmt.Errorf("%s already acknowledged the training on %s", o.Name, o.AcknowledgedAt.Format(time.RFC1123))
-	case w.closed || !w.planNow(ctx).Before(w.in.Schedule.WindowCloses):
-		return 0, fmt.Errorf("the acknowledgement window for %s closed on %s", o.Name, w.in.Schedule.WindowCloses.Format(time.RFC1123))
-	case len(in.Note) > 2000:
-		return 0, fmt.Errorf("the note has %d characters; keep it under 2000", len(in.Note))
+		return 0, fmt.Errorf("%s already acknowledged the training on %s", o.Name, w.humanTime(*o.AcknowledgedAt))
+	case w.closing || !w.planNow(ctx).Before(w.in.Schedule.WindowCloses):
+		return 0, fmt.Errorf("the acknowledgement window for %s closed on %s", o.Name, w.humanTime(w.in.Schedule.WindowCloses))
+	case utf8.RuneCountInString(in.Note) > maxNoteLength:
+		return 0, fmt.Errorf("the note has %d characters; keep it to %d", utf8.RuneCountInString(in.Note), maxNoteLength)
 	}
 	return i, nil
 }
@@ -238,6 +275,8 @@ func (w *onboarding) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Ack
 	// update for the same officer is rejected while this one persists.
 	w.officers[i].AcknowledgedAt = &at
 	w.officers[i].Outcome = outcome
+	w.saving++
+	defer func() { w.saving-- }()
 
 	actx := withStoreOptions(ctx, "record the acknowledgement of "+w.officers[i].Name)
 	err = workflow.ExecuteActivity(actx, a.RecordAcknowledgement, activities.RecordAcknowledgementInput{
@@ -279,8 +318,9 @@ func (w *onboarding) sendReport(ctx workflow.Context) error {
 		return nil
 	}
 	w.changed = false
+	w.reportSeq++
 	p := w.progress()
-	report := OnboardingReport{DepartmentID: w.in.Department.ID, Phase: p.Phase, Counts: p.Counts}
+	report := OnboardingReport{DepartmentID: w.in.Department.ID, Seq: w.reportSeq, Phase: p.Phase, Counts: p.Counts}
 	return workflow.SignalExternalWorkflow(ctx, w.in.ParentWorkflowID, "", SignalOnboardingReport, report).Get(ctx, nil)
 }
 
@@ -297,7 +337,11 @@ func (w *onboarding) setPhase(ctx workflow.Context, phase string) {
 }
 
 func (w *onboarding) planNow(ctx workflow.Context) time.Time {
-	return w.in.Clock.Plan(workflow.Now(ctx)).In(w.in.Schedule.Deadline.Location())
+	return w.in.Clock.Plan(workflow.Now(ctx))
+}
+
+func (w *onboarding) humanTime(t time.Time) string {
+	return plan.HumanTime(t, w.in.TimeZone)
 }
 
 func (w *onboarding) allAcknowledged() bool {

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -256,16 +257,22 @@ func TestOnboardingEndsEarlyWhenEveryoneAcknowledged(t *testing.T) {
 
 func TestOnboardingRejectsBadAcknowledgementsWithoutChange(t *testing.T) {
 	f := newFixture(t)
-	var early, first, again, stranger, atClose updateResult
+	var early, first, again, stranger, longNote, atClose updateResult
 	f.ack("2026-09-03 10:00", "ma.li@example.edu", &early)
 	f.ack("2026-09-08 10:00", "ma.li@example.edu", &first)
 	f.ack("2026-09-09 10:00", "ma.li@example.edu", &again)
 	f.ack("2026-09-09 11:00", "sun.hao@example.edu", &stranger)
+	f.env.RegisterDelayedCallback(func() {
+		f.env.UpdateWorkflow(workflows.UpdateAcknowledgeTraining, "long-note", longNote.callbacks(),
+			workflows.AcknowledgeInput{Email: "guo.rui@example.edu", Note: strings.Repeat("学", 2001)})
+	}, f.at("2026-09-09 11:30"))
 	f.ack("2026-09-24 23:59", "he.xin@example.edu", &atClose)
 
-	var before, after workflows.OnboardingProgress
-	f.env.RegisterDelayedCallback(func() { before = f.query() }, f.at("2026-09-08 12:00"))
-	f.env.RegisterDelayedCallback(func() { after = f.query() }, f.at("2026-09-09 12:00"))
+	// Snapshots of every officer's state around each rejection.
+	snapshots := map[string]workflows.OnboardingProgress{}
+	for _, at := range []string{"2026-09-02 12:00", "2026-09-04 12:00", "2026-09-08 12:00", "2026-09-09 12:00"} {
+		f.env.RegisterDelayedCallback(func() { snapshots[at] = f.query() }, f.at(at))
+	}
 	f.run()
 
 	tests := []struct {
@@ -273,10 +280,11 @@ func TestOnboardingRejectsBadAcknowledgementsWithoutChange(t *testing.T) {
 		got  updateResult
 		want string
 	}{
-		{"before the training is assigned", early, "is not assigned yet"},
-		{"a second acknowledgement", again, "already acknowledged"},
+		{"before the training is assigned", early, "training for Ma Li is not assigned yet; it opens on Mon 7 Sep 2026, 09:00 (Asia/Shanghai)"},
+		{"a second acknowledgement", again, "Ma Li already acknowledged the training on Tue 8 Sep 2026, 10:00 (Asia/Shanghai)"},
 		{"someone outside the department", stranger, `"sun.hao@example.edu" is not an officer of the Publicity Department`},
-		{"when the window closes", atClose, "window for He Xin closed"},
+		{"a note that is too long", longNote, "the note has 2001 characters; keep it to 2000"},
+		{"when the window closes", atClose, "the acknowledgement window for He Xin closed on Thu 24 Sep 2026, 23:59 (Asia/Shanghai)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -291,8 +299,14 @@ func TestOnboardingRejectsBadAcknowledgementsWithoutChange(t *testing.T) {
 	if len(f.acks) != 1 {
 		t.Errorf("recorded %d acknowledgements, want only the first", len(f.acks))
 	}
-	if before.Counts != after.Counts {
-		t.Errorf("rejected updates changed the counts: %+v -> %+v", before.Counts, after.Counts)
+	for _, pair := range [][2]string{{"2026-09-02 12:00", "2026-09-04 12:00"}, {"2026-09-08 12:00", "2026-09-09 12:00"}} {
+		before, after := snapshots[pair[0]], snapshots[pair[1]]
+		if !reflect.DeepEqual(before.Officers, after.Officers) || before.Counts != after.Counts {
+			t.Errorf("rejected updates between %s and %s changed the state:\n%+v\n%+v", pair[0], pair[1], before.Officers, after.Officers)
+		}
+	}
+	if got := snapshots["2026-09-09 12:00"].Officers[0]; got.AcknowledgedAt == nil || got.AcknowledgedAt.Format("01-02 15:04") != "09-08 10:00" {
+		t.Errorf("Ma Li's acknowledgement = %+v, want the first one's time", got)
 	}
 }
 

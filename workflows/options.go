@@ -22,8 +22,10 @@ func withStoreOptions(ctx workflow.Context, summary string) workflow.Context {
 // backoff spares an SMTP server that is refusing us.
 func withMailOptions(ctx workflow.Context, summary string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 5 * time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, MaximumInterval: 5 * time.Minute},
-		Summary:             summary,
+		StartToCloseTimeout: 10 * time.Minute,
+		// Delivery heartbeats after every accepted email.
+		HeartbeatTimeout: time.Minute,
+		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: 5 * time.Second, MaximumInterval: 5 * time.Minute},
+		Summary:          summary,
 	})
 }

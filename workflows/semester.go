@@ -33,18 +33,26 @@ func SemesterPlan(ctx workflow.Context, in SemesterInput) (SemesterResult, error
 }
 
 type semester struct {
+	in       SemesterInput
 	plan     plan.Plan
 	scale    float64
 	state    SemesterState
 	schedule plan.OnboardingSchedule
 	deptPos  map[string]int // department ID -> position in state.Departments
+	// children are the Onboarding futures of the run that started them;
+	// after continue-as-new only the reports remain.
+	children []workflow.ChildWorkflowFuture
 }
 
 func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
-	if err := in.Plan.Validate(); err != nil {
-		return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPlan", nil)
+	// Only the first run checks the plan: a rule added in a later release
+	// must not fail a term that is already under way.
+	if in.State == nil {
+		if err := in.Plan.Validate(); err != nil {
+			return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPlan", nil)
+		}
 	}
-	s := &semester{plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}}
+	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}}
 	if in.State != nil {
 		s.state = *in.State
 	} else {
@@ -90,7 +98,8 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 
 	if !s.state.DirectorySaved {
 		actx := withStoreOptions(ctx, "save the term and its personnel directory")
-		if err := workflow.ExecuteActivity(actx, a.SaveDirectory, activities.SaveDirectoryInput{Plan: s.plan}).Get(ctx, nil); err != nil {
+		in := activities.SaveDirectoryInput{Plan: s.plan, StartedBy: s.in.StartedBy, TimeScale: s.scale, At: s.state.Clock.Plan(workflow.Now(ctx))}
+		if err := workflow.ExecuteActivity(actx, a.SaveDirectory, in).Get(ctx, nil); err != nil {
 			return SemesterResult{}, fmt.Errorf("save directory: %w", err)
 		}
 		s.state.DirectorySaved = true
@@ -111,15 +120,23 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 	}
 
 	reports := workflow.GetSignalChannel(ctx, SignalOnboardingReport)
-	for !s.allClosed() {
-		if s.historyIsLong(ctx) {
-			s.drain(reports)
-			return SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan,
-				SemesterInput{Plan: s.plan, TimeScale: s.scale, State: &s.state})
-		}
+	sel := workflow.NewSelector(ctx)
+	sel.AddReceive(reports, func(c workflow.ReceiveChannel, _ bool) {
 		var r OnboardingReport
-		reports.Receive(ctx, &r)
+		c.Receive(ctx, &r)
 		s.apply(ctx, r)
+	})
+	for i, f := range s.children {
+		sel.AddFuture(f, func(f workflow.Future) { s.childEnded(ctx, i, f) })
+	}
+	for !s.allFinished() {
+		if s.historyIsLong(ctx) {
+			s.drain(ctx, reports)
+			next := s.in
+			next.State = &s.state
+			return SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
+		}
+		sel.Select(ctx)
 	}
 	s.setPhase(ctx, PhaseDone)
 	return SemesterResult{TermID: s.plan.Term.ID, Departments: s.state.Departments, Totals: s.totals()}, nil
@@ -130,21 +147,21 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 // run; they report back by signal to the term's workflow ID.
 func (s *semester) startOnboarding(ctx workflow.Context) error {
 	parentID := workflow.GetInfo(ctx).WorkflowExecution.ID
-	var futures []workflow.ChildWorkflowFuture
+	s.children = nil
 	for _, d := range s.plan.Departments {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 			WorkflowID:        OnboardingWorkflowID(s.plan.Term.ID, d.ID),
 			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 			StaticSummary:     fmt.Sprintf("Onboarding: %s, %s", d.Name, s.plan.Term.Name),
 			StaticDetails: fmt.Sprintf("Training for the %d officers of the %s. Deadline %s; late acknowledgements until %s.",
-				len(d.Officers), d.Name, s.schedule.Deadline.Format("2 Jan 2006 15:04"), s.schedule.WindowCloses.Format("2 Jan 2006 15:04")),
+				len(d.Officers), d.Name, plan.HumanTime(s.schedule.Deadline, s.plan.Term.TimeZone), plan.HumanTime(s.schedule.WindowCloses, s.plan.Term.TimeZone)),
 			TypedSearchAttributes: temporal.NewSearchAttributes(
 				SearchTerm.ValueSet(s.plan.Term.ID),
 				SearchDepartment.ValueSet(d.ID),
 				SearchPhase.ValueSet(PhaseWaiting),
 			),
 		})
-		futures = append(futures, workflow.ExecuteChildWorkflow(cctx, Onboarding, OnboardingInput{
+		s.children = append(s.children, workflow.ExecuteChildWorkflow(cctx, Onboarding, OnboardingInput{
 			TermID:           s.plan.Term.ID,
 			TermName:         s.plan.Term.Name,
 			TimeZone:         s.plan.Term.TimeZone,
@@ -155,7 +172,7 @@ func (s *semester) startOnboarding(ctx workflow.Context) error {
 			ParentWorkflowID: parentID,
 		}))
 	}
-	for i, f := range futures {
+	for i, f := range s.children {
 		err := f.GetChildWorkflowExecution().Get(ctx, nil)
 		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
 		if err != nil && !errors.As(err, &started) {
@@ -166,39 +183,59 @@ func (s *semester) startOnboarding(ctx workflow.Context) error {
 	return nil
 }
 
+// apply takes a department's report unless a newer one was applied, and
+// never moves a department out of a final phase.
 func (s *semester) apply(ctx workflow.Context, r OnboardingReport) {
 	i, ok := s.deptPos[r.DepartmentID]
 	if !ok {
 		workflow.GetLogger(ctx).Warn("report from an unknown department", "department", r.DepartmentID)
 		return
 	}
-	s.state.Departments[i].Phase = r.Phase
-	s.state.Departments[i].Onboarding = r.Counts
+	d := &s.state.Departments[i]
+	if r.Seq <= d.ReportSeq || finished(d.Phase) {
+		return
+	}
+	d.ReportSeq, d.Phase, d.Onboarding = r.Seq, r.Phase, r.Counts
+	s.showProgress(ctx)
+}
+
+// childEnded records how a department's Onboarding ended, in case its last
+// report never came (for example when it was terminated).
+func (s *semester) childEnded(ctx workflow.Context, i int, f workflow.Future) {
+	d := &s.state.Departments[i]
+	var result OnboardingProgress
+	if err := f.Get(ctx, &result); err != nil {
+		workflow.GetLogger(ctx).Error("onboarding ended with an error", "department", d.DepartmentID, "error", err)
+		if !finished(d.Phase) {
+			d.Phase = PhaseFailed
+		}
+	} else if !finished(d.Phase) {
+		d.Phase, d.Onboarding = result.Phase, result.Counts
+	}
 	s.showProgress(ctx)
 }
 
 // drain applies reports already delivered, so none is lost to continue-as-new.
-func (s *semester) drain(reports workflow.ReceiveChannel) {
+func (s *semester) drain(ctx workflow.Context, reports workflow.ReceiveChannel) {
 	for {
 		var r OnboardingReport
 		if !reports.ReceiveAsync(&r) {
 			return
 		}
-		if i, ok := s.deptPos[r.DepartmentID]; ok {
-			s.state.Departments[i].Phase = r.Phase
-			s.state.Departments[i].Onboarding = r.Counts
-		}
+		s.apply(ctx, r)
 	}
 }
+
+func finished(phase string) bool { return phase == PhaseClosed || phase == PhaseFailed }
 
 func (s *semester) historyIsLong(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
 	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > historyLimit
 }
 
-func (s *semester) allClosed() bool {
+func (s *semester) allFinished() bool {
 	for _, d := range s.state.Departments {
-		if d.Phase != PhaseClosed {
+		if !finished(d.Phase) {
 			return false
 		}
 	}
@@ -240,6 +277,7 @@ func (s *semester) progress() Progress {
 	return Progress{
 		TermID:      s.plan.Term.ID,
 		TermName:    s.plan.Term.Name,
+		TimeZone:    s.plan.Term.TimeZone,
 		Phase:       s.state.Phase,
 		Clock:       s.state.Clock,
 		TimeScale:   scale,
@@ -256,7 +294,7 @@ func (s *semester) findOfficer(email string) (OfficerLocation, error) {
 	}
 	d, _ := s.plan.Department(o.DepartmentID)
 	return OfficerLocation{
-		Email: o.Email, Name: o.Name, DepartmentID: d.ID, DepartmentName: d.Name,
+		Email: o.Email, Name: o.Name, DepartmentID: d.ID, DepartmentName: d.Name, TimeZone: s.plan.Term.TimeZone,
 		OnboardingWorkflowID: OnboardingWorkflowID(s.plan.Term.ID, d.ID),
 	}, nil
 }

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/activities"
 	"semesterflow/plan"
@@ -70,6 +72,20 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 		_, unknownErr = env.QueryWorkflow(workflows.QueryFindOfficer, "nobody@example.edu")
 	}, 12*time.Second) // plan 13 September: acknowledgements open
 
+	// On 20 September every department has escalated; a report from
+	// before that, arriving late, must not turn the clock back.
+	var overdue, afterStale workflows.Progress
+	env.RegisterDelayedCallback(func() {
+		overdue = queryAs[workflows.Progress](t, env, workflows.QueryProgress)
+		env.SignalWorkflow(workflows.SignalOnboardingReport, workflows.OnboardingReport{
+			DepartmentID: "publicity", Seq: 1, Phase: workflows.PhaseOnboarding,
+			Counts: workflows.OnboardingCounts{Officers: 5, Pending: 5},
+		})
+	}, 19*time.Second)
+	env.RegisterDelayedCallback(func() {
+		afterStale = queryAs[workflows.Progress](t, env, workflows.QueryProgress)
+	}, 19*time.Second+time.Millisecond)
+
 	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
 	if !env.IsWorkflowCompleted() {
 		t.Fatal("term did not complete")
@@ -104,6 +120,14 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 	if got := midwayNow.Format("2006-01-02"); got != "2026-09-13" {
 		t.Errorf("plan time midway = %s, want 2026-09-13", got)
 	}
+	if overdue.Totals.Overdue != 40 {
+		t.Errorf("totals on 20 September = %+v, want 40 overdue", overdue.Totals)
+	}
+	for _, d := range afterStale.Departments {
+		if d.Phase != workflows.PhaseOverdue || d.Onboarding.Overdue != 5 {
+			t.Errorf("after a stale report, %s = %s %+v; want overdue with 5 overdue", d.DepartmentID, d.Phase, d.Onboarding)
+		}
+	}
 	if located.DepartmentID != "publicity" || located.OnboardingWorkflowID != "semester/2026-fall/onboarding/publicity" {
 		t.Errorf("find-officer = %+v", located)
 	}
@@ -129,6 +153,7 @@ func TestSemesterRefusesAnInvalidPlan(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterActivity(&activities.Activities{})
+	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(nil)
 	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p})
 	var appErr *temporal.ApplicationError
 	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != "InvalidPlan" || !appErr.NonRetryable() {
@@ -148,4 +173,77 @@ func queryAs[T any](t *testing.T, env *testsuite.TestWorkflowEnvironment, name s
 		t.Fatal(err)
 	}
 	return out
+}
+
+// termEnv runs SemesterPlan on the example plan at a plan day per second,
+// with every activity mocked to succeed.
+func termEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
+	t.Helper()
+	p, err := plan.Load("../examples/fall-term.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflow(workflows.Onboarding)
+	env.RegisterActivity(&activities.Activities{})
+	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(nil)
+	return env, p
+}
+
+func TestSemesterFinishesWhenADepartmentFails(t *testing.T) {
+	env, p := termEnv(t)
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
+			if in.DepartmentID == "sports" && in.Kind == activities.NotifyReminder {
+				return activities.DeliveryResult{}, temporal.NewNonRetryableApplicationError("template broken", "Template", nil)
+			}
+			return activities.DeliveryResult{Sent: len(in.Officers)}, nil
+		})
+	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+	var res workflows.SemesterResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range res.Departments {
+		want := workflows.PhaseClosed
+		if d.DepartmentID == "sports" {
+			want = workflows.PhaseFailed
+		}
+		if d.Phase != want {
+			t.Errorf("%s ended %q, want %q", d.DepartmentID, d.Phase, want)
+		}
+	}
+}
+
+func TestSemesterContinuesAsNewWithItsState(t *testing.T) {
+	env, p := termEnv(t)
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	// Temporal suggests continue-as-new once a history grows long; here it
+	// does so on plan day 10, while the departments are onboarding.
+	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, 10*time.Second)
+	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400, StartedBy: "li.wei"})
+	var can *workflow.ContinueAsNewError
+	if err := env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("error = %v, want continue-as-new", err)
+	}
+	var next workflows.SemesterInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	st := next.State
+	if st == nil || !st.DirectorySaved || !st.OnboardingStarted || st.Phase != workflows.PhaseOnboarding || st.Departments[0].ReportSeq == 0 {
+		t.Fatalf("carried state = %+v; want the directory saved and onboarding started", st)
+	}
+	if next.StartedBy != "li.wei" || next.TimeScale != 86400 || next.Plan.Term.ID != "2026-fall" {
+		t.Errorf("carried input lost its settings: %+v", next)
+	}
+	if len(st.Departments) != 8 || st.Clock.Scale != 86400 {
+		t.Errorf("carried %d departments and clock %+v", len(st.Departments), st.Clock)
+	}
+	env.AssertNumberOfCalls(t, "SaveDirectory", 1)
 }
