@@ -6,10 +6,12 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/mail"
 	"semesterflow/store"
@@ -29,6 +31,15 @@ type Activities struct {
 	// CLI is the command officers can run instead of following a link,
 	// "starter" unless set.
 	CLI string
+}
+
+// storeError wraps a store failure; input the store rejects fails the
+// activity for good instead of being retried forever.
+func storeError(what string, err error) error {
+	if errors.Is(err, store.ErrInvalid) {
+		return temporal.NewNonRetryableApplicationError(what+": "+err.Error(), "InvalidInput", err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // DeliveryResult says how many emails of a batch went out now and how many
@@ -59,7 +70,7 @@ func (a *Activities) deliver(ctx context.Context, purpose string, msgs []mail.Me
 	}
 	unsent, err := a.Store.ClaimOutbox(ctx, rows)
 	if err != nil {
-		return DeliveryResult{}, fmt.Errorf("claim outbox: %w", err)
+		return DeliveryResult{}, storeError("claim outbox", err)
 	}
 	wanted := make(map[string]bool, len(unsent))
 	for _, k := range unsent {

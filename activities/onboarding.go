@@ -67,7 +67,7 @@ func (a *Activities) SaveDirectory(ctx context.Context, in SaveDirectoryInput) e
 		}
 	}
 	if err := a.Store.SaveDirectory(ctx, dir); err != nil {
-		return fmt.Errorf("save directory of %s: %w", p.Term.ID, err)
+		return storeError("save directory of "+p.Term.ID, err)
 	}
 	startedBy := in.StartedBy
 	if startedBy == "" {
@@ -84,7 +84,7 @@ func (a *Activities) SaveDirectory(ctx context.Context, in SaveDirectoryInput) e
 		PlanTime:   in.At,
 	})
 	if err != nil {
-		return fmt.Errorf("audit the start of %s: %w", p.Term.ID, err)
+		return storeError("audit the start of "+p.Term.ID, err)
 	}
 	return nil
 }
@@ -131,7 +131,7 @@ func (a *Activities) NotifyOnboarding(ctx context.Context, in NotifyOnboardingIn
 			}
 		}
 		if err := a.Store.AssignOnboarding(ctx, rows); err != nil {
-			return DeliveryResult{}, fmt.Errorf("assign onboarding: %w", err)
+			return DeliveryResult{}, storeError("assign onboarding", err)
 		}
 	case NotifyReminder, NotifyEscalation:
 	default:
@@ -155,7 +155,7 @@ func (a *Activities) NotifyOnboarding(ctx context.Context, in NotifyOnboardingIn
 		err = a.Store.MarkEscalated(ctx, in.TermID, emails, in.At)
 	}
 	if err != nil {
-		return res, fmt.Errorf("record %s: %w", in.Kind, err)
+		return res, storeError("record "+in.Kind, err)
 	}
 	return res, nil
 }
@@ -258,7 +258,7 @@ func (a *Activities) RecordAcknowledgement(ctx context.Context, in RecordAcknowl
 		PlanTime:   in.At,
 	}
 	if err := a.Store.RecordAcknowledgement(ctx, ack, audit); err != nil {
-		return fmt.Errorf("record acknowledgement of %s: %w", in.Email, err)
+		return storeError("record acknowledgement of "+in.Email, err)
 	}
 	return nil
 }
@@ -273,7 +273,7 @@ type CloseOnboardingInput struct {
 // window closes.
 func (a *Activities) CloseOnboarding(ctx context.Context, in CloseOnboardingInput) error {
 	if err := a.Store.CloseOnboarding(ctx, in.TermID, in.Emails); err != nil {
-		return fmt.Errorf("close onboarding: %w", err)
+		return storeError("close onboarding", err)
 	}
 	return nil
 }

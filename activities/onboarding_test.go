@@ -71,7 +71,7 @@ training:
 	var suite testsuite.WorkflowTestSuite
 	h.env = suite.NewTestActivityEnvironment()
 	h.env.RegisterActivity(h.acts)
-	if _, err := h.env.ExecuteActivity(h.acts.SaveDirectory, activities.SaveDirectoryInput{Plan: *p}); err != nil {
+	if _, err := h.env.ExecuteActivity(h.acts.SaveDirectory, activities.SaveDirectoryInput{Plan: *p, StartedBy: "li.wei", At: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 	return h
@@ -257,6 +257,10 @@ func TestRecordAcknowledgementTwiceWritesOneAuditEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(audit) != 2 || audit[0].Action != "start_term" || audit[0].Actor != "li.wei" {
+		t.Errorf("first audit entry = %+v, want the start of the term by li.wei", audit[0])
+	}
+	audit = audit[1:]
 	if len(audit) != 1 || audit[0].Actor != officers[0].Email || audit[0].Action != "acknowledge_training" || audit[0].Payload["note"] != "attended on the 9th" {
 		t.Fatalf("audit = %+v, want one acknowledge_training entry by %s with the note", audit, officers[0].Email)
 	}

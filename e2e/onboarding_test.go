@@ -192,7 +192,7 @@ func TestOnboardingEndToEnd(t *testing.T) {
 	planFile := s.writePlan(s.smallPlan())
 	workflowID := workflows.SemesterWorkflowID(s.tag)
 
-	out, errOut, code := s.run("start", "--plan", planFile, "--time-scale", "21600")
+	out, errOut, code := s.run("start", "--plan", planFile, "--time-scale", "21600", "--by", "li.wei")
 	if code != 0 {
 		t.Fatalf("starter start exited %d: %s", code, errOut)
 	}
@@ -289,12 +289,12 @@ func (s *stack) checkRows(acknowledged string) {
 	if officers != 4 {
 		t.Errorf("directory has %d officers, want 4", officers)
 	}
-	var actor, action string
-	if err := s.db.QueryRow(`SELECT count(*), min(actor), min(action) FROM audit_log WHERE term_id = $1`, s.tag).Scan(&audits, &actor, &action); err != nil {
+	var trail string
+	if err := s.db.QueryRow(`SELECT count(*), string_agg(action || ' by ' || actor, ', ' ORDER BY id) FROM audit_log WHERE term_id = $1`, s.tag).Scan(&audits, &trail); err != nil {
 		t.Fatal(err)
 	}
-	if audits != 1 || actor != acknowledged || action != "acknowledge_training" {
-		t.Errorf("audit log: %d entries, actor %q, action %q; want the one acknowledgement", audits, actor, action)
+	if want := "start_term by li.wei, acknowledge_training by " + acknowledged; audits != 2 || trail != want {
+		t.Errorf("audit log: %d entries %q; want %q", audits, trail, want)
 	}
 }
 

@@ -220,7 +220,7 @@ func TestSaveDirectoryRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := sampleDirectory(t, "2026-fall")
 			tt.edit(&d)
-			if err := s.SaveDirectory(context.Background(), d); !errors.Is(err, errInvalid) {
+			if err := s.SaveDirectory(context.Background(), d); !errors.Is(err, ErrInvalid) {
 				t.Errorf("SaveDirectory error = %v, want an invalid-input error", err)
 			}
 		})

@@ -171,7 +171,7 @@ func TestRecordAcknowledgementRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := s.RecordAcknowledgement(context.Background(), tt.ack, tt.audit); !errors.Is(err, errInvalid) {
+			if err := s.RecordAcknowledgement(context.Background(), tt.ack, tt.audit); !errors.Is(err, ErrInvalid) {
 				t.Errorf("error = %v, want an invalid-input error", err)
 			}
 		})

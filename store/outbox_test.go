@@ -116,7 +116,7 @@ func TestRecordAudit(t *testing.T) {
 			t.Fatalf("RecordAudit(%s): %v", entry.Key, err)
 		}
 	}
-	if err := s.RecordAudit(ctx, AuditEntry{TermID: "2026-fall"}); !errors.Is(err, errInvalid) {
+	if err := s.RecordAudit(ctx, AuditEntry{TermID: "2026-fall"}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("RecordAudit without a key: error = %v, want an invalid-input error", err)
 	}
 

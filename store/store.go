@@ -39,11 +39,12 @@ func New(db *bun.DB) *Store {
 	return &Store{db: db}
 }
 
-// errInvalid marks a call rejected before touching the database.
-var errInvalid = errors.New("store: invalid input")
+// ErrInvalid marks a call rejected before touching the database: retrying
+// it cannot help.
+var ErrInvalid = errors.New("store: invalid input")
 
 func invalidf(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errInvalid}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
 }
 
 // upsert turns an insert into "insert or update on conflict", updating cols
