@@ -57,6 +57,33 @@ type OnboardingData struct {
 	Overdue []Officer
 }
 
+// CollectionItem is one thing a collection email is about: what, by when,
+// and how to hand it in (or, in an escalation, who should have).
+type CollectionItem struct {
+	Label         string
+	Due           string
+	ActionURL     string
+	ActionCommand string
+	// Owners are, in an escalation, those who were asked to hand it in.
+	Owners []Officer
+}
+
+// CollectionData feeds the collection_* templates: a request, a reminder or
+// an escalation about one or more slots of a collection.
+type CollectionData struct {
+	TermName      string
+	RecipientName string
+	// Title completes "Please hand in ...", e.g. "the department's summary
+	// of October's organisation life".
+	Title        string
+	Instructions string
+	// Criteria, when set, are what the recipient scores.
+	Criteria []string
+	// DaysLeft is, for reminders, the days until the due date; 0 is today.
+	DaysLeft int
+	Items    []CollectionItem
+}
+
 // Rendered is an email's subject and bodies, ready to go into a Message.
 type Rendered struct {
 	Subject string

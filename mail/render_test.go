@@ -39,11 +39,29 @@ func sampleOnboarding() OnboardingData {
 	}
 }
 
+// sampleCollection is a judge asked to score two entries.
+func sampleCollection() CollectionData {
+	return CollectionData{
+		TermName:      "Fall 2026",
+		RecipientName: "Li Wei",
+		Title:         "your scores for the group-life design competition of October 2026",
+		Instructions:  "Score every department's entry; the entries are attached to the request.",
+		Criteria:      []string{"ideological content", "creativity", "participation"},
+		DaysLeft:      2,
+		Items: []CollectionItem{
+			{Label: "Publicity Department", Due: "Sat 24 Oct 2026, 23:59 (Asia/Shanghai)",
+				ActionCommand: "starter submit --workflow semester/2026-fall/2026-10/score --slot li.wei/publicity --email li.wei@example.edu --scores S1,S2,... --text \"...\""},
+			{Label: "Sports <Department>", Due: "Sat 24 Oct 2026, 23:59 (Asia/Shanghai)",
+				ActionURL: "https://union.example.edu/act?token=xyz&slot=sports"},
+		},
+	}
+}
+
 // goldenCases are the renders kept under testdata. Every template must have
 // at least one, and a case's name starts with its template's name.
 func goldenCases() []struct {
 	name, template string
-	data           OnboardingData
+	data           any
 } {
 	assignment := sampleOnboarding()
 	assignment.DaysLeft, assignment.Overdue = 0, nil
@@ -54,34 +72,45 @@ func goldenCases() []struct {
 	escalation := sampleOnboarding()
 	escalation.RecipientName = "Zhang Min"
 	escalation.ActionURL, escalation.ActionCommand = "", ""
+	request := sampleCollection()
+	collectionEscalation := sampleCollection()
+	collectionEscalation.RecipientName = "Zhou Min"
+	for i := range collectionEscalation.Items {
+		collectionEscalation.Items[i].ActionURL, collectionEscalation.Items[i].ActionCommand = "", ""
+		collectionEscalation.Items[i].Owners = []Officer{{Name: "Ma Li", Email: "ma.li@example.edu"}, {Name: "Sun Hao", Email: "sun.hao@example.edu"}}
+	}
 	return []struct {
 		name, template string
-		data           OnboardingData
+		data           any
 	}{
 		{"onboarding_assignment", "onboarding_assignment", assignment},
 		{"onboarding_reminder", "onboarding_reminder", reminder},
 		{"onboarding_reminder_today", "onboarding_reminder", today},
 		{"onboarding_escalation", "onboarding_escalation", escalation},
+		{"collection_request", "collection_request", request},
+		{"collection_reminder", "collection_reminder", request},
+		{"collection_escalation", "collection_escalation", collectionEscalation},
 	}
 }
 
 // TestEveryTemplateRenders fails loudly when a template is broken or has no
 // sample data, so a new email cannot ship untested.
 func TestEveryTemplateRenders(t *testing.T) {
-	covered := map[string]bool{}
+	covered := map[string]any{}
 	for _, c := range goldenCases() {
-		covered[c.template] = true
+		covered[c.template] = c.data
 	}
 	names := TemplateNames()
 	if len(names) == 0 {
 		t.Fatal("no templates were embedded")
 	}
 	for _, name := range names {
-		if !covered[name] {
+		data, ok := covered[name]
+		if !ok {
 			t.Errorf("template %q has no sample data in goldenCases", name)
 			continue
 		}
-		r, err := Render(name, sampleOnboarding())
+		r, err := Render(name, data)
 		if err != nil {
 			t.Errorf("Render(%q, sample): %v", name, err)
 			continue
@@ -128,7 +157,7 @@ func checkGolden(t *testing.T, file, got string) {
 }
 
 func TestRenderSubjectNamesDepartment(t *testing.T) {
-	for _, name := range TemplateNames() {
+	for _, name := range onboardingTemplates() {
 		r, err := Render(name, sampleOnboarding())
 		if err != nil {
 			t.Fatal(err)
@@ -144,7 +173,7 @@ func TestRenderSubjectNamesDepartment(t *testing.T) {
 
 func TestRenderDeadlineInBothParts(t *testing.T) {
 	d := sampleOnboarding()
-	for _, name := range TemplateNames() {
+	for _, name := range onboardingTemplates() {
 		r, err := Render(name, d)
 		if err != nil {
 			t.Fatal(err)
@@ -163,7 +192,7 @@ func TestRenderEscapesHTMLButNotText(t *testing.T) {
 	d.RecipientName = `<script>alert("hi")</script> Ann`
 	d.Overdue[0].Name = `<script>alert("x")</script>`
 	d.Sessions[0].Where = `<b>Room</b> 1 & 2`
-	for _, name := range TemplateNames() {
+	for _, name := range onboardingTemplates() {
 		r, err := Render(name, d)
 		if err != nil {
 			t.Fatal(err)
@@ -281,8 +310,9 @@ func TestRenderActionLinkAndCommand(t *testing.T) {
 }
 
 func TestRenderHTMLIsSelfContained(t *testing.T) {
-	for _, name := range TemplateNames() {
-		r, err := Render(name, sampleOnboarding())
+	for _, c := range goldenCases() {
+		name := c.name
+		r, err := Render(c.template, c.data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -310,5 +340,57 @@ func TestRenderErrors(t *testing.T) {
 	}
 	if _, err := Render("onboarding_reminder", map[string]any{"TermName": "Fall 2026"}); err == nil {
 		t.Error("Render with missing map keys succeeded")
+	}
+}
+
+// onboardingTemplates lists the templates that take OnboardingData.
+func onboardingTemplates() []string {
+	var out []string
+	for _, n := range TemplateNames() {
+		if strings.HasPrefix(n, "onboarding_") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func TestRenderCollectionEmails(t *testing.T) {
+	d := sampleCollection()
+	req, err := Render("collection_request", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Subject != "Please hand in your scores for the group-life design competition of October 2026 (2)" {
+		t.Errorf("request subject = %q", req.Subject)
+	}
+	for part, body := range map[string]string{"text": req.Text, "HTML": req.HTML} {
+		for _, want := range []string{"Publicity Department", "Sat 24 Oct 2026, 23:59 (Asia/Shanghai)", "ideological content", "starter submit --workflow semester/2026-fall/2026-10/score"} {
+			if !strings.Contains(body, html.UnescapeString(want)) && !strings.Contains(body, html.EscapeString(want)) {
+				t.Errorf("request %s lacks %q", part, want)
+			}
+		}
+	}
+	if !strings.Contains(req.HTML, "Sports &lt;Department&gt;") || !strings.Contains(req.Text, "Sports <Department>") {
+		t.Errorf("a label with markup is not escaped in HTML and kept in text")
+	}
+	rem, err := Render("collection_reminder", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(rem.Subject, "is due in 2 days") {
+		t.Errorf("reminder subject = %q", rem.Subject)
+	}
+	esc := goldenCases()[6]
+	r, err := Render(esc.template, esc.data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Ma Li <ma.li@example.edu>", "Sun Hao <sun.hao@example.edu>"} {
+		if strings.Count(r.Text, want) != 2 {
+			t.Errorf("escalation text names %q %d times, want once per item", want, strings.Count(r.Text, want))
+		}
+	}
+	if strings.Contains(r.Text, "starter submit") {
+		t.Errorf("escalation tells the recipient to submit:\n%s", r.Text)
 	}
 }

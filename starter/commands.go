@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -249,9 +251,74 @@ func plainError(err error) string {
 	if errors.As(err, &appErr) {
 		return appErr.Message()
 	}
-	msg := err.Error()
-	if i := strings.LastIndex(msg, "): "); i >= 0 && strings.HasSuffix(msg, ")") {
-		return msg
+	return err.Error()
+}
+
+func runSubmit(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "submit", "--workflow ID --email ADDRESS [--slot KEY] (--text TEXT | --file FILE) [--scores N,N,...]")
+	workflowID := fs.String("workflow", "", "the workflow that asked, as named in the email")
+	email := fs.String("email", "", "your email address")
+	slot := fs.String("slot", "", "what you hand in, as named in the email; needed only when you hand in several")
+	text := fs.String("text", "", "the text to hand in")
+	file := fs.String("file", "", "read the text from this file instead")
+	scores := fs.String("scores", "", "scores, comma-separated, in the order of the criteria in the email")
+	if err := parse(fs, args); err != nil {
+		return err
 	}
-	return msg
+	if err := required("workflow", *workflowID); err != nil {
+		return err
+	}
+	if err := required("email", *email); err != nil {
+		return err
+	}
+	in := workflows.SubmitInput{Email: *email, Slot: *slot, Text: *text}
+	if *file != "" {
+		if *text != "" {
+			return usageError{"give --text or --file, not both"}
+		}
+		data, err := os.ReadFile(*file)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		in.Text = string(data)
+	}
+	if *scores != "" {
+		for i, f := range strings.Split(*scores, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return usageError{fmt.Sprintf("--scores: score %d, %q, is not a number", i+1, f)}
+			}
+			in.Scores = append(in.Scores, v)
+		}
+	}
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+		WorkflowID:   *workflowID,
+		UpdateName:   workflows.UpdateSubmit,
+		Args:         []any{in},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	var res workflows.SubmitResult
+	if err == nil {
+		err = handle.Get(uctx, &res)
+	}
+	if err != nil {
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
+			return fmt.Errorf("%s is not taking submissions: it has not started yet or has already closed", *workflowID)
+		}
+		return errors.New(plainError(err))
+	}
+	when := "on time"
+	if res.Late {
+		when = "late (after the deadline)"
+	}
+	fmt.Fprintf(e.stdout, "Received: %s, %s.\n", res.Label, when)
+	return nil
 }

@@ -46,6 +46,7 @@ var commands = []command{
 	{"validate", "check a plan file and list every problem", runValidate},
 	{"start", "validate a plan and start its term", runStart},
 	{"ack", "acknowledge an officer's training", runAck},
+	{"submit", "hand in a plan, minutes, a summary, scores or another requested item", runSubmit},
 	{"status", "show a term's progress", runStatus},
 }
 

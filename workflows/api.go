@@ -228,4 +228,5 @@ type Registry interface {
 func Register(r Registry) {
 	r.RegisterWorkflow(SemesterPlan)
 	r.RegisterWorkflow(Onboarding)
+	r.RegisterWorkflow(Collection)
 }

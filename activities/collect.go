@@ -1,0 +1,175 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+)
+
+// Kinds of collection email.
+const (
+	NotifyRequest = "request"
+)
+
+// CollectionSlot is one slot of a collection as its emails need it.
+type CollectionSlot struct {
+	Key        string        `json:"key"`
+	Label      string        `json:"label"`
+	Due        time.Time     `json:"due"`
+	Owners     []plan.Person `json:"owners"`
+	EscalateTo []plan.Person `json:"escalate_to,omitempty"`
+}
+
+// NotifyCollectionInput is one wake-up's batch of collection emails.
+type NotifyCollectionInput struct {
+	// Kind is NotifyRequest, NotifyReminder or NotifyEscalation.
+	Kind string `json:"kind"`
+	// Occurrence tells apart two batches of one kind, e.g. two reminders.
+	Occurrence   string           `json:"occurrence"`
+	TermID       string           `json:"term_id"`
+	TermName     string           `json:"term_name"`
+	TimeZone     string           `json:"time_zone"`
+	Title        string           `json:"title"`
+	Instructions string           `json:"instructions,omitempty"`
+	Criteria     []string         `json:"criteria,omitempty"`
+	DaysLeft     int              `json:"days_left,omitempty"`
+	Slots        []CollectionSlot `json:"slots"`
+}
+
+// NotifyCollection sends one email per person for the batch's slots: the
+// owners for requests and reminders, the escalation contacts for an
+// escalation. Someone concerned by several slots gets one email listing
+// them all, on one SMTP connection for the whole batch.
+func (a *Activities) NotifyCollection(ctx context.Context, in NotifyCollectionInput) (DeliveryResult, error) {
+	template := map[string]string{
+		NotifyRequest:    "collection_request",
+		NotifyReminder:   "collection_reminder",
+		NotifyEscalation: "collection_escalation",
+	}[in.Kind]
+	if template == "" {
+		return DeliveryResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("unknown collection notification %q", in.Kind), "BadInput", nil)
+	}
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+
+	// Group the slots by recipient, keeping the order people first appear.
+	type inbox struct {
+		person plan.Person
+		items  []mail.CollectionItem
+	}
+	var order []string
+	boxes := map[string]*inbox{}
+	for _, s := range in.Slots {
+		recipients := s.Owners
+		if in.Kind == NotifyEscalation {
+			recipients = s.EscalateTo
+		}
+		for _, p := range recipients {
+			b, ok := boxes[p.Email]
+			if !ok {
+				b = &inbox{person: p}
+				boxes[p.Email] = b
+				order = append(order, p.Email)
+			}
+			item := mail.CollectionItem{Label: s.Label, Due: plan.HumanTime(s.Due, in.TimeZone)}
+			if in.Kind == NotifyEscalation {
+				for _, o := range s.Owners {
+					item.Owners = append(item.Owners, mail.Officer{Name: o.Name, Email: o.Email})
+				}
+			} else {
+				item.ActionCommand = a.submitCommand(workflowID, s.Key, p.Email, len(in.Criteria) > 0)
+			}
+			b.items = append(b.items, item)
+		}
+	}
+
+	purpose := "collection-" + in.Occurrence
+	msgs := make([]mail.Message, 0, len(order))
+	for _, email := range order {
+		b := boxes[email]
+		r, err := mail.Render(template, mail.CollectionData{
+			TermName:      in.TermName,
+			RecipientName: b.person.Name,
+			Title:         in.Title,
+			Instructions:  in.Instructions,
+			Criteria:      in.Criteria,
+			DaysLeft:      in.DaysLeft,
+			Items:         b.items,
+		})
+		if err != nil {
+			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render collection emails", "Template", err)
+		}
+		msgs = append(msgs, mail.Message{
+			Key:     emailKey(workflowID, purpose, email),
+			To:      mail.Address{Name: b.person.Name, Email: email},
+			Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+		})
+	}
+	return a.deliver(ctx, purpose, msgs)
+}
+
+// submitCommand is the CLI line that hands in a slot.
+func (a *Activities) submitCommand(workflowID, slot, email string, scores bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s submit --workflow %s --slot %s --email %s", a.cli(), workflowID, slot, email)
+	if scores {
+		b.WriteString(" --scores S1,S2,...")
+	}
+	b.WriteString(` --text "..."`)
+	return b.String()
+}
+
+// SubmissionRecord is one submission to store.
+type SubmissionRecord struct {
+	Slot   string    `json:"slot"`
+	Author string    `json:"author"`
+	Text   string    `json:"text,omitempty"`
+	Scores []float64 `json:"scores,omitempty"`
+	At     time.Time `json:"at"`
+	Due    time.Time `json:"due"`
+	Late   bool      `json:"late"`
+}
+
+// RecordSubmissionsInput is a batch of submissions of one collection.
+type RecordSubmissionsInput struct {
+	TermID      string             `json:"term_id"`
+	Kind        string             `json:"kind"`
+	Scope       string             `json:"scope"`
+	Submissions []SubmissionRecord `json:"submissions"`
+}
+
+// RecordSubmissions stores a batch of submissions with an audit entry for
+// each, in one transaction.
+func (a *Activities) RecordSubmissions(ctx context.Context, in RecordSubmissionsInput) error {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	subs := make([]store.Submission, len(in.Submissions))
+	audit := make([]store.AuditEntry, len(in.Submissions))
+	for i, s := range in.Submissions {
+		subs[i] = store.Submission{
+			TermID: in.TermID, Kind: in.Kind, Scope: in.Scope, Slot: s.Slot,
+			AuthorEmail: s.Author, Body: s.Text, Scores: s.Scores,
+			SubmittedAt: s.At, DueAt: s.Due, Late: s.Late, WorkflowID: workflowID,
+		}
+		audit[i] = store.AuditEntry{
+			Key:        fmt.Sprintf("submit/%s/%s/%s/%s", in.TermID, in.Scope, in.Kind, s.Slot),
+			TermID:     in.TermID,
+			WorkflowID: workflowID,
+			Actor:      s.Author,
+			Action:     "submit_" + in.Kind,
+			Subject:    in.Scope + "/" + s.Slot,
+			Payload:    map[string]any{"late": s.Late, "scores": s.Scores, "characters": len([]rune(s.Text))},
+			PlanTime:   s.At,
+		}
+	}
+	if err := a.Store.RecordSubmissions(ctx, subs, audit); err != nil {
+		return storeError(fmt.Sprintf("store %d %s submissions", len(subs), in.Kind), err)
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package workflows
+
+import (
+	"time"
+
+	"semesterflow/plan"
+)
+
+// UpdateSubmit hands in one slot's submission to a Collection.
+const UpdateSubmit = "submit"
+
+// CollectionWorkflowID names a collection of a term, for example
+// "semester/2026-fall/kickoff/department_plan".
+func CollectionWorkflowID(termID, scope, kind string) string {
+	return "semester/" + termID + "/" + scope + "/" + kind
+}
+
+// Slot is one thing a collection waits for: a department's plan, a
+// meeting's minutes, one judge's scores for one entry.
+type Slot struct {
+	// Key is unique within the collection, e.g. a department ID.
+	Key string `json:"key"`
+	// Label names the slot for people, e.g. "Publicity Department".
+	Label string    `json:"label"`
+	Due   time.Time `json:"due"`
+	// Owners may hand it in; they get the request and the reminders.
+	Owners []plan.Person `json:"owners"`
+	// EscalateTo hear when it is missing at the deadline; none for no
+	// escalation.
+	EscalateTo []plan.Person `json:"escalate_to,omitempty"`
+}
+
+// CollectionInput describes one collection: what is asked, of whom, by when.
+type CollectionInput struct {
+	TermID   string `json:"term_id"`
+	TermName string `json:"term_name"`
+	TimeZone string `json:"time_zone"`
+	// Kind and Scope key the submissions in Postgres, e.g. "summary" and
+	// "2026-10".
+	Kind  string `json:"kind"`
+	Scope string `json:"scope"`
+	// Title says what is asked, completing "Please hand in ...".
+	Title        string `json:"title"`
+	Instructions string `json:"instructions,omitempty"`
+	// Opens is when requests go out and submissions are taken.
+	Opens time.Time `json:"opens"`
+	Slots []Slot    `json:"slots"`
+	// RemindDaysBefore places reminders before each slot's due date, at
+	// SendTime on that day.
+	RemindDaysBefore []int          `json:"remind_days_before,omitempty"`
+	SendTime         plan.ClockTime `json:"send_time"`
+	// LateDays keeps a slot open after its due date for late submissions.
+	LateDays int `json:"late_days,omitempty"`
+	// Criteria, when set, make every submission carry one score per
+	// criterion, from 0 to MaxScore.
+	Criteria     []string   `json:"criteria,omitempty"`
+	MaxScore     float64    `json:"max_score,omitempty"`
+	TextRequired bool       `json:"text_required"`
+	Clock        plan.Clock `json:"clock"`
+}
+
+// SubmitInput is one submission. Slot may be left empty by someone who owns
+// only one slot.
+type SubmitInput struct {
+	Email  string    `json:"email"`
+	Slot   string    `json:"slot,omitempty"`
+	Text   string    `json:"text,omitempty"`
+	Scores []float64 `json:"scores,omitempty"`
+}
+
+// SubmitResult says how the submission counted.
+type SubmitResult struct {
+	Slot  string    `json:"slot"`
+	Label string    `json:"label"`
+	Late  bool      `json:"late"`
+	At    time.Time `json:"at"`
+}
+
+// Submission is what was handed in for a slot.
+type Submission struct {
+	Slot   string    `json:"slot"`
+	Author string    `json:"author"`
+	Text   string    `json:"text,omitempty"`
+	Scores []float64 `json:"scores,omitempty"`
+	At     time.Time `json:"at"`
+	Late   bool      `json:"late"`
+}
+
+// SlotProgress is one slot as QueryProgress on a Collection shows it.
+type SlotProgress struct {
+	Key           string    `json:"key"`
+	Label         string    `json:"label"`
+	Due           time.Time `json:"due"`
+	Submitted     bool      `json:"submitted"`
+	Late          bool      `json:"late"`
+	Closed        bool      `json:"closed"`
+	RemindersSent int       `json:"reminders_sent"`
+	Escalated     bool      `json:"escalated"`
+}
+
+// CollectionResult is what a Collection gathered. Submissions follow the
+// order of the slots; Missing lists the keys of slots never handed in.
+type CollectionResult struct {
+	Kind        string         `json:"kind"`
+	Scope       string         `json:"scope"`
+	Submissions []Submission   `json:"submissions"`
+	Missing     []string       `json:"missing,omitempty"`
+	Slots       []SlotProgress `json:"slots"`
+}

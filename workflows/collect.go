@@ -1,0 +1,412 @@
+package workflows
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/activities"
+	"semesterflow/plan"
+)
+
+// maxSubmissionLength bounds a submission's text, in characters.
+const maxSubmissionLength = 20000
+
+// Collection asks the owners of each slot to hand something in by the
+// slot's due date: it emails the request, takes submissions as the
+// UpdateSubmit update, reminds owners of missing slots, escalates at the due
+// date, and closes each slot after its late days. Submissions are stored in
+// batches, one activity per wake-up, whatever the number of slots.
+func Collection(ctx workflow.Context, in CollectionInput) (CollectionResult, error) {
+	c, err := newCollection(in)
+	if err != nil {
+		return CollectionResult{}, err
+	}
+	if err := c.setup(ctx); err != nil {
+		return CollectionResult{}, err
+	}
+	return c.run(ctx)
+}
+
+type collection struct {
+	in        CollectionInput
+	index     map[string]int // slot key -> position
+	subs      []*Submission  // per slot; nil while missing
+	reminders []int
+	escalated []bool
+	closed    []bool
+	open      bool
+	finished  bool
+	// unsaved lists slots submitted but not yet stored; saving is set while
+	// a batch is being stored.
+	unsaved []int
+	saving  bool
+	// saveErr is a storage failure the run must report.
+	saveErr error
+}
+
+func newCollection(in CollectionInput) (*collection, error) {
+	if len(in.Slots) == 0 {
+		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("collection %s/%s has no slots", in.Scope, in.Kind), "BadInput", nil)
+	}
+	c := &collection{
+		in:        in,
+		index:     map[string]int{},
+		subs:      make([]*Submission, len(in.Slots)),
+		reminders: make([]int, len(in.Slots)),
+		escalated: make([]bool, len(in.Slots)),
+		closed:    make([]bool, len(in.Slots)),
+	}
+	for i, s := range in.Slots {
+		if _, dup := c.index[s.Key]; dup || s.Key == "" {
+			return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("collection %s/%s: slot key %q is empty or repeated", in.Scope, in.Kind, s.Key), "BadInput", nil)
+		}
+		c.index[s.Key] = i
+	}
+	return c, nil
+}
+
+func (c *collection) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
+		func() (CollectionResult, error) { return c.result(), nil },
+		workflow.QueryHandlerOptions{Description: "Every slot: handed in or not, late, reminded, escalated"},
+	); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSubmit, c.submit, workflow.UpdateHandlerOptions{
+		Validator:   c.validate,
+		Description: "Hand in " + c.in.Title,
+	})
+}
+
+// event is a moment on the collection's timeline.
+type event struct {
+	at   time.Time
+	kind int // eventReminder, eventDue or eventClose: the order at one moment
+	slot int
+	days int
+}
+
+const (
+	eventReminder = iota
+	eventDue
+	eventClose
+)
+
+// timeline lists every slot's reminders, due date and close, in time order.
+func (c *collection) timeline() []event {
+	loc, err := time.LoadLocation(c.in.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	send := c.in.SendTime
+	if send == "" {
+		send = plan.DefaultSendTime
+	}
+	var evs []event
+	for i, s := range c.in.Slots {
+		dueDay := plan.Date(s.Due.In(loc).Format("2006-01-02"))
+		for _, d := range c.in.RemindDaysBefore {
+			at := dueDay.AddDays(-d).At(send, loc)
+			if at.After(c.in.Opens) && at.Before(s.Due) {
+				evs = append(evs, event{at: at, kind: eventReminder, slot: i, days: d})
+			}
+		}
+		evs = append(evs, event{at: s.Due, kind: eventDue, slot: i})
+		evs = append(evs, event{at: s.Due.AddDate(0, 0, c.in.LateDays), kind: eventClose, slot: i})
+	}
+	sort.SliceStable(evs, func(a, b int) bool {
+		if !evs[a].at.Equal(evs[b].at) {
+			return evs[a].at.Before(evs[b].at)
+		}
+		return evs[a].kind < evs[b].kind
+	})
+	return evs
+}
+
+func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
+	workflow.Go(ctx, c.store)
+	c.sleepUntil(ctx, c.in.Opens, "open: "+c.in.Title)
+	if err := c.notify(ctx, activities.NotifyRequest, c.allSlots(), 0, "request"); err != nil {
+		return CollectionResult{}, err
+	}
+	c.open = true
+
+	evs := c.timeline()
+	for i := 0; i < len(evs); {
+		// Take every event at the same moment and of the same kind at once.
+		j := i
+		for j < len(evs) && evs[j].at.Equal(evs[i].at) && evs[j].kind == evs[i].kind {
+			j++
+		}
+		group := evs[i:j]
+		i = j
+		if c.sleepUntil(ctx, group[0].at, c.summary(group)) {
+			break
+		}
+		var missing []int
+		for _, e := range group {
+			if c.subs[e.slot] == nil && !c.closed[e.slot] {
+				missing = append(missing, e.slot)
+			}
+		}
+		switch group[0].kind {
+		case eventReminder:
+			if err := c.notify(ctx, activities.NotifyReminder, missing, group[0].days, fmt.Sprintf("reminder-%d", group[0].at.Unix())); err != nil {
+				return CollectionResult{}, err
+			}
+			for _, s := range missing {
+				c.reminders[s]++
+			}
+		case eventDue:
+			var escalate []int
+			for _, s := range missing {
+				if len(c.in.Slots[s].EscalateTo) > 0 {
+					escalate = append(escalate, s)
+				}
+			}
+			if err := c.notify(ctx, activities.NotifyEscalation, escalate, 0, fmt.Sprintf("escalation-%d", group[0].at.Unix())); err != nil {
+				return CollectionResult{}, err
+			}
+			for _, s := range escalate {
+				c.escalated[s] = true
+			}
+		case eventClose:
+			for _, e := range group {
+				c.closed[e.slot] = true
+			}
+		}
+	}
+
+	// Close what is left, then wait for every admitted submission to be
+	// stored before reporting the result.
+	for i := range c.closed {
+		if c.subs[i] == nil {
+			c.closed[i] = true
+		}
+	}
+	if err := workflow.Await(ctx, func() bool {
+		return workflow.AllHandlersFinished(ctx) && len(c.unsaved) == 0 && !c.saving || c.saveErr != nil
+	}); err != nil {
+		return CollectionResult{}, err
+	}
+	c.finished = true
+	if c.saveErr != nil {
+		return CollectionResult{}, c.saveErr
+	}
+	return c.result(), nil
+}
+
+// settled is true when every slot is handed in and stored, or closed.
+func (c *collection) settled() bool {
+	for i := range c.subs {
+		if c.subs[i] == nil && !c.closed[i] {
+			return false
+		}
+	}
+	return len(c.unsaved) == 0 && !c.saving
+}
+
+// sleepUntil waits for plan time t unless every slot settles first, and
+// says whether they did.
+func (c *collection) sleepUntil(ctx workflow.Context, t time.Time, summary string) bool {
+	if c.open && c.settled() {
+		return true
+	}
+	d := c.in.Clock.Real(t).Sub(workflow.Now(ctx))
+	if d <= 0 {
+		return false
+	}
+	ok, _ := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+		Timeout:      d,
+		TimerOptions: workflow.TimerOptions{Summary: summary},
+	}, func() bool { return c.open && c.settled() })
+	return ok
+}
+
+func (c *collection) summary(group []event) string {
+	what := [...]string{eventReminder: "reminder", eventDue: "deadline", eventClose: "close"}[group[0].kind]
+	label := c.in.Slots[group[0].slot].Label
+	if len(group) > 1 {
+		label = fmt.Sprintf("%d slots", len(group))
+	}
+	return fmt.Sprintf("%s: %s, %s", what, c.in.Title, label)
+}
+
+func (c *collection) allSlots() []int {
+	all := make([]int, len(c.in.Slots))
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
+// notify emails the owners of the slots (or, for an escalation, those the
+// slots escalate to) in one batch.
+func (c *collection) notify(ctx workflow.Context, kind string, slots []int, daysLeft int, occurrence string) error {
+	if len(slots) == 0 {
+		return nil
+	}
+	in := activities.NotifyCollectionInput{
+		Kind:         kind,
+		Occurrence:   occurrence,
+		TermID:       c.in.TermID,
+		TermName:     c.in.TermName,
+		TimeZone:     c.in.TimeZone,
+		Title:        c.in.Title,
+		Instructions: c.in.Instructions,
+		Criteria:     c.in.Criteria,
+		DaysLeft:     daysLeft,
+	}
+	for _, s := range slots {
+		sl := c.in.Slots[s]
+		in.Slots = append(in.Slots, activities.CollectionSlot{Key: sl.Key, Label: sl.Label, Due: sl.Due, Owners: sl.Owners, EscalateTo: sl.EscalateTo})
+	}
+	actx := withMailOptions(ctx, fmt.Sprintf("%s emails: %s (%d)", kind, c.in.Title, len(slots)))
+	if err := workflow.ExecuteActivity(actx, a.NotifyCollection, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("%s emails: %w", kind, err)
+	}
+	return nil
+}
+
+func (c *collection) validate(ctx workflow.Context, in SubmitInput) error {
+	_, err := c.slotFor(ctx, in)
+	return err
+}
+
+// slotFor finds the slot a submission is for and says, in words the person
+// understands, why it cannot be taken.
+func (c *collection) slotFor(ctx workflow.Context, in SubmitInput) (int, error) {
+	email := plan.NormalizeEmail(in.Email)
+	if email == "" {
+		return 0, fmt.Errorf("say who you are: the email address is empty")
+	}
+	i := -1
+	if in.Slot != "" {
+		var ok bool
+		if i, ok = c.index[in.Slot]; !ok {
+			return 0, fmt.Errorf("%q is not one of the slots of %s", in.Slot, c.in.Title)
+		}
+		if !owns(c.in.Slots[i], email) {
+			return 0, fmt.Errorf("%s is not among those who hand in %s for %s", in.Email, c.in.Title, c.in.Slots[i].Label)
+		}
+	} else {
+		var mine []string
+		for k, s := range c.in.Slots {
+			if owns(s, email) {
+				i = k
+				mine = append(mine, s.Key)
+			}
+		}
+		switch len(mine) {
+		case 0:
+			return 0, fmt.Errorf("%s is not among those who hand in %s", in.Email, c.in.Title)
+		case 1:
+		default:
+			return 0, fmt.Errorf("%s hands in %s for several slots (%s); say which one", in.Email, c.in.Title, strings.Join(mine, ", "))
+		}
+	}
+	s := c.in.Slots[i]
+	now := c.in.Clock.Plan(workflow.Now(ctx))
+	switch {
+	case !c.open:
+		return 0, fmt.Errorf("%s is not open yet; it opens on %s", c.in.Title, plan.HumanTime(c.in.Opens, c.in.TimeZone))
+	case c.subs[i] != nil:
+		return 0, fmt.Errorf("%s for %s was already handed in by %s on %s", c.in.Title, s.Label, c.subs[i].Author, plan.HumanTime(c.subs[i].At, c.in.TimeZone))
+	case c.closed[i] || !now.Before(s.Due.AddDate(0, 0, c.in.LateDays)):
+		return 0, fmt.Errorf("%s for %s closed on %s", c.in.Title, s.Label, plan.HumanTime(s.Due.AddDate(0, 0, c.in.LateDays), c.in.TimeZone))
+	case c.in.TextRequired && strings.TrimSpace(in.Text) == "":
+		return 0, fmt.Errorf("the text is empty; write %s", c.in.Title)
+	case utf8.RuneCountInString(in.Text) > maxSubmissionLength:
+		return 0, fmt.Errorf("the text has %d characters; keep it to %d", utf8.RuneCountInString(in.Text), maxSubmissionLength)
+	}
+	if len(c.in.Criteria) > 0 {
+		if len(in.Scores) != len(c.in.Criteria) {
+			return 0, fmt.Errorf("give %d scores, one for each of %s; got %d", len(c.in.Criteria), strings.Join(c.in.Criteria, ", "), len(in.Scores))
+		}
+		for k, v := range in.Scores {
+			if math.IsNaN(v) || v < 0 || v > c.in.MaxScore {
+				return 0, fmt.Errorf("the score for %s is %g; scores go from 0 to %g", c.in.Criteria[k], v, c.in.MaxScore)
+			}
+		}
+	} else if len(in.Scores) > 0 {
+		return 0, fmt.Errorf("%s takes no scores", c.in.Title)
+	}
+	return i, nil
+}
+
+func owns(s Slot, email string) bool {
+	for _, o := range s.Owners {
+		if o.Email == email {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *collection) submit(ctx workflow.Context, in SubmitInput) (SubmitResult, error) {
+	i, err := c.slotFor(ctx, in)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	at := c.in.Clock.Plan(workflow.Now(ctx))
+	s := c.in.Slots[i]
+	sub := &Submission{
+		Slot:   s.Key,
+		Author: plan.NormalizeEmail(in.Email),
+		Text:   strings.TrimSpace(in.Text),
+		Scores: in.Scores,
+		At:     at,
+		Late:   at.After(s.Due),
+	}
+	c.subs[i] = sub
+	c.unsaved = append(c.unsaved, i)
+	return SubmitResult{Slot: s.Key, Label: s.Label, Late: sub.Late, At: at}, nil
+}
+
+// store writes submissions to Postgres in batches: everything admitted
+// since the last batch goes in one activity.
+func (c *collection) store(ctx workflow.Context) {
+	for {
+		if err := workflow.Await(ctx, func() bool { return len(c.unsaved) > 0 || c.finished }); err != nil || c.finished {
+			return
+		}
+		batch := c.unsaved
+		c.unsaved = nil
+		c.saving = true
+		in := activities.RecordSubmissionsInput{TermID: c.in.TermID, Kind: c.in.Kind, Scope: c.in.Scope}
+		for _, i := range batch {
+			sub := c.subs[i]
+			in.Submissions = append(in.Submissions, activities.SubmissionRecord{
+				Slot: sub.Slot, Author: sub.Author, Text: sub.Text, Scores: sub.Scores,
+				At: sub.At, Due: c.in.Slots[i].Due, Late: sub.Late,
+			})
+		}
+		actx := withStoreOptions(ctx, fmt.Sprintf("store %d: %s", len(batch), c.in.Title))
+		if err := workflow.ExecuteActivity(actx, a.RecordSubmissions, in).Get(ctx, nil); err != nil {
+			c.saveErr = fmt.Errorf("store submissions: %w", err)
+		}
+		c.saving = false
+	}
+}
+
+func (c *collection) result() CollectionResult {
+	r := CollectionResult{Kind: c.in.Kind, Scope: c.in.Scope}
+	for i, s := range c.in.Slots {
+		p := SlotProgress{Key: s.Key, Label: s.Label, Due: s.Due, Closed: c.closed[i], RemindersSent: c.reminders[i], Escalated: c.escalated[i]}
+		if sub := c.subs[i]; sub != nil {
+			r.Submissions = append(r.Submissions, *sub)
+			p.Submitted, p.Late = true, sub.Late
+		} else {
+			r.Missing = append(r.Missing, s.Key)
+		}
+		r.Slots = append(r.Slots, p)
+	}
+	return r
+}
