@@ -16,11 +16,13 @@ type Plan struct {
 	Departments []Department `yaml:"departments" json:"departments"`
 	Training    Training     `yaml:"training" json:"training"`
 
-	// The later parts of the plan. They are optional, decoded and validated
-	// for their dates so that a plan file can carry the whole semester.
-	Meetings   *Meetings   `yaml:"meetings,omitempty" json:"meetings,omitempty"`
+	// The later parts of the plan; each is optional, and a term runs the
+	// parts its plan describes.
+	Kickoff    *Kickoff    `yaml:"kickoff,omitempty" json:"kickoff,omitempty"`
+	Exchanges  *Exchanges  `yaml:"exchanges,omitempty" json:"exchanges,omitempty"`
 	Months     *Months     `yaml:"months,omitempty" json:"months,omitempty"`
 	Contest    *Contest    `yaml:"contest,omitempty" json:"contest,omitempty"`
+	Tasks      *Tasks      `yaml:"tasks,omitempty" json:"tasks,omitempty"`
 	Evaluation *Evaluation `yaml:"evaluation,omitempty" json:"evaluation,omitempty"`
 }
 
@@ -83,51 +85,6 @@ type TrainingSession struct {
 type Material struct {
 	Title string `yaml:"title" json:"title"`
 	URL   string `yaml:"url" json:"url"`
-}
-
-// Meetings describes the kickoff meeting and the exchanges that follow it.
-type Meetings struct {
-	Kickoff     LocalTime `yaml:"kickoff" json:"kickoff"`
-	Where       string    `yaml:"where,omitempty" json:"where,omitempty"`
-	EveryWeeks  int       `yaml:"every_weeks,omitempty" json:"every_weeks,omitempty"`
-	Secretary   string    `yaml:"secretary,omitempty" json:"secretary,omitempty"`
-	SkipWeeksOf []Date    `yaml:"skip_weeks_of,omitempty" json:"skip_weeks_of,omitempty"`
-}
-
-// Months describes the monthly organisation life.
-type Months struct {
-	ThemeCutoffDay int      `yaml:"theme_cutoff_day,omitempty" json:"theme_cutoff_day,omitempty"`
-	SummaryDueDay  int      `yaml:"summary_due_day,omitempty" json:"summary_due_day,omitempty"`
-	Judges         []Person `yaml:"judges,omitempty" json:"judges,omitempty"`
-	Criteria       []string `yaml:"criteria,omitempty" json:"criteria,omitempty"`
-}
-
-// Contest is the knowledge contest and its preparation milestones.
-type Contest struct {
-	Name       string      `yaml:"name" json:"name"`
-	Date       Date        `yaml:"date" json:"date"`
-	Milestones []Milestone `yaml:"milestones,omitempty" json:"milestones,omitempty"`
-}
-
-// Milestone is one step of the contest's preparation.
-type Milestone struct {
-	Title string `yaml:"title" json:"title"`
-	Owner string `yaml:"owner" json:"owner"`
-	Due   Date   `yaml:"due" json:"due"`
-}
-
-// Evaluation is the end-of-semester evaluation of every officer.
-type Evaluation struct {
-	Opens   Date    `yaml:"opens" json:"opens"`
-	Weights Weights `yaml:"weights,omitempty" json:"weights,omitempty"`
-}
-
-// Weights say how much each part counts in an officer's evaluation.
-type Weights struct {
-	Attendance float64 `yaml:"attendance" json:"attendance"`
-	Training   float64 `yaml:"training" json:"training"`
-	Tasks      float64 `yaml:"tasks" json:"tasks"`
-	Assessment float64 `yaml:"assessment" json:"assessment"`
 }
 
 // Officer is an officer together with the department they serve in.

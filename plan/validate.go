@@ -54,6 +54,7 @@ func (p *Plan) normalize() {
 		days := DefaultLateWindowDays
 		t.LateWindowDays = &days
 	}
+	p.normalizeParts()
 }
 
 func (p *Person) normalize() {
@@ -77,7 +78,7 @@ func (p *Plan) Validate() error {
 	p.validatePeople(&ps)
 	if loc != nil {
 		p.validateTraining(&ps, loc)
-		p.validateLaterParts(&ps, loc)
+		p.validateParts(&ps, loc)
 	}
 	if len(ps) > 0 {
 		return &ValidationError{Problems: ps}
@@ -288,81 +289,6 @@ func (p *Plan) validateTraining(ps *problems, loc *time.Location) {
 			ps.add(fmt.Sprintf("training.remind_days_before[%d]", i),
 				"puts a reminder at %s, which is not between the assignment (%s) and the deadline (%s)",
 				at.Format(localTimeLayout), s.AssignAt.Format(localTimeLayout), s.Deadline.Format(localTimeLayout))
-		}
-	}
-}
-
-// validateLaterParts checks the dates of the parts that later workflows run.
-func (p *Plan) validateLaterParts(ps *problems, loc *time.Location) {
-	start, _ := p.Term.Starts.In(loc)
-	end, _ := p.Term.Ends.In(loc)
-	endOfTerm := end.AddDate(0, 0, 1)
-	inTerm := func(path string, t time.Time, err error, written string) {
-		if err != nil {
-			ps.add(path, "%v", err)
-		} else if t.Before(start) || !t.Before(endOfTerm) {
-			ps.add(path, "%s is outside the term (%s to %s)", written, p.Term.Starts, p.Term.Ends)
-		}
-	}
-	if m := p.Meetings; m != nil {
-		at, err := m.Kickoff.In(loc)
-		inTerm("meetings.kickoff", at, err, string(m.Kickoff))
-		if m.EveryWeeks < 0 {
-			ps.add("meetings.every_weeks", "must not be negative, got %d", m.EveryWeeks)
-		}
-		if m.Secretary != "" && !validEmail(NormalizeEmail(m.Secretary)) {
-			ps.add("meetings.secretary", "%q is not an email address", m.Secretary)
-		}
-		for i, d := range m.SkipWeeksOf {
-			day, err := d.In(loc)
-			inTerm(fmt.Sprintf("meetings.skip_weeks_of[%d]", i), day, err, string(d))
-		}
-	}
-	if m := p.Months; m != nil {
-		for i, j := range m.Judges {
-			validatePerson(ps, fmt.Sprintf("months.judges[%d]", i), Person{Name: strings.TrimSpace(j.Name), Email: NormalizeEmail(j.Email)})
-		}
-		for _, f := range []struct {
-			path string
-			day  int
-		}{{"months.theme_cutoff_day", m.ThemeCutoffDay}, {"months.summary_due_day", m.SummaryDueDay}} {
-			if f.day < 0 || f.day > 28 {
-				ps.add(f.path, "must be a day of the month from 1 to 28, got %d", f.day)
-			}
-		}
-	}
-	if c := p.Contest; c != nil {
-		if strings.TrimSpace(c.Name) == "" {
-			ps.add("contest.name", "is empty")
-		}
-		day, err := c.Date.In(loc)
-		inTerm("contest.date", day, err, string(c.Date))
-		for i, ms := range c.Milestones {
-			path := fmt.Sprintf("contest.milestones[%d]", i)
-			if strings.TrimSpace(ms.Title) == "" {
-				ps.add(path+".title", "is empty")
-			}
-			if !validEmail(NormalizeEmail(ms.Owner)) {
-				ps.add(path+".owner", "%q is not an email address", ms.Owner)
-			}
-			due, err := ms.Due.In(loc)
-			inTerm(path+".due", due, err, string(ms.Due))
-			if err == nil && day.Year() > 1 && due.After(day) {
-				ps.add(path+".due", "%s is after the contest on %s", ms.Due, c.Date)
-			}
-		}
-	}
-	if e := p.Evaluation; e != nil {
-		day, err := e.Opens.In(loc)
-		inTerm("evaluation.opens", day, err, string(e.Opens))
-		w := e.Weights
-		for _, f := range []struct {
-			name  string
-			value float64
-		}{{"attendance", w.Attendance}, {"training", w.Training}, {"tasks", w.Tasks}, {"assessment", w.Assessment}} {
-			if f.value < 0 {
-				ps.add("evaluation.weights."+f.name, "must not be negative, got %g", f.value)
-			}
 		}
 	}
 }
