@@ -28,6 +28,8 @@ type Slot struct {
 	// EscalateTo hear when it is missing at the deadline; none for no
 	// escalation.
 	EscalateTo []plan.Person `json:"escalate_to,omitempty"`
+	// Department the slot belongs to, for the term's overdue view.
+	Department string `json:"department,omitempty"`
 }
 
 // CollectionInput describes one collection: what is asked, of whom, by when.
@@ -57,6 +59,10 @@ type CollectionInput struct {
 	MaxScore     float64    `json:"max_score,omitempty"`
 	TextRequired bool       `json:"text_required"`
 	Clock        plan.Clock `json:"clock"`
+	// TermWorkflowID and Part, when set, make the collection report its
+	// progress to the term as that part.
+	TermWorkflowID string `json:"term_workflow_id,omitempty"`
+	Part           string `json:"part,omitempty"`
 }
 
 // SubmitInput is one submission. Slot may be left empty by someone who owns

@@ -49,6 +49,7 @@ type collection struct {
 	saving  bool
 	// saveErr is a storage failure the run must report.
 	saveErr error
+	report  *reporter
 }
 
 func newCollection(in CollectionInput) (*collection, error) {
@@ -62,6 +63,7 @@ func newCollection(in CollectionInput) (*collection, error) {
 		reminders: make([]int, len(in.Slots)),
 		escalated: make([]bool, len(in.Slots)),
 		closed:    make([]bool, len(in.Slots)),
+		report:    &reporter{termWorkflowID: in.TermWorkflowID, part: in.Part},
 	}
 	for i, s := range in.Slots {
 		if _, dup := c.index[s.Key]; dup || s.Key == "" {
@@ -137,6 +139,7 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 		return CollectionResult{}, err
 	}
 	c.open = true
+	c.sendReport(ctx, "open")
 
 	evs := c.timeline()
 	for i := 0; i < len(evs); {
@@ -182,6 +185,7 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 				c.closed[e.slot] = true
 			}
 		}
+		c.sendReport(ctx, "open")
 	}
 
 	// Close what is left, then wait for every admitted submission to be
@@ -200,7 +204,31 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 	if c.saveErr != nil {
 		return CollectionResult{}, c.saveErr
 	}
+	c.sendReport(ctx, "done")
 	return c.result(), nil
+}
+
+// sendReport tells the term how many slots are in, what is overdue, and
+// the next due date.
+func (c *collection) sendReport(ctx workflow.Context, phase string) {
+	if c.report.termWorkflowID == "" {
+		return
+	}
+	now := c.in.Clock.Plan(workflow.Now(ctx))
+	rep := PartReport{Phase: phase, Done: phase == "done"}
+	in := 0
+	for i, s := range c.in.Slots {
+		switch {
+		case c.subs[i] != nil:
+			in++
+		case !c.closed[i] && !now.Before(s.Due):
+			rep.Overdue = append(rep.Overdue, OverdueItem{Department: s.Department, What: c.in.Title + ": " + s.Label, Due: s.Due})
+		case !c.closed[i] && (rep.Next == nil || s.Due.Before(rep.Next.Due)):
+			rep.Next = &Deadline{What: c.in.Title + ": " + s.Label, Due: s.Due}
+		}
+	}
+	rep.Summary = fmt.Sprintf("%s: %d of %d in", c.in.Title, in, len(c.in.Slots))
+	c.report.send(ctx, rep)
 }
 
 // settled is true when every slot is handed in and stored, or closed.
@@ -393,6 +421,9 @@ func (c *collection) store(ctx workflow.Context) {
 			c.saveErr = fmt.Errorf("store submissions: %w", err)
 		}
 		c.saving = false
+		if !c.finished {
+			c.sendReport(ctx, "open")
+		}
 	}
 }
 

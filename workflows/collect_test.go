@@ -40,7 +40,7 @@ func newCollectFixture(t *testing.T) *collectFixture {
 		Opens: time.Date(2026, 10, 1, 9, 0, 0, 0, loc),
 		Slots: []workflows.Slot{
 			{Key: "organization", Label: "Organization Department", Due: due,
-				Owners: []plan.Person{person("Zhou Min", "zhou.min@example.edu"), person("Wu Tong", "wu.tong@example.edu")},
+				Owners:     []plan.Person{person("Zhou Min", "zhou.min@example.edu"), person("Wu Tong", "wu.tong@example.edu")},
 				EscalateTo: []plan.Person{person("Li Wei", "li.wei@example.edu")}},
 			{Key: "publicity", Label: "Publicity Department", Due: due.AddDate(0, 0, 2),
 				Owners:     []plan.Person{person("Sun Hao", "sun.hao@example.edu")},
