@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS attendance;
+DROP TABLE IF EXISTS meetings;
