@@ -18,9 +18,11 @@ var wantMigrations = []string{
 	"20260801000001_directory",
 	"20260801000002_onboarding",
 	"20260801000003_audit_outbox",
+	"20261123000001_submissions",
+	"20261123000002_exchanges",
 }
 
-var wantTables = []string{"audit_log", "departments", "email_outbox", "leaders", "officers", "onboarding", "terms"}
+var wantTables = []string{"attendance", "audit_log", "departments", "email_outbox", "leaders", "meetings", "officers", "onboarding", "submissions", "terms"}
 
 func TestMigrationFilesPaired(t *testing.T) {
 	// Every migration needs its down file, and the names must match the
