@@ -51,7 +51,6 @@ func (s *Store) RecordSubmissions(ctx context.Context, subs []Submission, audit 
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if len(subs) > 0 {
 			if _, err := tx.NewInsert().Model(&subs).
-				ExcludeColumn("recorded_at").
 				On("CONFLICT (term_id, kind, scope, slot) DO NOTHING").
 				Exec(ctx); err != nil {
 				return fmt.Errorf("store: record submissions: %w", err)
