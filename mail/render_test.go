@@ -90,6 +90,8 @@ func goldenCases() []struct {
 		{"collection_request", "collection_request", request},
 		{"collection_reminder", "collection_reminder", request},
 		{"collection_escalation", "collection_escalation", collectionEscalation},
+		{"term_cancelled", "term_cancelled", TermCancelledData{TermName: "Fall 2026", RecipientName: "Ma Li",
+			Reason: "The union's elections were moved; a new plan follows.", When: "Mon 12 Oct 2026, 10:00 (Asia/Shanghai)"}},
 	}
 }
 

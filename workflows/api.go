@@ -30,6 +30,9 @@ const (
 	// SignalOnboardingReport carries an OnboardingReport from a department's
 	// Onboarding to SemesterPlan.
 	SignalOnboardingReport = "onboarding-report"
+	// UpdateCancelTerm is a leader cancelling the term: every part stops and
+	// everyone involved is told.
+	UpdateCancelTerm = "cancel-term"
 )
 
 // Search attributes. They carry no personal data, so leaders can filter in
@@ -53,6 +56,8 @@ const (
 	PhaseOverdue    = "overdue"    // deadline passed, someone has not acknowledged
 	PhaseClosed     = "closed"     // onboarding finished for this department
 	PhaseFailed     = "failed"     // the department's workflow ended with an error
+	PhaseTerm       = "term"       // the term's parts are under way
+	PhaseCancelled  = "cancelled"  // the term was cancelled
 	PhaseDone       = "done"       // every part of the term has finished
 )
 
@@ -91,6 +96,28 @@ type SemesterState struct {
 	DirectorySaved    bool                 `json:"directory_saved"`
 	OnboardingStarted bool                 `json:"onboarding_started"`
 	Departments       []DepartmentProgress `json:"departments"`
+	// Started names the parts started so far; Parts is what they and their
+	// collections last reported.
+	Started []string     `json:"started,omitempty"`
+	Parts   []PartStatus `json:"parts,omitempty"`
+	// Children are the workflow IDs of every part started, for cancelling.
+	Children []string `json:"children,omitempty"`
+}
+
+// PartStatus is the latest report of one part of the term.
+type PartStatus struct {
+	PartReport
+	// Tracked parts are the term's own children: the term ends when every
+	// one of them is done. Other parts (their collections) only inform.
+	Tracked bool `json:"tracked,omitempty"`
+}
+
+// DepartmentOverdue is what is overdue in one department ("" for the
+// Organization Department's term-wide parts).
+type DepartmentOverdue struct {
+	Department string        `json:"department"`
+	Name       string        `json:"name"`
+	Items      []OverdueItem `json:"items"`
 }
 
 // SemesterResult is how the term ended.
@@ -150,6 +177,12 @@ type Progress struct {
 	Deadline    time.Time            `json:"deadline"`
 	Departments []DepartmentProgress `json:"departments"`
 	Totals      OnboardingCounts     `json:"totals"`
+	// Parts lists every part of the term with its phase and summary.
+	Parts []PartStatus `json:"parts,omitempty"`
+	// Upcoming are the next deadlines and starts, soonest first.
+	Upcoming []Deadline `json:"upcoming,omitempty"`
+	// Overdue groups what is past due by department, in plan order.
+	Overdue []DepartmentOverdue `json:"overdue,omitempty"`
 }
 
 // OfficerLocation answers QueryFindOfficer: where an officer's actions go.
@@ -229,4 +262,10 @@ func Register(r Registry) {
 	r.RegisterWorkflow(SemesterPlan)
 	r.RegisterWorkflow(Onboarding)
 	r.RegisterWorkflow(Collection)
+}
+
+// CancelTermInput is a leader cancelling the term.
+type CancelTermInput struct {
+	Email  string `json:"email"`
+	Reason string `json:"reason"`
 }

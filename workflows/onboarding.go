@@ -41,6 +41,9 @@ func Onboarding(ctx workflow.Context, in OnboardingInput) (OnboardingProgress, e
 		// Tell the term this department will not close, so it does not wait
 		// for it; the report goes out even when the run was cancelled.
 		w.phase = PhaseFailed
+		if temporal.IsCanceledError(err) {
+			w.phase = PhaseCancelled
+		}
 		dctx, cancel := workflow.NewDisconnectedContext(ctx)
 		defer cancel()
 		if rerr := w.sendReport(dctx); rerr != nil {

@@ -39,9 +39,10 @@ type semester struct {
 	state    SemesterState
 	schedule plan.OnboardingSchedule
 	deptPos  map[string]int // department ID -> position in state.Departments
-	// children are the Onboarding futures of the run that started them;
-	// after continue-as-new only the reports remain.
-	children []workflow.ChildWorkflowFuture
+	partPos  map[string]int // part name -> position in state.Parts
+	// cancel carries a leader's cancellation from the update to the run.
+	cancel    workflow.Channel
+	cancelled bool
 }
 
 func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
@@ -52,7 +53,7 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 			return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPlan", nil)
 		}
 	}
-	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}}
+	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{}}
 	if in.State != nil {
 		s.state = *in.State
 	} else {
@@ -66,6 +67,9 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 	}
 	for i, d := range s.state.Departments {
 		s.deptPos[d.DepartmentID] = i
+	}
+	for i, p := range s.state.Parts {
+		s.partPos[p.Part] = i
 	}
 	s.schedule = in.Plan.OnboardingSchedule()
 	return s, nil
@@ -84,13 +88,75 @@ func clockFor(ctx workflow.Context, in SemesterInput) plan.Clock {
 
 func (s *semester) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (Progress, error) { return s.progress(), nil },
-		workflow.QueryHandlerOptions{Description: "The term's phase and onboarding counts per department"},
+		func() (Progress, error) {
+			p := s.progress()
+			p.Upcoming = s.upcoming(s.state.Clock.Plan(workflow.Now(ctx)))
+			return p, nil
+		},
+		workflow.QueryHandlerOptions{Description: "The term's phase, every part's progress, upcoming deadlines and what is overdue by department"},
 	); err != nil {
 		return err
 	}
-	return workflow.SetQueryHandlerWithOptions(ctx, QueryFindOfficer, s.findOfficer,
-		workflow.QueryHandlerOptions{Description: "Where an officer's actions go, by email"})
+	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryFindOfficer, s.findOfficer,
+		workflow.QueryHandlerOptions{Description: "Where an officer's actions go, by email"}); err != nil {
+		return err
+	}
+	s.cancel = workflow.NewBufferedChannel(ctx, 1)
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateCancelTerm,
+		func(ctx workflow.Context, in CancelTermInput) error {
+			s.cancelled = true
+			s.cancel.Send(ctx, in)
+			return nil
+		},
+		workflow.UpdateHandlerOptions{
+			Validator:   s.validateCancel,
+			Description: "A leader cancels the term: every part stops and everyone is told",
+		})
+}
+
+func (s *semester) validateCancel(ctx workflow.Context, in CancelTermInput) error {
+	email := plan.NormalizeEmail(in.Email)
+	isLeader := false
+	for _, l := range s.plan.Leaders {
+		isLeader = isLeader || l.Email == email
+	}
+	switch {
+	case !isLeader:
+		return fmt.Errorf("%q is not a leader of %s; only leaders can cancel the term", in.Email, s.plan.Term.Name)
+	case strings.TrimSpace(in.Reason) == "":
+		return fmt.Errorf("give a reason: everyone involved is told why the term stops")
+	case s.cancelled:
+		return fmt.Errorf("%s is already being cancelled", s.plan.Term.Name)
+	case s.state.Phase == PhaseDone:
+		return fmt.Errorf("%s has already finished", s.plan.Term.Name)
+	}
+	return nil
+}
+
+// stop cancels every part started so far, tells everyone, and ends the
+// term as cancelled. It runs on a disconnected context so that it completes
+// even when the term itself was cancelled from Temporal.
+func (s *semester) stop(ctx workflow.Context, by, reason string) error {
+	dctx, done := workflow.NewDisconnectedContext(ctx)
+	defer done()
+	s.cancelled = true
+	var cancels []workflow.Future
+	for _, id := range s.state.Children {
+		cancels = append(cancels, workflow.RequestCancelExternalWorkflow(dctx, id, ""))
+	}
+	for i, f := range cancels {
+		// A part that already ended cannot be cancelled; that is fine.
+		if err := f.Get(dctx, nil); err != nil {
+			workflow.GetLogger(ctx).Info("part not cancelled", "workflow", s.state.Children[i], "error", err)
+		}
+	}
+	in := activities.TermCancelledInput{Plan: s.plan, By: by, Reason: reason, At: s.state.Clock.Plan(workflow.Now(dctx))}
+	actx := withMailOptions(dctx, "tell everyone the term is cancelled")
+	if err := workflow.ExecuteActivity(actx, a.NotifyTermCancelled, in).Get(dctx, nil); err != nil {
+		workflow.GetLogger(ctx).Error("cancellation notice not sent", "error", err)
+	}
+	s.setPhase(dctx, PhaseCancelled)
+	return temporal.NewCanceledError(reason)
 }
 
 func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
@@ -106,35 +172,74 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 		s.setPhase(ctx, PhaseWaiting)
 	}
 
-	if !s.state.OnboardingStarted {
-		if d := s.state.Clock.Real(s.schedule.AssignAt).Sub(workflow.Now(ctx)); d > 0 {
-			if err := workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: "officer list final: start onboarding"}).Get(ctx, nil); err != nil {
-				return SemesterResult{}, err
-			}
-		}
-		if err := s.startOnboarding(ctx); err != nil {
-			return SemesterResult{}, err
-		}
-		s.state.OnboardingStarted = true
-		s.setPhase(ctx, PhaseOnboarding)
-	}
-
-	reports := workflow.GetSignalChannel(ctx, SignalOnboardingReport)
+	onboardingReports := workflow.GetSignalChannel(ctx, SignalOnboardingReport)
+	partReports := workflow.GetSignalChannel(ctx, SignalPartReport)
 	sel := workflow.NewSelector(ctx)
-	sel.AddReceive(reports, func(c workflow.ReceiveChannel, _ bool) {
+	sel.AddReceive(onboardingReports, func(c workflow.ReceiveChannel, _ bool) {
 		var r OnboardingReport
 		c.Receive(ctx, &r)
 		s.apply(ctx, r)
 	})
-	for i, f := range s.children {
-		sel.AddFuture(f, func(f workflow.Future) { s.childEnded(ctx, i, f) })
-	}
-	for !s.allFinished() {
+	sel.AddReceive(partReports, func(c workflow.ReceiveChannel, _ bool) {
+		var r PartReport
+		c.Receive(ctx, &r)
+		s.applyPart(r)
+		s.showProgress(ctx)
+	})
+
+	var cancelBy, cancelReason string
+	stopping := false
+	sel.AddReceive(s.cancel, func(c workflow.ReceiveChannel, _ bool) {
+		var in CancelTermInput
+		c.Receive(ctx, &in)
+		cancelBy, cancelReason, stopping = plan.NormalizeEmail(in.Email), strings.TrimSpace(in.Reason), true
+	})
+	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) {
+		cancelReason, stopping = "cancelled in Temporal", true
+	})
+
+	starts := s.partStarts()
+	timerSet := false
+	for {
+		if stopping {
+			return SemesterResult{}, s.stop(ctx, cancelBy, cancelReason)
+		}
+		// Start every part whose time has come.
+		now := s.state.Clock.Plan(workflow.Now(ctx))
+		var next *partStart
+		for i := range starts {
+			st := &starts[i]
+			if s.started(st.name) {
+				continue
+			}
+			if st.at.After(now) {
+				next = st
+				break
+			}
+			if err := st.start(ctx, sel); err != nil {
+				return SemesterResult{}, err
+			}
+			s.state.Started = append(s.state.Started, st.name)
+			if st.name == "onboarding" {
+				s.state.OnboardingStarted = true
+			}
+		}
+		s.refreshPhase(ctx)
+		if next == nil && s.allFinished() && s.partsDone() {
+			break
+		}
 		if s.historyIsLong(ctx) {
-			s.drain(ctx, reports)
+			s.drain(ctx, onboardingReports)
+			s.drainParts(partReports)
 			next := s.in
 			next.State = &s.state
 			return SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
+		}
+		if next != nil && !timerSet {
+			timerSet = true
+			d := s.state.Clock.Real(next.at).Sub(workflow.Now(ctx))
+			timer := workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: "start: " + next.name})
+			sel.AddFuture(timer, func(workflow.Future) { timerSet = false })
 		}
 		sel.Select(ctx)
 	}
@@ -145,9 +250,9 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 // startOnboarding starts one Onboarding per department. The children are
 // abandoned rather than tied to this run, because continue-as-new closes the
 // run; they report back by signal to the term's workflow ID.
-func (s *semester) startOnboarding(ctx workflow.Context) error {
+func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) error {
 	parentID := workflow.GetInfo(ctx).WorkflowExecution.ID
-	s.children = nil
+	var children []workflow.ChildWorkflowFuture
 	for _, d := range s.plan.Departments {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 			WorkflowID:        OnboardingWorkflowID(s.plan.Term.ID, d.ID),
@@ -161,7 +266,8 @@ func (s *semester) startOnboarding(ctx workflow.Context) error {
 				SearchPhase.ValueSet(PhaseWaiting),
 			),
 		})
-		s.children = append(s.children, workflow.ExecuteChildWorkflow(cctx, Onboarding, OnboardingInput{
+		s.state.Children = append(s.state.Children, OnboardingWorkflowID(s.plan.Term.ID, d.ID))
+		children = append(children, workflow.ExecuteChildWorkflow(cctx, Onboarding, OnboardingInput{
 			TermID:           s.plan.Term.ID,
 			TermName:         s.plan.Term.Name,
 			TimeZone:         s.plan.Term.TimeZone,
@@ -172,13 +278,14 @@ func (s *semester) startOnboarding(ctx workflow.Context) error {
 			ParentWorkflowID: parentID,
 		}))
 	}
-	for i, f := range s.children {
+	for i, f := range children {
 		err := f.GetChildWorkflowExecution().Get(ctx, nil)
 		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
 		if err != nil && !errors.As(err, &started) {
 			return fmt.Errorf("start onboarding of %s: %w", s.plan.Departments[i].ID, err)
 		}
 		s.state.Departments[i].Phase = PhaseOnboarding
+		sel.AddFuture(f, func(f workflow.Future) { s.childEnded(ctx, i, f) })
 	}
 	return nil
 }
@@ -226,7 +333,38 @@ func (s *semester) drain(ctx workflow.Context, reports workflow.ReceiveChannel) 
 	}
 }
 
-func finished(phase string) bool { return phase == PhaseClosed || phase == PhaseFailed }
+// refreshPhase derives the term's phase from its parts: onboarding while
+// departments are onboarding, then "term" while other parts run.
+func (s *semester) refreshPhase(ctx workflow.Context) {
+	if s.cancelled || s.state.Phase == PhaseDone || !s.state.DirectorySaved {
+		return
+	}
+	phase := PhaseWaiting
+	if len(s.state.Started) > 0 {
+		phase = PhaseTerm
+	}
+	if s.state.OnboardingStarted && !s.allFinished() {
+		phase = PhaseOnboarding
+	}
+	if phase != s.state.Phase {
+		s.setPhase(ctx, phase)
+	}
+}
+
+// drainParts applies part reports already delivered.
+func (s *semester) drainParts(reports workflow.ReceiveChannel) {
+	for {
+		var r PartReport
+		if !reports.ReceiveAsync(&r) {
+			return
+		}
+		s.applyPart(r)
+	}
+}
+
+func finished(phase string) bool {
+	return phase == PhaseClosed || phase == PhaseFailed || phase == PhaseCancelled
+}
 
 func (s *semester) historyIsLong(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
@@ -284,6 +422,8 @@ func (s *semester) progress() Progress {
 		Deadline:    s.schedule.Deadline,
 		Departments: append([]DepartmentProgress(nil), s.state.Departments...),
 		Totals:      s.totals(),
+		Parts:       append([]PartStatus(nil), s.state.Parts...),
+		Overdue:     s.overdueByDepartment(),
 	}
 }
 

@@ -247,3 +247,83 @@ func TestSemesterContinuesAsNewWithItsState(t *testing.T) {
 	}
 	env.AssertNumberOfCalls(t, "SaveDirectory", 1)
 }
+
+func TestSemesterCancelledByALeader(t *testing.T) {
+	env, p := termEnv(t)
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	var notice activities.TermCancelledInput
+	env.OnActivity(acts.NotifyTermCancelled, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.TermCancelledInput) (activities.DeliveryResult, error) {
+			notice = in
+			return activities.DeliveryResult{Sent: 50}, nil
+		}).Once()
+
+	rejections := map[string]string{}
+	cancelAt := func(name string, in workflows.CancelTermInput) {
+		env.RegisterDelayedCallback(func() {
+			env.UpdateWorkflow(workflows.UpdateCancelTerm, name, &testsuite.TestUpdateCallback{
+				OnAccept:   func() {},
+				OnReject:   func(err error) { rejections[name] = err.Error() },
+				OnComplete: func(any, error) {},
+			}, in)
+		}, 10*time.Second)
+	}
+	cancelAt("stranger", workflows.CancelTermInput{Email: "ma.li@example.edu", Reason: "bored"})
+	cancelAt("no reason", workflows.CancelTermInput{Email: "li.wei@example.edu"})
+	cancelAt("leader", workflows.CancelTermInput{Email: "Li.Wei@example.edu", Reason: "The elections were moved."})
+
+	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
+	if err := env.GetWorkflowError(); !temporal.IsCanceledError(err) {
+		t.Fatalf("term ended with %v, want cancelled", err)
+	}
+	if rejections["stranger"] != `"ma.li@example.edu" is not a leader of Fall term 2026; only leaders can cancel the term` {
+		t.Errorf("stranger: %q", rejections["stranger"])
+	}
+	if rejections["no reason"] != "give a reason: everyone involved is told why the term stops" {
+		t.Errorf("no reason: %q", rejections["no reason"])
+	}
+	if _, rejected := rejections["leader"]; rejected {
+		t.Errorf("the leader's cancellation was rejected: %s", rejections["leader"])
+	}
+	if notice.By != "li.wei@example.edu" || notice.Reason != "The elections were moved." || notice.At.In(p.Location()).Format("01-02") != "09-11" {
+		t.Errorf("notice = by %q, reason %q, at %v", notice.By, notice.Reason, notice.At)
+	}
+}
+
+func TestSemesterProgressGroupsOverdueByDepartment(t *testing.T) {
+	env, p := termEnv(t)
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	due := time.Date(2026, 9, 18, 23, 59, 0, 0, p.Location())
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalPartReport, workflows.PartReport{
+			Part: "kickoff/plans", Seq: 1, Phase: "open",
+			Overdue: []workflows.OverdueItem{
+				{Department: "publicity", What: "department plan: Publicity Department", Due: due},
+				{What: "the arrangement of the Youth League Committee", Due: due},
+			},
+			Next: &workflows.Deadline{What: "department plan: Sports Department", Due: due.AddDate(0, 0, 5)},
+		})
+	}, 19*time.Second)
+	var got workflows.Progress
+	env.RegisterDelayedCallback(func() {
+		got = queryAs[workflows.Progress](t, env, workflows.QueryProgress)
+	}, 19*time.Second+time.Millisecond)
+	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Overdue) != 9 {
+		t.Fatalf("overdue groups = %d, want 8 departments and the term-wide group: %+v", len(got.Overdue), got.Overdue)
+	}
+	pub := got.Overdue[1]
+	if pub.Department != "publicity" || len(pub.Items) != 2 || pub.Items[0].What != "training acknowledgements: 5 of 5 officers" ||
+		pub.Items[1].What != "department plan: Publicity Department" {
+		t.Errorf("publicity overdue = %+v", pub)
+	}
+	if last := got.Overdue[8]; last.Department != "" || len(last.Items) != 1 {
+		t.Errorf("term-wide group = %+v", last)
+	}
+	if len(got.Upcoming) == 0 || got.Upcoming[0].What != "department plan: Sports Department" {
+		t.Errorf("upcoming = %+v", got.Upcoming)
+	}
+}

@@ -1,0 +1,73 @@
+package activities
+
+import (
+	"context"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+)
+
+// TermCancelledInput says who cancelled the term, why, and who must hear.
+type TermCancelledInput struct {
+	Plan plan.Plan `json:"plan"`
+	// By is the leader who cancelled, or empty when the term was cancelled
+	// from Temporal itself.
+	By     string    `json:"by,omitempty"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// NotifyTermCancelled records the cancellation in the audit log and tells
+// every leader, head and officer of the term, one email each, in one batch.
+func (a *Activities) NotifyTermCancelled(ctx context.Context, in TermCancelledInput) (DeliveryResult, error) {
+	p := in.Plan
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	by := in.By
+	if by == "" {
+		by = "temporal"
+	}
+	err := a.Store.RecordAudit(ctx, store.AuditEntry{
+		Key: "cancel_term/" + workflowID, TermID: p.Term.ID, WorkflowID: workflowID,
+		Actor: by, Action: "cancel_term", Subject: p.Term.ID,
+		Payload: map[string]any{"reason": in.Reason}, PlanTime: in.At,
+	})
+	if err != nil {
+		return DeliveryResult{}, storeError("audit the cancellation of "+p.Term.ID, err)
+	}
+	var people []plan.Person
+	seen := map[string]bool{}
+	add := func(ps ...plan.Person) {
+		for _, x := range ps {
+			if !seen[x.Email] {
+				seen[x.Email] = true
+				people = append(people, x)
+			}
+		}
+	}
+	add(p.Leaders...)
+	for _, d := range p.Departments {
+		add(d.Head)
+		add(d.Officers...)
+	}
+	purpose := "term-cancelled"
+	msgs := make([]mail.Message, 0, len(people))
+	for _, x := range people {
+		r, err := mail.Render("term_cancelled", mail.TermCancelledData{
+			TermName: p.Term.Name, RecipientName: x.Name, Reason: in.Reason,
+			When: plan.HumanTime(in.At, p.Term.TimeZone),
+		})
+		if err != nil {
+			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the cancellation notice", "Template", err)
+		}
+		msgs = append(msgs, mail.Message{
+			Key: emailKey(workflowID, purpose, x.Email), To: mail.Address{Name: x.Name, Email: x.Email},
+			Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+		})
+	}
+	return a.deliver(ctx, purpose, msgs)
+}

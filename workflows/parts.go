@@ -1,0 +1,190 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// partStart is one part of the term the calendar starts: onboarding when the
+// officer list is final, the kickoff and exchanges at the term's start, each
+// month when it opens, the evaluation when it opens.
+type partStart struct {
+	// name is the part's name in reports, e.g. "exchanges/publicity".
+	name string
+	at   time.Time
+	// start starts the part's workflow(s) and adds their futures to the
+	// selector, so the run that started them notices how they end.
+	start func(ctx workflow.Context, sel workflow.Selector) error
+}
+
+// partStarts lists the plan's parts in the order the calendar starts them.
+func (s *semester) partStarts() []partStart {
+	starts := []partStart{{
+		name:  "onboarding",
+		at:    s.schedule.AssignAt,
+		start: s.startOnboarding,
+	}}
+	starts = append(starts, s.laterParts()...)
+	sort.SliceStable(starts, func(i, j int) bool { return starts[i].at.Before(starts[j].at) })
+	return starts
+}
+
+// laterParts lists the parts beyond onboarding that the plan describes.
+func (s *semester) laterParts() []partStart {
+	return nil
+}
+
+// childPart starts one part's workflow, abandoned rather than tied to this
+// run (continue-as-new closes the run), searchable by term and department.
+func (s *semester) childPart(ctx workflow.Context, workflowID, department, summary, details string, fn, input any) workflow.ChildWorkflowFuture {
+	attrs := []temporal.SearchAttributeUpdate{SearchTerm.ValueSet(s.plan.Term.ID), SearchPhase.ValueSet(PhaseWaiting)}
+	if department != "" {
+		attrs = append(attrs, SearchDepartment.ValueSet(department))
+	}
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            workflowID,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		StaticSummary:         summary,
+		StaticDetails:         details,
+		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
+	})
+	s.state.Children = append(s.state.Children, workflowID)
+	return workflow.ExecuteChildWorkflow(cctx, fn, input)
+}
+
+// trackPart marks a part as one the term waits for.
+func (s *semester) trackPart(name string) {
+	p := s.part(name)
+	p.Tracked = true
+}
+
+// part returns the status entry of a part, adding it when new.
+func (s *semester) part(name string) *PartStatus {
+	if i, ok := s.partPos[name]; ok {
+		return &s.state.Parts[i]
+	}
+	s.state.Parts = append(s.state.Parts, PartStatus{PartReport: PartReport{Part: name, Phase: PhaseWaiting}})
+	s.partPos[name] = len(s.state.Parts) - 1
+	return &s.state.Parts[len(s.state.Parts)-1]
+}
+
+// applyPart takes a part's report unless a newer one was applied or the
+// part is already done.
+func (s *semester) applyPart(r PartReport) {
+	p := s.part(r.Part)
+	if r.Seq <= p.Seq || p.Done {
+		return
+	}
+	tracked := p.Tracked
+	p.PartReport = r
+	p.Tracked = tracked
+}
+
+// partEnded records how a tracked part's workflow ended, in case its last
+// report never came.
+func (s *semester) partEnded(ctx workflow.Context, name string, f workflow.Future) {
+	p := s.part(name)
+	if err := f.Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Error("part ended with an error", "part", name, "error", err)
+		if !p.Done {
+			p.Phase = PhaseFailed
+		}
+	}
+	p.Done = true
+}
+
+// partsDone is true when every tracked part is done.
+func (s *semester) partsDone() bool {
+	for _, p := range s.state.Parts {
+		if p.Tracked && !p.Done {
+			return false
+		}
+	}
+	return true
+}
+
+// overdueByDepartment groups every part's overdue items by department, in
+// plan order, with the term-wide ones last.
+func (s *semester) overdueByDepartment() []DepartmentOverdue {
+	groups := make([]DepartmentOverdue, len(s.plan.Departments)+1)
+	for i, d := range s.plan.Departments {
+		groups[i] = DepartmentOverdue{Department: d.ID, Name: d.Name}
+		if c := s.state.Departments[i].Onboarding; c.Overdue > 0 {
+			groups[i].Items = append(groups[i].Items, OverdueItem{
+				Department: d.ID,
+				What:       fmt.Sprintf("training acknowledgements: %d of %d officers", c.Overdue, c.Officers),
+				Due:        s.schedule.Deadline,
+			})
+		}
+	}
+	groups[len(groups)-1] = DepartmentOverdue{Name: "Organization Department (term-wide)"}
+	for _, p := range s.state.Parts {
+		if p.Done {
+			continue
+		}
+		for _, item := range p.Overdue {
+			i, ok := s.deptPos[item.Department]
+			if !ok {
+				i = len(groups) - 1
+			}
+			groups[i].Items = append(groups[i].Items, item)
+		}
+	}
+	var out []DepartmentOverdue
+	for _, g := range groups {
+		if len(g.Items) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// upcoming lists the next deadlines the parts reported and the parts still
+// to start, soonest first, at most ten.
+func (s *semester) upcoming(now time.Time) []Deadline {
+	var out []Deadline
+	for _, p := range s.state.Parts {
+		if !p.Done && p.Next != nil && !p.Next.Due.Before(now) {
+			out = append(out, *p.Next)
+		}
+	}
+	for _, st := range s.partStarts() {
+		if !s.started(st.name) {
+			out = append(out, Deadline{What: "starts: " + st.name, Due: st.at})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+	if len(out) > 10 {
+		out = out[:10]
+	}
+	return out
+}
+
+func (s *semester) started(name string) bool {
+	for _, n := range s.state.Started {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// startTracked starts one tracked part's workflow.
+func (s *semester) startTracked(ctx workflow.Context, sel workflow.Selector, name, workflowID, department, summary, details string, fn, input any) error {
+	f := s.childPart(ctx, workflowID, department, summary, details, fn, input)
+	if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
+		if !errors.As(err, &started) {
+			return fmt.Errorf("start %s: %w", name, err)
+		}
+	}
+	s.trackPart(name)
+	sel.AddFuture(f, func(f workflow.Future) { s.partEnded(ctx, name, f) })
+	return nil
+}
