@@ -213,6 +213,74 @@ func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 	}
 	row("Total", "", p.Totals)
 	tw.Flush()
+
+	if len(p.Parts) > 0 {
+		fmt.Fprintln(w, "\nPARTS")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, part := range p.Parts {
+			state := part.Phase
+			if part.Done {
+				state = "done"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", part.Part, state, part.Summary)
+		}
+		tw.Flush()
+	}
+	if len(p.Upcoming) > 0 {
+		fmt.Fprintln(w, "\nUPCOMING")
+		for _, d := range p.Upcoming {
+			fmt.Fprintf(w, "  %s  %s\n", plan.HumanTime(d.Due, p.TimeZone), d.What)
+		}
+	}
+	if len(p.Overdue) > 0 {
+		fmt.Fprintln(w, "\nOVERDUE")
+		for _, g := range p.Overdue {
+			fmt.Fprintf(w, "  %s\n", g.Name)
+			for _, item := range g.Items {
+				fmt.Fprintf(w, "    - %s (due %s)\n", item.What, plan.HumanTime(item.Due, p.TimeZone))
+			}
+		}
+	}
+}
+
+func runCancel(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "cancel", "--term ID --email LEADER --reason TEXT")
+	term := fs.String("term", "", "the term's id, for example 2026-fall")
+	email := fs.String("email", "", "your email address; only leaders can cancel a term")
+	reason := fs.String("reason", "", "why the term stops; everyone involved is told")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	for _, r := range []struct{ name, value string }{{"term", *term}, {"email", *email}, {"reason", *reason}} {
+		if err := required(r.name, r.value); err != nil {
+			return err
+		}
+	}
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.SemesterWorkflowID(*term),
+		UpdateName:   workflows.UpdateCancelTerm,
+		Args:         []any{workflows.CancelTermInput{Email: *email, Reason: *reason}},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(uctx, nil)
+	}
+	if err != nil {
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
+			return fmt.Errorf("term %s is not running", *term)
+		}
+		return errors.New(plainError(err))
+	}
+	fmt.Fprintf(e.stdout, "Term %s is being cancelled: every part stops and everyone involved gets a notice.\n", *term)
+	return nil
 }
 
 // dial connects to Temporal with the environment's settings.

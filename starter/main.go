@@ -48,6 +48,7 @@ var commands = []command{
 	{"ack", "acknowledge an officer's training", runAck},
 	{"submit", "hand in a plan, minutes, a summary, scores or another requested item", runSubmit},
 	{"status", "show a term's progress", runStatus},
+	{"cancel", "cancel a term: stop every part and tell everyone", runCancel},
 }
 
 // env is what commands write to and read settings from.
