@@ -69,6 +69,8 @@ func goldenCases() []struct {
 	reminder.Overdue = nil
 	today := reminder
 	today.DaysLeft = 0
+	lastCall := reminder
+	lastCall.DaysLeft = -1
 	escalation := sampleOnboarding()
 	escalation.RecipientName = "Zhang Min"
 	escalation.ActionURL, escalation.ActionCommand = "", ""
@@ -86,6 +88,7 @@ func goldenCases() []struct {
 		{"onboarding_assignment", "onboarding_assignment", assignment},
 		{"onboarding_reminder", "onboarding_reminder", reminder},
 		{"onboarding_reminder_today", "onboarding_reminder", today},
+		{"onboarding_reminder_last_call", "onboarding_reminder", lastCall},
 		{"onboarding_escalation", "onboarding_escalation", escalation},
 		{"collection_request", "collection_request", request},
 		{"collection_reminder", "collection_reminder", request},
@@ -382,8 +385,13 @@ func TestRenderCollectionEmails(t *testing.T) {
 	if !strings.Contains(rem.Subject, "is due in 2 days") {
 		t.Errorf("reminder subject = %q", rem.Subject)
 	}
-	esc := goldenCases()[6]
-	r, err := Render(esc.template, esc.data)
+	var escData any
+	for _, c := range goldenCases() {
+		if c.name == "collection_escalation" {
+			escData = c.data
+		}
+	}
+	r, err := Render("collection_escalation", escData)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -146,6 +146,16 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 		}
 	}
 
+	// Terms started before the last call existed replay without it.
+	if workflow.GetVersion(ctx, "last-call-reminder", workflow.DefaultVersion, 1) == 1 {
+		if at, ok := w.lastCall(); ok && !w.sleepUntil(ctx, at, "last call for "+dept) {
+			sent++
+			if err := w.notify(ctx, activities.NotifyReminder, w.pending(), plan.Reminder{At: at, DaysLeft: -1}, sent); err != nil {
+				return OnboardingProgress{}, err
+			}
+		}
+	}
+
 	if !w.sleepUntil(ctx, s.WindowCloses, "late window closes for "+dept) {
 		// Admit nothing more, and let acknowledgements already admitted
 		// finish, so none is left pending after the close.
@@ -195,6 +205,23 @@ func (w *onboarding) sleepUntil(ctx workflow.Context, t time.Time, summary strin
 		TimerOptions: workflow.TimerOptions{Summary: summary},
 	}, w.done)
 	return ok
+}
+
+// lastCall is when officers still pending after the deadline get a last
+// reminder: the day before the late window closes, at the send time, if
+// that falls after the deadline.
+func (w *onboarding) lastCall() (time.Time, bool) {
+	loc, err := time.LoadLocation(w.in.TimeZone)
+	if err != nil {
+		return time.Time{}, false
+	}
+	send := w.in.Training.SendTime
+	if send == "" {
+		send = plan.DefaultSendTime
+	}
+	closes := w.in.Schedule.WindowCloses.In(loc)
+	at := plan.Date(closes.Format("2006-01-02")).AddDays(-1).At(send, loc)
+	return at, at.After(w.in.Schedule.Deadline)
 }
 
 // done is true once every officer's acknowledgement is persisted.

@@ -217,6 +217,8 @@ func TestOnboardingRemindersAndEscalationAtPlanTimes(t *testing.T) {
 		{"2026-09-15 09:00", activities.NotifyReminder, "ma.li guo.rui he.xin", 2},
 		{"2026-09-17 09:00", activities.NotifyReminder, "ma.li guo.rui", 0},
 		{"2026-09-17 23:59", activities.NotifyEscalation, "ma.li guo.rui", 0},
+		// The last call, the day before the late window closes.
+		{"2026-09-23 09:00", activities.NotifyReminder, "ma.li guo.rui", -1},
 	}
 	if len(f.notified) != len(want) {
 		t.Fatalf("got %d notifications %+v, want %d", len(f.notified), f.notified, len(want))
@@ -337,7 +339,7 @@ func TestOnboardingStartedLateSkipsRemindersThatHavePassed(t *testing.T) {
 	for _, n := range f.notified {
 		kinds = append(kinds, n.kind+" "+n.at.Format("01-02 15:04"))
 	}
-	want := []string{"assignment 09-16 10:00", "reminder 09-17 09:00", "escalation 09-17 23:59"}
+	want := []string{"assignment 09-16 10:00", "reminder 09-17 09:00", "escalation 09-17 23:59", "reminder 09-23 09:00"}
 	if strings.Join(kinds, ", ") != strings.Join(want, ", ") {
 		t.Errorf("notifications = %v, want %v", kinds, want)
 	}

@@ -101,9 +101,9 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 	if saved != 40 {
 		t.Errorf("directory saved %d officers, want 40", saved)
 	}
-	// 8 departments: one assignment batch, two reminder batches and one
-	// escalation each.
-	want := map[string]int{activities.NotifyAssignment: 8, activities.NotifyReminder: 16, activities.NotifyEscalation: 8}
+	// 8 departments: one assignment batch, two reminder batches, one
+	// escalation and one last call each.
+	want := map[string]int{activities.NotifyAssignment: 8, activities.NotifyReminder: 24, activities.NotifyEscalation: 8}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s batches, want %d", kinds[k], k, n)
