@@ -43,6 +43,18 @@ const (
 // Names lists the components in display order.
 var Names = []string{Attendance, Training, Tasks, Assessment}
 
+// Where the term records what the evaluation reads: the leaders'
+// assessments are the submissions of kind AssessmentKind in scope
+// AssessmentScope, one slot per officer keyed by email; tasks and contest
+// milestones are the submissions of the TaskKinds, by author.
+const (
+	AssessmentKind  = "assessment"
+	AssessmentScope = "evaluation"
+)
+
+// TaskKinds are the submission kinds that count as tasks.
+var TaskKinds = []string{"task", "milestone"}
+
 // LateCredit is what a late training acknowledgement or a late task earns.
 const LateCredit = 0.5
 
