@@ -90,6 +90,9 @@ func goldenCases() []struct {
 		{"collection_request", "collection_request", request},
 		{"collection_reminder", "collection_reminder", request},
 		{"collection_escalation", "collection_escalation", collectionEscalation},
+		{"evaluation_report", "evaluation_report", sampleEvaluationReport()},
+		{"evaluation_summary", "evaluation_summary", sampleEvaluationSummary()},
+		{"evaluation_summary_unassessed", "evaluation_summary", sampleEvaluationSummaryUnassessed()},
 	}
 }
 

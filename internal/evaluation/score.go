@@ -201,7 +201,7 @@ func training(f Facts, r Rules) Component {
 	case OutcomeOnTime:
 		c.Value, c.Detail = 1, "training acknowledged on time"
 	case OutcomeLate:
-		c.Value, c.Detail = LateCredit, "training acknowledged late (counts "+Number(LateCredit)+")"
+		c.Value, c.Detail = LateCredit, "training acknowledged late, which counts "+Number(LateCredit)
 	case OutcomeNever:
 		c.Detail = "training never acknowledged"
 	default:
@@ -226,7 +226,7 @@ func tasks(f Facts, r Rules) Component {
 	c.Value = clamp((float64(f.TasksOnTime) + LateCredit*float64(f.TasksLate)) / float64(n))
 	c.Detail = fmt.Sprintf("%d of %d %s on time, %d late", f.TasksOnTime, n, plural(n, "task or milestone", "tasks and milestones"), f.TasksLate)
 	if f.TasksLate > 0 {
-		c.Detail += " (a late one counts " + Number(LateCredit) + ")"
+		c.Detail += "; a late one counts " + Number(LateCredit)
 	}
 	return c
 }
@@ -320,4 +320,24 @@ func list(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// Explain writes the rules as sentences for people, one per part and one
+// for the total, with the plan's numbers in them.
+func Explain(r Rules) []string {
+	w := r.Weights
+	sum := w.Attendance + w.Training + w.Tasks + w.Assessment
+	share := func(v float64) string {
+		if sum <= 0 {
+			return "0%"
+		}
+		return Percent(v / sum)
+	}
+	return []string{
+		fmt.Sprintf("Attendance (weight %s): meetings attended, an excused absence counting %s, divided by the exchanges held.", share(w.Attendance), Number(r.ExcusedWeight)),
+		fmt.Sprintf("Training (weight %s): 100%% when acknowledged on time, %s late, 0 otherwise.", share(w.Training), Percent(LateCredit)),
+		fmt.Sprintf("Tasks (weight %s): tasks and contest milestones handed in on time, a late one counting %s, divided by those handed in.", share(w.Tasks), Number(LateCredit)),
+		fmt.Sprintf("Assessment (weight %s): the leaders' score out of %s.", share(w.Assessment), Number(r.MaxScore)),
+		"The total, out of 100, is the weighted mean of the parts recorded for the officer. A part with nothing recorded is left out, and the weights of the others are scaled up in proportion, so it counts neither as zero nor as full marks.",
+	}
 }

@@ -154,8 +154,8 @@ func TestDetailsExplainTheCounts(t *testing.T) {
 	}, rules(0.5))
 	want := []string{
 		"present 5, excused 1, absent 0 of 6 meetings; an excused absence counts 0.5",
-		"training acknowledged late (counts 0.5)",
-		"2 of 3 tasks and milestones on time, 1 late (a late one counts 0.5)",
+		"training acknowledged late, which counts 0.5",
+		"2 of 3 tasks and milestones on time, 1 late; a late one counts 0.5",
 		"scored 7.5 of 10 by the leaders",
 	}
 	for i, c := range res.Components {
@@ -210,5 +210,18 @@ func TestRulesFromPlanDefaults(t *testing.T) {
 	w := 0.0
 	if r := RulesFrom(plan.Evaluation{ExcusedWeight: &w, MaxScore: 5}); r.ExcusedWeight != 0 || r.MaxScore != 5 {
 		t.Errorf("RulesFrom with settings = %+v", r)
+	}
+}
+
+func TestExplainNamesThePlansNumbers(t *testing.T) {
+	lines := Explain(rules(0.25))
+	if len(lines) != 5 {
+		t.Fatalf("%d lines, want 5", len(lines))
+	}
+	for i, want := range []string{"Attendance (weight 30%)", "counting 0.25", "Training (weight 10%)", "Assessment (weight 30%): the leaders' score out of 10."} {
+		joined := strings.Join(lines, "\n")
+		if !strings.Contains(joined, want) {
+			t.Errorf("rule %d: %q missing from\n%s", i, want, joined)
+		}
 	}
 }
