@@ -168,8 +168,8 @@ func (a *Activities) SendEvaluationReport(ctx context.Context, in EvaluateDepart
 			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the evaluation report", "Template", err)
 		}
 		msgs = append(msgs, mail.Message{
-			Key: emailKey(workflowID, purpose, l.Email),
-			To:  mail.Address{Name: l.Name, Email: l.Email},
+			Key:     emailKey(workflowID, purpose, l.Email),
+			To:      mail.Address{Name: l.Name, Email: l.Email},
 			Subject: r.Subject, HTML: r.HTML, Text: r.Text,
 		})
 	}
@@ -230,8 +230,8 @@ func (a *Activities) SendEvaluationSummaries(ctx context.Context, in EvaluateDep
 			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render evaluation summaries", "Template", err)
 		}
 		msgs = append(msgs, mail.Message{
-			Key: emailKey(workflowID, purpose, o.Email),
-			To:  mail.Address{Name: o.Name, Email: o.Email},
+			Key:     emailKey(workflowID, purpose, o.Email),
+			To:      mail.Address{Name: o.Name, Email: o.Email},
 			Subject: rendered.Subject, HTML: rendered.HTML, Text: rendered.Text,
 		})
 		emails = append(emails, o.Email)
