@@ -95,6 +95,9 @@ func goldenCases() []struct {
 		{"collection_escalation", "collection_escalation", collectionEscalation},
 		{"term_cancelled", "term_cancelled", TermCancelledData{TermName: "Fall 2026", RecipientName: "Ma Li",
 			Reason: "The union's elections were moved; a new plan follows.", When: "Mon 12 Oct 2026, 10:00 (Asia/Shanghai)"}},
+		{"evaluation_report", "evaluation_report", sampleEvaluationReport()},
+		{"evaluation_summary", "evaluation_summary", sampleEvaluationSummary()},
+		{"evaluation_summary_unassessed", "evaluation_summary", sampleEvaluationSummaryUnassessed()},
 	}
 }
 

@@ -262,6 +262,7 @@ func Register(r Registry) {
 	r.RegisterWorkflow(SemesterPlan)
 	r.RegisterWorkflow(Onboarding)
 	r.RegisterWorkflow(Collection)
+	r.RegisterWorkflow(Evaluation)
 }
 
 // CancelTermInput is a leader cancelling the term.

@@ -9,6 +9,8 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/plan"
 )
 
 // partStart is one part of the term the calendar starts: onboarding when the
@@ -37,7 +39,26 @@ func (s *semester) partStarts() []partStart {
 
 // laterParts lists the parts beyond onboarding that the plan describes.
 func (s *semester) laterParts() []partStart {
-	return nil
+	var parts []partStart
+	p := s.plan
+	termID := s.selfID
+	if e := p.Evaluation; e != nil {
+		for _, d := range p.Departments {
+			in := EvaluationInputFrom(p, d.ID, s.state.Clock, termID)
+			parts = append(parts, partStart{
+				name: EvaluationPart(d.ID),
+				at:   in.Opens,
+				start: func(ctx workflow.Context, sel workflow.Selector) error {
+					return s.startTracked(ctx, sel, EvaluationPart(d.ID), EvaluationWorkflowID(p.Term.ID, d.ID), d.ID,
+						fmt.Sprintf("Evaluation: %s, %s", d.Name, p.Term.Name),
+						fmt.Sprintf("End-of-term evaluation of the %d officers of the %s: leaders' assessments due %s, then a report to the leaders and a summary to each officer.",
+							len(d.Officers), d.Name, plan.HumanTime(in.AssessmentsDue, p.Term.TimeZone)),
+						Evaluation, in)
+				},
+			})
+		}
+	}
+	return parts
 }
 
 // childPart starts one part's workflow, abandoned rather than tied to this

@@ -40,6 +40,8 @@ type semester struct {
 	schedule plan.OnboardingSchedule
 	deptPos  map[string]int // department ID -> position in state.Departments
 	partPos  map[string]int // part name -> position in state.Parts
+	// selfID is this workflow's ID, where the parts report.
+	selfID string
 	// cancel carries a leader's cancellation from the update to the run.
 	cancel    workflow.Channel
 	cancelled bool
@@ -53,7 +55,8 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 			return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPlan", nil)
 		}
 	}
-	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{}}
+	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{},
+		selfID: workflow.GetInfo(ctx).WorkflowExecution.ID}
 	if in.State != nil {
 		s.state = *in.State
 	} else {

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/activities"
+	"semesterflow/internal/noopacts"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -30,8 +31,8 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 	env := suite.NewTestWorkflowEnvironment()
 	realStart := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	env.SetStartTime(realStart)
-	env.RegisterWorkflow(workflows.Onboarding)
-	env.RegisterActivity(&activities.Activities{})
+	workflows.Register(env)
+	noopacts.Register(env)
 
 	var mu sync.Mutex
 	var saved int
@@ -152,7 +153,7 @@ func TestSemesterRefusesAnInvalidPlan(t *testing.T) {
 	p.Departments[1].Officers[0].Email = "bob@"
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	env.RegisterActivity(&activities.Activities{})
+	noopacts.Register(env)
 	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(nil)
 	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p})
 	var appErr *temporal.ApplicationError
@@ -185,8 +186,8 @@ func termEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
 	}
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	env.RegisterWorkflow(workflows.Onboarding)
-	env.RegisterActivity(&activities.Activities{})
+	workflows.Register(env)
+	noopacts.Register(env)
 	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(nil)
 	return env, p

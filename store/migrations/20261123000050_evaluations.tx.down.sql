@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS evaluation_reports;
+DROP TABLE IF EXISTS evaluations;
