@@ -173,3 +173,37 @@ func (a *Activities) RecordSubmissions(ctx context.Context, in RecordSubmissions
 	}
 	return nil
 }
+
+// SlotOutcome is how one slot of a collection ended.
+type SlotOutcome struct {
+	Key       string    `json:"key"`
+	Label     string    `json:"label"`
+	Owners    []string  `json:"owners"`
+	Due       time.Time `json:"due"`
+	Submitted bool      `json:"submitted"`
+	Late      bool      `json:"late"`
+}
+
+// RecordCollectionOutcomeInput is how a whole collection ended.
+type RecordCollectionOutcomeInput struct {
+	TermID string        `json:"term_id"`
+	Kind   string        `json:"kind"`
+	Scope  string        `json:"scope"`
+	Slots  []SlotOutcome `json:"slots"`
+}
+
+// RecordCollectionOutcome stores how every slot ended, so what was missed
+// is on record next to what was handed in.
+func (a *Activities) RecordCollectionOutcome(ctx context.Context, in RecordCollectionOutcomeInput) error {
+	rows := make([]store.CollectionSlot, len(in.Slots))
+	for i, s := range in.Slots {
+		rows[i] = store.CollectionSlot{
+			TermID: in.TermID, Kind: in.Kind, Scope: in.Scope, Slot: s.Key, Label: s.Label,
+			Owners: s.Owners, DueAt: s.Due, Submitted: s.Submitted, Late: s.Late,
+		}
+	}
+	if err := a.Store.RecordCollectionSlots(ctx, rows); err != nil {
+		return storeError(fmt.Sprintf("record how %d %s slots ended", len(rows), in.Kind), err)
+	}
+	return nil
+}

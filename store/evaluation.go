@@ -115,6 +115,26 @@ func (s *Store) EvaluationFacts(ctx context.Context, termID string, emails []str
 			facts[r.Email] = f
 		}
 
+		// Tasks and milestones asked of an officer and never handed in.
+		var missed []struct {
+			Email  string `bun:"email"`
+			Missed int    `bun:"missed"`
+		}
+		if err := tx.NewSelect().
+			TableExpr("collection_slots AS cs, jsonb_array_elements_text(cs.owners) AS owner(email)").
+			ColumnExpr("owner.email AS email").
+			ColumnExpr("count(*) AS missed").
+			Where("cs.term_id = ? AND cs.kind IN (?) AND NOT cs.submitted AND owner.email IN (?)", termID, bun.List(evaluation.TaskKinds), bun.List(emails)).
+			GroupExpr("owner.email").
+			Scan(ctx, &missed); err != nil {
+			return fmt.Errorf("missed tasks: %w", err)
+		}
+		for _, r := range missed {
+			f := facts[r.Email]
+			f.TasksMissed = r.Missed
+			facts[r.Email] = f
+		}
+
 		var assessed []Submission
 		if err := tx.NewSelect().Model(&assessed).
 			Where("term_id = ? AND kind = ? AND scope = ? AND slot IN (?)", termID, evaluation.AssessmentKind, evaluation.AssessmentScope, bun.List(emails)).

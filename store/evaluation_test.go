@@ -79,6 +79,15 @@ func seedEvaluationFacts(t *testing.T, db *bun.DB, s *Store) {
 func TestEvaluationFactsReadWhatTheTermRecorded(t *testing.T) {
 	db, s := newTestStore(t)
 	seedEvaluationFacts(t, db, s)
+	due := time.Date(2026, 10, 8, 23, 59, 0, 0, time.UTC)
+	if err := s.RecordCollectionSlots(context.Background(), []CollectionSlot{
+		{TermID: "2026-fall", Kind: "milestone", Scope: "contest", Slot: "m1", Owners: []string{"ann@example.edu"}, DueAt: due, Submitted: true},
+		{TermID: "2026-fall", Kind: "milestone", Scope: "contest", Slot: "m2", Owners: []string{"cat@example.edu"}, DueAt: due},
+		{TermID: "2026-fall", Kind: "summary", Scope: "2026-10", Slot: "x", Owners: []string{"cat@example.edu"}, DueAt: due},
+		{TermID: "2025-spring", Kind: "task", Scope: "tasks", Slot: "t1", Owners: []string{"cat@example.edu"}, DueAt: due},
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	facts, err := s.EvaluationFacts(context.Background(), "2026-fall", []string{"ann@example.edu", "bob@example.edu", "cat@example.edu", "new@example.edu"})
 	if err != nil {
@@ -96,6 +105,12 @@ func TestEvaluationFactsReadWhatTheTermRecorded(t *testing.T) {
 	}
 	if !ann.Assessed || !slices.Equal(ann.Scores, []float64{8}) || ann.Assessor != "chair@example.edu" || ann.Comment != "Reliable and kind." {
 		t.Errorf("Ann's assessment = %v %v %q %q", ann.Assessed, ann.Scores, ann.Assessor, ann.Comment)
+	}
+	if ann.TasksMissed != 0 {
+		t.Errorf("Ann missed %d tasks, want 0", ann.TasksMissed)
+	}
+	if cat := facts["cat@example.edu"]; cat.TasksMissed != 1 {
+		t.Errorf("Cat missed %d tasks, want the milestone asked of her and never handed in", cat.TasksMissed)
 	}
 	bob := facts["bob@example.edu"]
 	if bob.Present != 0 || bob.Absent != 2 || bob.TrainingOutcome != OutcomeNever || bob.TasksOnTime+bob.TasksLate != 0 || bob.Assessed {

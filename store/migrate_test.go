@@ -20,10 +20,11 @@ var wantMigrations = []string{
 	"20260801000003_audit_outbox",
 	"20261123000001_submissions",
 	"20261123000002_exchanges",
+	"20261123000003_collection_slots",
 	"20261123000050_evaluations",
 }
 
-var wantTables = []string{"attendance", "audit_log", "departments", "email_outbox", "evaluation_reports", "evaluations", "leaders", "meetings", "officers", "onboarding", "submissions", "terms"}
+var wantTables = []string{"attendance", "audit_log", "collection_slots", "departments", "email_outbox", "evaluation_reports", "evaluations", "leaders", "meetings", "officers", "onboarding", "submissions", "terms"}
 
 func TestMigrationFilesPaired(t *testing.T) {
 	// Every migration needs its down file, and the names must match the

@@ -76,3 +76,40 @@ func (s *Store) Submissions(ctx context.Context, termID, kind, scope string) ([]
 	}
 	return out, nil
 }
+
+// CollectionSlot is how one slot of a collection ended.
+type CollectionSlot struct {
+	bun.BaseModel `bun:"table:collection_slots,alias:cs"`
+
+	TermID    string    `bun:"term_id,pk"`
+	Kind      string    `bun:"kind,pk"`
+	Scope     string    `bun:"scope,pk"`
+	Slot      string    `bun:"slot,pk"`
+	Label     string    `bun:"label"`
+	Owners    []string  `bun:"owners,type:jsonb"`
+	DueAt     time.Time `bun:"due_at"`
+	Submitted bool      `bun:"submitted"`
+	Late      bool      `bun:"late"`
+}
+
+// RecordCollectionSlots stores how a collection's slots ended, in one
+// statement; a slot already recorded is kept.
+func (s *Store) RecordCollectionSlots(ctx context.Context, slots []CollectionSlot) error {
+	if len(slots) == 0 {
+		return nil
+	}
+	for i, sl := range slots {
+		if sl.TermID == "" || sl.Kind == "" || sl.Slot == "" || sl.DueAt.IsZero() {
+			return invalidf("collection slot %d (%s/%s/%s) lacks a term, kind, slot or due date", i, sl.Kind, sl.Scope, sl.Slot)
+		}
+		if sl.Owners == nil {
+			slots[i].Owners = []string{}
+		}
+	}
+	if _, err := s.db.NewInsert().Model(&slots).
+		On("CONFLICT (term_id, kind, scope, slot) DO NOTHING").
+		Exec(ctx); err != nil {
+		return fmt.Errorf("store: record collection slots: %w", err)
+	}
+	return nil
+}

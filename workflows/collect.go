@@ -204,8 +204,31 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 	if c.saveErr != nil {
 		return CollectionResult{}, c.saveErr
 	}
+	if err := c.recordOutcome(ctx); err != nil {
+		return CollectionResult{}, err
+	}
 	c.sendReport(ctx, "done")
 	return c.result(), nil
+}
+
+// recordOutcome stores how every slot ended, missed ones included.
+func (c *collection) recordOutcome(ctx workflow.Context) error {
+	in := activities.RecordCollectionOutcomeInput{TermID: c.in.TermID, Kind: c.in.Kind, Scope: c.in.Scope}
+	for i, s := range c.in.Slots {
+		o := activities.SlotOutcome{Key: s.Key, Label: s.Label, Due: s.Due, Submitted: c.subs[i] != nil}
+		if c.subs[i] != nil {
+			o.Late = c.subs[i].Late
+		}
+		for _, p := range s.Owners {
+			o.Owners = append(o.Owners, p.Email)
+		}
+		in.Slots = append(in.Slots, o)
+	}
+	actx := withStoreOptions(ctx, "record how "+c.in.Title+" ended")
+	if err := workflow.ExecuteActivity(actx, a.RecordCollectionOutcome, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("record the outcome: %w", err)
+	}
+	return nil
 }
 
 // sendReport tells the term how many slots are in, what is overdue, and

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ type collectFixture struct {
 	loc      *time.Location
 	notified []string // "kind at [slot keys]"
 	stored   [][]string
+	outcome  activities.RecordCollectionOutcomeInput
 }
 
 func newCollectFixture(t *testing.T) *collectFixture {
@@ -65,6 +67,11 @@ func newCollectFixture(t *testing.T) *collectFixture {
 			}
 			f.notified = append(f.notified, in.Kind+" "+f.env.Now().In(loc).Format("01-02 15:04")+" "+strings.Join(keys, ","))
 			return activities.DeliveryResult{}, nil
+		})
+	f.env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordCollectionOutcomeInput) error {
+			f.outcome = in
+			return nil
 		})
 	f.env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordSubmissionsInput) error {
@@ -147,6 +154,13 @@ func TestCollectionRemindsEscalatesAndTakesLateSubmissions(t *testing.T) {
 	}
 	if got.Submissions[0].Author != "wu.tong@example.edu" || got.Submissions[0].Text != "Two lectures and a hike." {
 		t.Errorf("first submission = %+v", got.Submissions[0])
+	}
+	var ended []string
+	for _, o := range f.outcome.Slots {
+		ended = append(ended, fmt.Sprintf("%s:%v/%v/%s", o.Key, o.Submitted, o.Late, strings.Join(o.Owners, "+")))
+	}
+	if want := "organization:true/false/zhou.min@example.edu+wu.tong@example.edu publicity:false/false/sun.hao@example.edu sports:true/true/yuan.jun@example.edu+sun.hao@example.edu"; strings.Join(ended, " ") != want {
+		t.Errorf("outcome recorded = %s\nwant %s", strings.Join(ended, " "), want)
 	}
 	var stored []string
 	for _, b := range f.stored {

@@ -81,6 +81,7 @@ func newEvalFixture(t *testing.T) *evalFixture {
 			return activities.DeliveryResult{}, nil
 		})
 	f.env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(nil)
+	f.env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(nil)
 	f.env.OnActivity(acts.ComputeEvaluations, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.ComputeEvaluationsResult, error) {
 			f.steps = append(f.steps, "compute "+now())

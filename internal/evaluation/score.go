@@ -9,10 +9,11 @@
 //     exchanges the officer was recorded at. No meetings: not applicable.
 //   - Training = 1 if the training was acknowledged on time, 0.5 if late, 0
 //     if never or still pending. No onboarding record: not applicable.
-//   - Tasks = (on time + 0.5 × late) / handed in, over the tasks and contest
-//     milestones the officer handed in. A late one earns half, like a late
-//     training acknowledgement: done late is better than not done, but worse
-//     than on time. None handed in: not applicable.
+//   - Tasks = (on time + 0.5 × late) / (handed in + missed), over the tasks
+//     and contest milestones handed in by the officer or asked of them and
+//     never handed in. A late one earns half, like a late training
+//     acknowledgement: done late is better than not done, but worse than on
+//     time; a missed one earns nothing. None at all: not applicable.
 //   - Assessment = the leaders' score / max_score (the mean of the scores
 //     when there are several criteria). No assessment: not applicable.
 //
@@ -73,8 +74,9 @@ type Facts struct {
 	// TrainingOutcome is the onboarding outcome; empty when the officer has
 	// no onboarding record.
 	TrainingOutcome string
-	// Tasks and milestones handed in, on time and late.
-	TasksOnTime, TasksLate int
+	// Tasks and milestones handed in, on time and late, and those asked of
+	// the officer and never handed in.
+	TasksOnTime, TasksLate, TasksMissed int
 	// Assessed is set when a leader handed in an assessment; Scores are its
 	// scores, Assessor the author's email and Comment the text explaining
 	// the score.
@@ -212,19 +214,20 @@ func training(f Facts, r Rules) Component {
 }
 
 func tasks(f Facts, r Rules) Component {
-	n := f.TasksOnTime + f.TasksLate
+	handedIn := f.TasksOnTime + f.TasksLate
+	n := handedIn + f.TasksMissed
 	c := Component{
 		Name:   Tasks,
 		Weight: r.Weights.Tasks,
-		Counts: map[string]float64{"on_time": float64(f.TasksOnTime), "late": float64(f.TasksLate), "handed_in": float64(n)},
+		Counts: map[string]float64{"on_time": float64(f.TasksOnTime), "late": float64(f.TasksLate), "missed": float64(f.TasksMissed), "handed_in": float64(handedIn)},
 	}
 	if n == 0 {
-		c.Detail = "no task or milestone handed in"
+		c.Detail = "no task or milestone"
 		return c
 	}
 	c.Applicable = true
 	c.Value = clamp((float64(f.TasksOnTime) + LateCredit*float64(f.TasksLate)) / float64(n))
-	c.Detail = fmt.Sprintf("%d of %d %s on time, %d late", f.TasksOnTime, n, plural(n, "task or milestone", "tasks and milestones"), f.TasksLate)
+	c.Detail = fmt.Sprintf("%d of %d %s on time, %d late, %d missed", f.TasksOnTime, n, plural(n, "task or milestone", "tasks and milestones"), f.TasksLate, f.TasksMissed)
 	if f.TasksLate > 0 {
 		c.Detail += "; a late one counts " + Number(LateCredit)
 	}
@@ -336,7 +339,7 @@ func Explain(r Rules) []string {
 	return []string{
 		fmt.Sprintf("Attendance (weight %s): meetings attended, an excused absence counting %s, divided by the exchanges held.", share(w.Attendance), Number(r.ExcusedWeight)),
 		fmt.Sprintf("Training (weight %s): 100%% when acknowledged on time, %s late, 0 otherwise.", share(w.Training), Percent(LateCredit)),
-		fmt.Sprintf("Tasks (weight %s): tasks and contest milestones handed in on time, a late one counting %s, divided by those handed in.", share(w.Tasks), Number(LateCredit)),
+		fmt.Sprintf("Tasks (weight %s): tasks and contest milestones handed in on time, a late one counting %s and a missed one nothing, divided by all those asked.", share(w.Tasks), Number(LateCredit)),
 		fmt.Sprintf("Assessment (weight %s): the leaders' score out of %s.", share(w.Assessment), Number(r.MaxScore)),
 		"The total, out of 100, is the weighted mean of the parts recorded for the officer. A part with nothing recorded is left out, and the weights of the others are scaled up in proportion, so it counts neither as zero nor as full marks.",
 	}

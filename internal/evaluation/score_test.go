@@ -34,6 +34,7 @@ func TestScore(t *testing.T) {
 	pending := Facts{TrainingOutcome: OutcomePending, Present: 2, Absent: 2}
 	absentAndExcused := Facts{Present: 2, Excused: 2, Absent: 0}
 	twoCriteria := Facts{Assessed: true, Scores: []float64{6, 10}}
+	missedTasks := Facts{TasksOnTime: 1, TasksMissed: 3}
 
 	cases := []struct {
 		name  string
@@ -48,6 +49,11 @@ func TestScore(t *testing.T) {
 			// attendance (5+0.5)/6, training 1, tasks (3+0.5)/4, assessment 0.8
 			values: []float64{5.5 / 6, 1, 3.5 / 4, 0.8},
 			total:  0.3*5.5/6 + 0.1*1 + 0.3*3.5/4 + 0.3*0.8,
+		},
+		{
+			name: "a task never handed in counts nothing", facts: missedTasks, rules: rules(0.5),
+			values: []float64{-1, -1, 0.25, -1},
+			total:  0.25,
 		},
 		{
 			name: "excused weight 0 counts an excused absence as an absence", facts: full, rules: rules(0),
@@ -155,7 +161,7 @@ func TestDetailsExplainTheCounts(t *testing.T) {
 	want := []string{
 		"present 5, excused 1, absent 0 of 6 meetings; an excused absence counts 0.5",
 		"training acknowledged late, which counts 0.5",
-		"2 of 3 tasks and milestones on time, 1 late; a late one counts 0.5",
+		"2 of 3 tasks and milestones on time, 1 late, 0 missed; a late one counts 0.5",
 		"scored 7.5 of 10 by the leaders",
 	}
 	for i, c := range res.Components {
