@@ -20,9 +20,11 @@ var wantMigrations = []string{
 	"20260801000003_audit_outbox",
 	"20261123000001_submissions",
 	"20261123000002_exchanges",
+	"20261123000040_contest",
+	"20261123000041_help_tasks",
 }
 
-var wantTables = []string{"attendance", "audit_log", "departments", "email_outbox", "leaders", "meetings", "officers", "onboarding", "submissions", "terms"}
+var wantTables = []string{"attendance", "audit_log", "contest", "departments", "email_outbox", "help_tasks", "leaders", "meetings", "officers", "onboarding", "submissions", "terms"}
 
 func TestMigrationFilesPaired(t *testing.T) {
 	// Every migration needs its down file, and the names must match the
