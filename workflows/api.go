@@ -229,4 +229,6 @@ func Register(r Registry) {
 	r.RegisterWorkflow(SemesterPlan)
 	r.RegisterWorkflow(Onboarding)
 	r.RegisterWorkflow(Collection)
+	r.RegisterWorkflow(Contest)
+	r.RegisterWorkflow(HelpDesk)
 }
