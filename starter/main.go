@@ -48,6 +48,9 @@ var commands = []command{
 	{"ack", "acknowledge an officer's training", runAck},
 	{"submit", "hand in a plan, minutes, a summary, scores or another requested item", runSubmit},
 	{"status", "show a term's progress", runStatus},
+	{"request-help", "ask the Organization Department for help (department heads, leaders)", runRequestHelp},
+	{"assign", "assign an officer to a help task (the coordinator, leaders)", runAssign},
+	{"record-results", "record the knowledge contest's results (leaders)", runRecordResults},
 }
 
 // env is what commands write to and read settings from.
