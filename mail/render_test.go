@@ -57,6 +57,50 @@ func sampleCollection() CollectionData {
 	}
 }
 
+// sampleContestAtRisk is the contest a week ahead with two of five
+// milestones open.
+func sampleContestAtRisk() ContestAtRiskData {
+	return ContestAtRiskData{
+		TermName: "Fall 2026", RecipientName: "Li Wei",
+		ContestName: "Party & League Knowledge Contest", ContestWhen: "Wed 28 Oct 2026, 19:00 (Asia/Shanghai)",
+		Where: "University Auditorium", Total: 5,
+		Open: []MilestoneItem{
+			{Title: "Registration", Owner: Officer{Name: "Huang Bo", Email: "huang.bo@example.edu"}, Due: "Fri 16 Oct 2026, 23:59 (Asia/Shanghai)"},
+			{Title: "Preliminary <round>", Owner: Officer{Name: "Zhao Ning", Email: "zhao.ning@example.edu"}, Due: "Wed 21 Oct 2026, 23:59 (Asia/Shanghai)"},
+		},
+	}
+}
+
+func sampleContestResultsReminder() ContestResultsReminderData {
+	return ContestResultsReminderData{
+		TermName: "Fall 2026", RecipientName: "Zhang Hua",
+		ContestName: "Party & League Knowledge Contest", ContestWhen: "Wed 28 Oct 2026, 19:00 (Asia/Shanghai)",
+		ResultsDue:    "Fri 30 Oct 2026, 23:59 (Asia/Shanghai)",
+		ActionCommand: `starter record-results --term 2026-fall --email zhang.hua@example.edu --text "..." --winners ID,ID`,
+		Departments:   []string{"organization", "publicity", "sports"},
+	}
+}
+
+func sampleHelpRequested() HelpRequestedData {
+	return HelpRequestedData{
+		TermName: "Fall 2026", RecipientName: "Zhang Hua", TaskID: "t3", DepartmentName: "Publicity Department",
+		Requester:     Officer{Name: "Sun Hao", Email: "sun.hao@example.edu"},
+		Description:   "Two people to hand out leaflets at the <Autumn Fair> & help set up the stand.",
+		Due:           "Sat 10 Oct 2026, 23:59 (Asia/Shanghai)",
+		ActionCommand: "starter assign --term 2026-fall --email zhang.hua@example.edu --task t3 --officer EMAIL",
+	}
+}
+
+func sampleTaskAssigned() TaskAssignedData {
+	return TaskAssignedData{
+		TermName: "Fall 2026", RecipientName: "Sun Hao", TaskID: "t3", DepartmentName: "Publicity Department",
+		Description: "Two people to hand out leaflets at the <Autumn Fair> & help set up the stand.",
+		Due:         "Sat 10 Oct 2026, 23:59 (Asia/Shanghai)",
+		Assignee:    Officer{Name: "Lin Yue", Email: "lin.yue@example.edu"},
+		AssignedBy:  "Zhang Hua",
+	}
+}
+
 // goldenCases are the renders kept under testdata. Every template must have
 // at least one, and a case's name starts with its template's name.
 func goldenCases() []struct {
@@ -98,6 +142,10 @@ func goldenCases() []struct {
 		{"evaluation_report", "evaluation_report", sampleEvaluationReport()},
 		{"evaluation_summary", "evaluation_summary", sampleEvaluationSummary()},
 		{"evaluation_summary_unassessed", "evaluation_summary", sampleEvaluationSummaryUnassessed()},
+		{"contest_at_risk", "contest_at_risk", sampleContestAtRisk()},
+		{"contest_results_reminder", "contest_results_reminder", sampleContestResultsReminder()},
+		{"help_requested", "help_requested", sampleHelpRequested()},
+		{"task_assigned", "task_assigned", sampleTaskAssigned()},
 	}
 }
 

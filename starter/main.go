@@ -49,6 +49,9 @@ var commands = []command{
 	{"submit", "hand in a plan, minutes, a summary, scores or another requested item", runSubmit},
 	{"status", "show a term's progress", runStatus},
 	{"cancel", "cancel a term: stop every part and tell everyone", runCancel},
+	{"request-help", "ask the Organization Department for help (department heads, leaders)", runRequestHelp},
+	{"assign", "assign an officer to a help task (the coordinator, leaders)", runAssign},
+	{"record-results", "record the knowledge contest's results (leaders)", runRecordResults},
 }
 
 // env is what commands write to and read settings from.
@@ -102,7 +105,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-15s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, `Run "starter COMMAND --help" for a command's flags. Temporal settings come

@@ -25,7 +25,7 @@ func TestCommandsWithoutServices(t *testing.T) {
 		wantErrOut string
 	}{
 		{"no command", nil, exitUsage, "Commands:", ""},
-		{"help", []string{"help"}, exitOK, "start     validate a plan and start its term", ""},
+		{"help", []string{"help"}, exitOK, "start           validate a plan and start its term", ""},
 		{"unknown command", []string{"begin"}, exitUsage, "", `unknown command "begin"`},
 		{"start help", []string{"start", "--help"}, exitOK, "", "Usage: starter start --plan FILE [--time-scale N]"},
 		{"ack help", []string{"ack", "-h"}, exitOK, "", "the officer's email address"},

@@ -263,6 +263,8 @@ func Register(r Registry) {
 	r.RegisterWorkflow(Onboarding)
 	r.RegisterWorkflow(Collection)
 	r.RegisterWorkflow(Evaluation)
+	r.RegisterWorkflow(Contest)
+	r.RegisterWorkflow(HelpDesk)
 }
 
 // CancelTermInput is a leader cancelling the term.

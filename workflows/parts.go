@@ -42,6 +42,26 @@ func (s *semester) laterParts() []partStart {
 	var parts []partStart
 	p := s.plan
 	termID := s.selfID
+	termStart := p.Term.Starts.At(sendTime(p), p.Location())
+	if p.Contest != nil {
+		in := ContestInputFrom(p, s.state.Clock, termID)
+		parts = append(parts, partStart{name: "contest", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
+			return s.startTracked(ctx, sel, "contest", ContestWorkflowID(p.Term.ID), "",
+				fmt.Sprintf("Knowledge contest: %s, %s", p.Contest.Name, p.Term.Name),
+				fmt.Sprintf("%d preparation milestones with owners and due dates, then the contest on %s and its results.",
+					len(p.Contest.Milestones), p.Contest.At),
+				Contest, in)
+		}})
+	}
+	if p.Tasks != nil {
+		in := HelpDeskInputFrom(p, s.state.Clock, termID)
+		parts = append(parts, partStart{name: "tasks", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
+			return s.startTracked(ctx, sel, "tasks", HelpDeskWorkflowID(p.Term.ID), "",
+				fmt.Sprintf("Help for other departments, %s", p.Term.Name),
+				"Departments ask for help; the coordinator assigns an officer; each task is followed to completion.",
+				HelpDesk, in)
+		}})
+	}
 	if e := p.Evaluation; e != nil {
 		for _, d := range p.Departments {
 			in := EvaluationInputFrom(p, d.ID, s.state.Clock, termID)
@@ -208,4 +228,12 @@ func (s *semester) startTracked(ctx workflow.Context, sel workflow.Selector, nam
 	s.trackPart(name)
 	sel.AddFuture(f, func(f workflow.Future) { s.partEnded(ctx, name, f) })
 	return nil
+}
+
+// sendTime is when the plan's emails go out.
+func sendTime(p plan.Plan) plan.ClockTime {
+	if p.Training.SendTime != "" {
+		return p.Training.SendTime
+	}
+	return plan.DefaultSendTime
 }

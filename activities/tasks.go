@@ -1,0 +1,138 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+)
+
+// RecordHelpRequestInput is a department's request for help.
+type RecordHelpRequestInput struct {
+	TermID         string      `json:"term_id"`
+	TermName       string      `json:"term_name"`
+	TimeZone       string      `json:"time_zone"`
+	TaskID         string      `json:"task_id"`
+	DepartmentID   string      `json:"department_id"`
+	DepartmentName string      `json:"department_name"`
+	Requester      plan.Person `json:"requester"`
+	Description    string      `json:"description"`
+	Due            time.Time   `json:"due"`
+	// At is the plan time of the request.
+	At          time.Time   `json:"at"`
+	Coordinator plan.Person `json:"coordinator"`
+	// AuditKey makes the audit entry unique: the update's ID.
+	AuditKey string `json:"audit_key"`
+}
+
+// RecordHelpRequest stores the request with its audit entry, then emails
+// the coordinator how to assign an officer.
+func (a *Activities) RecordHelpRequest(ctx context.Context, in RecordHelpRequestInput) (DeliveryResult, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	task := store.HelpTask{
+		TermID: in.TermID, TaskID: in.TaskID, DepartmentID: in.DepartmentID, Requester: in.Requester.Email,
+		Description: in.Description, DueAt: in.Due, RequestedAt: in.At,
+	}
+	audit := store.AuditEntry{
+		Key: in.AuditKey, TermID: in.TermID, WorkflowID: workflowID, Actor: in.Requester.Email,
+		Action: "request_help", Subject: in.TaskID,
+		Payload:  map[string]any{"department": in.DepartmentID, "due": in.Due, "description": in.Description},
+		PlanTime: in.At,
+	}
+	if err := a.Store.RequestHelp(ctx, task, audit); err != nil {
+		return DeliveryResult{}, storeError("record help request "+in.TaskID, err)
+	}
+	purpose := "help-requested-" + in.TaskID
+	m, err := renderTo("help_requested", mail.HelpRequestedData{
+		TermName:       in.TermName,
+		RecipientName:  in.Coordinator.Name,
+		TaskID:         in.TaskID,
+		DepartmentName: in.DepartmentName,
+		Requester:      mail.Officer{Name: in.Requester.Name, Email: in.Requester.Email},
+		Description:    in.Description,
+		Due:            plan.HumanTime(in.Due, in.TimeZone),
+		ActionCommand:  fmt.Sprintf("%s assign --term %s --email %s --task %s --officer EMAIL", a.cli(), in.TermID, in.Coordinator.Email, in.TaskID),
+	}, emailKey(workflowID, purpose, in.Coordinator.Email), in.Coordinator)
+	if err != nil {
+		return DeliveryResult{}, err
+	}
+	return a.deliver(ctx, purpose, []mail.Message{m})
+}
+
+// RecordTaskAssignmentInput is the coordinator's choice of an officer.
+type RecordTaskAssignmentInput struct {
+	TermID         string      `json:"term_id"`
+	TermName       string      `json:"term_name"`
+	TimeZone       string      `json:"time_zone"`
+	TaskID         string      `json:"task_id"`
+	DepartmentName string      `json:"department_name"`
+	Description    string      `json:"description"`
+	Due            time.Time   `json:"due"`
+	Requester      plan.Person `json:"requester"`
+	Assignee       plan.Person `json:"assignee"`
+	AssignedBy     plan.Person `json:"assigned_by"`
+	At             time.Time   `json:"at"`
+	AuditKey       string      `json:"audit_key"`
+}
+
+// RecordTaskAssignment stores who does the task with its audit entry, then
+// tells the requester who will help. The assignee hears from the task's
+// own collection, which asks them to confirm it is done.
+func (a *Activities) RecordTaskAssignment(ctx context.Context, in RecordTaskAssignmentInput) (DeliveryResult, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	audit := store.AuditEntry{
+		Key: in.AuditKey, TermID: in.TermID, WorkflowID: workflowID, Actor: in.AssignedBy.Email,
+		Action: "assign_task", Subject: in.TaskID,
+		Payload:  map[string]any{"assignee": in.Assignee.Email},
+		PlanTime: in.At,
+	}
+	if err := a.Store.AssignHelpTask(ctx, in.TermID, in.TaskID, in.Assignee.Email, in.AssignedBy.Email, in.At, audit); err != nil {
+		return DeliveryResult{}, storeError("assign help task "+in.TaskID, err)
+	}
+	purpose := "task-assigned-" + in.TaskID
+	m, err := renderTo("task_assigned", mail.TaskAssignedData{
+		TermName:       in.TermName,
+		RecipientName:  in.Requester.Name,
+		TaskID:         in.TaskID,
+		DepartmentName: in.DepartmentName,
+		Description:    in.Description,
+		Due:            plan.HumanTime(in.Due, in.TimeZone),
+		Assignee:       mail.Officer{Name: in.Assignee.Name, Email: in.Assignee.Email},
+		AssignedBy:     in.AssignedBy.Name,
+	}, emailKey(workflowID, purpose, in.Requester.Email), in.Requester)
+	if err != nil {
+		return DeliveryResult{}, err
+	}
+	return a.deliver(ctx, purpose, []mail.Message{m})
+}
+
+// TaskOutcome is how one assigned task ended.
+type TaskOutcome struct {
+	TaskID string `json:"task_id"`
+	// Status is store.TaskDone, store.TaskLate or store.TaskMissed.
+	Status      string     `json:"status"`
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+}
+
+// CompleteHelpTasksInput is a batch of tasks that ended.
+type CompleteHelpTasksInput struct {
+	TermID   string        `json:"term_id"`
+	Outcomes []TaskOutcome `json:"outcomes"`
+}
+
+// CompleteHelpTasks records how a batch of tasks ended, in one transaction.
+func (a *Activities) CompleteHelpTasks(ctx context.Context, in CompleteHelpTasksInput) error {
+	out := make([]store.TaskOutcome, len(in.Outcomes))
+	for i, o := range in.Outcomes {
+		out[i] = store.TaskOutcome{TaskID: o.TaskID, Status: o.Status, CompletedAt: o.CompletedAt}
+	}
+	if err := a.Store.CompleteHelpTasks(ctx, in.TermID, out); err != nil {
+		return storeError(fmt.Sprintf("record %d finished help tasks", len(out)), err)
+	}
+	return nil
+}

@@ -1,0 +1,369 @@
+package workflows_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/activities"
+	"semesterflow/plan"
+	"semesterflow/workflows"
+)
+
+// contestPlan is a small term with a contest on 28 October and two
+// milestones, owned by officers of two departments.
+const contestPlan = `
+term: {id: 2026-fall, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
+leaders:
+  - {name: Li Wei, email: li.wei@example.edu}
+  - {name: Zhang Hua, email: zhang.hua@example.edu}
+departments:
+  - id: organization
+    name: Organization Department
+    head: {name: Zhou Min, email: zhou.min@example.edu}
+    officers:
+      - {name: Lin Yue, email: lin.yue@example.edu}
+      - {name: Huang Bo, email: huang.bo@example.edu}
+  - id: publicity
+    name: Publicity Department
+    head: {name: Sun Hao, email: sun.hao@example.edu}
+    officers:
+      - {name: Ma Li, email: ma.li@example.edu}
+training:
+  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
+  deadline_days_after_start: 16
+contest:
+  name: Knowledge Contest
+  at: "2026-10-28 19:00"
+  where: Auditorium
+  milestones:
+    - {title: Question bank, owner: Lin.Yue@example.edu, due: 2026-10-08}
+    - {title: Registration, owner: ma.li@example.edu, due: 2026-10-21}
+  remind_days_before: [3, 1]
+  at_risk_days: 7
+  results_due_days: 2
+tasks:
+  remind_days_before: [1]
+  coordinator: zhang.hua@example.edu
+`
+
+// contestFixture runs the Contest with its real milestones collection on
+// the test clock; activities are mocked and recorded.
+type contestFixture struct {
+	t        *testing.T
+	env      *testsuite.TestWorkflowEnvironment
+	plan     *plan.Plan
+	start    time.Time
+	children map[string]workflows.CollectionInput
+	stored   map[string]bool // milestone keys whose submission is stored
+	notified []string        // "kind MM-DD HH:MM keys"
+	atRisk   []activities.NotifyContestAtRiskInput
+	reminded []string // plan times of results reminders
+	recorded []activities.RecordContestResultInput
+}
+
+func newContestFixture(t *testing.T) *contestFixture {
+	t.Helper()
+	p, err := plan.Decode([]byte(contestPlan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	start, _ := p.Term.Starts.In(p.Location())
+	env.SetStartTime(start)
+	f := &contestFixture{t: t, env: env, plan: p, start: start, children: map[string]workflows.CollectionInput{}, stored: map[string]bool{}}
+	env.RegisterWorkflow(workflows.Collection)
+	env.RegisterActivity(&activities.Activities{})
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, args converter.EncodedValues) {
+		var in workflows.CollectionInput
+		if err := args.Get(&in); err != nil {
+			t.Errorf("child input: %v", err)
+		}
+		f.children[info.WorkflowExecution.ID] = in
+	})
+	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+			var keys []string
+			for _, s := range in.Slots {
+				keys = append(keys, s.Key)
+			}
+			f.notified = append(f.notified, in.Kind+" "+f.now()+" "+strings.Join(keys, ","))
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+			for _, s := range in.Submissions {
+				f.stored[s.Slot] = true
+			}
+			return nil
+		})
+	env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(nil)
+	// The at-risk check reads what the collection stored.
+	env.OnActivity(acts.OpenMilestones, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.OpenMilestonesInput) ([]string, error) {
+			open := []string{}
+			for _, k := range in.Keys {
+				if !f.stored[k] {
+					open = append(open, k)
+				}
+			}
+			return open, nil
+		})
+	env.OnActivity(acts.NotifyContestAtRisk, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyContestAtRiskInput) (activities.DeliveryResult, error) {
+			f.atRisk = append(f.atRisk, in)
+			f.notified = append(f.notified, "at-risk "+f.now())
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.NotifyContestResultsReminder, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyContestResultsReminderInput) (activities.DeliveryResult, error) {
+			f.reminded = append(f.reminded, f.now())
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.RecordContestResult, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordContestResultInput) error {
+			f.recorded = append(f.recorded, in)
+			return nil
+		}).After(5 * time.Minute) // storing takes a while, so a second leader can arrive meanwhile
+	return f
+}
+
+// now is the plan time on the test clock, as "MM-DD HH:MM".
+func (f *contestFixture) now() string { return f.env.Now().In(f.plan.Location()).Format("01-02 15:04") }
+
+// after converts a plan time "YYYY-MM-DD HH:MM" to a delay from the start.
+func (f *contestFixture) after(local string) time.Duration {
+	f.t.Helper()
+	at, err := plan.LocalTime(local).In(f.plan.Location())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return at.Sub(f.start)
+}
+
+// anyUpdate records how an update ended.
+type anyUpdate struct {
+	rejected, err error
+	value         any
+}
+
+func (u *anyUpdate) callbacks() *testsuite.TestUpdateCallback {
+	return &testsuite.TestUpdateCallback{
+		OnAccept:   func() {},
+		OnReject:   func(err error) { u.rejected = err },
+		OnComplete: func(v any, err error) { u.value, u.err = v, err },
+	}
+}
+
+// rejection is the rejection's message, or "" when the update was taken.
+func (u *anyUpdate) rejection() string {
+	if u.rejected != nil {
+		return u.rejected.Error()
+	}
+	return ""
+}
+
+// submitMilestone completes a milestone in the collection at a plan time.
+func (f *contestFixture) submitMilestone(local, email string) *anyUpdate {
+	u := &anyUpdate{}
+	f.env.RegisterDelayedCallback(func() {
+		if err := f.env.UpdateWorkflowByID(workflows.ContestMilestonesWorkflowID("2026-fall"), workflows.UpdateSubmit, "submit-"+email,
+			u.callbacks(), workflows.SubmitInput{Email: email, Text: "done"}); err != nil {
+			f.t.Errorf("submit %s: %v", email, err)
+		}
+	}, f.after(local))
+	return u
+}
+
+func (f *contestFixture) recordResults(local string, in workflows.RecordResultsInput) *anyUpdate {
+	u := &anyUpdate{}
+	f.env.RegisterDelayedCallback(func() {
+		f.env.UpdateWorkflow(workflows.UpdateRecordResults, fmt.Sprintf("results-%s-%d", local, len(in.Winners)), u.callbacks(), in)
+	}, f.after(local))
+	return u
+}
+
+func (f *contestFixture) run() workflows.ContestProgress {
+	f.t.Helper()
+	f.env.ExecuteWorkflow(workflows.Contest, workflows.ContestInputFrom(*f.plan, plan.ProductionClock(f.start), ""))
+	if err := f.env.GetWorkflowError(); err != nil {
+		f.t.Fatalf("contest failed: %v", err)
+	}
+	var got workflows.ContestProgress
+	if err := f.env.GetWorkflowResult(&got); err != nil {
+		f.t.Fatal(err)
+	}
+	return got
+}
+
+func TestContestMilestonesOnTimeAndResultsRecorded(t *testing.T) {
+	f := newContestFixture(t)
+	f.submitMilestone("2026-10-07 12:00", "lin.yue@example.edu")
+	f.submitMilestone("2026-10-20 12:00", "ma.li@example.edu")
+	ok := f.recordResults("2026-10-29 10:00", workflows.RecordResultsInput{
+		Email: "Zhang.Hua@example.edu", Text: " Publicity won, Organization second. ", Winners: []string{"publicity", " organization"}})
+	got := f.run()
+
+	in, found := f.children["semester/2026-fall/contest/milestone"]
+	if !found {
+		t.Fatalf("milestones collection not started; children %v", f.children)
+	}
+	if in.Kind != "milestone" || in.Scope != "contest" || in.Part != "contest/milestones" || in.TextRequired || in.LateDays != 6 ||
+		!slices.Equal(in.RemindDaysBefore, []int{3, 1}) {
+		t.Errorf("collection input = kind %q scope %q part %q text required %v late days %d reminders %v",
+			in.Kind, in.Scope, in.Part, in.TextRequired, in.LateDays, in.RemindDaysBefore)
+	}
+	want := []struct{ key, label, owner, ownerName, due string }{
+		{"m1", "Question bank", "lin.yue@example.edu", "Lin Yue", "2026-10-08 23:59"},
+		{"m2", "Registration", "ma.li@example.edu", "Ma Li", "2026-10-21 23:59"},
+	}
+	if len(in.Slots) != len(want) {
+		t.Fatalf("slots = %+v", in.Slots)
+	}
+	for i, w := range want {
+		s := in.Slots[i]
+		if s.Key != w.key || s.Label != w.label || len(s.Owners) != 1 || s.Owners[0].Email != w.owner || s.Owners[0].Name != w.ownerName ||
+			s.Due.In(f.plan.Location()).Format("2006-01-02 15:04") != w.due {
+			t.Errorf("slot %d = %+v, want %+v", i, s, w)
+		}
+		if len(s.EscalateTo) != 2 || s.EscalateTo[0].Email != "li.wei@example.edu" || s.EscalateTo[1].Email != "zhang.hua@example.edu" {
+			t.Errorf("slot %s escalates to %+v, want the two leaders", s.Key, s.EscalateTo)
+		}
+	}
+
+	if len(f.atRisk) != 0 {
+		t.Errorf("at-risk notice sent with every milestone done: %+v", f.atRisk)
+	}
+	if ok.rejected != nil || ok.err != nil {
+		t.Fatalf("results: rejected %v, err %v", ok.rejected, ok.err)
+	}
+	if len(f.recorded) != 1 || f.recorded[0].Missing || f.recorded[0].By != "zhang.hua@example.edu" ||
+		f.recorded[0].Text != "Publicity won, Organization second." || !slices.Equal(f.recorded[0].Winners, []string{"publicity", "organization"}) ||
+		!strings.HasPrefix(f.recorded[0].AuditKey, "update/") {
+		t.Errorf("recorded %+v", f.recorded)
+	}
+	if len(f.reminded) != 0 {
+		t.Errorf("results reminder sent after the results were in: %v", f.reminded)
+	}
+	if got.Phase != workflows.ContestResultsRecorded || got.Results == nil || got.ResultsMissing || !got.AtRiskChecked || len(got.OpenAtRisk) != 0 {
+		t.Errorf("progress = %+v", got)
+	}
+	if got.Milestones == nil || len(got.Milestones.Submissions) != 2 || len(got.Milestones.Missing) != 0 {
+		t.Errorf("milestones result = %+v, want both in", got.Milestones)
+	}
+}
+
+func TestContestAtRiskRemindedAndResultsMissing(t *testing.T) {
+	f := newContestFixture(t)
+	f.submitMilestone("2026-10-08 20:00", "lin.yue@example.edu")
+	got := f.run()
+
+	wantNotified := []string{
+		"request 09-01 09:00 m1,m2",
+		"reminder 10-05 09:00 m1",
+		"reminder 10-07 09:00 m1",
+		"reminder 10-18 09:00 m2",
+		"reminder 10-20 09:00 m2",
+		"at-risk 10-21 19:00",
+		"escalation 10-21 23:59 m2",
+	}
+	if strings.Join(f.notified, "\n") != strings.Join(wantNotified, "\n") {
+		t.Errorf("notifications:\n%s\nwant:\n%s", strings.Join(f.notified, "\n"), strings.Join(wantNotified, "\n"))
+	}
+	if len(f.atRisk) != 1 {
+		t.Fatalf("at-risk notices = %d, want 1", len(f.atRisk))
+	}
+	n := f.atRisk[0]
+	if len(n.Open) != 1 || n.Open[0].Title != "Registration" || n.Open[0].Owner.Name != "Ma Li" || n.Total != 2 ||
+		len(n.Leaders) != 2 || n.ContestName != "Knowledge Contest" {
+		t.Errorf("at-risk notice = %+v, want Registration by Ma Li open, to both leaders", n)
+	}
+	if !slices.Equal(f.reminded, []string{"10-30 09:00"}) {
+		t.Errorf("results reminders at %v, want 10-30 09:00", f.reminded)
+	}
+	if len(f.recorded) != 1 || !f.recorded[0].Missing || f.recorded[0].At.In(f.plan.Location()).Format("01-02 15:04") != "10-30 23:59" {
+		t.Errorf("recorded %+v, want the results missing at the due date", f.recorded)
+	}
+	if got.Phase != workflows.ContestResultsMissing || !got.ResultsMissing || got.Results != nil ||
+		len(got.OpenAtRisk) != 1 || got.OpenAtRisk[0].Key != "m2" {
+		t.Errorf("progress = %+v", got)
+	}
+	if got.Milestones == nil || !slices.Equal(got.Milestones.Missing, []string{"m2"}) {
+		t.Errorf("milestones result = %+v, want m2 missing", got.Milestones)
+	}
+}
+
+func TestContestResultsRejectedWithReasons(t *testing.T) {
+	f := newContestFixture(t)
+	f.submitMilestone("2026-10-01 12:00", "lin.yue@example.edu")
+	f.submitMilestone("2026-10-01 12:00", "ma.li@example.edu")
+	good := workflows.RecordResultsInput{Email: "li.wei@example.edu", Text: "Publicity won.", Winners: []string{"publicity"}}
+	early := f.recordResults("2026-10-28 18:00", good)
+	stranger := f.recordResults("2026-10-29 09:00", workflows.RecordResultsInput{Email: "ma.li@example.edu", Text: "We won."})
+	empty := f.recordResults("2026-10-29 09:01", workflows.RecordResultsInput{Email: "li.wei@example.edu", Text: "  "})
+	unknown := f.recordResults("2026-10-29 09:02", workflows.RecordResultsInput{Email: "li.wei@example.edu", Text: "x", Winners: []string{"sports"}})
+	twice := f.recordResults("2026-10-29 09:03", workflows.RecordResultsInput{Email: "li.wei@example.edu", Text: "x", Winners: []string{"publicity", "publicity"}})
+	var before workflows.ContestProgress
+	f.env.RegisterDelayedCallback(func() { before = queryAs[workflows.ContestProgress](t, f.env, workflows.QueryProgress) }, f.after("2026-10-29 09:30"))
+	ok := f.recordResults("2026-10-29 10:00", good)
+	// The contest ends once the results are in, so a second leader can only
+	// arrive while the first one's are being stored.
+	again := f.recordResults("2026-10-29 10:01", workflows.RecordResultsInput{Email: "zhang.hua@example.edu", Text: "Other."})
+	got := f.run()
+
+	for name, c := range map[string]struct {
+		u    *anyUpdate
+		want string
+	}{
+		"before the contest": {early, "Knowledge Contest takes place on Wed 28 Oct 2026, 19:00 (Asia/Shanghai); record its results after it has started"},
+		"not a leader":       {stranger, "ma.li@example.edu is not a leader of Fall term 2026; only the leaders record the results of Knowledge Contest"},
+		"empty text":         {empty, "the text is empty; write the results of Knowledge Contest"},
+		"unknown winner":     {unknown, `"sports" is not a department of Fall term 2026; name winners by department ID (organization, publicity)`},
+		"winner twice":       {twice, "publicity is listed twice among the winners"},
+		"accepted":           {ok, ""},
+		"already recorded":   {again, "the results of Knowledge Contest were already recorded by li.wei@example.edu on Thu 29 Oct 2026, 10:00 (Asia/Shanghai)"},
+	} {
+		if got := c.u.rejection(); got != c.want {
+			t.Errorf("%s: rejection %q, want %q", name, got, c.want)
+		}
+	}
+	if before.Phase != workflows.ContestDay || before.Results != nil {
+		t.Errorf("after the rejections the contest is %q with results %+v; want contest day, none", before.Phase, before.Results)
+	}
+	if len(f.recorded) != 1 || f.recorded[0].By != "li.wei@example.edu" {
+		t.Errorf("recorded %+v, want only Li Wei's results", f.recorded)
+	}
+	if got.Results == nil || got.Results.Text != "Publicity won." {
+		t.Errorf("results = %+v", got.Results)
+	}
+}
+
+func TestContestInputFromThePlan(t *testing.T) {
+	p, err := plan.Load("../examples/fall-term.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := workflows.ContestInputFrom(*p, plan.ProductionClock(time.Now()), "semester/2026-fall")
+	loc := p.Location()
+	f := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
+	if f(in.At) != "2026-10-28 19:00" || f(in.AtRiskAt) != "2026-10-21 19:00" || f(in.ResultsReminderAt) != "2026-10-30 09:00" ||
+		f(in.ResultsDue) != "2026-10-30 23:59" || f(in.Opens) != "2026-09-01 09:00" || in.MilestonesLateDays != 6 {
+		t.Errorf("times: at %s, at risk %s, reminder %s, due %s, opens %s, late days %d",
+			f(in.At), f(in.AtRiskAt), f(in.ResultsReminderAt), f(in.ResultsDue), f(in.Opens), in.MilestonesLateDays)
+	}
+	if len(in.Milestones) != 5 || in.Milestones[0].Key != "m1" || in.Milestones[0].Owner.Name != "Chen Jie" || in.Milestones[4].Key != "m5" {
+		t.Errorf("milestones = %+v", in.Milestones)
+	}
+	if len(in.Departments) != 8 || len(in.Leaders) != 2 || in.TermWorkflowID != "semester/2026-fall" {
+		t.Errorf("departments %d, leaders %d, term workflow %q", len(in.Departments), len(in.Leaders), in.TermWorkflowID)
+	}
+}
