@@ -57,6 +57,48 @@ func sampleCollection() CollectionData {
 	}
 }
 
+// sampleKickoffInvitation invites a department head to the kickoff.
+func sampleKickoffInvitation() KickoffInvitationData {
+	return KickoffInvitationData{
+		TermName:       "Fall term 2026",
+		RecipientName:  "Sun Hao",
+		DepartmentName: "Publicity Department",
+		Starts:         "Tue 15 Sep 2026, 19:00 (Asia/Shanghai)",
+		Ends:           "Tue 15 Sep 2026, 21:00 (Asia/Shanghai)",
+		Where:          "Student Activity Centre, meeting room 1",
+		Agenda: []string{
+			"Training of the new officers and their evaluation at the end of term",
+			"Exchanges between departments every two weeks, with sign-in & minutes",
+			"The Party and League Knowledge Contest in October",
+		},
+		PlansDue: "Tue 22 Sep 2026, 23:59 (Asia/Shanghai)",
+	}
+}
+
+// sampleDirectory is a small directory: the leaders and two departments,
+// with a name that needs escaping and roles of different widths.
+func sampleDirectory() DirectoryData {
+	return DirectoryData{
+		TermName:      "Fall term 2026",
+		RecipientName: "Sun Hao",
+		Groups: []DirectoryGroup{
+			{Department: DirectoryLeaders, People: []DirectoryEntry{
+				{Name: "Li Wei", Role: "Minister of Organization", Email: "li.wei@example.edu"},
+				{Name: "Zhang Hua", Role: "Deputy Minister", Email: "zhang.hua@example.edu"},
+			}},
+			{Department: "Organization Department", People: []DirectoryEntry{
+				{Name: "Zhou Min", Role: "Head", Email: "zhou.min@example.edu"},
+				{Name: "Chen Jie", Role: "Deputy head", Email: "chen.jie@example.edu"},
+				{Name: "Wu Tong", Role: "Secretary", Email: "wu.tong@example.edu"},
+			}},
+			{Department: "Publicity <Department>", People: []DirectoryEntry{
+				{Name: "Sun Hao", Role: "Head", Email: "sun.hao@example.edu"},
+				{Name: "Zoë O'Brien", Role: "Officer", Email: "zoe.obrien@example.edu"},
+			}},
+		},
+	}
+}
+
 // goldenCases are the renders kept under testdata. Every template must have
 // at least one, and a case's name starts with its template's name.
 func goldenCases() []struct {
@@ -79,6 +121,8 @@ func goldenCases() []struct {
 		collectionEscalation.Items[i].ActionURL, collectionEscalation.Items[i].ActionCommand = "", ""
 		collectionEscalation.Items[i].Owners = []Officer{{Name: "Ma Li", Email: "ma.li@example.edu"}, {Name: "Sun Hao", Email: "sun.hao@example.edu"}}
 	}
+	kickoffLeader := sampleKickoffInvitation()
+	kickoffLeader.RecipientName, kickoffLeader.DepartmentName, kickoffLeader.Where = "Li Wei", "", ""
 	return []struct {
 		name, template string
 		data           any
@@ -90,6 +134,9 @@ func goldenCases() []struct {
 		{"collection_request", "collection_request", request},
 		{"collection_reminder", "collection_reminder", request},
 		{"collection_escalation", "collection_escalation", collectionEscalation},
+		{"kickoff_invitation", "kickoff_invitation", sampleKickoffInvitation()},
+		{"kickoff_invitation_leader", "kickoff_invitation", kickoffLeader},
+		{"directory", "directory", sampleDirectory()},
 	}
 }
 
