@@ -125,6 +125,8 @@ func goldenCases() []struct {
 		collectionEscalation.Items[i].ActionURL, collectionEscalation.Items[i].ActionCommand = "", ""
 		collectionEscalation.Items[i].Owners = []Officer{{Name: "Ma Li", Email: "ma.li@example.edu"}, {Name: "Sun Hao", Email: "sun.hao@example.edu"}}
 	}
+	kickoffLeader := sampleKickoffInvitation()
+	kickoffLeader.RecipientName, kickoffLeader.DepartmentName, kickoffLeader.Where = "Li Wei", "", ""
 	return []struct {
 		name, template string
 		data           any
@@ -137,6 +139,9 @@ func goldenCases() []struct {
 		{"collection_request", "collection_request", request},
 		{"collection_reminder", "collection_reminder", request},
 		{"collection_escalation", "collection_escalation", collectionEscalation},
+		{"kickoff_invitation", "kickoff_invitation", sampleKickoffInvitation()},
+		{"kickoff_invitation_leader", "kickoff_invitation", kickoffLeader},
+		{"directory", "directory", sampleDirectory()},
 		{"term_cancelled", "term_cancelled", TermCancelledData{TermName: "Fall 2026", RecipientName: "Ma Li",
 			Reason: "The union's elections were moved; a new plan follows.", When: "Mon 12 Oct 2026, 10:00 (Asia/Shanghai)"}},
 		{"evaluation_report", "evaluation_report", sampleEvaluationReport()},

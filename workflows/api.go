@@ -265,6 +265,7 @@ func Register(r Registry) {
 	r.RegisterWorkflow(Evaluation)
 	r.RegisterWorkflow(Contest)
 	r.RegisterWorkflow(HelpDesk)
+	r.RegisterWorkflow(Kickoff)
 }
 
 // CancelTermInput is a leader cancelling the term.

@@ -43,6 +43,15 @@ func (s *semester) laterParts() []partStart {
 	p := s.plan
 	termID := s.selfID
 	termStart := p.Term.Starts.At(sendTime(p), p.Location())
+	if k := p.Kickoff; k != nil {
+		in := KickoffInputFrom(p, s.state.Clock, termID)
+		parts = append(parts, partStart{name: "kickoff", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
+			return s.startTracked(ctx, sel, "kickoff", KickoffWorkflowID(p.Term.ID), "",
+				fmt.Sprintf("Kickoff: ministerial meeting, %s", p.Term.Name),
+				fmt.Sprintf("The personnel directory to every head, the invitation to the meeting on %s, then each department's plan and suggestions.", k.At),
+				Kickoff, in)
+		}})
+	}
 	if p.Contest != nil {
 		in := ContestInputFrom(p, s.state.Clock, termID)
 		parts = append(parts, partStart{name: "contest", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {

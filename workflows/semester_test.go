@@ -297,7 +297,7 @@ func TestSemesterProgressGroupsOverdueByDepartment(t *testing.T) {
 	due := time.Date(2026, 9, 18, 23, 59, 0, 0, p.Location())
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(workflows.SignalPartReport, workflows.PartReport{
-			Part: "kickoff/plans", Seq: 1, Phase: "open",
+			Part: "month/2026-09/recommendations", Seq: 1, Phase: "open",
 			Overdue: []workflows.OverdueItem{
 				{Department: "publicity", What: "department plan: Publicity Department", Due: due},
 				{What: "the arrangement of the Youth League Committee", Due: due},

@@ -86,6 +86,13 @@ func (m *Mailpit) Message(tb testing.TB, id string) MailMessage {
 	return out
 }
 
+// Part fetches one part of a message, such as an attachment, as the raw
+// bytes that were sent (transfer encoding removed).
+func (m *Mailpit) Part(tb testing.TB, id, partID string) []byte {
+	tb.Helper()
+	return m.raw(tb, "/api/v1/message/"+url.PathEscape(id)+"/part/"+url.PathEscape(partID))
+}
+
 // WaitFor polls until the query matches at least n messages or the timeout
 // passes, and returns what matched last.
 func (m *Mailpit) WaitFor(tb testing.TB, query string, n int, timeout time.Duration) []MailSummary {
@@ -102,6 +109,14 @@ func (m *Mailpit) WaitFor(tb testing.TB, query string, n int, timeout time.Durat
 
 func (m *Mailpit) get(tb testing.TB, path string, into any) {
 	tb.Helper()
+	body := m.raw(tb, path)
+	if err := json.Unmarshal(body, into); err != nil {
+		tb.Fatalf("mailpit GET %s: %v", path, fmt.Errorf("decode %s: %w", body, err))
+	}
+}
+
+func (m *Mailpit) raw(tb testing.TB, path string) []byte {
+	tb.Helper()
 	resp, err := http.Get(m.API + path)
 	if err != nil {
 		tb.Fatalf("mailpit GET %s: %v", path, err)
@@ -114,7 +129,5 @@ func (m *Mailpit) get(tb testing.TB, path string, into any) {
 	if resp.StatusCode != http.StatusOK {
 		tb.Fatalf("mailpit GET %s: %s: %s", path, resp.Status, body)
 	}
-	if err := json.Unmarshal(body, into); err != nil {
-		tb.Fatalf("mailpit GET %s: %v", path, fmt.Errorf("decode %s: %w", body, err))
-	}
+	return body
 }

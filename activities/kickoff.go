@@ -1,0 +1,228 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	netmail "net/mail"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+)
+
+// SendDirectoryInput names the term whose personnel directory goes to every
+// department head. The directory itself is read from Postgres, where the
+// term's SaveDirectory put it, so the workflow's history does not carry
+// every officer.
+type SendDirectoryInput struct {
+	TermID string `json:"term_id"`
+}
+
+// SendDirectory emails the term's personnel directory (leaders, then every
+// department with its head first) to every department head, one email each,
+// in one batch.
+func (a *Activities) SendDirectory(ctx context.Context, in SendDirectoryInput) (DeliveryResult, error) {
+	dir, err := a.Store.LoadDirectory(ctx, in.TermID)
+	if err != nil {
+		// Retried: the term's SaveDirectory may not have committed yet.
+		return DeliveryResult{}, storeError("load the directory of "+in.TermID, err)
+	}
+	data := mail.DirectoryData{TermName: dir.Term.Name, Groups: directoryGroups(dir)}
+
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	const purpose = "kickoff-directory"
+	seen := map[string]bool{}
+	var msgs []mail.Message
+	for _, d := range dir.Departments {
+		if d.HeadEmail == "" || seen[d.HeadEmail] {
+			continue
+		}
+		seen[d.HeadEmail] = true
+		data.RecipientName = d.HeadName
+		r, err := mail.Render("directory", data)
+		if err != nil {
+			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the directory email", "Template", err)
+		}
+		msgs = append(msgs, mail.Message{
+			Key:     emailKey(workflowID, purpose, d.HeadEmail),
+			To:      mail.Address{Name: d.HeadName, Email: d.HeadEmail},
+			Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+		})
+	}
+	return a.deliver(ctx, purpose, msgs)
+}
+
+// directoryGroups lays out the directory by department: the leaders first,
+// then each department with its head before its officers.
+func directoryGroups(dir store.Directory) []mail.DirectoryGroup {
+	var groups []mail.DirectoryGroup
+	if len(dir.Leaders) > 0 {
+		g := mail.DirectoryGroup{Department: mail.DirectoryLeaders}
+		for _, l := range dir.Leaders {
+			g.People = append(g.People, mail.DirectoryEntry{Name: l.Name, Role: orDefault(l.Role, "Leader"), Email: l.Email})
+		}
+		groups = append(groups, g)
+	}
+	pos := map[string]int{}
+	for _, d := range dir.Departments {
+		pos[d.ID] = len(groups)
+		groups = append(groups, mail.DirectoryGroup{
+			Department: d.Name,
+			People:     []mail.DirectoryEntry{{Name: d.HeadName, Role: "Head", Email: d.HeadEmail}},
+		})
+	}
+	// LoadDirectory orders officers by department and position.
+	for _, o := range dir.Officers {
+		i, ok := pos[o.DepartmentID]
+		if !ok {
+			continue
+		}
+		groups[i].People = append(groups[i].People, mail.DirectoryEntry{Name: o.Name, Role: orDefault(o.Role, "Officer"), Email: o.Email})
+	}
+	return groups
+}
+
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
+
+// KickoffHead is a department head invited to the kickoff.
+type KickoffHead struct {
+	DepartmentName string      `json:"department_name"`
+	Head           plan.Person `json:"head"`
+}
+
+// SendKickoffInvitationsInput describes the kickoff meeting and whom to
+// invite.
+type SendKickoffInvitationsInput struct {
+	TermID   string    `json:"term_id"`
+	TermName string    `json:"term_name"`
+	TimeZone string    `json:"time_zone"`
+	Starts   time.Time `json:"starts"`
+	Ends     time.Time `json:"ends"`
+	Where    string    `json:"where,omitempty"`
+	Agenda   []string  `json:"agenda"`
+	// PlansDue is when the departments' plans and suggestions are due.
+	PlansDue time.Time     `json:"plans_due"`
+	Heads    []KickoffHead `json:"heads"`
+	Leaders  []plan.Person `json:"leaders"`
+	// Stamp is the plan time the invitations go out, the invite's DTSTAMP:
+	// fixed by the workflow so that a retried send produces the same file.
+	Stamp time.Time `json:"stamp"`
+}
+
+// KickoffInvitationsResult says how many were invited and how the emails
+// went.
+type KickoffInvitationsResult struct {
+	DeliveryResult
+	Invited int `json:"invited"`
+}
+
+// SendKickoffInvitations records the kickoff meeting and emails every
+// department head and leader an invitation with the agenda and a calendar
+// invite, one email per person, in one batch. Someone who is both a head and
+// a leader is invited once, as the head.
+func (a *Activities) SendKickoffInvitations(ctx context.Context, in SendKickoffInvitationsInput) (KickoffInvitationsResult, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+
+	type invitee struct {
+		person     plan.Person
+		department string
+	}
+	var invitees []invitee
+	seen := map[string]bool{}
+	add := func(p plan.Person, department string) {
+		email := plan.NormalizeEmail(p.Email)
+		if email == "" || seen[email] {
+			return
+		}
+		seen[email] = true
+		p.Email = email
+		invitees = append(invitees, invitee{person: p, department: department})
+	}
+	for _, h := range in.Heads {
+		add(h.Head, h.DepartmentName)
+	}
+	for _, l := range in.Leaders {
+		add(l, "")
+	}
+
+	err := a.Store.SaveKickoff(ctx, store.Kickoff{
+		TermID: in.TermID, StartsAt: in.Starts, EndsAt: in.Ends, Place: in.Where,
+		Agenda: in.Agenda, Invited: len(invitees), WorkflowID: workflowID,
+	})
+	if err != nil {
+		return KickoffInvitationsResult{}, storeError("record the kickoff of "+in.TermID, err)
+	}
+
+	inv := mail.Invite{
+		UID:       workflowID,
+		Summary:   "Ministerial kickoff meeting, " + in.TermName,
+		Location:  in.Where,
+		Start:     in.Starts,
+		End:       in.Ends,
+		Organizer: a.organizer(),
+		Stamp:     in.Stamp,
+	}
+	var desc strings.Builder
+	desc.WriteString("Agenda: the term's main tasks\n")
+	for i, item := range in.Agenda {
+		fmt.Fprintf(&desc, "%d. %s\n", i+1, item)
+	}
+	fmt.Fprintf(&desc, "Each department's plan and suggestions are due by %s.", plan.HumanTime(in.PlansDue, in.TimeZone))
+	inv.Description = desc.String()
+	for _, p := range invitees {
+		inv.Attendees = append(inv.Attendees, mail.Address{Name: p.person.Name, Email: p.person.Email})
+	}
+	ics := mail.CalendarInvite(inv)
+
+	data := mail.KickoffInvitationData{
+		TermName: in.TermName,
+		Starts:   plan.HumanTime(in.Starts, in.TimeZone),
+		Ends:     plan.HumanTime(in.Ends, in.TimeZone),
+		Where:    in.Where,
+		Agenda:   in.Agenda,
+		PlansDue: plan.HumanTime(in.PlansDue, in.TimeZone),
+	}
+	const purpose = "kickoff-invitation"
+	msgs := make([]mail.Message, 0, len(invitees))
+	for _, p := range invitees {
+		d := data
+		d.RecipientName, d.DepartmentName = p.person.Name, p.department
+		r, err := mail.Render("kickoff_invitation", d)
+		if err != nil {
+			return KickoffInvitationsResult{}, temporal.NewNonRetryableApplicationError("render the kickoff invitations", "Template", err)
+		}
+		msgs = append(msgs, mail.Message{
+			Key:         emailKey(workflowID, purpose, p.person.Email),
+			To:          mail.Address{Name: p.person.Name, Email: p.person.Email},
+			Subject:     r.Subject,
+			HTML:        r.HTML,
+			Text:        r.Text,
+			Attachments: []mail.Attachment{ics},
+		})
+	}
+	res, err := a.deliver(ctx, purpose, msgs)
+	if err != nil {
+		return KickoffInvitationsResult{}, err
+	}
+	return KickoffInvitationsResult{DeliveryResult: res, Invited: len(invitees)}, nil
+}
+
+// organizer is the sender as a calendar organizer: the SMTP_FROM address.
+func (a *Activities) organizer() mail.Address {
+	addr, err := netmail.ParseAddress(a.from())
+	if err != nil {
+		// The configuration checks SMTP_FROM, so this is a test's mailer.
+		addr, _ = netmail.ParseAddress(mail.DefaultFrom)
+	}
+	return mail.Address{Name: addr.Name, Email: addr.Address}
+}

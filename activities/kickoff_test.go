@@ -1,0 +1,208 @@
+package activities_test
+
+import (
+	"context"
+	"html"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"semesterflow/activities"
+	"semesterflow/plan"
+)
+
+// kickoffPlanYAML has two leaders (one of whom also heads a department),
+// three departments and officers with and without roles.
+const kickoffPlanYAML = `
+term: {id: %[1]s, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
+leaders:
+  - {name: Li Wei, email: li.wei.%[1]s@example.edu, role: Minister of Organization}
+  - {name: Zhang Hua, email: zhang.hua.%[1]s@example.edu, role: Deputy Minister}
+departments:
+  - id: organization
+    name: Organization Department
+    head: {name: Zhang Hua, email: zhang.hua.%[1]s@example.edu}
+    officers:
+      - {name: Chen Jie, email: chen.jie.%[1]s@example.edu, role: Deputy head}
+      - {name: Wu Tong, email: wu.tong.%[1]s@example.edu, role: Secretary}
+  - id: publicity
+    name: Publicity Department
+    head: {name: Sun Hao, email: sun.hao.%[1]s@example.edu}
+    officers:
+      - {name: Ma Li, email: ma.li.%[1]s@example.edu}
+      - {name: Guo Rui, email: guo.rui.%[1]s@example.edu}
+      - {name: He Xin, email: he.xin.%[1]s@example.edu}
+  - id: sports
+    name: Sports Department
+    head: {name: Yuan Jun, email: yuan.jun.%[1]s@example.edu}
+    officers:
+      - {name: Lu Feng, email: lu.feng.%[1]s@example.edu, role: Secretary}
+training:
+  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
+  deadline_days_after_start: 16
+kickoff:
+  at: "2026-09-15 19:00"
+  where: Student Activity Centre, meeting room 1
+  duration_minutes: 90
+  agenda: [Training of the new officers, Exchanges every two weeks, The knowledge contest in October]
+  plans_due_days: 7
+`
+
+func TestDirectoryReachesEveryHeadOnceListingEveryone(t *testing.T) {
+	r := newRealRig(t, kickoffPlanYAML)
+	in := activities.SendDirectoryInput{TermID: r.plan.Term.ID}
+	var first, second activities.DeliveryResult
+	r.run(r.acts.SendDirectory, in, &first)
+	r.run(r.acts.SendDirectory, in, &second)
+	if first.Sent != 3 || second.Sent != 0 || second.AlreadySent != 3 {
+		t.Errorf("first run %+v, second run %+v; want 3 sent, then 3 already sent", first, second)
+	}
+
+	// Everyone the directory must list, and the departments.
+	var want []plan.Person
+	want = append(want, r.plan.Leaders...)
+	var departments []string
+	for _, d := range r.plan.Departments {
+		want = append(want, d.Head)
+		want = append(want, d.Officers...)
+		departments = append(departments, d.Name)
+	}
+	for _, d := range r.plan.Departments {
+		msg := r.only(d.Head.Email)
+		if !strings.Contains(msg.Subject, "Personnel directory of Fall term 2026") {
+			t.Errorf("%s's subject %q", d.Head.Name, msg.Subject)
+		}
+		for part, body := range map[string]string{"text": msg.Text, "HTML": html.UnescapeString(msg.HTML)} {
+			for _, p := range want {
+				if !strings.Contains(body, p.Name) || !strings.Contains(body, p.Email) {
+					t.Errorf("the %s part of %s's directory lacks %s <%s>", part, d.Head.Name, p.Name, p.Email)
+				}
+			}
+			for _, name := range departments {
+				if !strings.Contains(body, name) {
+					t.Errorf("the %s part of %s's directory lacks the %s", part, d.Head.Name, name)
+				}
+			}
+		}
+		// The text is a table: each officer's row has their role and email
+		// on one line.
+		if !containsLine(msg.Text, "Lu Feng", "Secretary", "lu.feng."+r.tag+"@example.edu") ||
+			!containsLine(msg.Text, "Sports Department", "Yuan Jun", "Head", "yuan.jun."+r.tag+"@example.edu") ||
+			!containsLine(msg.Text, "Ma Li", "Officer", "ma.li."+r.tag+"@example.edu") {
+			t.Errorf("%s's text directory is not a table of department, name, role and email:\n%s", d.Head.Name, msg.Text)
+		}
+	}
+	// Officers who are not heads do not get it.
+	if got := r.inbox(r.plan.Departments[1].Officers[0].Email, 0); len(got) != 0 {
+		t.Errorf("an officer received %d directory emails", len(got))
+	}
+}
+
+// containsLine reports whether one line of s holds all the words, in order.
+func containsLine(s string, words ...string) bool {
+	for _, line := range strings.Split(s, "\n") {
+		rest, ok := line, true
+		for _, w := range words {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				ok = false
+				break
+			}
+			rest = rest[i+len(w):]
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *realRig) invitationsInput() activities.SendKickoffInvitationsInput {
+	loc := r.plan.Location()
+	starts := time.Date(2026, 9, 15, 19, 0, 0, 0, loc)
+	in := activities.SendKickoffInvitationsInput{
+		TermID: r.plan.Term.ID, TermName: r.plan.Term.Name, TimeZone: r.plan.Term.TimeZone,
+		Starts: starts, Ends: starts.Add(90 * time.Minute), Where: r.plan.Kickoff.Where,
+		Agenda: r.plan.Kickoff.Agenda, PlansDue: time.Date(2026, 9, 22, 23, 59, 0, 0, loc),
+		Leaders: r.plan.Leaders, Stamp: time.Date(2026, 9, 1, 0, 0, 0, 0, loc),
+	}
+	for _, d := range r.plan.Departments {
+		in.Heads = append(in.Heads, activities.KickoffHead{DepartmentName: d.Name, Head: d.Head})
+	}
+	return in
+}
+
+func TestKickoffInvitationsCarryACalendarInviteAndGoOutOnce(t *testing.T) {
+	r := newRealRig(t, kickoffPlanYAML)
+	in := r.invitationsInput()
+	var first, second activities.KickoffInvitationsResult
+	r.run(r.acts.SendKickoffInvitations, in, &first)
+	r.run(r.acts.SendKickoffInvitations, in, &second)
+	// Three heads and two leaders, one of whom heads the Organization
+	// Department: four people.
+	if first.Invited != 4 || first.Sent != 4 || second.Sent != 0 || second.AlreadySent != 4 {
+		t.Errorf("first run %+v, second run %+v; want 4 invited and sent, then 4 already sent", first, second)
+	}
+
+	invitees := []string{"zhang.hua", "sun.hao", "yuan.jun", "li.wei"}
+	var uids []string
+	for _, who := range invitees {
+		email := who + "." + r.tag + "@example.edu"
+		msg := r.only(email)
+		if !strings.Contains(msg.Subject, "kickoff meeting") || !strings.Contains(msg.Subject, "Tue 15 Sep 2026, 19:00") {
+			t.Errorf("%s's subject %q", who, msg.Subject)
+		}
+		for part, body := range map[string]string{"text": msg.Text, "HTML": html.UnescapeString(msg.HTML)} {
+			for _, want := range append([]string{"Student Activity Centre, meeting room 1", "Tue 22 Sep 2026, 23:59"}, in.Agenda...) {
+				if !strings.Contains(body, want) {
+					t.Errorf("the %s part of %s's invitation lacks %q", part, who, want)
+				}
+			}
+		}
+		if who == "zhang.hua" && !strings.Contains(msg.Text, "As head of the Organization Department") {
+			t.Errorf("a leader who heads a department is not invited as its head:\n%s", msg.Text)
+		}
+		if len(msg.Attachments) != 1 || !strings.HasPrefix(msg.Attachments[0].ContentType, "text/calendar") || msg.Attachments[0].FileName != "invite.ics" {
+			t.Fatalf("%s's attachments = %+v, want one text/calendar invite.ics", who, msg.Attachments)
+		}
+		ics := strings.ReplaceAll(string(r.mailpit.Part(t, msg.ID, msg.Attachments[0].PartID)), "\r\n ", "")
+		for _, want := range []string{
+			"METHOD:REQUEST",
+			"DTSTART:20260915T110000Z", // 19:00 in Shanghai
+			"DTEND:20260915T123000Z",
+			"DTSTAMP:20260831T160000Z", // the plan time given, not the clock's
+			"LOCATION:Student Activity Centre\\, meeting room 1",
+			"ORGANIZER;CN=\"Organization Department\":mailto:organization@semesterflow.local",
+		} {
+			if !strings.Contains(ics, want) {
+				t.Errorf("%s's invite lacks %q:\n%s", who, want, ics)
+			}
+		}
+		for _, other := range invitees {
+			if !strings.Contains(ics, "mailto:"+other+"."+r.tag+"@example.edu") {
+				t.Errorf("%s's invite does not list %s as an attendee", who, other)
+			}
+		}
+		for _, line := range strings.Split(ics, "\r\n") {
+			if strings.HasPrefix(line, "UID:") {
+				uids = append(uids, line)
+			}
+		}
+	}
+	if len(uids) != len(invitees) || len(slices.Compact(uids)) != 1 || !strings.HasSuffix(uids[0], "@semesterflow") {
+		t.Errorf("invite UIDs %v, want one event UID in every invite", uids)
+	}
+	// Officers are not invited.
+	if got := r.inbox(r.plan.Departments[0].Officers[0].Email, 0); len(got) != 0 {
+		t.Errorf("an officer received %d invitations", len(got))
+	}
+
+	k, err := r.store.Kickoff(context.Background(), r.plan.Term.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !k.StartsAt.Equal(in.Starts) || !k.EndsAt.Equal(in.Ends) || k.Place != in.Where || !slices.Equal(k.Agenda, in.Agenda) || k.Invited != 4 {
+		t.Errorf("kickoff row = %+v", k)
+	}
+}

@@ -1,0 +1,246 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/activities"
+	"semesterflow/plan"
+)
+
+// kickoffPlansTitle completes "please hand in ..." in the plans emails.
+const kickoffPlansTitle = "the department's plan and suggestions for the term"
+
+// Kickoff runs the ministerial meeting that opens the term: it sends the
+// re-established personnel directory to every department head, invites the
+// heads and leaders with the agenda and a calendar invite, and collects
+// every department's plan and suggestions through a Collection child that
+// opens with the invitations and closes a few days after the due date.
+func Kickoff(ctx workflow.Context, in KickoffInput) (KickoffResult, error) {
+	k, err := newKickoff(in)
+	if err != nil {
+		return KickoffResult{}, err
+	}
+	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
+		func() (KickoffProgress, error) { return k.progress, nil },
+		workflow.QueryHandlerOptions{Description: "The kickoff's phase, who has the directory and the invitation, and the plans once collected"},
+	); err != nil {
+		return KickoffResult{}, err
+	}
+	return k.run(ctx)
+}
+
+type kickoff struct {
+	in       KickoffInput
+	progress KickoffProgress
+	report   *reporter
+}
+
+func newKickoff(in KickoffInput) (*kickoff, error) {
+	var problems []string
+	if in.TermID == "" {
+		problems = append(problems, "the term has no ID")
+	}
+	if in.Starts.IsZero() || in.Ends.Before(in.Starts) {
+		problems = append(problems, "the plan has no kickoff meeting (kickoff.at)")
+	}
+	if len(in.Departments) == 0 {
+		problems = append(problems, "the plan lists no department")
+	}
+	if len(problems) > 0 {
+		return nil, temporal.NewNonRetryableApplicationError("kickoff: "+strings.Join(problems, "; "), "BadInput", nil)
+	}
+	return &kickoff{
+		in: in,
+		progress: KickoffProgress{
+			TermID: in.TermID, Phase: KickoffPhaseStarting,
+			Starts: in.Starts, Ends: in.Ends, Where: in.Where, PlansDue: in.PlansDue,
+			Departments:     len(in.Departments),
+			PlansWorkflowID: KickoffPlansWorkflowID(in.TermID),
+		},
+		report: &reporter{termWorkflowID: in.TermWorkflowID, part: KickoffPart},
+	}, nil
+}
+
+func (k *kickoff) run(ctx workflow.Context) (KickoffResult, error) {
+	k.setPhase(ctx, KickoffPhaseStarting)
+
+	var dir activities.DeliveryResult
+	actx := withMailOptions(ctx, fmt.Sprintf("personnel directory to %d department heads", len(k.in.Departments)))
+	if err := workflow.ExecuteActivity(actx, a.SendDirectory, activities.SendDirectoryInput{TermID: k.in.TermID}).Get(ctx, &dir); err != nil {
+		return KickoffResult{}, fmt.Errorf("send the personnel directory: %w", err)
+	}
+	k.progress.DirectorySent = dir.Sent + dir.AlreadySent
+
+	// The invitations and the plans collection open together. A term
+	// started after its kickoff meeting invites nobody to a past meeting,
+	// but still collects the plans.
+	opens := k.planNow(ctx)
+	if opens.Before(k.in.Ends) {
+		if err := k.invite(ctx, opens); err != nil {
+			return KickoffResult{}, err
+		}
+		k.setPhase(ctx, KickoffPhaseInvited)
+	}
+	plans := k.startPlans(ctx, opens)
+
+	k.sleepUntil(ctx, k.in.Starts, "kickoff meeting: "+orWhere(k.in.Where))
+	if k.planNow(ctx).Before(k.in.Ends) {
+		k.setPhase(ctx, KickoffPhaseMeeting)
+		k.sleepUntil(ctx, k.in.Ends, "kickoff meeting ends")
+	}
+	k.setPhase(ctx, KickoffPhaseCollecting)
+
+	var got CollectionResult
+	if err := plans.Get(ctx, &got); err != nil {
+		return KickoffResult{}, fmt.Errorf("collect the departments' plans: %w", err)
+	}
+	res := k.result(got)
+	k.progress.PlansIn, k.progress.Missing = len(res.HandedIn), res.Missing
+	k.progress.Phase = KickoffPhaseDone
+	k.showPhase(ctx)
+	k.report.send(ctx, PartReport{Phase: KickoffPhaseDone, Summary: res.Summary, Done: true})
+	return res, nil
+}
+
+// invite records the meeting and emails the invitations, stamped with the
+// plan time they go out so a retry sends the same calendar file.
+func (k *kickoff) invite(ctx workflow.Context, stamp time.Time) error {
+	in := activities.SendKickoffInvitationsInput{
+		TermID: k.in.TermID, TermName: k.in.TermName, TimeZone: k.in.TimeZone,
+		Starts: k.in.Starts, Ends: k.in.Ends, Where: k.in.Where, Agenda: k.in.Agenda,
+		PlansDue: k.in.PlansDue, Leaders: k.in.Leaders, Stamp: stamp,
+	}
+	for _, d := range k.in.Departments {
+		in.Heads = append(in.Heads, activities.KickoffHead{DepartmentName: d.Name, Head: d.Head})
+	}
+	var res activities.KickoffInvitationsResult
+	actx := withMailOptions(ctx, fmt.Sprintf("kickoff invitations to %d heads and %d leaders", len(in.Heads), len(in.Leaders)))
+	if err := workflow.ExecuteActivity(actx, a.SendKickoffInvitations, in).Get(ctx, &res); err != nil {
+		return fmt.Errorf("send the kickoff invitations: %w", err)
+	}
+	k.progress.Invited = res.Invited
+	return nil
+}
+
+// startPlans starts the collection of every department's plan: one slot per
+// department, handed in by its head, escalated to the leaders.
+func (k *kickoff) startPlans(ctx workflow.Context, opens time.Time) workflow.ChildWorkflowFuture {
+	in := CollectionInput{
+		TermID: k.in.TermID, TermName: k.in.TermName, TimeZone: k.in.TimeZone,
+		Kind: KickoffPlanKind, Scope: KickoffPlanScope,
+		Title: kickoffPlansTitle,
+		Instructions: fmt.Sprintf("Following the ministerial kickoff meeting on %s, write down what your department plans to do this term and when, "+
+			"what it needs from the Organization Department, and your suggestions on the term's main tasks.", plan.HumanTime(k.in.Starts, k.in.TimeZone)),
+		Opens:            opens,
+		RemindDaysBefore: []int{1},
+		SendTime:         k.in.SendTime,
+		LateDays:         3,
+		TextRequired:     true,
+		Clock:            k.in.Clock,
+		TermWorkflowID:   k.in.TermWorkflowID,
+		Part:             KickoffPlansPart,
+	}
+	for _, d := range k.in.Departments {
+		in.Slots = append(in.Slots, Slot{
+			Key: d.ID, Label: d.Name, Due: k.in.PlansDue, Department: d.ID,
+			Owners: []plan.Person{d.Head}, EscalateTo: k.in.Leaders,
+		})
+	}
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:    KickoffPlansWorkflowID(k.in.TermID),
+		StaticSummary: "Department plans and suggestions after the kickoff, " + k.in.TermName,
+		StaticDetails: fmt.Sprintf("One plan from each of the %d departments, handed in by its head, due %s.",
+			len(in.Slots), plan.HumanTime(k.in.PlansDue, k.in.TimeZone)),
+		TypedSearchAttributes: temporal.NewSearchAttributes(SearchTerm.ValueSet(k.in.TermID)),
+	})
+	return workflow.ExecuteChildWorkflow(cctx, Collection, in)
+}
+
+// result names the departments that handed in, late ones too, and those
+// that never did.
+func (k *kickoff) result(got CollectionResult) KickoffResult {
+	res := KickoffResult{TermID: k.in.TermID, Invited: k.progress.Invited, HandedIn: []string{}, Missing: got.Missing}
+	names := map[string]string{}
+	for _, d := range k.in.Departments {
+		names[d.ID] = d.Name
+	}
+	for _, s := range got.Submissions {
+		res.HandedIn = append(res.HandedIn, s.Slot)
+		if s.Late {
+			res.Late = append(res.Late, s.Slot)
+		}
+	}
+	res.Summary = fmt.Sprintf("%d of %d department plans in", len(res.HandedIn), len(k.in.Departments))
+	if len(res.Missing) > 0 {
+		missing := make([]string, len(res.Missing))
+		for i, id := range res.Missing {
+			missing[i] = names[id]
+		}
+		res.Summary += "; missing: " + strings.Join(missing, ", ")
+	}
+	return res
+}
+
+// sleepUntil waits for plan time t; a time already past returns at once.
+func (k *kickoff) sleepUntil(ctx workflow.Context, t time.Time, summary string) {
+	d := k.in.Clock.Real(t).Sub(workflow.Now(ctx))
+	if d <= 0 {
+		return
+	}
+	// Only cancellation ends a timer early, and then the next step fails.
+	_ = workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: summary}).Get(ctx, nil)
+}
+
+func (k *kickoff) planNow(ctx workflow.Context) time.Time {
+	return k.in.Clock.Plan(workflow.Now(ctx))
+}
+
+// setPhase shows and reports a new phase, with the next date that matters.
+func (k *kickoff) setPhase(ctx workflow.Context, phase string) {
+	k.progress.Phase = phase
+	k.showPhase(ctx)
+	rep := PartReport{Phase: phase}
+	switch phase {
+	case KickoffPhaseStarting:
+		rep.Summary = "sending the personnel directory and the kickoff invitations"
+		rep.Next = &Deadline{What: "kickoff meeting", Due: k.in.Starts}
+	case KickoffPhaseInvited:
+		rep.Summary = fmt.Sprintf("kickoff meeting on %s; %d invited", plan.HumanTime(k.in.Starts, k.in.TimeZone), k.progress.Invited)
+		rep.Next = &Deadline{What: "kickoff meeting", Due: k.in.Starts}
+	case KickoffPhaseMeeting:
+		rep.Summary = "kickoff meeting under way"
+		rep.Next = &Deadline{What: "department plans and suggestions", Due: k.in.PlansDue}
+	case KickoffPhaseCollecting:
+		rep.Summary = "kickoff meeting held; collecting the department plans"
+		rep.Next = &Deadline{What: "department plans and suggestions", Due: k.in.PlansDue}
+	}
+	k.report.send(ctx, rep)
+}
+
+// showPhase puts the phase in the search attributes and the Web UI.
+func (k *kickoff) showPhase(ctx workflow.Context) {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchTerm.ValueSet(k.in.TermID), SearchPhase.ValueSet(k.progress.Phase)); err != nil {
+		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
+	}
+	p := k.progress
+	plans := "see " + p.PlansWorkflowID
+	if p.Phase == KickoffPhaseDone {
+		plans = fmt.Sprintf("%d of %d", p.PlansIn, p.Departments)
+	}
+	workflow.SetCurrentDetails(ctx, fmt.Sprintf(
+		"**Kickoff** %s: %s\n\n| meeting | directory sent | invited | plans due | plans in |\n|---|---|---|---|---|\n| %s | %d | %d | %s | %s |",
+		k.in.TermName, p.Phase, plan.HumanTime(p.Starts, k.in.TimeZone), p.DirectorySent, p.Invited,
+		plan.HumanTime(p.PlansDue, k.in.TimeZone), plans))
+}
+
+func orWhere(where string) string {
+	if where == "" {
+		return "the ministerial meeting"
+	}
+	return where
+}

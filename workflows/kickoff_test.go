@@ -1,0 +1,371 @@
+package workflows_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/activities"
+	"semesterflow/plan"
+	"semesterflow/workflows"
+)
+
+const kickoffPlan = `
+term: {id: 2026-fall, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
+leaders:
+  - {name: Li Wei, email: li.wei@example.edu, role: Minister of Organization}
+  - {name: Zhang Hua, email: zhang.hua@example.edu}
+departments:
+  - id: organization
+    name: Organization Department
+    head: {name: Zhou Min, email: zhou.min@example.edu}
+    officers: [{name: Chen Jie, email: chen.jie@example.edu}]
+  - id: publicity
+    name: Publicity Department
+    head: {name: Sun Hao, email: sun.hao@example.edu}
+    officers: [{name: Ma Li, email: ma.li@example.edu}]
+  - id: sports
+    name: Sports Department
+    head: {name: Yuan Jun, email: yuan.jun@example.edu}
+    officers: [{name: Lu Feng, email: lu.feng@example.edu}]
+training:
+  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
+  deadline_days_after_start: 16
+kickoff:
+  at: "2026-09-15 19:00"
+  where: Student Activity Centre, meeting room 1
+  duration_minutes: 120
+  agenda: [Training of the new officers, Exchanges every two weeks]
+  plans_due_days: 7
+`
+
+// kickoffFixture runs a term's Kickoff from the term's first day with its
+// activities mocked and the real Collection as its child.
+type kickoffFixture struct {
+	t     *testing.T
+	env   *testsuite.TestWorkflowEnvironment
+	plan  *plan.Plan
+	loc   *time.Location
+	start time.Time
+	in    workflows.KickoffInput
+
+	mu          sync.Mutex
+	events      []string // "what at local time", in order
+	invitations []activities.SendKickoffInvitationsInput
+	collection  *workflows.CollectionInput
+	notified    []activities.NotifyCollectionInput
+	stored      []string
+	reports     []workflows.PartReport
+}
+
+func newKickoffFixture(t *testing.T, start string) *kickoffFixture {
+	t.Helper()
+	p, err := plan.Decode([]byte(kickoffPlan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := p.Location()
+	startAt, err := plan.LocalTime(start).In(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	f := &kickoffFixture{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p, loc: loc, start: startAt}
+	f.in = workflows.KickoffInputFrom(*p, plan.ProductionClock(startAt), workflows.SemesterWorkflowID(p.Term.ID))
+	env := f.env
+	env.SetStartTime(startAt)
+	env.RegisterWorkflow(workflows.Collection)
+	env.RegisterActivity(&activities.Activities{})
+	env.OnActivity(acts.SendDirectory, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.SendDirectoryInput) (activities.DeliveryResult, error) {
+			f.record("directory " + in.TermID)
+			return activities.DeliveryResult{Sent: 3}, nil
+		})
+	env.OnActivity(acts.SendKickoffInvitations, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.SendKickoffInvitationsInput) (activities.KickoffInvitationsResult, error) {
+			f.record(fmt.Sprintf("invitations to %d heads and %d leaders", len(in.Heads), len(in.Leaders)))
+			f.mu.Lock()
+			f.invitations = append(f.invitations, in)
+			f.mu.Unlock()
+			return activities.KickoffInvitationsResult{Invited: len(in.Heads) + len(in.Leaders)}, nil
+		})
+	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+			var to []string
+			for _, s := range in.Slots {
+				people := s.Owners
+				if in.Kind == activities.NotifyEscalation {
+					people = s.EscalateTo
+				}
+				for _, p := range people {
+					to = append(to, s.Key+"->"+p.Email)
+				}
+			}
+			f.record(in.Kind + " " + strings.Join(to, " "))
+			f.mu.Lock()
+			f.notified = append(f.notified, in)
+			f.mu.Unlock()
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			for _, s := range in.Submissions {
+				f.stored = append(f.stored, in.Kind+"/"+in.Scope+"/"+s.Slot)
+			}
+			return nil
+		})
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, args converter.EncodedValues) {
+		var in workflows.CollectionInput
+		if err := args.Get(&in); err != nil {
+			t.Error(err)
+			return
+		}
+		f.mu.Lock()
+		f.collection = &in
+		f.mu.Unlock()
+		if info.WorkflowExecution.ID != workflows.KickoffPlansWorkflowID("2026-fall") {
+			t.Errorf("plans collection started as %q", info.WorkflowExecution.ID)
+		}
+	})
+	env.OnSignalExternalWorkflow(mock.Anything, workflows.SemesterWorkflowID(p.Term.ID), "", workflows.SignalPartReport, mock.Anything).Return(
+		func(_, _, _, _ string, arg any) error {
+			r, ok := arg.(workflows.PartReport)
+			if !ok {
+				t.Errorf("part report is a %T", arg)
+				return nil
+			}
+			f.mu.Lock()
+			f.reports = append(f.reports, r)
+			f.mu.Unlock()
+			return nil
+		})
+	return f
+}
+
+func (f *kickoffFixture) record(what string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.events = append(f.events, f.env.Now().In(f.loc).Format("01-02 15:04")+" "+what)
+}
+
+// at runs fn at a plan time of the term.
+func (f *kickoffFixture) at(local string, fn func()) {
+	t, err := plan.LocalTime(local).In(f.loc)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.env.RegisterDelayedCallback(fn, t.Sub(f.start))
+}
+
+// submitAt hands in a department's plan to the plans collection.
+func (f *kickoffFixture) submitAt(local, email, text string, r *submitResult) {
+	f.at(local, func() {
+		err := f.env.UpdateWorkflowByID(workflows.KickoffPlansWorkflowID("2026-fall"), workflows.UpdateSubmit, local+email, &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { r.rejected = err },
+			OnComplete: func(v any, err error) {
+				r.err = err
+				if res, ok := v.(workflows.SubmitResult); ok {
+					r.value = res
+				}
+			},
+		}, workflows.SubmitInput{Email: email, Text: text})
+		if err != nil {
+			f.t.Errorf("submit %s at %s: %v", email, local, err)
+		}
+	})
+}
+
+func (f *kickoffFixture) progressAt(local string, into *workflows.KickoffProgress) {
+	f.at(local, func() { *into = queryAs[workflows.KickoffProgress](f.t, f.env, workflows.QueryProgress) })
+}
+
+func (f *kickoffFixture) run() workflows.KickoffResult {
+	f.t.Helper()
+	f.env.ExecuteWorkflow(workflows.Kickoff, f.in)
+	if err := f.env.GetWorkflowError(); err != nil {
+		f.t.Fatalf("kickoff failed: %v", err)
+	}
+	var res workflows.KickoffResult
+	if err := f.env.GetWorkflowResult(&res); err != nil {
+		f.t.Fatal(err)
+	}
+	return res
+}
+
+func TestKickoffInvitesCollectsPlansAndNamesTheMissing(t *testing.T) {
+	f := newKickoffFixture(t, "2026-09-01 00:00")
+	var onTime, late, wrong submitResult
+	f.submitAt("2026-09-17 21:00", "zhou.min@example.edu", "Training in September, contest in October.", &onTime)
+	f.submitAt("2026-09-18 10:00", "ma.li@example.edu", "An officer is not the head.", &wrong)
+	f.submitAt("2026-09-24 08:00", "sun.hao@example.edu", "Posters for every event.", &late)
+	var invited, meeting, collecting workflows.KickoffProgress
+	f.progressAt("2026-09-10 12:00", &invited)
+	f.progressAt("2026-09-15 20:00", &meeting)
+	f.progressAt("2026-09-16 09:00", &collecting)
+	res := f.run()
+
+	// The directory goes out first, then the invitations and the plans'
+	// requests, all at the term's start; the reminder and the escalation
+	// reach only the departments still missing.
+	want := []string{
+		"09-01 00:00 directory 2026-fall",
+		"09-01 00:00 invitations to 3 heads and 2 leaders",
+		"09-01 00:00 request organization->zhou.min@example.edu publicity->sun.hao@example.edu sports->yuan.jun@example.edu",
+		"09-21 09:00 reminder publicity->sun.hao@example.edu sports->yuan.jun@example.edu",
+		"09-22 23:59 escalation publicity->li.wei@example.edu publicity->zhang.hua@example.edu sports->li.wei@example.edu sports->zhang.hua@example.edu",
+	}
+	if got := strings.Join(f.events, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("what happened:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+
+	if len(f.invitations) != 1 {
+		t.Fatalf("%d invitation batches, want 1", len(f.invitations))
+	}
+	inv := f.invitations[0]
+	starts := time.Date(2026, 9, 15, 19, 0, 0, 0, f.loc)
+	if !inv.Starts.Equal(starts) || !inv.Ends.Equal(starts.Add(2*time.Hour)) || inv.Where != "Student Activity Centre, meeting room 1" ||
+		!slices.Equal(inv.Agenda, []string{"Training of the new officers", "Exchanges every two weeks"}) {
+		t.Errorf("invitation: %s to %s at %q, agenda %q", inv.Starts, inv.Ends, inv.Where, inv.Agenda)
+	}
+	if !inv.Stamp.Equal(f.start) {
+		t.Errorf("invite stamped %s, want the plan time it went out, %s", inv.Stamp, f.start)
+	}
+	if inv.Heads[1].DepartmentName != "Publicity Department" || inv.Heads[1].Head.Email != "sun.hao@example.edu" || inv.Leaders[0].Email != "li.wei@example.edu" {
+		t.Errorf("invitees: heads %+v, leaders %+v", inv.Heads, inv.Leaders)
+	}
+
+	c := f.collection
+	if c == nil {
+		t.Fatal("the plans collection was not started")
+	}
+	due := time.Date(2026, 9, 22, 23, 59, 0, 0, f.loc)
+	if c.Kind != "department_plan" || c.Scope != "kickoff" || !c.Opens.Equal(f.start) || c.LateDays != 3 || !c.TextRequired ||
+		!slices.Equal(c.RemindDaysBefore, []int{1}) || c.TermWorkflowID != "semester/2026-fall" || c.Part != "kickoff/plans" {
+		t.Errorf("collection: %+v", *c)
+	}
+	if len(c.Slots) != 3 {
+		t.Fatalf("collection has %d slots, want one per department", len(c.Slots))
+	}
+	for i, d := range f.plan.Departments {
+		s := c.Slots[i]
+		if s.Key != d.ID || s.Label != d.Name || !s.Due.Equal(due) || len(s.Owners) != 1 || s.Owners[0] != d.Head || len(s.EscalateTo) != 2 {
+			t.Errorf("slot %d = %+v, want %s owned by %s, due %s, escalated to the leaders", i, s, d.ID, d.Head.Email, due)
+		}
+	}
+
+	if onTime.err != nil || onTime.rejected != nil || onTime.value.Late || late.err != nil || late.rejected != nil || !late.value.Late {
+		t.Errorf("on time %+v, late %+v", onTime, late)
+	}
+	if wrong.rejected == nil || !strings.Contains(wrong.rejected.Error(), "ma.li@example.edu is not among those who hand in the department's plan and suggestions") {
+		t.Errorf("an officer's submission: rejected with %v", wrong.rejected)
+	}
+	if !slices.Equal(f.stored, []string{"department_plan/kickoff/organization", "department_plan/kickoff/publicity"}) {
+		t.Errorf("stored %v", f.stored)
+	}
+
+	if !slices.Equal(res.HandedIn, []string{"organization", "publicity"}) || !slices.Equal(res.Late, []string{"publicity"}) ||
+		!slices.Equal(res.Missing, []string{"sports"}) || res.Invited != 5 {
+		t.Errorf("result = %+v", res)
+	}
+	if res.Summary != "2 of 3 department plans in; missing: Sports Department" {
+		t.Errorf("summary %q", res.Summary)
+	}
+
+	for _, c := range []struct {
+		name  string
+		got   workflows.KickoffProgress
+		phase string
+	}{{"10 Sep", invited, "invited"}, {"during the meeting", meeting, "meeting"}, {"16 Sep", collecting, "collecting plans"}} {
+		if c.got.Phase != c.phase || c.got.Invited != 5 || c.got.DirectorySent != 3 || c.got.Departments != 3 ||
+			c.got.PlansWorkflowID != "semester/2026-fall/kickoff/department_plan" || !c.got.PlansDue.Equal(due) {
+			t.Errorf("progress on %s = %+v, want phase %q", c.name, c.got, c.phase)
+		}
+	}
+
+	var kickoffPhases []string
+	var last workflows.PartReport
+	for _, r := range f.reports {
+		if r.Part == "kickoff" {
+			kickoffPhases = append(kickoffPhases, r.Phase)
+			last = r
+		}
+	}
+	if !slices.Equal(kickoffPhases, []string{"starting", "invited", "meeting", "collecting plans", "done"}) {
+		t.Errorf("kickoff reported phases %v", kickoffPhases)
+	}
+	if !last.Done || last.Summary != res.Summary {
+		t.Errorf("last kickoff report = %+v", last)
+	}
+	plansReported := false
+	for _, r := range f.reports {
+		if r.Part == "kickoff/plans" && r.Done {
+			plansReported = true
+		}
+	}
+	if !plansReported {
+		t.Errorf("the plans collection never reported to the term as done; reports: %+v", f.reports)
+	}
+}
+
+func TestKickoffAfterTheMeetingInvitesNobodyButCollectsPlans(t *testing.T) {
+	f := newKickoffFixture(t, "2026-09-16 08:00")
+	res := f.run()
+	if len(f.invitations) != 0 {
+		t.Errorf("invitations to a past meeting went out: %+v", f.invitations)
+	}
+	if len(f.events) == 0 || f.events[0] != "09-16 08:00 directory 2026-fall" {
+		t.Errorf("events %v, want the directory first", f.events)
+	}
+	if f.collection == nil || !f.collection.Opens.Equal(f.start) {
+		t.Fatalf("collection %+v, want it open from the start", f.collection)
+	}
+	if !slices.Equal(res.Missing, []string{"organization", "publicity", "sports"}) || len(res.HandedIn) != 0 || res.Invited != 0 {
+		t.Errorf("result = %+v", res)
+	}
+}
+
+func TestKickoffWithoutAMeetingFails(t *testing.T) {
+	p, err := plan.Decode([]byte(threeOfficers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.ExecuteWorkflow(workflows.Kickoff, workflows.KickoffInputFrom(*p, plan.ProductionClock(time.Now()), ""))
+	err = env.GetWorkflowError()
+	if err == nil || !strings.Contains(err.Error(), "the plan has no kickoff meeting (kickoff.at)") {
+		t.Errorf("error = %v, want the missing meeting named", err)
+	}
+}
+
+func TestKickoffInputFromTheExamplePlan(t *testing.T) {
+	p, err := plan.Load("../examples/fall-term.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := workflows.KickoffInputFrom(*p, plan.ProductionClock(time.Time{}), "semester/2026-fall")
+	loc := p.Location()
+	if !in.Starts.Equal(time.Date(2026, 9, 15, 19, 0, 0, 0, loc)) || !in.Ends.Equal(time.Date(2026, 9, 15, 21, 0, 0, 0, loc)) ||
+		!in.PlansDue.Equal(time.Date(2026, 9, 22, 23, 59, 0, 0, loc)) {
+		t.Errorf("meeting %s to %s, plans due %s", in.Starts, in.Ends, in.PlansDue)
+	}
+	if len(in.Departments) != 8 || in.Departments[1].Head.Email != "sun.hao@example.edu" || len(in.Leaders) != 2 || len(in.Agenda) != 5 {
+		t.Errorf("input: %d departments, %d leaders, %d agenda items", len(in.Departments), len(in.Leaders), len(in.Agenda))
+	}
+	if workflows.KickoffWorkflowID("2026-fall") != "semester/2026-fall/kickoff" {
+		t.Errorf("workflow ID %q", workflows.KickoffWorkflowID("2026-fall"))
+	}
+}
