@@ -475,13 +475,13 @@ func (w *exchanges) setPhase(ctx workflow.Context, phase string) {
 		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s** exchanges: %s, %d of %d held", w.in.Department.Name, phase, w.in.Held, len(w.in.Meetings))
+	b.WriteString(fmt.Sprintf("**%s** exchanges: %s, %d of %d held", w.in.Department.Name, phase, w.in.Held, len(w.in.Meetings)))
 	if next := w.nextMeeting(); next != nil {
-		fmt.Fprintf(&b, "; next: exchange %d on %s", next.Number, w.humanTime(next.Start))
+		b.WriteString(fmt.Sprintf("; next: exchange %d on %s", next.Number, w.humanTime(next.Start)))
 	}
 	b.WriteString("\n\n| officer | present | excused | absent |\n|---|---|---|---|\n")
 	for _, c := range w.counts {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", c.Name, c.Present, c.Excused, c.Absent)
+		b.WriteString(fmt.Sprintf("| %s | %d | %d | %d |\n", c.Name, c.Present, c.Excused, c.Absent))
 	}
 	workflow.SetCurrentDetails(ctx, b.String())
 }
