@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -120,6 +121,16 @@ func (a *Activities) from() string {
 		return f.From()
 	}
 	return mail.DefaultFrom
+}
+
+// organizer is the sender as a calendar invite's organizer: the SMTP_FROM
+// address.
+func (a *Activities) organizer() mail.Address {
+	if addr, err := netmail.ParseAddress(a.from()); err == nil {
+		return mail.Address{Name: addr.Name, Email: addr.Address}
+	}
+	addr, _ := netmail.ParseAddress(mail.DefaultFrom)
+	return mail.Address{Name: addr.Name, Email: addr.Address}
 }
 
 func (a *Activities) cli() string {

@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"fmt"
-	netmail "net/mail"
 	"strings"
 	"time"
 
@@ -217,12 +216,3 @@ func (a *Activities) SendKickoffInvitations(ctx context.Context, in SendKickoffI
 	return KickoffInvitationsResult{DeliveryResult: res, Invited: len(invitees)}, nil
 }
 
-// organizer is the sender as a calendar organizer: the SMTP_FROM address.
-func (a *Activities) organizer() mail.Address {
-	addr, err := netmail.ParseAddress(a.from())
-	if err != nil {
-		// The configuration checks SMTP_FROM, so this is a test's mailer.
-		addr, _ = netmail.ParseAddress(mail.DefaultFrom)
-	}
-	return mail.Address{Name: addr.Name, Email: addr.Address}
-}

@@ -151,7 +151,42 @@ func goldenCases() []struct {
 		{"contest_results_reminder", "contest_results_reminder", sampleContestResultsReminder()},
 		{"help_requested", "help_requested", sampleHelpRequested()},
 		{"task_assigned", "task_assigned", sampleTaskAssigned()},
+		{"exchange_invitation", "exchange_invitation", sampleExchange()},
+		{"exchange_invitation_secretary", "exchange_invitation", exchangeSecretary()},
+		{"exchange_invitation_head", "exchange_invitation", exchangeHead()},
 	}
+}
+
+// sampleExchange is an officer invited to the third exchange of the term.
+func sampleExchange() ExchangeData {
+	return ExchangeData{
+		TermName: "Fall 2026", DepartmentName: "Publicity Department", RecipientName: "Guo Rui",
+		Number: 3, Total: 6,
+		Starts: "Tue 10 Nov 2026, 19:00 (Asia/Shanghai)", Ends: "20:00",
+		Where:       "Student Activity Centre, meeting room 2 & the <lounge>",
+		SignInOpens: "18:30", SignInCloses: "19:30",
+		Secretary: "Gao Yang", MinutesDue: "Thu 12 Nov 2026, 23:59 (Asia/Shanghai)",
+		IsOfficer:     true,
+		SignInCommand: "starter sign-in --term 2026-fall --email guo.rui@example.edu",
+		ExcuseCommand: `starter excuse --term 2026-fall --email guo.rui@example.edu --reason "..."`,
+	}
+}
+
+// exchangeSecretary is the same invitation to the secretary.
+func exchangeSecretary() ExchangeData {
+	d := sampleExchange()
+	d.RecipientName, d.IsSecretary = "Gao Yang", true
+	d.SignInCommand = "starter sign-in --term 2026-fall --email gao.yang@example.edu"
+	d.ExcuseCommand = `starter excuse --term 2026-fall --email gao.yang@example.edu --reason "..."`
+	return d
+}
+
+// exchangeHead is the head's invitation: no sign-in, no minutes.
+func exchangeHead() ExchangeData {
+	d := sampleExchange()
+	d.RecipientName, d.IsOfficer, d.SignInCommand, d.ExcuseCommand = "Sun Hao", false, "", ""
+	d.Where = ""
+	return d
 }
 
 // TestEveryTemplateRenders fails loudly when a template is broken or has no

@@ -47,6 +47,8 @@ var commands = []command{
 	{"start", "validate a plan and start its term", runStart},
 	{"ack", "acknowledge an officer's training", runAck},
 	{"submit", "hand in a plan, minutes, a summary, scores or another requested item", runSubmit},
+	{"sign-in", "sign in at your department's exchange", runSignIn},
+	{"excuse", "excuse yourself, with a reason, from your department's next exchange", runExcuse},
 	{"status", "show a term's progress", runStatus},
 	{"cancel", "cancel a term: stop every part and tell everyone", runCancel},
 	{"request-help", "ask the Organization Department for help (department heads, leaders)", runRequestHelp},

@@ -266,6 +266,7 @@ func Register(r Registry) {
 	r.RegisterWorkflow(Contest)
 	r.RegisterWorkflow(HelpDesk)
 	r.RegisterWorkflow(Kickoff)
+	r.RegisterWorkflow(Exchanges)
 }
 
 // CancelTermInput is a leader cancelling the term.

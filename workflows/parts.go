@@ -52,6 +52,19 @@ func (s *semester) laterParts() []partStart {
 				Kickoff, in)
 		}})
 	}
+	if p.Exchanges != nil {
+		for _, d := range p.Departments {
+			in := ExchangesInputFrom(p, d.ID, s.state.Clock, termID)
+			name := "exchanges/" + d.ID
+			parts = append(parts, partStart{name: name, at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
+				return s.startTracked(ctx, sel, name, ExchangesWorkflowID(p.Term.ID, d.ID), d.ID,
+					fmt.Sprintf("Exchanges: %s, %s", d.Name, p.Term.Name),
+					fmt.Sprintf("The %s meets every %d weeks from %s: invitation, sign-in, excused absences, minutes by %s, attendance.",
+						d.Name, p.Exchanges.EveryWeeks, p.Exchanges.First, d.Secretary().Name),
+					Exchanges, in)
+			}})
+		}
+	}
 	if p.Contest != nil {
 		in := ContestInputFrom(p, s.state.Clock, termID)
 		parts = append(parts, partStart{name: "contest", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {

@@ -1,0 +1,184 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+)
+
+// Attendance statuses, as stored.
+const (
+	AttendancePresent = store.AttendancePresent
+	AttendanceExcused = store.AttendanceExcused
+	AttendanceAbsent  = store.AttendanceAbsent
+)
+
+// Audit actions of the exchanges.
+const (
+	ActionSignIn = "sign_in"
+	ActionExcuse = "excuse_absence"
+)
+
+// NotifyExchangeInput is one exchange's invitation to a department.
+type NotifyExchangeInput struct {
+	TermID         string       `json:"term_id"`
+	TermName       string       `json:"term_name"`
+	TimeZone       string       `json:"time_zone"`
+	DepartmentID   string       `json:"department_id"`
+	DepartmentName string       `json:"department_name"`
+	Where          string       `json:"where,omitempty"`
+	Meeting        plan.Meeting `json:"meeting"`
+	// Total is the number of exchanges in the term.
+	Total     int         `json:"total"`
+	Secretary plan.Person `json:"secretary"`
+	// Recipients are the officers and the head, each once.
+	Recipients []plan.Person `json:"recipients"`
+	// Head is the email of the department's head when the head is not an
+	// officer: invited, but not told to sign in, as attendance counts
+	// officers only.
+	Head string `json:"head,omitempty"`
+	// Stamp is the calendar invite's DTSTAMP: a plan time fixed by the
+	// workflow, so a retry produces the same file.
+	Stamp time.Time `json:"stamp"`
+}
+
+// NotifyExchange stores the exchange in the meetings table and sends its
+// invitation, each with a calendar invite (METHOD:REQUEST, one UID per
+// department and exchange), to every recipient on one SMTP connection.
+func (a *Activities) NotifyExchange(ctx context.Context, in NotifyExchangeInput) (DeliveryResult, error) {
+	m := in.Meeting
+	err := a.Store.SaveMeetings(ctx, []store.Meeting{{
+		TermID: in.TermID, DepartmentID: in.DepartmentID, Number: m.Number,
+		StartsAt: m.Start, EndsAt: m.End, Place: in.Where,
+	}})
+	if err != nil {
+		return DeliveryResult{}, storeError(fmt.Sprintf("save exchange %d of %s", m.Number, in.DepartmentID), err)
+	}
+	loc, err := time.LoadLocation(in.TimeZone)
+	if err != nil {
+		return DeliveryResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("time zone %q", in.TimeZone), "BadInput", err)
+	}
+	clock := func(t time.Time) string { return t.In(loc).Format("15:04") }
+
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	summary := fmt.Sprintf("%s: exchange %d", in.DepartmentName, m.Number)
+	invite := mail.Invite{
+		UID:      fmt.Sprintf("semester/%s/exchanges/%s/%d", in.TermID, in.DepartmentID, m.Number),
+		Summary:  summary,
+		Location: in.Where,
+		Description: fmt.Sprintf("Exchange %d of %d of the %s, %s. Sign in from %s to %s. Minutes: %s.",
+			m.Number, in.Total, in.DepartmentName, in.TermName, clock(m.SignInOpens), clock(m.SignInCloses), in.Secretary.Name),
+		Start:     m.Start,
+		End:       m.End,
+		Organizer: a.organizer(),
+		Stamp:     in.Stamp,
+	}
+	for _, p := range in.Recipients {
+		invite.Attendees = append(invite.Attendees, mail.Address{Name: p.Name, Email: p.Email})
+	}
+	ics := mail.CalendarInvite(invite)
+
+	purpose := fmt.Sprintf("exchange-invitation-%d", m.Number)
+	msgs := make([]mail.Message, 0, len(in.Recipients))
+	for _, p := range in.Recipients {
+		officer := p.Email != in.Head
+		data := mail.ExchangeData{
+			TermName: in.TermName, DepartmentName: in.DepartmentName, RecipientName: p.Name,
+			Number: m.Number, Total: in.Total,
+			Starts: plan.HumanTime(m.Start, in.TimeZone), Ends: clock(m.End), Where: in.Where,
+			SignInOpens: clock(m.SignInOpens), SignInCloses: clock(m.SignInCloses),
+			Secretary: in.Secretary.Name, IsSecretary: p.Email == in.Secretary.Email,
+			MinutesDue: plan.HumanTime(m.MinutesDue, in.TimeZone),
+			IsOfficer:  officer,
+		}
+		if officer {
+			data.SignInCommand = fmt.Sprintf("%s sign-in --term %s --email %s", a.cli(), in.TermID, p.Email)
+			data.ExcuseCommand = fmt.Sprintf(`%s excuse --term %s --email %s --reason "..."`, a.cli(), in.TermID, p.Email)
+		}
+		r, err := mail.Render("exchange_invitation", data)
+		if err != nil {
+			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render exchange invitations", "Template", err)
+		}
+		msgs = append(msgs, mail.Message{
+			Key:         emailKey(workflowID, purpose, p.Email),
+			To:          mail.Address{Name: p.Name, Email: p.Email},
+			Subject:     r.Subject,
+			HTML:        r.HTML,
+			Text:        r.Text,
+			Attachments: []mail.Attachment{ics},
+		})
+	}
+	return a.deliver(ctx, purpose, msgs)
+}
+
+
+// AttendanceRecord is one officer at one exchange.
+type AttendanceRecord struct {
+	Email      string     `json:"email"`
+	Status     string     `json:"status"`
+	SignedInAt *time.Time `json:"signed_in_at,omitempty"`
+	Reason     string     `json:"reason,omitempty"`
+}
+
+// AttendanceAction is a sign-in or an excuse, for the audit log.
+type AttendanceAction struct {
+	// Key is the audit entry's idempotency key: "update/" and the update ID.
+	Key    string    `json:"key"`
+	Email  string    `json:"email"`
+	Action string    `json:"action"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// RecordAttendanceInput is one exchange's attendance.
+type RecordAttendanceInput struct {
+	TermID        string `json:"term_id"`
+	DepartmentID  string `json:"department_id"`
+	MeetingNumber int    `json:"meeting_number"`
+	// At is when sign-in closed.
+	At      time.Time          `json:"at"`
+	Records []AttendanceRecord `json:"records"`
+	Actions []AttendanceAction `json:"actions,omitempty"`
+}
+
+// RecordAttendance writes every officer's attendance at one exchange and an
+// audit entry for each sign-in and excuse, in one transaction. Rows already
+// recorded are kept, so a retry changes nothing.
+func (a *Activities) RecordAttendance(ctx context.Context, in RecordAttendanceInput) error {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	rows := make([]store.Attendance, len(in.Records))
+	for i, r := range in.Records {
+		rows[i] = store.Attendance{
+			TermID: in.TermID, DepartmentID: in.DepartmentID, MeetingNumber: in.MeetingNumber,
+			OfficerEmail: r.Email, Status: r.Status, SignedInAt: r.SignedInAt, Reason: r.Reason,
+		}
+	}
+	audit := make([]store.AuditEntry, len(in.Actions))
+	for i, act := range in.Actions {
+		payload := map[string]any{"department": in.DepartmentID, "meeting": in.MeetingNumber}
+		if act.Reason != "" {
+			payload["reason"] = act.Reason
+		}
+		audit[i] = store.AuditEntry{
+			Key:        act.Key,
+			TermID:     in.TermID,
+			WorkflowID: workflowID,
+			Actor:      act.Email,
+			Action:     act.Action,
+			Subject:    fmt.Sprintf("exchange/%s/%d", in.DepartmentID, in.MeetingNumber),
+			Payload:    payload,
+			PlanTime:   act.At,
+		}
+	}
+	if err := a.Store.RecordAttendance(ctx, rows, audit); err != nil {
+		return storeError(fmt.Sprintf("record attendance at exchange %d of %s", in.MeetingNumber, in.DepartmentID), err)
+	}
+	return nil
+}

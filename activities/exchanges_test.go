@@ -1,0 +1,212 @@
+package activities_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"semesterflow/activities"
+	"semesterflow/internal/testenv"
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+)
+
+// exchangeRig runs the exchange activities against a fresh database, the
+// SMTP server and Mailpit, with addresses unique to the test.
+type exchangeRig struct {
+	env     *testsuite.TestActivityEnvironment
+	acts    *activities.Activities
+	store   *store.Store
+	mailpit *testenv.Mailpit
+	termID  string
+	head    plan.Person
+	people  []plan.Person // the officers; the last is the secretary
+}
+
+func newExchangeRig(t *testing.T) *exchangeRig {
+	t.Helper()
+	host, port := testenv.SMTP(t)
+	mp := testenv.NewMailpit(t)
+	db := testenv.OpenBun(t, testenv.Postgres(t))
+	if _, err := store.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := mail.ConfigFromEnv(func(k string) string {
+		return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSender(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := testenv.UniqueID("exch")
+	r := &exchangeRig{store: store.New(db), mailpit: mp, termID: tag,
+		head: plan.Person{Name: "Sun Hao", Email: "sun.hao." + tag + "@example.edu"}}
+	for _, n := range []string{"Ma Li", "Guo Rui", "He Xin"} {
+		r.people = append(r.people, plan.Person{Name: n, Email: strings.ReplaceAll(strings.ToLower(n), " ", ".") + "." + tag + "@example.edu"})
+	}
+	r.acts = &activities.Activities{Store: r.store, Mailer: sender}
+	var suite testsuite.WorkflowTestSuite
+	r.env = suite.NewTestActivityEnvironment()
+	r.env.RegisterActivity(r.acts)
+	return r
+}
+
+func (r *exchangeRig) invitation() activities.NotifyExchangeInput {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	start := time.Date(2026, 11, 10, 19, 0, 0, 0, loc)
+	return activities.NotifyExchangeInput{
+		TermID: r.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
+		DepartmentID: "publicity", DepartmentName: "Publicity Department", Where: "Meeting room 2",
+		Meeting: plan.Meeting{Number: 3, Start: start, End: start.Add(time.Hour),
+			SignInOpens: start.Add(-30 * time.Minute), SignInCloses: start.Add(30 * time.Minute),
+			MinutesDue: time.Date(2026, 11, 12, 23, 59, 0, 0, loc)},
+		Total: 6, Secretary: r.people[2],
+		Recipients: append(append([]plan.Person(nil), r.people...), r.head),
+		Head:       r.head.Email,
+		Stamp:      time.Date(2026, 11, 7, 9, 0, 0, 0, loc),
+	}
+}
+
+func TestExchangeInvitationWithCalendarInviteArrivesOnce(t *testing.T) {
+	r := newExchangeRig(t)
+	in := r.invitation()
+	var results []activities.DeliveryResult
+	for range 2 {
+		v, err := r.env.ExecuteActivity(r.acts.NotifyExchange, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res activities.DeliveryResult
+		if err := v.Get(&res); err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, res)
+	}
+	if results[0].Sent != 4 || results[1].Sent != 0 || results[1].AlreadySent != 4 {
+		t.Errorf("runs = %+v, want 4 sent then 4 already sent", results)
+	}
+
+	var invites []string
+	for _, p := range in.Recipients {
+		r.mailpit.WaitFor(t, "to:"+p.Email, 1, 10*time.Second)
+		time.Sleep(300 * time.Millisecond) // a duplicate would arrive right behind
+		got := r.mailpit.Search(t, "to:"+p.Email)
+		if len(got) != 1 {
+			t.Fatalf("%s received %d emails, want 1", p.Email, len(got))
+		}
+		msg := r.mailpit.Message(t, got[0].ID)
+		if msg.Subject != "Publicity Department: exchange 3 on Tue 10 Nov 2026, 19:00 (Asia/Shanghai)" {
+			t.Errorf("subject %q", msg.Subject)
+		}
+		command := "sign-in --term " + r.termID + " --email " + p.Email
+		isOfficer := p.Email != r.head.Email
+		if strings.Contains(msg.Text, command) != isOfficer {
+			t.Errorf("%s's email has the sign-in command: %v, want %v", p.Name, !isOfficer, isOfficer)
+		}
+		if isSecretary := strings.Contains(msg.Text, "You take the minutes"); isSecretary != (p.Email == in.Secretary.Email) {
+			t.Errorf("%s's email says they take the minutes: %v", p.Name, isSecretary)
+		}
+		if len(msg.Attachments) != 1 || !strings.HasPrefix(msg.Attachments[0].ContentType, "text/calendar") {
+			t.Fatalf("%s's attachments = %+v, want one text/calendar", p.Name, msg.Attachments)
+		}
+		invites = append(invites, attachment(t, r.mailpit, got[0].ID, msg.Attachments[0].PartID))
+	}
+	ics := strings.ReplaceAll(invites[0], "\r\n ", "")
+	for _, want := range []string{
+		"METHOD:REQUEST\r\n",
+		"UID:semester/" + r.termID + "/exchanges/publicity/3@semesterflow\r\n",
+		"DTSTAMP:20261107T010000Z\r\n",
+		"DTSTART:20261110T110000Z\r\n",
+		"DTEND:20261110T120000Z\r\n",
+		"LOCATION:Meeting room 2\r\n",
+		"mailto:" + r.head.Email + "\r\n",
+	} {
+		if !strings.Contains(ics, want) {
+			t.Errorf("calendar invite lacks %q:\n%s", want, ics)
+		}
+	}
+	if n := strings.Count(ics, "ATTENDEE;"); n != 4 {
+		t.Errorf("invite lists %d attendees, want 4", n)
+	}
+	for i, other := range invites[1:] {
+		if other != invites[0] {
+			t.Errorf("invite %d differs from the first; every recipient should get the same event", i+1)
+		}
+	}
+
+	meetings, err := r.store.Meetings(context.Background(), r.termID, "publicity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(meetings) != 1 || meetings[0].Number != 3 || !meetings[0].StartsAt.Equal(in.Meeting.Start) || meetings[0].Place != "Meeting room 2" {
+		t.Errorf("meetings = %+v, want exchange 3 once", meetings)
+	}
+}
+
+// attachment downloads one part of a message from Mailpit.
+func attachment(t *testing.T, mp *testenv.Mailpit, id, part string) string {
+	t.Helper()
+	resp, err := http.Get(mp.API + "/api/v1/message/" + url.PathEscape(id) + "/part/" + url.PathEscape(part))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("attachment %s/%s: %s %v", id, part, resp.Status, err)
+	}
+	return string(body)
+}
+
+func TestRecordAttendanceTwiceWritesOnce(t *testing.T) {
+	r := newExchangeRig(t)
+	ctx := context.Background()
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	signed := time.Date(2026, 11, 10, 18, 47, 0, 0, loc)
+	in := activities.RecordAttendanceInput{
+		TermID: r.termID, DepartmentID: "publicity", MeetingNumber: 3, At: signed.Add(43 * time.Minute),
+		Records: []activities.AttendanceRecord{
+			{Email: r.people[0].Email, Status: activities.AttendancePresent, SignedInAt: &signed},
+			{Email: r.people[1].Email, Status: activities.AttendanceExcused, Reason: "Exam"},
+			{Email: r.people[2].Email, Status: activities.AttendanceAbsent},
+		},
+		Actions: []activities.AttendanceAction{
+			{Key: "update/excuse-1", Email: r.people[1].Email, Action: activities.ActionExcuse, Reason: "Exam", At: signed.Add(-24 * time.Hour)},
+			{Key: "update/sign-in-1", Email: r.people[0].Email, Action: activities.ActionSignIn, At: signed},
+		},
+	}
+	for range 2 {
+		if _, err := r.env.ExecuteActivity(r.acts.RecordAttendance, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := r.store.Attendances(ctx, r.termID, "publicity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]store.Attendance{}
+	for _, row := range rows {
+		got[row.OfficerEmail] = row
+	}
+	if len(rows) != 3 || got[r.people[0].Email].Status != "present" || got[r.people[1].Email].Reason != "Exam" || got[r.people[2].Email].Status != "absent" {
+		t.Errorf("attendance rows = %+v", rows)
+	}
+	audit, err := r.store.AuditEntries(ctx, r.termID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(audit) != 2 || audit[0].Action != "excuse_absence" || audit[0].Payload["reason"] != "Exam" || audit[1].Actor != r.people[0].Email ||
+		audit[1].Subject != "exchange/publicity/3" {
+		t.Errorf("audit = %+v, want the excuse and the sign-in once each", audit)
+	}
+}

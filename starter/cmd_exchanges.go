@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"semesterflow/plan"
+	"semesterflow/workflows"
+)
+
+func runSignIn(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "sign-in", "--term ID --email ADDRESS")
+	term := fs.String("term", "", "the term's id, for example 2026-fall")
+	email := fs.String("email", "", "your email address as an officer")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("term", *term); err != nil {
+		return err
+	}
+	if err := required("email", *email); err != nil {
+		return err
+	}
+	var res workflows.SignInResult
+	where, err := updateExchanges(ctx, e, *term, *email, workflows.UpdateSignIn, workflows.SignInInput{Email: *email}, &res)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Signed in, %s: exchange %d of the %s, at %s.\n", where.Name, res.Meeting, res.Department, plan.HumanTime(res.At, where.TimeZone))
+	if res.WasExcused {
+		fmt.Fprintln(e.stdout, "You had excused yourself; you count as present.")
+	}
+	return nil
+}
+
+func runExcuse(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "excuse", "--term ID --email ADDRESS --reason TEXT")
+	term := fs.String("term", "", "the term's id, for example 2026-fall")
+	email := fs.String("email", "", "your email address as an officer")
+	reason := fs.String("reason", "", "why you will miss the next exchange")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("term", *term); err != nil {
+		return err
+	}
+	if err := required("email", *email); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*reason) == "" {
+		return usageError{"--reason is required: say why you will miss the exchange"}
+	}
+	var res workflows.ExcuseResult
+	where, err := updateExchanges(ctx, e, *term, *email, workflows.UpdateExcuse, workflows.ExcuseInput{Email: *email, Reason: *reason}, &res)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Excused, %s: you will miss exchange %d of the %s on %s. If you can come after all, sign in as usual.\n",
+		where.Name, res.Meeting, res.Department, plan.HumanTime(res.Start, where.TimeZone))
+	return nil
+}
+
+// updateExchanges finds the officer's department through the term and
+// sends the update to that department's Exchanges, waiting for its result.
+func updateExchanges(ctx context.Context, e *env, term, email, update string, arg, into any) (workflows.OfficerLocation, error) {
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return workflows.OfficerLocation{}, err
+	}
+	defer c.Close()
+
+	var where workflows.OfficerLocation
+	if err := query(ctx, c, workflows.SemesterWorkflowID(term), workflows.QueryFindOfficer, &where, email); err != nil {
+		return where, err
+	}
+	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.ExchangesWorkflowID(term, where.DepartmentID),
+		UpdateName:   update,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(uctx, into)
+	}
+	if uctx.Err() != nil && ctx.Err() == nil {
+		return where, fmt.Errorf("no confirmation within %s; check with: starter status --term %s, then try again", ackTimeout, term)
+	}
+	if err != nil {
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
+			return where, fmt.Errorf("the exchanges of the %s are not running: they have not started yet or are over for this term", where.DepartmentName)
+		}
+		return where, errors.New(plainError(err))
+	}
+	return where, nil
+}

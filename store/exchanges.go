@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// SaveMeetings upserts exchanges by (term, department, number): a meeting
+// saved again with the same times and place is left untouched, one whose
+// plan changed is updated.
+func (s *Store) SaveMeetings(ctx context.Context, meetings []Meeting) error {
+	if len(meetings) == 0 {
+		return nil
+	}
+	for _, m := range meetings {
+		if m.TermID == "" || m.DepartmentID == "" || m.Number < 1 || m.StartsAt.IsZero() || m.EndsAt.IsZero() {
+			return invalidf("meeting %s/%s/%d lacks a term, department, number or times", m.TermID, m.DepartmentID, m.Number)
+		}
+		if m.EndsAt.Before(m.StartsAt) {
+			return invalidf("meeting %s/%s/%d ends before it starts", m.TermID, m.DepartmentID, m.Number)
+		}
+	}
+	if _, err := s.db.NewInsert().Model(&meetings).
+		Apply(upsert("term_id, department_id, number", "starts_at", "ends_at", "place")).
+		Exec(ctx); err != nil {
+		return fmt.Errorf("store: save %d meetings: %w", len(meetings), err)
+	}
+	return nil
+}
+
+// Meetings lists a department's exchanges by number.
+func (s *Store) Meetings(ctx context.Context, termID, departmentID string) ([]Meeting, error) {
+	var out []Meeting
+	if err := s.db.NewSelect().Model(&out).
+		Where("term_id = ? AND department_id = ?", termID, departmentID).
+		Order("number").
+		Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: meetings of %s in %s: %w", departmentID, termID, err)
+	}
+	return out, nil
+}
+
+// RecordAttendance stores one meeting's attendance rows and the audit
+// entries of the sign-ins and excuses behind them, in one transaction.
+// Attendance once recorded is kept (ON CONFLICT DO NOTHING), and audit
+// entries are keyed, so running the call again changes nothing.
+func (s *Store) RecordAttendance(ctx context.Context, rows []Attendance, audit []AuditEntry) error {
+	if len(rows) == 0 && len(audit) == 0 {
+		return nil
+	}
+	for _, r := range rows {
+		if r.TermID == "" || r.DepartmentID == "" || r.MeetingNumber < 1 || r.OfficerEmail == "" {
+			return invalidf("attendance row %s/%s/%d/%s lacks a term, department, meeting or officer", r.TermID, r.DepartmentID, r.MeetingNumber, r.OfficerEmail)
+		}
+		switch r.Status {
+		case AttendancePresent:
+			if r.SignedInAt == nil {
+				return invalidf("%s is present at meeting %d without a sign-in time", r.OfficerEmail, r.MeetingNumber)
+			}
+		case AttendanceExcused, AttendanceAbsent:
+		default:
+			return invalidf("attendance status %q of %s is not present, excused or absent", r.Status, r.OfficerEmail)
+		}
+	}
+	for _, e := range audit {
+		if err := checkAudit(e); err != nil {
+			return err
+		}
+	}
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if len(rows) > 0 {
+			if _, err := tx.NewInsert().Model(&rows).
+				On("CONFLICT (term_id, department_id, meeting_number, officer_email) DO NOTHING").
+				Exec(ctx); err != nil {
+				return fmt.Errorf("store: record attendance: %w", err)
+			}
+		}
+		if len(audit) > 0 {
+			entries := make([]AuditEntry, len(audit))
+			for i, e := range audit {
+				if e.Payload == nil {
+					// The column is NOT NULL; bun would send a nil map as NULL.
+					e.Payload = map[string]any{}
+				}
+				entries[i] = e
+			}
+			if _, err := tx.NewInsert().Model(&entries).
+				ExcludeColumn("id", "recorded_at").
+				On("CONFLICT (key) DO NOTHING").
+				Returning("NULL").
+				Exec(ctx); err != nil {
+				return fmt.Errorf("store: record attendance audit: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Attendances lists a department's attendance rows by meeting, then
+// officer email.
+func (s *Store) Attendances(ctx context.Context, termID, departmentID string) ([]Attendance, error) {
+	var out []Attendance
+	if err := s.db.NewSelect().Model(&out).
+		Where("term_id = ? AND department_id = ?", termID, departmentID).
+		Order("meeting_number", "officer_email").
+		Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: attendance of %s in %s: %w", departmentID, termID, err)
+	}
+	return out, nil
+}
+
+// AttendanceCount is one officer's exchanges in a term, by status.
+type AttendanceCount struct {
+	OfficerEmail string `bun:"officer_email"`
+	Present      int    `bun:"present"`
+	Excused      int    `bun:"excused"`
+	Absent       int    `bun:"absent"`
+}
+
+// AttendanceCounts sums every officer's attendance in a term, by email.
+// Officers with no recorded meeting are not listed.
+func (s *Store) AttendanceCounts(ctx context.Context, termID string) ([]AttendanceCount, error) {
+	var out []AttendanceCount
+	if err := s.db.NewSelect().
+		TableExpr("attendance").
+		Column("officer_email").
+		ColumnExpr("count(*) FILTER (WHERE status = ?) AS present", AttendancePresent).
+		ColumnExpr("count(*) FILTER (WHERE status = ?) AS excused", AttendanceExcused).
+		ColumnExpr("count(*) FILTER (WHERE status = ?) AS absent", AttendanceAbsent).
+		Where("term_id = ?", termID).
+		Group("officer_email").
+		Order("officer_email").
+		Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("store: attendance counts of %s: %w", termID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,197 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"semesterflow/plan"
+)
+
+// Names of the exchanges' handlers, sent to a department's Exchanges
+// workflow (ExchangesWorkflowID).
+const (
+	// UpdateSignIn is an officer signing in at an exchange, while its
+	// sign-in window is open. Takes SignInInput, returns SignInResult.
+	UpdateSignIn = "sign-in"
+	// UpdateExcuse is an officer announcing, with a reason, that they will
+	// miss the next exchange. Takes ExcuseInput, returns ExcuseResult.
+	UpdateExcuse = "excuse"
+)
+
+// Phases of a department's exchanges, as its progress shows them.
+const (
+	// PhaseInvited: the invitation to the next exchange is out, sign-in is
+	// not open yet.
+	PhaseInvited = "invited"
+	// PhaseSignIn: the next exchange's sign-in window is open.
+	PhaseSignIn = "sign-in"
+)
+
+// InviteDaysBefore is how many days before an exchange its invitation goes
+// out, at the plan's send time.
+const InviteDaysBefore = 3
+
+// ExchangesWorkflowID is the ID of a department's Exchanges in a term. It
+// stays the same across continue-as-new, so updates always reach the
+// current run.
+func ExchangesWorkflowID(termID, departmentID string) string {
+	return "semester/" + termID + "/exchanges/" + departmentID
+}
+
+// MinutesWorkflowID is the ID of the Collection that asks a department's
+// secretary for the minutes of exchange number n.
+func MinutesWorkflowID(termID, departmentID string, n int) string {
+	return fmt.Sprintf("semester/%s/exchanges/%s/minutes-%d", termID, departmentID, n)
+}
+
+// ExchangesPart is the part name under which a department's exchanges
+// report to the term.
+func ExchangesPart(departmentID string) string { return "exchanges/" + departmentID }
+
+// ExchangeMeeting is one exchange on a department's calendar, with when its
+// invitation goes out.
+type ExchangeMeeting struct {
+	plan.Meeting
+	// InviteAt is InviteDaysBefore days before the start at the send time;
+	// an invitation whose time has passed goes out at once.
+	InviteAt time.Time `json:"invite_at"`
+}
+
+// OfficerAttendance counts one officer's exchanges so far.
+type OfficerAttendance struct {
+	Email   string `json:"email"`
+	Name    string `json:"name"`
+	Present int    `json:"present"`
+	Excused int    `json:"excused"`
+	Absent  int    `json:"absent"`
+}
+
+// ExchangesInput runs a department's exchanges. The parent fills the first
+// part with ExchangesInputFrom; the workflow fills the state at the end
+// (Next and what follows) when it continues as new after each exchange.
+type ExchangesInput struct {
+	TermID     string            `json:"term_id"`
+	TermName   string            `json:"term_name"`
+	TimeZone   string            `json:"time_zone"`
+	Department plan.Department   `json:"department"`
+	Secretary  plan.Person       `json:"secretary"`
+	Where      string            `json:"where,omitempty"`
+	Meetings   []ExchangeMeeting `json:"meetings"`
+	// SendTime is when invitations and minutes reminders go out.
+	SendTime plan.ClockTime `json:"send_time"`
+	// MinutesEscalateTo hear about minutes missing at their due date: the
+	// head, or the leaders when the head takes the minutes.
+	MinutesEscalateTo []plan.Person `json:"minutes_escalate_to,omitempty"`
+	Clock             plan.Clock    `json:"clock"`
+	// TermWorkflowID receives PartReports as ExchangesPart(department);
+	// empty for none.
+	TermWorkflowID string `json:"term_workflow_id,omitempty"`
+
+	// Next is the index in Meetings of the exchange this run holds.
+	Next int `json:"next,omitempty"`
+	// Held and Missed count exchanges whose attendance was recorded, and
+	// those already over when the series started (nobody was asked).
+	Held   int `json:"held,omitempty"`
+	Missed int `json:"missed,omitempty"`
+	// Attendance is the running count per officer, in plan order.
+	Attendance []OfficerAttendance `json:"attendance,omitempty"`
+	// ReportSeq is the last PartReport's number, so the term keeps taking
+	// reports after continue-as-new.
+	ReportSeq int `json:"report_seq,omitempty"`
+}
+
+// ExchangesInputFrom builds a department's ExchangesInput from a valid plan
+// with an exchanges part: its calendar (holiday and exam weeks left out,
+// local times kept across daylight-saving changes), invitation times, and
+// who takes and who is told about missing minutes.
+func ExchangesInputFrom(p plan.Plan, departmentID string, clock plan.Clock, termWorkflowID string) ExchangesInput {
+	d, _ := p.Department(departmentID)
+	in := ExchangesInput{
+		TermID:         p.Term.ID,
+		TermName:       p.Term.Name,
+		TimeZone:       p.Term.TimeZone,
+		Department:     d,
+		Secretary:      d.Secretary(),
+		SendTime:       p.Training.SendTime,
+		Clock:          clock,
+		TermWorkflowID: termWorkflowID,
+	}
+	if in.SendTime == "" {
+		in.SendTime = plan.DefaultSendTime
+	}
+	if p.Exchanges != nil {
+		in.Where = p.Exchanges.Where
+	}
+	in.MinutesEscalateTo = []plan.Person{d.Head}
+	if in.Secretary.Email == d.Head.Email {
+		in.MinutesEscalateTo = append([]plan.Person(nil), p.Leaders...)
+	}
+	loc := p.Location()
+	for _, m := range p.ExchangeCalendar() {
+		day := plan.Date(m.Start.In(loc).Format("2006-01-02"))
+		in.Meetings = append(in.Meetings, ExchangeMeeting{
+			Meeting:  m,
+			InviteAt: day.AddDays(-InviteDaysBefore).At(in.SendTime, loc),
+		})
+	}
+	for _, o := range d.Officers {
+		in.Attendance = append(in.Attendance, OfficerAttendance{Email: o.Email, Name: o.Name})
+	}
+	return in
+}
+
+// SignInInput is an officer signing in at the current exchange.
+type SignInInput struct {
+	Email string `json:"email"`
+}
+
+// SignInResult says which exchange the sign-in counted for.
+type SignInResult struct {
+	Meeting    int    `json:"meeting"`
+	Department string `json:"department"`
+	// At is the plan time of the sign-in.
+	At time.Time `json:"at"`
+	// WasExcused is set when the officer had excused themselves and came
+	// after all: they count as present.
+	WasExcused bool `json:"was_excused,omitempty"`
+}
+
+// ExcuseInput is an officer announcing an absence from the next exchange.
+type ExcuseInput struct {
+	Email  string `json:"email"`
+	Reason string `json:"reason"`
+}
+
+// ExcuseResult says which exchange the officer is excused from.
+type ExcuseResult struct {
+	Meeting    int       `json:"meeting"`
+	Department string    `json:"department"`
+	Start      time.Time `json:"start"`
+}
+
+// MeetingAttendance is where the current exchange's sign-in stands.
+type MeetingAttendance struct {
+	Number       int       `json:"number"`
+	Start        time.Time `json:"start"`
+	SignInOpens  time.Time `json:"sign_in_opens"`
+	SignInCloses time.Time `json:"sign_in_closes"`
+	Invited      bool      `json:"invited"`
+	SignedIn     []string  `json:"signed_in"`
+	Excused      []string  `json:"excused"`
+}
+
+// ExchangesProgress answers QueryProgress on Exchanges, and is its result.
+type ExchangesProgress struct {
+	DepartmentID string `json:"department_id"`
+	Phase        string `json:"phase"`
+	// Total is the number of exchanges on the calendar.
+	Total  int `json:"total"`
+	Held   int `json:"held"`
+	Missed int `json:"missed"`
+	// Next is the exchange this run holds; nil when the series is over.
+	Next     *MeetingAttendance  `json:"next,omitempty"`
+	Officers []OfficerAttendance `json:"officers"`
+	// MinutesWorkflowIDs are the minutes collections started so far in
+	// this run (earlier ones by MinutesWorkflowID).
+	MinutesWorkflowIDs []string `json:"minutes_workflow_ids,omitempty"`
+}

@@ -1,0 +1,532 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/activities"
+	"semesterflow/plan"
+)
+
+// maxReasonLength bounds the reason given for an absence, in characters.
+const maxReasonLength = 500
+
+// Exchanges runs one department's exchanges for the term, one exchange per
+// run: it invites the officers and the head (with a calendar invite), takes
+// sign-ins while the sign-in window is open and excuses before the start,
+// records everyone's attendance when sign-in closes, asks the secretary for
+// the minutes through a Collection, and continues as new with the next
+// exchange and the running attendance counts, so each run's history stays
+// short however long the term.
+//
+// An officer who excused themselves and then signs in after all counts as
+// present: the sign-in is what happened; the excuse stays in the audit log.
+func Exchanges(ctx workflow.Context, in ExchangesInput) (ExchangesProgress, error) {
+	w, err := newExchanges(in)
+	if err != nil {
+		return ExchangesProgress{}, err
+	}
+	if err := w.setup(ctx); err != nil {
+		return ExchangesProgress{}, err
+	}
+	return w.run(ctx)
+}
+
+// mark is an officer's sign-in or excuse at the current exchange.
+type mark struct {
+	at       time.Time
+	updateID string
+	reason   string
+}
+
+type exchanges struct {
+	in     ExchangesInput
+	index  map[string]int // officer email -> position in the department
+	counts []OfficerAttendance
+	phase  string
+	// cur is the exchange this run holds; nil once the series is over.
+	cur     *ExchangeMeeting
+	invited bool
+	// closed is set when sign-in closes: nothing more is admitted.
+	closed   bool
+	signIns  []*mark
+	excuses  []*mark
+	actions  []activities.AttendanceAction
+	minutes  []string
+	report   *reporter
+	finished bool
+}
+
+func newExchanges(in ExchangesInput) (*exchanges, error) {
+	d := in.Department
+	if d.ID == "" || len(d.Officers) == 0 {
+		return nil, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("department %q is unknown or has no officers to meet", d.ID), "BadInput", nil)
+	}
+	w := &exchanges{
+		in:      in,
+		index:   map[string]int{},
+		phase:   PhaseWaiting,
+		signIns: make([]*mark, len(d.Officers)),
+		excuses: make([]*mark, len(d.Officers)),
+		report:  &reporter{termWorkflowID: in.TermWorkflowID, part: ExchangesPart(d.ID), seq: in.ReportSeq},
+	}
+	// Counts follow the department's officers; those carried over are
+	// matched by email, so a hand-made input may leave them out.
+	carried := map[string]OfficerAttendance{}
+	for _, c := range in.Attendance {
+		carried[c.Email] = c
+	}
+	for i, o := range d.Officers {
+		w.index[o.Email] = i
+		c := carried[o.Email]
+		c.Email, c.Name = o.Email, o.Name
+		w.counts = append(w.counts, c)
+	}
+	return w, nil
+}
+
+func (w *exchanges) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
+		func() (ExchangesProgress, error) { return w.progress(), nil },
+		workflow.QueryHandlerOptions{Description: "Exchanges held, the next one with who signed in or is excused, and every officer's attendance so far"},
+	); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSignIn, w.signIn, workflow.UpdateHandlerOptions{
+		Validator:   w.validateSignIn,
+		Description: "An officer signs in at the exchange while its sign-in window is open",
+	}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateExcuse, w.excuse, workflow.UpdateHandlerOptions{
+		Validator:   w.validateExcuse,
+		Description: "An officer announces, with a reason, that they will miss the next exchange",
+	})
+}
+
+func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
+	dept := w.in.Department.Name
+	// A series started late leaves out the exchanges whose sign-in has
+	// already closed: nobody was invited, so nobody is marked absent.
+	now := w.planNow(ctx)
+	for w.in.Next < len(w.in.Meetings) && !now.Before(w.in.Meetings[w.in.Next].SignInCloses) {
+		w.in.Next++
+		w.in.Missed++
+	}
+	if w.in.Next >= len(w.in.Meetings) {
+		return w.finish(ctx)
+	}
+	m := w.in.Meetings[w.in.Next]
+	w.cur = &m
+	w.setPhase(ctx, PhaseWaiting)
+	if w.in.ReportSeq == 0 {
+		w.sendReport(ctx)
+	}
+
+	w.sleepUntil(ctx, m.InviteAt, fmt.Sprintf("invitation: exchange %d of the %s", m.Number, dept))
+	if err := w.invite(ctx, m); err != nil {
+		return ExchangesProgress{}, err
+	}
+	w.invited = true
+	w.setPhase(ctx, PhaseInvited)
+	w.sendReport(ctx)
+
+	w.sleepUntil(ctx, m.SignInOpens, fmt.Sprintf("sign-in opens: exchange %d of the %s", m.Number, dept))
+	w.setPhase(ctx, PhaseSignIn)
+	w.sleepUntil(ctx, m.SignInCloses, fmt.Sprintf("sign-in closes: exchange %d of the %s", m.Number, dept))
+	w.closed = true
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return ExchangesProgress{}, err
+	}
+	if err := w.recordAttendance(ctx, m); err != nil {
+		return ExchangesProgress{}, err
+	}
+	if err := w.startMinutes(ctx, m); err != nil {
+		return ExchangesProgress{}, err
+	}
+
+	if w.in.Next+1 >= len(w.in.Meetings) {
+		w.in.Next++
+		return w.finish(ctx)
+	}
+	// The exchange stays current until the run ends, so that updates that
+	// arrive now are told its sign-in has closed.
+	w.setPhase(ctx, PhaseWaiting)
+	w.sendReport(ctx)
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return ExchangesProgress{}, err
+	}
+	next := w.in
+	next.Next++
+	next.Attendance = append([]OfficerAttendance(nil), w.counts...)
+	next.ReportSeq = w.report.seq
+	return ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, next)
+}
+
+// finish ends the series: every exchange is held (or was over before it
+// started).
+func (w *exchanges) finish(ctx workflow.Context) (ExchangesProgress, error) {
+	w.cur = nil
+	w.closed = true
+	w.finished = true
+	w.setPhase(ctx, PhaseDone)
+	w.sendReport(ctx)
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return ExchangesProgress{}, err
+	}
+	return w.progress(), nil
+}
+
+// sleepUntil waits until plan time t; a time already past returns at once.
+func (w *exchanges) sleepUntil(ctx workflow.Context, t time.Time, summary string) {
+	d := w.in.Clock.Real(t).Sub(workflow.Now(ctx))
+	if d <= 0 {
+		return
+	}
+	// A timer is only cancelled with the workflow, which ends the run anyway.
+	_ = workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: summary}).Get(ctx, nil)
+}
+
+// invite stores the exchange and sends its invitation, with a calendar
+// invite, to the officers and the head in one batch.
+func (w *exchanges) invite(ctx workflow.Context, m ExchangeMeeting) error {
+	d := w.in.Department
+	in := activities.NotifyExchangeInput{
+		TermID:         w.in.TermID,
+		TermName:       w.in.TermName,
+		TimeZone:       w.in.TimeZone,
+		DepartmentID:   d.ID,
+		DepartmentName: d.Name,
+		Where:          w.in.Where,
+		Meeting:        m.Meeting,
+		Total:          len(w.in.Meetings),
+		Secretary:      w.in.Secretary,
+		Recipients:     w.recipients(),
+		Head:           w.headIfNotOfficer(),
+		// The plan's invitation time, not the moment it is sent, so that a
+		// retry produces the same calendar file.
+		Stamp: m.InviteAt,
+	}
+	actx := withMailOptions(ctx, fmt.Sprintf("invitations to exchange %d of the %s (%d)", m.Number, d.Name, len(in.Recipients)))
+	if err := workflow.ExecuteActivity(actx, a.NotifyExchange, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("invitations to exchange %d: %w", m.Number, err)
+	}
+	return nil
+}
+
+// recipients are the officers and the head, each once.
+func (w *exchanges) recipients() []plan.Person {
+	out := append([]plan.Person(nil), w.in.Department.Officers...)
+	if h := w.headIfNotOfficer(); h != "" {
+		out = append(out, w.in.Department.Head)
+	}
+	return out
+}
+
+// headIfNotOfficer is the head's email, or empty when the head is also
+// listed among the officers.
+func (w *exchanges) headIfNotOfficer() string {
+	h := w.in.Department.Head.Email
+	if _, isOfficer := w.index[h]; isOfficer {
+		return ""
+	}
+	return h
+}
+
+// recordAttendance writes one row per officer (present, excused or absent)
+// and an audit entry per sign-in and excuse, in one activity, then adds
+// them to the running counts.
+func (w *exchanges) recordAttendance(ctx workflow.Context, m ExchangeMeeting) error {
+	in := activities.RecordAttendanceInput{
+		TermID:        w.in.TermID,
+		DepartmentID:  w.in.Department.ID,
+		MeetingNumber: m.Number,
+		At:            m.SignInCloses,
+		Actions:       w.actions,
+	}
+	for i, o := range w.in.Department.Officers {
+		r := activities.AttendanceRecord{Email: o.Email, Status: activities.AttendanceAbsent}
+		switch {
+		case w.signIns[i] != nil:
+			at := w.signIns[i].at
+			r.Status, r.SignedInAt = activities.AttendancePresent, &at
+		case w.excuses[i] != nil:
+			r.Status, r.Reason = activities.AttendanceExcused, w.excuses[i].reason
+		}
+		in.Records = append(in.Records, r)
+	}
+	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
+	if err := workflow.ExecuteActivity(actx, a.RecordAttendance, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("attendance at exchange %d: %w", m.Number, err)
+	}
+	for i, r := range in.Records {
+		switch r.Status {
+		case activities.AttendancePresent:
+			w.counts[i].Present++
+		case activities.AttendanceExcused:
+			w.counts[i].Excused++
+		default:
+			w.counts[i].Absent++
+		}
+	}
+	w.in.Held++
+	return nil
+}
+
+// startMinutes asks the secretary for the exchange's minutes. The
+// collection runs on its own (abandoned, as this series continues as new)
+// and reports to the term itself; the series does not wait for it, so a
+// late secretary never holds up the next exchange.
+func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting) error {
+	d := w.in.Department
+	id := MinutesWorkflowID(w.in.TermID, d.ID, m.Number)
+	day := plan.HumanTime(m.Start, w.in.TimeZone)
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        id,
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		StaticSummary:     fmt.Sprintf("Minutes: exchange %d of the %s", m.Number, d.Name),
+		StaticDetails: fmt.Sprintf("%s takes the minutes of the exchange on %s; due %s.",
+			w.in.Secretary.Name, day, plan.HumanTime(m.MinutesDue, w.in.TimeZone)),
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SearchTerm.ValueSet(w.in.TermID),
+			SearchDepartment.ValueSet(d.ID),
+		),
+	})
+	f := workflow.ExecuteChildWorkflow(cctx, Collection, w.minutesInput(m))
+	err := f.GetChildWorkflowExecution().Get(ctx, nil)
+	var started *temporal.ChildWorkflowExecutionAlreadyStartedError
+	if err != nil && !errors.As(err, &started) {
+		return fmt.Errorf("ask for the minutes of exchange %d: %w", m.Number, err)
+	}
+	w.minutes = append(w.minutes, id)
+	return nil
+}
+
+// minutesInput is the Collection that asks for one exchange's minutes.
+func (w *exchanges) minutesInput(m ExchangeMeeting) CollectionInput {
+	d := w.in.Department
+	return CollectionInput{
+		TermID:   w.in.TermID,
+		TermName: w.in.TermName,
+		TimeZone: w.in.TimeZone,
+		Kind:     "minutes",
+		Scope:    fmt.Sprintf("%s/exchange-%d", d.ID, m.Number),
+		Title:    fmt.Sprintf("the minutes of exchange %d of the %s (%s)", m.Number, d.Name, plan.HumanTime(m.Start, w.in.TimeZone)),
+		Instructions: "Write down who came, what each officer reported, what was decided and who does what by when. " +
+			"The attendance is recorded already; note anything it does not show.",
+		Opens: m.End,
+		Slots: []Slot{{
+			Key: d.ID, Label: d.Name, Due: m.MinutesDue,
+			Owners: []plan.Person{w.in.Secretary}, EscalateTo: w.in.MinutesEscalateTo,
+			Department: d.ID,
+		}},
+		RemindDaysBefore: []int{0},
+		SendTime:         w.in.SendTime,
+		LateDays:         2,
+		TextRequired:     true,
+		Clock:            w.in.Clock,
+		TermWorkflowID:   w.in.TermWorkflowID,
+		Part:             fmt.Sprintf("exchanges/%s/minutes-%d", d.ID, m.Number),
+	}
+}
+
+func (w *exchanges) validateSignIn(ctx workflow.Context, in SignInInput) error {
+	_, err := w.checkSignIn(ctx, in)
+	return err
+}
+
+// checkSignIn finds the officer signing in and says, in words they
+// understand, why the sign-in cannot be taken.
+func (w *exchanges) checkSignIn(ctx workflow.Context, in SignInInput) (int, error) {
+	i, err := w.officer(in.Email, "sign in")
+	if err != nil {
+		return 0, err
+	}
+	m := w.cur
+	name := w.in.Department.Officers[i].Name
+	now := w.planNow(ctx)
+	switch {
+	case m == nil:
+		return 0, fmt.Errorf("the %s has no more exchanges this term", w.in.Department.Name)
+	case w.signIns[i] != nil:
+		return 0, fmt.Errorf("%s already signed in at exchange %d of the %s, at %s", name, m.Number, w.in.Department.Name, w.humanTime(w.signIns[i].at))
+	case now.Before(m.SignInOpens):
+		return 0, fmt.Errorf("sign-in for exchange %d of the %s is not open yet: it opens at %s and closes at %s",
+			m.Number, w.in.Department.Name, w.humanTime(m.SignInOpens), w.humanTime(m.SignInCloses))
+	case w.closed || !now.Before(m.SignInCloses):
+		return 0, fmt.Errorf("sign-in for exchange %d of the %s closed at %s; it was open from %s",
+			m.Number, w.in.Department.Name, w.humanTime(m.SignInCloses), w.humanTime(m.SignInOpens))
+	}
+	return i, nil
+}
+
+func (w *exchanges) signIn(ctx workflow.Context, in SignInInput) (SignInResult, error) {
+	i, err := w.checkSignIn(ctx, in)
+	if err != nil {
+		return SignInResult{}, err
+	}
+	at := w.planNow(ctx)
+	w.signIns[i] = &mark{at: at, updateID: workflow.GetCurrentUpdateInfo(ctx).ID}
+	o := w.in.Department.Officers[i]
+	w.actions = append(w.actions, activities.AttendanceAction{
+		Key: "update/" + w.signIns[i].updateID, Email: o.Email, Action: activities.ActionSignIn, At: at,
+	})
+	return SignInResult{Meeting: w.cur.Number, Department: w.in.Department.Name, At: at, WasExcused: w.excuses[i] != nil}, nil
+}
+
+func (w *exchanges) validateExcuse(ctx workflow.Context, in ExcuseInput) error {
+	_, err := w.checkExcuse(ctx, in)
+	return err
+}
+
+// checkExcuse finds the officer excusing themselves and says why the excuse
+// cannot be taken.
+func (w *exchanges) checkExcuse(ctx workflow.Context, in ExcuseInput) (int, error) {
+	i, err := w.officer(in.Email, "excuse yourself")
+	if err != nil {
+		return 0, err
+	}
+	m := w.cur
+	name := w.in.Department.Officers[i].Name
+	now := w.planNow(ctx)
+	reason := strings.TrimSpace(in.Reason)
+	switch {
+	case m == nil:
+		return 0, fmt.Errorf("the %s has no more exchanges this term", w.in.Department.Name)
+	case w.signIns[i] != nil:
+		return 0, fmt.Errorf("%s signed in at exchange %d of the %s at %s; there is no absence to excuse",
+			name, m.Number, w.in.Department.Name, w.humanTime(w.signIns[i].at))
+	case w.closed || !now.Before(m.Start):
+		msg := fmt.Sprintf("exchange %d of the %s started at %s; an absence is excused before the exchange starts",
+			m.Number, w.in.Department.Name, w.humanTime(m.Start))
+		if w.in.Next+1 < len(w.in.Meetings) {
+			n := w.in.Meetings[w.in.Next+1]
+			msg += fmt.Sprintf(". To miss exchange %d on %s, try again after %s", n.Number, w.humanTime(n.Start), w.humanTime(m.SignInCloses))
+		}
+		return 0, errors.New(msg)
+	case w.excuses[i] != nil:
+		return 0, fmt.Errorf("%s is already excused from exchange %d of the %s (since %s: %q)",
+			name, m.Number, w.in.Department.Name, w.humanTime(w.excuses[i].at), w.excuses[i].reason)
+	case reason == "":
+		return 0, fmt.Errorf("give a reason for missing exchange %d of the %s on %s", m.Number, w.in.Department.Name, w.humanTime(m.Start))
+	case utf8.RuneCountInString(reason) > maxReasonLength:
+		return 0, fmt.Errorf("the reason has %d characters; keep it to %d", utf8.RuneCountInString(reason), maxReasonLength)
+	}
+	return i, nil
+}
+
+func (w *exchanges) excuse(ctx workflow.Context, in ExcuseInput) (ExcuseResult, error) {
+	i, err := w.checkExcuse(ctx, in)
+	if err != nil {
+		return ExcuseResult{}, err
+	}
+	at := w.planNow(ctx)
+	reason := strings.TrimSpace(in.Reason)
+	w.excuses[i] = &mark{at: at, updateID: workflow.GetCurrentUpdateInfo(ctx).ID, reason: reason}
+	o := w.in.Department.Officers[i]
+	w.actions = append(w.actions, activities.AttendanceAction{
+		Key: "update/" + w.excuses[i].updateID, Email: o.Email, Action: activities.ActionExcuse, Reason: reason, At: at,
+	})
+	return ExcuseResult{Meeting: w.cur.Number, Department: w.in.Department.Name, Start: w.cur.Start}, nil
+}
+
+// officer finds an officer of the department by email, or says who the
+// sender is not.
+func (w *exchanges) officer(email, what string) (int, error) {
+	e := plan.NormalizeEmail(email)
+	if e == "" {
+		return 0, fmt.Errorf("say who you are: the email address is empty")
+	}
+	if i, ok := w.index[e]; ok {
+		return i, nil
+	}
+	if e == w.in.Department.Head.Email {
+		return 0, fmt.Errorf("%s heads the %s; attendance is taken for its officers only", w.in.Department.Head.Name, w.in.Department.Name)
+	}
+	return 0, fmt.Errorf("%q is not an officer of the %s; %s at your own department's exchange", email, w.in.Department.Name, what)
+}
+
+// sendReport tells the term how many exchanges are held and when the next
+// one is.
+func (w *exchanges) sendReport(ctx workflow.Context) {
+	rep := PartReport{Phase: w.phase, Done: w.finished}
+	total := len(w.in.Meetings)
+	rep.Summary = fmt.Sprintf("%s: %d of %d exchanges held", w.in.Department.Name, w.in.Held, total)
+	if w.in.Missed > 0 {
+		rep.Summary += fmt.Sprintf(" (%d over before the series started)", w.in.Missed)
+	}
+	if next := w.nextMeeting(); next != nil {
+		rep.Next = &Deadline{What: fmt.Sprintf("exchange %d of the %s", next.Number, w.in.Department.Name), Due: next.Start}
+	}
+	w.report.send(ctx, rep)
+}
+
+func (w *exchanges) setPhase(ctx workflow.Context, phase string) {
+	w.phase = phase
+	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchPhase.ValueSet(phase)); err != nil {
+		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
+	}
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf("**%s** exchanges: %s, %d of %d held", w.in.Department.Name, phase, w.in.Held, len(w.in.Meetings)))
+	if next := w.nextMeeting(); next != nil {
+		b.WriteString(fmt.Sprintf("; next: exchange %d on %s", next.Number, w.humanTime(next.Start)))
+	}
+	b.WriteString("\n\n| officer | present | excused | absent |\n|---|---|---|---|\n")
+	for _, c := range w.counts {
+		b.WriteString(fmt.Sprintf("| %s | %d | %d | %d |\n", c.Name, c.Present, c.Excused, c.Absent))
+	}
+	workflow.SetCurrentDetails(ctx, b.String())
+}
+
+// nextMeeting is the exchange still to come: the current one until its
+// sign-in closes, then the following one; nil when none is left.
+func (w *exchanges) nextMeeting() *ExchangeMeeting {
+	k := w.in.Next
+	if w.closed && w.cur != nil {
+		k++
+	}
+	if k >= len(w.in.Meetings) {
+		return nil
+	}
+	return &w.in.Meetings[k]
+}
+
+func (w *exchanges) planNow(ctx workflow.Context) time.Time {
+	return w.in.Clock.Plan(workflow.Now(ctx))
+}
+
+func (w *exchanges) humanTime(t time.Time) string {
+	return plan.HumanTime(t, w.in.TimeZone)
+}
+
+func (w *exchanges) progress() ExchangesProgress {
+	p := ExchangesProgress{
+		DepartmentID:       w.in.Department.ID,
+		Phase:              w.phase,
+		Total:              len(w.in.Meetings),
+		Held:               w.in.Held,
+		Missed:             w.in.Missed,
+		Officers:           append([]OfficerAttendance(nil), w.counts...),
+		MinutesWorkflowIDs: append([]string(nil), w.minutes...),
+	}
+	if m := w.cur; m != nil {
+		n := &MeetingAttendance{Number: m.Number, Start: m.Start, SignInOpens: m.SignInOpens, SignInCloses: m.SignInCloses, Invited: w.invited}
+		for i, o := range w.in.Department.Officers {
+			if w.signIns[i] != nil {
+				n.SignedIn = append(n.SignedIn, o.Email)
+			} else if w.excuses[i] != nil {
+				n.Excused = append(n.Excused, o.Email)
+			}
+		}
+		p.Next = n
+	}
+	return p
+}
