@@ -118,7 +118,6 @@ func (a *Activities) NotifyExchange(ctx context.Context, in NotifyExchangeInput)
 	return a.deliver(ctx, purpose, msgs)
 }
 
-
 // AttendanceRecord is one officer at one exchange.
 type AttendanceRecord struct {
 	Email      string     `json:"email"`

@@ -215,4 +215,3 @@ func (a *Activities) SendKickoffInvitations(ctx context.Context, in SendKickoffI
 	}
 	return KickoffInvitationsResult{DeliveryResult: res, Invited: len(invitees)}, nil
 }
-
