@@ -1,0 +1,246 @@
+package workflows_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/testsuite"
+
+	"semesterflow/activities"
+	"semesterflow/internal/noopacts"
+	"semesterflow/plan"
+	"semesterflow/workflows"
+)
+
+// termRun drives the whole example term through SemesterPlan and every
+// part's workflows in the time-skipping environment, at a plan day per
+// second, with people acting through updates sent to the parts' workflows.
+type termRun struct {
+	t     *testing.T
+	env   *testsuite.TestWorkflowEnvironment
+	plan  *plan.Plan
+	start time.Time // the term's first day, 00:00
+
+	mu          sync.Mutex
+	invitations map[string][]string // department -> exchange dates invited to
+	attendance  map[string]string   // "dept/n/email" -> status
+	submissions []activities.SubmissionRecord
+	kinds       map[string]string // slot -> kind, for submissions
+	escalations []string          // "kind: slot labels"
+	evaluated   []string          // departments whose evaluation was computed
+	reports     []string          // departments whose report went to the leaders
+	updates     map[string]string // update name -> rejection or ""
+}
+
+func newTermRun(t *testing.T) *termRun {
+	t.Helper()
+	p, err := plan.Load("../examples/fall-term.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(quietLogger{})
+	r := &termRun{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p,
+		invitations: map[string][]string{}, attendance: map[string]string{}, kinds: map[string]string{}, updates: map[string]string{}}
+	r.start, _ = p.Term.Starts.In(p.Location())
+	r.env.SetStartTime(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	workflows.Register(r.env)
+	noopacts.Register(r.env)
+	env := r.env
+	env.OnActivity(acts.NotifyExchange, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyExchangeInput) (activities.DeliveryResult, error) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.invitations[in.DepartmentID] = append(r.invitations[in.DepartmentID], in.Meeting.Start.In(p.Location()).Format("01-02"))
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordAttendanceInput) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			for _, rec := range in.Records {
+				r.attendance[fmt.Sprintf("%s/%d/%s", in.DepartmentID, in.MeetingNumber, rec.Email)] = rec.Status
+			}
+			return nil
+		})
+	env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			for _, s := range in.Submissions {
+				r.submissions = append(r.submissions, s)
+				r.kinds[s.Slot] = in.Kind
+			}
+			return nil
+		})
+	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+			if in.Kind == activities.NotifyEscalation {
+				var labels []string
+				for _, s := range in.Slots {
+					labels = append(labels, s.Label)
+				}
+				r.mu.Lock()
+				r.escalations = append(r.escalations, in.Title+": "+strings.Join(labels, ", "))
+				r.mu.Unlock()
+			}
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.ComputeEvaluations, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.ComputeEvaluationsResult, error) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.evaluated = append(r.evaluated, in.DepartmentID)
+			return activities.ComputeEvaluationsResult{Evaluated: len(in.Officers)}, nil
+		})
+	env.OnActivity(acts.SendEvaluationReport, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.DeliveryResult, error) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.reports = append(r.reports, in.DepartmentID)
+			return activities.DeliveryResult{Sent: len(in.Leaders)}, nil
+		})
+	return r
+}
+
+// at is when a plan time written "YYYY-MM-DD HH:MM" comes, as a delay from
+// the start of the test: a plan day is a second.
+func (r *termRun) at(local string) time.Duration {
+	r.t.Helper()
+	t, err := plan.LocalTime(local).In(r.plan.Location())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return time.Duration(float64(t.Sub(r.start)) / 86400)
+}
+
+// act sends an update to one of the term's workflows at a plan time and
+// records whether it was rejected.
+func (r *termRun) act(local, workflowID, update, name string, arg any) {
+	r.env.RegisterDelayedCallback(func() {
+		err := r.env.UpdateWorkflowByID(workflowID, update, name, &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) {
+				r.mu.Lock()
+				r.updates[name] = err.Error()
+				r.mu.Unlock()
+			},
+			OnComplete: func(_ any, err error) {
+				r.mu.Lock()
+				defer r.mu.Unlock()
+				if _, rejected := r.updates[name]; !rejected {
+					r.updates[name] = ""
+					if err != nil {
+						r.updates[name] = err.Error()
+					}
+				}
+			},
+		}, arg)
+		if err != nil {
+			r.mu.Lock()
+			r.updates[name] = "not delivered: " + err.Error()
+			r.mu.Unlock()
+		}
+	}, r.at(local))
+}
+
+func TestWholeTermInTheTestEnvironment(t *testing.T) {
+	r := newTermRun(t)
+	term := r.plan.Term.ID
+
+	// Training: one officer on time, one late.
+	r.act("2026-09-08 10:00", workflows.OnboardingWorkflowID(term, "organization"), workflows.UpdateAcknowledgeTraining,
+		"ack on time", workflows.AcknowledgeInput{Email: "chen.jie@example.edu"})
+	r.act("2026-09-20 10:00", workflows.OnboardingWorkflowID(term, "publicity"), workflows.UpdateAcknowledgeTraining,
+		"ack late", workflows.AcknowledgeInput{Email: "ma.li@example.edu"})
+	// Kickoff: one department's plan on time, one late, the rest missing.
+	plans := workflows.KickoffPlansWorkflowID(term)
+	r.act("2026-09-18 20:00", plans, workflows.UpdateSubmit, "plan on time",
+		workflows.SubmitInput{Email: "zhou.min@example.edu", Text: "Training first, then the contest."})
+	r.act("2026-09-24 09:00", plans, workflows.UpdateSubmit, "plan late",
+		workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "Posters for every event."})
+	r.act("2026-09-24 09:30", plans, workflows.UpdateSubmit, "plan by an officer",
+		workflows.SubmitInput{Email: "ma.li@example.edu", Text: "Not mine to send."})
+	// The first exchange is on 13 October (29 September falls in the
+	// National Day week): one officer signs in, one is excused.
+	ex := workflows.ExchangesWorkflowID(term, "publicity")
+	r.act("2026-10-12 12:00", ex, workflows.UpdateExcuse, "excuse", workflows.ExcuseInput{Email: "guo.rui@example.edu", Reason: "Exam that evening."})
+	r.act("2026-10-13 18:50", ex, workflows.UpdateSignIn, "sign in", workflows.SignInInput{Email: "ma.li@example.edu"})
+	// A contest milestone done on time.
+	r.act("2026-09-19 21:00", workflows.ContestMilestonesWorkflowID(term), workflows.UpdateSubmit, "milestone",
+		workflows.SubmitInput{Email: "chen.jie@example.edu", Text: "Reviewed three years of contests."})
+
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+	var res workflows.SemesterResult
+	if err := r.env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("training outcomes", func(t *testing.T) {
+		if c := res.Totals; c.OnTime != 1 || c.Late != 1 || c.Never != 38 {
+			t.Errorf("onboarding totals = %+v, want 1 on time, 1 late, 38 never", c)
+		}
+	})
+	t.Run("updates", func(t *testing.T) {
+		want := map[string]string{
+			"ack on time": "", "ack late": "", "plan on time": "", "plan late": "", "excuse": "", "sign in": "", "milestone": "",
+			"plan by an officer": "ma.li@example.edu is not among those who hand in",
+		}
+		for name, w := range want {
+			got, ok := r.updates[name]
+			if !ok || (w == "" && got != "") || (w != "" && !strings.Contains(got, w)) {
+				t.Errorf("%s: got %q (delivered %v), want %q", name, got, ok, w)
+			}
+		}
+	})
+	t.Run("late submissions", func(t *testing.T) {
+		late := map[string]bool{}
+		for _, s := range r.submissions {
+			late[r.kinds[s.Slot]+"/"+s.Slot] = s.Late
+		}
+		for slot, want := range map[string]bool{"department_plan/organization": false, "department_plan/publicity": true, "milestone/m1": false} {
+			if got, ok := late[slot]; !ok || got != want {
+				t.Errorf("%s late = %v (stored %v), want %v", slot, got, ok, want)
+			}
+		}
+	})
+	t.Run("exchanges skip the holiday and exam weeks", func(t *testing.T) {
+		want := "10-13 10-27 11-10 11-24 12-08 12-22"
+		for _, d := range r.plan.Departments {
+			if got := strings.Join(r.invitations[d.ID], " "); got != want {
+				t.Errorf("%s invited to %s, want %s", d.ID, got, want)
+			}
+		}
+		for key, want := range map[string]string{
+			"publicity/1/ma.li@example.edu": "present", "publicity/1/guo.rui@example.edu": "excused", "publicity/1/he.xin@example.edu": "absent",
+		} {
+			if got := r.attendance[key]; got != want {
+				t.Errorf("attendance %s = %q, want %q", key, got, want)
+			}
+		}
+	})
+	t.Run("escalations", func(t *testing.T) {
+		all := strings.Join(r.escalations, "\n")
+		for _, want := range []string{"Academic Affairs Department", "Sports Department"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("no escalation names the missing %s:\n%s", want, all)
+			}
+		}
+	})
+	t.Run("the term ends with the evaluation report", func(t *testing.T) {
+		sort.Strings(r.evaluated)
+		sort.Strings(r.reports)
+		if len(r.evaluated) != 8 || len(r.reports) != 8 {
+			t.Errorf("evaluated %v, reported %v; want all 8 departments", r.evaluated, r.reports)
+		}
+	})
+}
