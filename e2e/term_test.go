@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"semesterflow/workflows"
+)
+
+// TestWholeTermRehearsal rehearses the example term on the real stack at
+// one plan day per second, about two and a half minutes: the starter, the
+// worker, the dev server, Postgres and Mailpit. Officers and heads act
+// through the starter during the term; at the end the evaluation report has
+// gone to the leaders and every part has left its rows and emails.
+func TestWholeTermRehearsal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a whole-term rehearsal takes minutes; run without -short")
+	}
+	s := newStack(t)
+	data, err := os.ReadFile("../examples/fall-term.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The example's people, made unique to this run so Mailpit searches
+	// only see its messages.
+	plan := strings.ReplaceAll(string(data), "@example.edu", "."+s.tag+"@example.edu")
+	plan = strings.Replace(plan, "id: 2026-fall", "id: "+s.tag, 1)
+	planFile := s.writePlan(plan)
+	started := time.Now()
+	if _, errOut, code := s.run("start", "--plan", planFile, "--time-scale", "86400", "--by", "li.wei"); code != 0 {
+		t.Fatalf("start exited %d: %s", code, errOut)
+	}
+	// at waits until a plan day of the term (1 September is day 0) and a
+	// fraction of it, at a day per second.
+	at := func(day float64) {
+		time.Sleep(time.Until(started.Add(time.Duration(day * float64(time.Second)))))
+	}
+	mail := func(name string) string { return name + "." + s.tag + "@example.edu" }
+
+	at(7.5) // 7 September, noon: training assigned
+	if out, errOut, code := s.run("ack", "--term", s.tag, "--email", mail("chen.jie")); code != 0 {
+		t.Errorf("ack exited %d: %s%s", code, out, errOut)
+	}
+	at(15.9) // 16 September: the kickoff was yesterday; plans due on the 22nd
+	plans := workflows.KickoffPlansWorkflowID(s.tag)
+	if out, errOut, code := s.run("submit", "--workflow", plans, "--email", mail("zhou.min"), "--text", "Training first, then the contest."); code != 0 {
+		t.Errorf("submit plan exited %d: %s%s", code, out, errOut)
+	}
+	if _, errOut, code := s.run("submit", "--workflow", plans, "--email", mail("zhou.min"), "--text", "Again."); code != 1 || !strings.Contains(errOut, "already handed in") {
+		t.Errorf("a second plan exited %d: %s", code, errOut)
+	}
+	at(18.5) // 19 September: the first contest milestone, due on the 20th
+	if _, errOut, code := s.run("submit", "--workflow", workflows.ContestMilestonesWorkflowID(s.tag), "--email", mail("chen.jie"), "--text", "Reviewed three years of contests."); code != 0 {
+		t.Errorf("submit milestone exited %d: %s", code, errOut)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := s.temporal.GetWorkflow(ctx, workflows.SemesterWorkflowID(s.tag), "").Get(ctx, nil); err != nil {
+		t.Fatalf("term: %v", err)
+	}
+	t.Logf("term rehearsed in %s", time.Since(started).Round(time.Second))
+
+	count := func(query string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := s.db.QueryRow(query, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return n
+	}
+	rows := []struct {
+		what  string
+		query string
+		want  int
+	}{
+		{"officers in the directory", `SELECT count(*) FROM officers WHERE term_id = $1`, 40},
+		{"on-time acknowledgements", `SELECT count(*) FROM onboarding WHERE term_id = $1 AND outcome = 'on_time'`, 1},
+		{"the kickoff", `SELECT count(*) FROM kickoff WHERE term_id = $1`, 1},
+		{"department plans handed in", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'department_plan'`, 1},
+		{"milestones handed in", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'milestone'`, 1},
+		{"exchanges held (8 departments, 6 each)", `SELECT count(*) FROM meetings WHERE term_id = $1`, 48},
+		{"attendance rows", `SELECT count(*) FROM attendance WHERE term_id = $1`, 240},
+		{"evaluations", `SELECT count(*) FROM evaluations WHERE term_id = $1`, 40},
+		{"evaluation reports", `SELECT count(*) FROM evaluation_reports WHERE term_id = $1 AND sent_at IS NOT NULL`, 8},
+	}
+	for _, r := range rows {
+		if got := count(r.query, s.tag); got != r.want {
+			t.Errorf("%s: %d, want %d", r.what, got, r.want)
+		}
+	}
+	reports := s.mailpit.Search(t, "to:"+mail("li.wei"))
+	evaluationReports := 0
+	for _, m := range reports {
+		if strings.Contains(strings.ToLower(m.Subject), "evaluation") {
+			evaluationReports++
+		}
+	}
+	if evaluationReports != 8 {
+		t.Errorf("the leader received %d evaluation reports, want one per department (8)", evaluationReports)
+	}
+	if got := s.mailpit.Search(t, "to:"+mail("chen.jie")); len(got) == 0 {
+		t.Error("Chen Jie received no email")
+	}
+}
