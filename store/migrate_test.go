@@ -20,9 +20,10 @@ var wantMigrations = []string{
 	"20260801000003_audit_outbox",
 	"20261123000001_submissions",
 	"20261123000002_exchanges",
+	"20261123000030_months",
 }
 
-var wantTables = []string{"attendance", "audit_log", "departments", "email_outbox", "leaders", "meetings", "officers", "onboarding", "submissions", "terms"}
+var wantTables = []string{"attendance", "audit_log", "competition_results", "departments", "email_outbox", "leaders", "meetings", "month_digests", "month_themes", "officers", "onboarding", "submissions", "terms"}
 
 func TestMigrationFilesPaired(t *testing.T) {
 	// Every migration needs its down file, and the names must match the
