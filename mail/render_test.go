@@ -73,6 +73,10 @@ func goldenCases() []struct {
 	escalation.RecipientName = "Zhang Min"
 	escalation.ActionURL, escalation.ActionCommand = "", ""
 	request := sampleCollection()
+	monthThemeFallback := sampleMonthTheme()
+	monthThemeFallback.SetBy, monthThemeFallback.Fallback, monthThemeFallback.Recommendations = "", true, 3
+	monthThemeNone := sampleMonthTheme()
+	monthThemeNone.Theme, monthThemeNone.SetBy, monthThemeNone.Fallback, monthThemeNone.Arrangement = "", "", true, ""
 	collectionEscalation := sampleCollection()
 	collectionEscalation.RecipientName = "Zhou Min"
 	for i := range collectionEscalation.Items {
@@ -90,6 +94,12 @@ func goldenCases() []struct {
 		{"collection_request", "collection_request", request},
 		{"collection_reminder", "collection_reminder", request},
 		{"collection_escalation", "collection_escalation", collectionEscalation},
+		{"month_theme", "month_theme", sampleMonthTheme()},
+		{"month_theme_fallback", "month_theme", monthThemeFallback},
+		{"month_theme_none", "month_theme", monthThemeNone},
+		{"competition_results", "competition_results", sampleCompetition()},
+		{"competition_results_none", "competition_results", CompetitionResultsData{TermName: "Fall 2026", RecipientName: "Li Wei", MonthName: "November 2026", Criteria: []string{"creativity"}, MaxTotal: "10"}},
+		{"month_digest", "month_digest", sampleDigest()},
 	}
 }
 
