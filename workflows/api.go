@@ -229,4 +229,5 @@ func Register(r Registry) {
 	r.RegisterWorkflow(SemesterPlan)
 	r.RegisterWorkflow(Onboarding)
 	r.RegisterWorkflow(Collection)
+	r.RegisterWorkflow(Month)
 }
