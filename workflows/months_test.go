@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -86,6 +87,7 @@ type monthFixture struct {
 	resultsAt   []string
 	digests     []activities.PublishMonthDigestInput
 	digestAt    []string
+	problems    []string
 }
 
 func newMonthFixture(t *testing.T) *monthFixture {
@@ -152,11 +154,12 @@ func (f *monthFixture) collection(ctx workflow.Context, in workflows.CollectionI
 	byKey := map[string]workflows.Submission{}
 	for _, c := range f.canned[in.Kind] {
 		d, ok := due[c.slot]
-		if !ok {
-			f.t.Errorf("canned %s submission for unknown slot %q", in.Kind, c.slot)
+		at, err := plan.LocalTime(c.at).In(f.loc)
+		if !ok || err != nil {
+			// No t.Errorf here: workflow code must not log through testing.
+			f.problems = append(f.problems, fmt.Sprintf("canned %s submission for slot %q at %q", in.Kind, c.slot, c.at))
 			continue
 		}
-		at := f.planTime(c.at)
 		byKey[c.slot] = workflows.Submission{Slot: c.slot, Author: c.author, Text: c.text, Scores: c.scores, At: at, Late: at.After(d)}
 		if at.After(lastIn) {
 			lastIn = at
@@ -206,6 +209,9 @@ func (f *monthFixture) setThemeAt(local string, in workflows.SetThemeInput) *the
 func (f *monthFixture) run() workflows.MonthProgress {
 	f.t.Helper()
 	f.env.ExecuteWorkflow(workflows.Month, f.in)
+	for _, p := range f.problems {
+		f.t.Errorf("bad fixture: %s", p)
+	}
 	if err := f.env.GetWorkflowError(); err != nil {
 		f.t.Fatalf("month failed: %v", err)
 	}
@@ -483,4 +489,122 @@ func TestMonthSummariesLateAndMissingThenTheDigest(t *testing.T) {
 	if got.Phase != workflows.MonthPhasePublished || got.Counts.Summaries != 4 || got.Counts.SummariesLate != 2 || strings.Join(got.Missing, ",") != "sports" {
 		t.Errorf("result: phase %s, counts %+v, missing %v", got.Phase, got.Counts, got.Missing)
 	}
+}
+
+// TestMonthWithRealCollections runs a month on the real Collection
+// children: people hand in through the collections' submit update, the
+// leader sets the theme on the month, and the digest gets every part.
+func TestMonthWithRealCollections(t *testing.T) {
+	p, err := plan.Decode([]byte(monthPlan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := p.Location()
+	start := p.MonthCalendar()[0].Opens
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	env.RegisterWorkflow(workflows.Collection)
+	env.RegisterActivity(&activities.Activities{})
+	notified := map[string]int{} // "<collection kind> <notification kind>" -> batches
+	stored := map[string]int{}   // collection kind -> submissions stored
+	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+			id := strings.Split(activityWorkflowID(ctx), "/")
+			notified[id[len(id)-1]+" "+in.Kind]++
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+			stored[in.Kind] += len(in.Submissions)
+			return nil
+		})
+	var theme []activities.AnnounceMonthThemeInput
+	var results []activities.AnnounceCompetitionInput
+	var digest []activities.PublishMonthDigestInput
+	env.OnActivity(acts.AnnounceMonthTheme, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.AnnounceMonthThemeInput) (activities.DeliveryResult, error) {
+			theme = append(theme, in)
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.AnnounceCompetitionResults, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.AnnounceCompetitionInput) (activities.DeliveryResult, error) {
+			results = append(results, in)
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.PublishMonthDigest, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.PublishMonthDigestInput) (activities.DeliveryResult, error) {
+			digest = append(digest, in)
+			return activities.DeliveryResult{}, nil
+		})
+
+	var rejected []string
+	submit := func(local, kind string, in workflows.SubmitInput) {
+		at, _ := plan.LocalTime(local).In(loc)
+		env.RegisterDelayedCallback(func() {
+			err := env.UpdateWorkflowByID(workflows.MonthCollectionWorkflowID("2026-fall", "2026-10", kind), workflows.UpdateSubmit, local+in.Email+in.Slot,
+				&testsuite.TestUpdateCallback{
+					OnAccept:   func() {},
+					OnReject:   func(err error) { rejected = append(rejected, err.Error()) },
+					OnComplete: func(any, error) {},
+				}, in)
+			if err != nil {
+				t.Errorf("submit %s to %s: %v", in.Email, kind, err)
+			}
+		}, at.Sub(start))
+	}
+	submit("2026-10-02 10:00", workflows.KindArrangement, workflows.SubmitInput{Email: "wang.fang@example.edu", Text: "Study the congress."})
+	submit("2026-10-02 11:00", workflows.KindThemeRecommendation, workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "Green campus"})
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(workflows.UpdateSetTheme, "theme-1", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { rejected = append(rejected, err.Error()) }, OnComplete: func(any, error) {},
+		}, workflows.SetThemeInput{Email: "li.wei@example.edu", Theme: "Red memory"})
+	}, 2*24*time.Hour+3*time.Hour)
+	submit("2026-10-09 10:00", workflows.KindCompetitionEntry, workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "A poster relay"})
+	submit("2026-10-10 10:00", workflows.KindCompetitionEntry, workflows.SubmitInput{Email: "zhou.min@example.edu", Text: "A memorial visit"})
+	submit("2026-10-17 10:00", workflows.KindCompetitionScore, workflows.SubmitInput{Email: "zhang.hua@example.edu", Slot: "zhang.hua@example.edu/publicity", Scores: []float64{9, 9, 8}})
+	submit("2026-10-17 11:00", workflows.KindCompetitionScore, workflows.SubmitInput{Email: "zhang.hua@example.edu", Slot: "zhang.hua@example.edu/organization", Scores: []float64{7, 7, 7}})
+	submit("2026-10-18 10:00", workflows.KindCompetitionScore, workflows.SubmitInput{Email: "chen.jie@example.edu", Slot: "chen.jie@example.edu/organization", Scores: []float64{10, 10, 10}})
+	submit("2026-11-02 20:00", workflows.KindSummary, workflows.SubmitInput{Email: "wu.tong@example.edu", Text: "A visit to the memorial hall."})
+	submit("2026-11-05 10:00", workflows.KindSummary, workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "Posters."})
+
+	env.ExecuteWorkflow(workflows.Month, workflows.MonthInputFrom(*p, "2026-10", plan.ProductionClock(start), ""))
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var got workflows.MonthProgress
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	if len(rejected) != 0 {
+		t.Errorf("rejected: %v", rejected)
+	}
+	if len(theme) != 1 || theme[0].Theme != "Red memory" || theme[0].Arrangement != "Study the congress." {
+		t.Errorf("theme %+v", theme)
+	}
+	if len(results) != 1 || len(results[0].Results) != 2 || results[0].Results[0].DepartmentID != "publicity" || results[0].Results[0].MeanTotal != 26 ||
+		results[0].Results[1].MeanTotal != 25.5 || results[0].Results[1].Judges != 2 {
+		t.Errorf("results %+v", results)
+	}
+	if len(digest) != 1 || digest[0].Theme != "Red memory" || len(digest[0].Results) != 2 || len(digest[0].Departments) != 5 {
+		t.Errorf("digest %+v", digest)
+	}
+	if got.Counts.Summaries != 2 || got.Counts.SummariesLate != 1 || strings.Join(got.Missing, ",") != "sports,arts,culture" || got.Counts.ScoresIn != 3 || got.Counts.ScoresAsked != 4 {
+		t.Errorf("counts %+v, missing %v", got.Counts, got.Missing)
+	}
+	if stored[workflows.KindSummary] != 2 || stored[workflows.KindCompetitionScore] != 3 {
+		t.Errorf("stored %v", stored)
+	}
+	// Summaries: the request, a reminder the day before and an escalation
+	// to the heads at the deadline; scores: the missing one escalated.
+	for _, k := range []string{"summary request", "summary reminder", "summary escalation", "competition_score request", "competition_score escalation"} {
+		if notified[k] != 1 {
+			t.Errorf("%d %q batches, want 1 (all: %v)", notified[k], k, notified)
+		}
+	}
+}
+
+// activityWorkflowID is the ID of the workflow that ran an activity.
+func activityWorkflowID(ctx context.Context) string {
+	return activity.GetInfo(ctx).WorkflowExecution.ID
 }
