@@ -119,6 +119,10 @@ func goldenCases() []struct {
 	escalation.RecipientName = "Zhang Min"
 	escalation.ActionURL, escalation.ActionCommand = "", ""
 	request := sampleCollection()
+	monthThemeFallback := sampleMonthTheme()
+	monthThemeFallback.SetBy, monthThemeFallback.Fallback, monthThemeFallback.Recommendations = "", true, 3
+	monthThemeNone := sampleMonthTheme()
+	monthThemeNone.Theme, monthThemeNone.SetBy, monthThemeNone.Fallback, monthThemeNone.Arrangement = "", "", true, ""
 	collectionEscalation := sampleCollection()
 	collectionEscalation.RecipientName = "Zhou Min"
 	for i := range collectionEscalation.Items {
@@ -154,6 +158,12 @@ func goldenCases() []struct {
 		{"exchange_invitation", "exchange_invitation", sampleExchange()},
 		{"exchange_invitation_secretary", "exchange_invitation", exchangeSecretary()},
 		{"exchange_invitation_head", "exchange_invitation", exchangeHead()},
+		{"month_theme", "month_theme", sampleMonthTheme()},
+		{"month_theme_fallback", "month_theme", monthThemeFallback},
+		{"month_theme_none", "month_theme", monthThemeNone},
+		{"competition_results", "competition_results", sampleCompetition()},
+		{"competition_results_none", "competition_results", CompetitionResultsData{TermName: "Fall 2026", RecipientName: "Li Wei", MonthName: "November 2026", Criteria: []string{"creativity"}, MaxTotal: "10"}},
+		{"month_digest", "month_digest", sampleDigest()},
 	}
 }
 

@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -67,7 +63,7 @@ func runExcuse(ctx context.Context, e *env, args []string) error {
 
 // updateExchanges finds the officer's department through the term and
 // sends the update to that department's Exchanges, waiting for its result.
-func updateExchanges(ctx context.Context, e *env, term, email, update string, arg, into any) (workflows.OfficerLocation, error) {
+func updateExchanges(ctx context.Context, e *env, term, email, name string, arg, into any) (workflows.OfficerLocation, error) {
 	c, _, err := dial(ctx, e)
 	if err != nil {
 		return workflows.OfficerLocation{}, err
@@ -78,26 +74,9 @@ func updateExchanges(ctx context.Context, e *env, term, email, update string, ar
 	if err := query(ctx, c, workflows.SemesterWorkflowID(term), workflows.QueryFindOfficer, &where, email); err != nil {
 		return where, err
 	}
-	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
-	defer cancel()
-	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.ExchangesWorkflowID(term, where.DepartmentID),
-		UpdateName:   update,
-		Args:         []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(uctx, into)
-	}
-	if uctx.Err() != nil && ctx.Err() == nil {
-		return where, fmt.Errorf("no confirmation within %s; check with: starter status --term %s, then try again", ackTimeout, term)
-	}
-	if err != nil {
-		var notFound *serviceerror.NotFound
-		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
-			return where, fmt.Errorf("the exchanges of the %s are not running: they have not started yet or are over for this term", where.DepartmentName)
-		}
-		return where, errors.New(plainError(err))
+	notRunning := fmt.Sprintf("the exchanges of the %s are not running: they have not started yet or are over for this term", where.DepartmentName)
+	if err := update(ctx, c, workflows.ExchangesWorkflowID(term, where.DepartmentID), name, arg, into, notRunning); err != nil {
+		return where, err
 	}
 	return where, nil
 }

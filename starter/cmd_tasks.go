@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"semesterflow/workflows"
 )
@@ -99,38 +95,6 @@ func runRecordResults(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "Recorded: the contest's results, at %s.\n", res.At.Format("Mon 2 Jan 2006, 15:04 (UTC-07:00)"))
 	if len(res.Winners) > 0 {
 		fmt.Fprintf(e.stdout, "Winners: %s\n", strings.Join(res.Winners, ", "))
-	}
-	return nil
-}
-
-// sendUpdate sends an update and waits for its result; notRunning explains
-// a workflow that is not there.
-func sendUpdate(ctx context.Context, e *env, workflowID, name string, arg, into any, notRunning string) error {
-	c, _, err := dial(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
-	defer cancel()
-	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflowID,
-		UpdateName:   name,
-		Args:         []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(uctx, into)
-	}
-	if uctx.Err() != nil && ctx.Err() == nil {
-		return fmt.Errorf("no confirmation within %s; it may still be saved. Check before trying again", ackTimeout)
-	}
-	if err != nil {
-		var notFound *serviceerror.NotFound
-		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
-			return errors.New(notRunning)
-		}
-		return errors.New(plainError(err))
 	}
 	return nil
 }

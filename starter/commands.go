@@ -114,7 +114,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// ackTimeout bounds how long ack waits for the acknowledgement to be saved.
+// ackTimeout bounds how long a command waits for its update to be saved.
 const ackTimeout = 30 * time.Second
 
 func runAck(ctx context.Context, e *env, args []string) error {
@@ -141,29 +141,11 @@ func runAck(ctx context.Context, e *env, args []string) error {
 	if err := query(ctx, c, workflows.SemesterWorkflowID(*term), workflows.QueryFindOfficer, &where, *email); err != nil {
 		return err
 	}
-	// The update waits for the acknowledgement to be saved; don't hang if
-	// the database is down.
-	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
-	defer cancel()
-	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-		WorkflowID:   where.OnboardingWorkflowID,
-		UpdateName:   workflows.UpdateAcknowledgeTraining,
-		Args:         []any{workflows.AcknowledgeInput{Email: *email, Note: *note}},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
 	var res workflows.AcknowledgeResult
-	if err == nil {
-		err = handle.Get(uctx, &res)
-	}
-	if uctx.Err() != nil && ctx.Err() == nil {
-		return fmt.Errorf("no confirmation within %s; the acknowledgement may still be saved. Check with: starter status --term %s, then try again", ackTimeout, *term)
-	}
-	if err != nil {
-		var notFound *serviceerror.NotFound
-		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
-			return fmt.Errorf("onboarding for the %s is not running: it has not started yet or has already closed", where.DepartmentName)
-		}
-		return errors.New(plainError(err))
+	notRunning := fmt.Sprintf("onboarding for the %s is not running: it has not started yet or has already closed", where.DepartmentName)
+	if err := update(ctx, c, where.OnboardingWorkflowID, workflows.UpdateAcknowledgeTraining,
+		workflows.AcknowledgeInput{Email: *email, Note: *note}, &res, notRunning); err != nil {
+		return err
 	}
 	what := "on time"
 	if res.Outcome == workflows.OutcomeLate {
@@ -256,28 +238,9 @@ func runCancel(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	c, _, err := dial(ctx, e)
-	if err != nil {
+	if err := sendUpdate(ctx, e, workflows.SemesterWorkflowID(*term), workflows.UpdateCancelTerm,
+		workflows.CancelTermInput{Email: *email, Reason: *reason}, nil, fmt.Sprintf("term %s is not running", *term)); err != nil {
 		return err
-	}
-	defer c.Close()
-	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
-	defer cancel()
-	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.SemesterWorkflowID(*term),
-		UpdateName:   workflows.UpdateCancelTerm,
-		Args:         []any{workflows.CancelTermInput{Email: *email, Reason: *reason}},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(uctx, nil)
-	}
-	if err != nil {
-		var notFound *serviceerror.NotFound
-		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
-			return fmt.Errorf("term %s is not running", *term)
-		}
-		return errors.New(plainError(err))
 	}
 	fmt.Fprintf(e.stdout, "Term %s is being cancelled: every part stops and everyone involved gets a notice.\n", *term)
 	return nil
@@ -359,34 +322,54 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 			in.Scores = append(in.Scores, v)
 		}
 	}
-	c, _, err := dial(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
-	defer cancel()
-	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
-		WorkflowID:   *workflowID,
-		UpdateName:   workflows.UpdateSubmit,
-		Args:         []any{in},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
 	var res workflows.SubmitResult
-	if err == nil {
-		err = handle.Get(uctx, &res)
-	}
-	if err != nil {
-		var notFound *serviceerror.NotFound
-		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
-			return fmt.Errorf("%s is not taking submissions: it has not started yet or has already closed", *workflowID)
-		}
-		return errors.New(plainError(err))
+	notRunning := fmt.Sprintf("%s is not taking submissions: it has not started yet or has already closed", *workflowID)
+	if err := sendUpdate(ctx, e, *workflowID, workflows.UpdateSubmit, in, &res, notRunning); err != nil {
+		return err
 	}
 	when := "on time"
 	if res.Late {
 		when = "late (after the deadline)"
 	}
 	fmt.Fprintf(e.stdout, "Received: %s, %s.\n", res.Label, when)
+	return nil
+}
+
+// sendUpdate dials Temporal and sends one update; see update.
+func sendUpdate(ctx context.Context, e *env, workflowID, name string, arg, into any, notRunning string) error {
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return update(ctx, c, workflowID, name, arg, into, notRunning)
+}
+
+// update sends an update and waits for its result. It says notRunning when
+// the workflow is not there or has finished, the validator's own words when
+// it was rejected, and gives up after ackTimeout rather than hang while the
+// database is down.
+func update(ctx context.Context, c client.Client, workflowID, name string, arg, into any, notRunning string) error {
+	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflowID,
+		UpdateName:   name,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(uctx, into)
+	}
+	if uctx.Err() != nil && ctx.Err() == nil {
+		return fmt.Errorf("no confirmation within %s; it may still be saved. Check with starter status before trying again", ackTimeout)
+	}
+	if err != nil {
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
+			return errors.New(notRunning)
+		}
+		return errors.New(plainError(err))
+	}
 	return nil
 }

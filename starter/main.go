@@ -53,6 +53,7 @@ var commands = []command{
 	{"cancel", "cancel a term: stop every part and tell everyone", runCancel},
 	{"request-help", "ask the Organization Department for help (department heads, leaders)", runRequestHelp},
 	{"assign", "assign an officer to a help task (the coordinator, leaders)", runAssign},
+	{"set-theme", "set a month's theme for organisation life (leaders)", runSetTheme},
 	{"record-results", "record the knowledge contest's results (leaders)", runRecordResults},
 }
 

@@ -22,12 +22,13 @@ var wantMigrations = []string{
 	"20261123000002_exchanges",
 	"20261123000003_collection_slots",
 	"20261123000010_kickoff",
+	"20261123000030_months",
 	"20261123000040_contest",
 	"20261123000041_help_tasks",
 	"20261123000050_evaluations",
 }
 
-var wantTables = []string{"attendance", "audit_log", "collection_slots", "contest", "departments", "email_outbox", "evaluation_reports", "evaluations", "help_tasks", "kickoff", "leaders", "meetings", "officers", "onboarding", "submissions", "terms"}
+var wantTables = []string{"attendance", "audit_log", "collection_slots", "competition_results", "contest", "departments", "email_outbox", "evaluation_reports", "evaluations", "help_tasks", "kickoff", "leaders", "meetings", "month_digests", "month_themes", "officers", "onboarding", "submissions", "terms"}
 
 func TestMigrationFilesPaired(t *testing.T) {
 	// Every migration needs its down file, and the names must match the

@@ -267,6 +267,7 @@ func Register(r Registry) {
 	r.RegisterWorkflow(HelpDesk)
 	r.RegisterWorkflow(Kickoff)
 	r.RegisterWorkflow(Exchanges)
+	r.RegisterWorkflow(Month)
 }
 
 // CancelTermInput is a leader cancelling the term.

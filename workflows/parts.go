@@ -65,6 +65,18 @@ func (s *semester) laterParts() []partStart {
 			}})
 		}
 	}
+	for _, m := range p.MonthCalendar() {
+		in := MonthInputFrom(p, m.ID, s.state.Clock, termID)
+		name := "month/" + m.ID
+		parts = append(parts, partStart{name: name, at: m.Opens, start: func(ctx workflow.Context, sel workflow.Selector) error {
+			return s.startTracked(ctx, sel, name, MonthWorkflowID(p.Term.ID, m.ID), "",
+				fmt.Sprintf("Organisation life: %s, %s", m.Name, p.Term.Name),
+				fmt.Sprintf("%s: the theme (set by %s), the group-life design competition (entries by %s, scores by %s), every department's summary by %s, then the digest.",
+					m.Name, plan.HumanTime(m.ThemeDue, p.Term.TimeZone), plan.HumanTime(m.EntriesDue, p.Term.TimeZone),
+					plan.HumanTime(m.ScoresDue, p.Term.TimeZone), plan.HumanTime(m.SummariesDue, p.Term.TimeZone)),
+				Month, in)
+		}})
+	}
 	if p.Contest != nil {
 		in := ContestInputFrom(p, s.state.Clock, termID)
 		parts = append(parts, partStart{name: "contest", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {

@@ -30,12 +30,13 @@ type termRun struct {
 	mu          sync.Mutex
 	invitations map[string][]string // department -> exchange dates invited to
 	attendance  map[string]string   // "dept/n/email" -> status
-	submissions []activities.SubmissionRecord
-	kinds       map[string]string // slot -> kind, for submissions
-	escalations []string          // "kind: slot labels"
-	evaluated   []string          // departments whose evaluation was computed
-	reports     []string          // departments whose report went to the leaders
-	updates     map[string]string // update name -> rejection or ""
+	late        map[string]bool     // "kind/slot" -> handed in late
+	escalations []string            // "kind: slot labels"
+	evaluated   []string            // departments whose evaluation was computed
+	reports     []string            // departments whose report went to the leaders
+	updates     map[string]string   // update name -> rejection or ""
+	themes      map[string]activities.AnnounceMonthThemeInput
+	digests     []string // months whose digest was published
 }
 
 func newTermRun(t *testing.T) *termRun {
@@ -47,7 +48,8 @@ func newTermRun(t *testing.T) *termRun {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(quietLogger{})
 	r := &termRun{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p,
-		invitations: map[string][]string{}, attendance: map[string]string{}, kinds: map[string]string{}, updates: map[string]string{}}
+		invitations: map[string][]string{}, attendance: map[string]string{}, late: map[string]bool{}, updates: map[string]string{},
+		themes: map[string]activities.AnnounceMonthThemeInput{}}
 	r.start, _ = p.Term.Starts.In(p.Location())
 	r.env.SetStartTime(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	workflows.Register(r.env)
@@ -74,8 +76,7 @@ func newTermRun(t *testing.T) *termRun {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			for _, s := range in.Submissions {
-				r.submissions = append(r.submissions, s)
-				r.kinds[s.Slot] = in.Kind
+				r.late[in.Kind+"/"+s.Slot] = s.Late
 			}
 			return nil
 		})
@@ -90,6 +91,20 @@ func newTermRun(t *testing.T) *termRun {
 				r.escalations = append(r.escalations, in.Title+": "+strings.Join(labels, ", "))
 				r.mu.Unlock()
 			}
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.AnnounceMonthTheme, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.AnnounceMonthThemeInput) (activities.DeliveryResult, error) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.themes[in.Month] = in
+			return activities.DeliveryResult{}, nil
+		})
+	env.OnActivity(acts.PublishMonthDigest, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.PublishMonthDigestInput) (activities.DeliveryResult, error) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.digests = append(r.digests, in.Month)
 			return activities.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.ComputeEvaluations, mock.Anything, mock.Anything).Return(
@@ -172,6 +187,13 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 	ex := workflows.ExchangesWorkflowID(term, "publicity")
 	r.act("2026-10-12 12:00", ex, workflows.UpdateExcuse, "excuse", workflows.ExcuseInput{Email: "guo.rui@example.edu", Reason: "Exam that evening."})
 	r.act("2026-10-13 18:50", ex, workflows.UpdateSignIn, "sign in", workflows.SignInInput{Email: "ma.li@example.edu"})
+	// October: two departments recommend the same theme and nobody sets
+	// it, so it falls back to that one; November: a leader sets the theme.
+	recs := workflows.MonthCollectionWorkflowID(term, "2026-10", "theme_recommendation")
+	r.act("2026-10-02 10:00", recs, workflows.UpdateSubmit, "recommend 1", workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "Red memories"})
+	r.act("2026-10-03 10:00", recs, workflows.UpdateSubmit, "recommend 2", workflows.SubmitInput{Email: "xu.lan@example.edu", Text: "red memories"})
+	r.act("2026-11-06 10:00", workflows.MonthWorkflowID(term, "2026-11"), workflows.UpdateSetTheme, "set theme",
+		workflows.SetThemeInput{Email: "zhang.hua@example.edu", Theme: "Serving our classmates"})
 	// A contest milestone done on time.
 	r.act("2026-09-19 21:00", workflows.ContestMilestonesWorkflowID(term), workflows.UpdateSubmit, "milestone",
 		workflows.SubmitInput{Email: "chen.jie@example.edu", Text: "Reviewed three years of contests."})
@@ -193,6 +215,7 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 	t.Run("updates", func(t *testing.T) {
 		want := map[string]string{
 			"ack on time": "", "ack late": "", "plan on time": "", "plan late": "", "excuse": "", "sign in": "", "milestone": "",
+			"recommend 1": "", "recommend 2": "", "set theme": "",
 			"plan by an officer": "ma.li@example.edu is not among those who hand in",
 		}
 		for name, w := range want {
@@ -203,10 +226,7 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 		}
 	})
 	t.Run("late submissions", func(t *testing.T) {
-		late := map[string]bool{}
-		for _, s := range r.submissions {
-			late[r.kinds[s.Slot]+"/"+s.Slot] = s.Late
-		}
+		late := r.late
 		for slot, want := range map[string]bool{"department_plan/organization": false, "department_plan/publicity": true, "milestone/m1": false} {
 			if got, ok := late[slot]; !ok || got != want {
 				t.Errorf("%s late = %v (stored %v), want %v", slot, got, ok, want)
@@ -226,6 +246,19 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 			if got := r.attendance[key]; got != want {
 				t.Errorf("attendance %s = %q, want %q", key, got, want)
 			}
+		}
+	})
+	t.Run("monthly themes and digests", func(t *testing.T) {
+		oct, nov := r.themes["2026-10"], r.themes["2026-11"]
+		if !oct.Fallback || !strings.EqualFold(oct.Theme, "red memories") || oct.Recommendations != 2 {
+			t.Errorf("October's theme = %+v; want the fallback to the theme two departments recommended", oct)
+		}
+		if nov.Fallback || nov.Theme != "Serving our classmates" || nov.SetBy != "zhang.hua@example.edu" {
+			t.Errorf("November's theme = %+v; want the one the leader set", nov)
+		}
+		sort.Strings(r.digests)
+		if strings.Join(r.digests, " ") != "2026-09 2026-10 2026-11 2026-12" {
+			t.Errorf("digests published for %v, want every month", r.digests)
 		}
 	})
 	t.Run("escalations", func(t *testing.T) {

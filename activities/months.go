@@ -1,0 +1,297 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+)
+
+// SummaryKind is the collection kind, in the submissions table, of the
+// departments' monthly summaries; their scope is the month (YYYY-MM).
+const SummaryKind = "summary"
+
+// AnnounceMonthThemeInput is a month's theme as decided, and who hears it.
+type AnnounceMonthThemeInput struct {
+	TermID   string `json:"term_id"`
+	TermName string `json:"term_name"`
+	TimeZone string `json:"time_zone"`
+	// Month is YYYY-MM; MonthName is e.g. "October 2026".
+	Month       string `json:"month"`
+	MonthName   string `json:"month_name"`
+	Arrangement string `json:"arrangement,omitempty"`
+	// Theme is empty when the month has no theme.
+	Theme string `json:"theme,omitempty"`
+	// SetBy is the leader's email, or store.ThemeSetByFallback.
+	SetBy     string `json:"set_by"`
+	SetByName string `json:"set_by_name,omitempty"`
+	Fallback  bool   `json:"fallback"`
+	// Recommendations is how many departments recommended the theme.
+	Recommendations int       `json:"recommendations,omitempty"`
+	SetAt           time.Time `json:"set_at"`
+	// AuditKey keys the audit entry of the leader's decision (the
+	// update's ID); empty for a fallback, which no person did.
+	AuditKey     string        `json:"audit_key,omitempty"`
+	EntriesDue   time.Time     `json:"entries_due"`
+	SummariesDue time.Time     `json:"summaries_due"`
+	Recipients   []plan.Person `json:"recipients"`
+}
+
+// AnnounceMonthTheme records the month's theme (with the leader's audit
+// entry) and emails it to every recipient, in one batch.
+func (a *Activities) AnnounceMonthTheme(ctx context.Context, in AnnounceMonthThemeInput) (DeliveryResult, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	row := store.MonthTheme{
+		TermID: in.TermID, Month: in.Month, Arrangement: in.Arrangement, Theme: in.Theme,
+		SetBy: in.SetBy, Fallback: in.Fallback, SetAt: in.SetAt,
+	}
+	var audit *store.AuditEntry
+	if in.AuditKey != "" {
+		audit = &store.AuditEntry{
+			Key: in.AuditKey, TermID: in.TermID, WorkflowID: workflowID,
+			Actor: in.SetBy, Action: "set_month_theme", Subject: in.Month,
+			Payload:  map[string]any{"theme": in.Theme},
+			PlanTime: in.SetAt,
+		}
+	}
+	if err := a.Store.RecordMonthTheme(ctx, row, audit); err != nil {
+		return DeliveryResult{}, storeError("record the theme of "+in.Month, err)
+	}
+	data := mail.MonthThemeData{
+		TermName: in.TermName, MonthName: in.MonthName, Theme: in.Theme,
+		SetBy: in.SetByName, Fallback: in.Fallback, Recommendations: in.Recommendations,
+		Arrangement:  in.Arrangement,
+		EntriesDue:   plan.HumanTime(in.EntriesDue, in.TimeZone),
+		SummariesDue: plan.HumanTime(in.SummariesDue, in.TimeZone),
+	}
+	purpose := "month-theme"
+	msgs, err := renderEach("month_theme", in.Recipients, workflowID, purpose, func(p plan.Person) any {
+		d := data
+		d.RecipientName = p.Name
+		return d
+	})
+	if err != nil {
+		return DeliveryResult{}, err
+	}
+	return a.deliver(ctx, purpose, msgs)
+}
+
+// JudgeScores is one judge's scores for an entry, one per criterion.
+type JudgeScores struct {
+	Judge  string    `json:"judge"`
+	Scores []float64 `json:"scores"`
+}
+
+// CompetitionEntryResult is one department's entry with its result.
+type CompetitionEntryResult struct {
+	DepartmentID   string `json:"department_id"`
+	DepartmentName string `json:"department_name"`
+	// Rank is 1 for the winner and 0 for an entry no judge scored.
+	Rank int `json:"rank"`
+	// MeanTotal is the mean over the judges who scored of the sum of the
+	// criterion scores.
+	MeanTotal      float64       `json:"mean_total"`
+	Judges         int           `json:"judges"`
+	CriterionMeans []float64     `json:"criterion_means,omitempty"`
+	ByJudge        []JudgeScores `json:"by_judge,omitempty"`
+}
+
+// AnnounceCompetitionInput is a month's competition results and who hears
+// them.
+type AnnounceCompetitionInput struct {
+	TermID    string   `json:"term_id"`
+	TermName  string   `json:"term_name"`
+	Month     string   `json:"month"`
+	MonthName string   `json:"month_name"`
+	Criteria  []string `json:"criteria"`
+	MaxScore  float64  `json:"max_score"`
+	// Results lists the ranked entries best first, then the unranked ones.
+	Results    []CompetitionEntryResult `json:"results"`
+	Recipients []plan.Person            `json:"recipients"`
+}
+
+// AnnounceCompetitionResults records the month's results in one statement
+// and emails the results table to every recipient, in one batch.
+func (a *Activities) AnnounceCompetitionResults(ctx context.Context, in AnnounceCompetitionInput) (DeliveryResult, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	rows := make([]store.CompetitionResult, len(in.Results))
+	for i, r := range in.Results {
+		rows[i] = store.CompetitionResult{TermID: in.TermID, Month: in.Month, DepartmentID: r.DepartmentID, Judges: r.Judges,
+			Scores: store.EntryScores{CriterionMeans: r.CriterionMeans}}
+		for _, j := range r.ByJudge {
+			rows[i].Scores.ByJudge = append(rows[i].Scores.ByJudge, store.JudgeScores(j))
+		}
+		if r.Rank > 0 {
+			rank, mean := r.Rank, r.MeanTotal
+			rows[i].Rank, rows[i].MeanTotal = &rank, &mean
+		}
+	}
+	if err := a.Store.RecordCompetitionResults(ctx, rows); err != nil {
+		return DeliveryResult{}, storeError("record the competition results of "+in.Month, err)
+	}
+	data := competitionData(in.TermName, in.MonthName, in.Criteria, in.MaxScore, in.Results)
+	purpose := "competition-results"
+	msgs, err := renderEach("competition_results", in.Recipients, workflowID, purpose, func(p plan.Person) any {
+		d := data
+		d.RecipientName = p.Name
+		return d
+	})
+	if err != nil {
+		return DeliveryResult{}, err
+	}
+	return a.deliver(ctx, purpose, msgs)
+}
+
+// DigestDepartment is a department as the digest lists it, with the people
+// whose names may sign its summary.
+type DigestDepartment struct {
+	ID     string        `json:"id"`
+	Name   string        `json:"name"`
+	People []plan.Person `json:"people,omitempty"`
+}
+
+// PublishMonthDigestInput is what the monthly digest compiles, apart from
+// the summaries, which are read from the submissions table.
+type PublishMonthDigestInput struct {
+	TermID    string `json:"term_id"`
+	TermName  string `json:"term_name"`
+	TimeZone  string `json:"time_zone"`
+	Month     string `json:"month"`
+	MonthName string `json:"month_name"`
+	Theme     string `json:"theme,omitempty"`
+	// ThemeNote says how the theme was decided, e.g. "set by Li Wei".
+	ThemeNote   string                   `json:"theme_note,omitempty"`
+	Arrangement string                   `json:"arrangement,omitempty"`
+	Criteria    []string                 `json:"criteria"`
+	MaxScore    float64                  `json:"max_score"`
+	Results     []CompetitionEntryResult `json:"results,omitempty"`
+	// Departments in plan order, each with a summary or "no summary
+	// received".
+	Departments []DigestDepartment `json:"departments"`
+	Recipients  []plan.Person      `json:"recipients"`
+	// At is the plan time of publication.
+	At time.Time `json:"at"`
+}
+
+// PublishMonthDigest compiles the month's digest from the stored summaries,
+// archives it (the portal serves the stored page) and emails it to every
+// recipient, in one batch. Run again, it archives the same digest and
+// sends nothing new.
+func (a *Activities) PublishMonthDigest(ctx context.Context, in PublishMonthDigestInput) (DeliveryResult, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	// Summaries come from Postgres rather than the workflow: 200 long texts
+	// do not belong in a workflow's history.
+	subs, err := a.Store.Submissions(ctx, in.TermID, SummaryKind, in.Month)
+	if err != nil {
+		return DeliveryResult{}, storeError("read the summaries of "+in.Month, err)
+	}
+	bySlot := make(map[string]store.Submission, len(subs))
+	for _, s := range subs {
+		bySlot[s.Slot] = s
+	}
+	data := mail.MonthDigestData{
+		TermName: in.TermName, MonthName: in.MonthName,
+		Theme: in.Theme, ThemeNote: in.ThemeNote, Arrangement: in.Arrangement,
+		Competition: competitionData(in.TermName, in.MonthName, in.Criteria, in.MaxScore, in.Results),
+		PublishedOn: plan.HumanTime(in.At, in.TimeZone),
+	}
+	for _, d := range in.Departments {
+		sum := mail.DigestSummary{Department: d.Name}
+		if s, ok := bySlot[d.ID]; ok {
+			sum.Text, sum.Late, sum.By = s.Body, s.Late, s.AuthorEmail
+			for _, p := range d.People {
+				if p.Email == s.AuthorEmail {
+					sum.By = p.Name
+				}
+			}
+		}
+		data.Summaries = append(data.Summaries, sum)
+	}
+	page, text, err := mail.RenderDigestPage(data)
+	if err != nil {
+		return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the digest page", "Template", err)
+	}
+	if err := a.Store.SaveMonthDigest(ctx, store.MonthDigest{TermID: in.TermID, Month: in.Month, HTML: page, Text: text, PublishedAt: in.At}); err != nil {
+		return DeliveryResult{}, storeError("archive the digest of "+in.Month, err)
+	}
+	purpose := "month-digest"
+	msgs, err := renderEach("month_digest", in.Recipients, workflowID, purpose, func(p plan.Person) any {
+		d := data
+		d.RecipientName = p.Name
+		return d
+	})
+	if err != nil {
+		return DeliveryResult{}, err
+	}
+	return a.deliver(ctx, purpose, msgs)
+}
+
+// TieBreakRule says how the competition ranks entries with equal totals.
+func TieBreakRule(criteria []string) string {
+	first := "the first criterion"
+	if len(criteria) > 0 {
+		first = criteria[0]
+	}
+	return "Equal totals are decided by the higher mean score on " + first +
+		", then on the next criteria in order, then by more judges, then by the earlier entry, and last by the order of departments in the plan."
+}
+
+// competitionData turns results into the emails' table, numbers rounded to
+// two decimals.
+func competitionData(termName, monthName string, criteria []string, maxScore float64, results []CompetitionEntryResult) mail.CompetitionResultsData {
+	d := mail.CompetitionResultsData{
+		TermName: termName, MonthName: monthName, Criteria: criteria,
+		MaxTotal: formatScore(maxScore * float64(len(criteria))),
+		TieBreak: TieBreakRule(criteria),
+	}
+	for _, r := range results {
+		if r.Rank == 0 {
+			d.Unscored = append(d.Unscored, r.DepartmentName)
+			continue
+		}
+		row := mail.CompetitionRow{Rank: r.Rank, Department: r.DepartmentName, MeanTotal: formatScore(r.MeanTotal), Judges: r.Judges}
+		for _, m := range r.CriterionMeans {
+			row.CriterionMeans = append(row.CriterionMeans, formatScore(m))
+		}
+		d.Ranked = append(d.Ranked, row)
+	}
+	return d
+}
+
+func formatScore(x float64) string {
+	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
+}
+
+// renderEach renders one email per recipient, each keyed by the workflow,
+// the purpose and the recipient, and skips repeated addresses (a leader
+// who is also a head hears once).
+func renderEach(template string, to []plan.Person, workflowID, purpose string, data func(plan.Person) any) ([]mail.Message, error) {
+	seen := map[string]bool{}
+	msgs := make([]mail.Message, 0, len(to))
+	for _, p := range to {
+		email := plan.NormalizeEmail(p.Email)
+		if email == "" || seen[email] {
+			continue
+		}
+		seen[email] = true
+		r, err := mail.Render(template, data(p))
+		if err != nil {
+			return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("render %s emails", strings.ReplaceAll(template, "_", " ")), "Template", err)
+		}
+		msgs = append(msgs, mail.Message{
+			Key:     emailKey(workflowID, purpose, email),
+			To:      mail.Address{Name: p.Name, Email: email},
+			Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+		})
+	}
+	return msgs, nil
+}

@@ -1,0 +1,253 @@
+package activities_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"semesterflow/activities"
+	"semesterflow/internal/testenv"
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+)
+
+// monthsHarness runs the month's activities against a fresh database and
+// the shared SMTP server, with addresses unique to the test.
+type monthsHarness struct {
+	t       *testing.T
+	env     *testsuite.TestActivityEnvironment
+	acts    *activities.Activities
+	store   *store.Store
+	mailpit *testenv.Mailpit
+	tag     string
+}
+
+func newMonthsHarness(t *testing.T) *monthsHarness {
+	t.Helper()
+	host, port := testenv.SMTP(t)
+	mp := testenv.NewMailpit(t)
+	db := testenv.OpenBun(t, testenv.Postgres(t))
+	if _, err := store.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := mail.ConfigFromEnv(func(k string) string {
+		return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSender(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &monthsHarness{t: t, store: store.New(db), mailpit: mp, tag: testenv.UniqueID("month")}
+	h.acts = &activities.Activities{Store: h.store, Mailer: sender}
+	var suite testsuite.WorkflowTestSuite
+	h.env = suite.NewTestActivityEnvironment()
+	h.env.RegisterActivity(h.acts)
+	return h
+}
+
+// person is someone with an address unique to this test.
+func (h *monthsHarness) person(name, user string) plan.Person {
+	return plan.Person{Name: name, Email: user + "." + h.tag + "@example.edu"}
+}
+
+func (h *monthsHarness) run(fn any, in any) activities.DeliveryResult {
+	h.t.Helper()
+	v, err := h.env.ExecuteActivity(fn, in)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var res activities.DeliveryResult
+	if err := v.Get(&res); err != nil {
+		h.t.Fatal(err)
+	}
+	return res
+}
+
+// inbox waits for the one email of a recipient and fails on a duplicate.
+func (h *monthsHarness) inbox(p plan.Person) testenv.MailMessage {
+	h.t.Helper()
+	h.mailpit.WaitFor(h.t, "to:"+p.Email, 1, 10*time.Second)
+	time.Sleep(300 * time.Millisecond) // a duplicate would arrive right behind
+	got := h.mailpit.Search(h.t, "to:"+p.Email)
+	if len(got) != 1 {
+		h.t.Fatalf("%s received %d emails, want 1", p.Email, len(got))
+	}
+	return h.mailpit.Message(h.t, got[0].ID)
+}
+
+func shanghai(t *testing.T, local string) time.Time {
+	t.Helper()
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	at, err := plan.LocalTime(local).In(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+func sampleResults() []activities.CompetitionEntryResult {
+	return []activities.CompetitionEntryResult{
+		{DepartmentID: "sports", DepartmentName: "Sports Department", Rank: 1, MeanTotal: 25.5, Judges: 1, CriterionMeans: []float64{10, 8, 7.5},
+			ByJudge: []activities.JudgeScores{{Judge: "zhang.hua@example.edu", Scores: []float64{10, 8, 7.5}}}},
+		{DepartmentID: "publicity", DepartmentName: "Publicity Department", Rank: 2, MeanTotal: 25.5, Judges: 2, CriterionMeans: []float64{8.5, 8.5, 8.5}},
+		{DepartmentID: "arts", DepartmentName: "Arts Department"},
+	}
+}
+
+func TestDigestIsArchivedAndEmailedOnceWhenRunTwice(t *testing.T) {
+	h := newMonthsHarness(t)
+	ctx := context.Background()
+	head := h.person("Zhou Min", "zhou.min")
+	secretary := h.person("Wu Tong", "wu.tong")
+	pubHead := h.person("Sun Hao", "sun.hao")
+	leader := h.person("Li Wei", "li.wei")
+	due := shanghai(t, "2026-11-03 23:59")
+	err := h.store.RecordSubmissions(ctx, []store.Submission{
+		{TermID: "2026-fall", Kind: activities.SummaryKind, Scope: "2026-10", Slot: "organization", AuthorEmail: secretary.Email,
+			Body: "A visit to the memorial hall with 24 members.", SubmittedAt: shanghai(t, "2026-11-02 20:00"), DueAt: due},
+		{TermID: "2026-fall", Kind: activities.SummaryKind, Scope: "2026-10", Slot: "publicity", AuthorEmail: pubHead.Email,
+			Body: "Posters & a short film.", SubmittedAt: shanghai(t, "2026-11-05 10:00"), DueAt: due, Late: true},
+		// Another month's summary must stay out of October's digest.
+		{TermID: "2026-fall", Kind: activities.SummaryKind, Scope: "2026-09", Slot: "sports", AuthorEmail: "x@example.edu",
+			Body: "September's football.", SubmittedAt: shanghai(t, "2026-10-02 20:00"), DueAt: due},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := activities.PublishMonthDigestInput{
+		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Month: "2026-10", MonthName: "October 2026",
+		Theme: "Red memory", ThemeNote: "set by Li Wei", Arrangement: "Study the congress.",
+		Criteria: []string{"ideological content", "creativity", "participation"}, MaxScore: 10, Results: sampleResults(),
+		Departments: []activities.DigestDepartment{
+			{ID: "organization", Name: "Organization Department", People: []plan.Person{secretary, head}},
+			{ID: "publicity", Name: "Publicity Department", People: []plan.Person{pubHead}},
+			{ID: "sports", Name: "Sports Department"},
+		},
+		Recipients: []plan.Person{head, pubHead, leader, pubHead},
+		At:         shanghai(t, "2026-11-06 23:59"),
+	}
+	first := h.run(h.acts.PublishMonthDigest, in)
+	second := h.run(h.acts.PublishMonthDigest, in)
+	if first.Sent != 3 || second.Sent != 0 || second.AlreadySent != 3 {
+		t.Errorf("first run %+v, second %+v; want 3 sent (a repeated recipient once), then 3 already sent", first, second)
+	}
+
+	d, err := h.store.MonthDigestOf(ctx, "2026-fall", "2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := h.store.MonthDigests(ctx, "2026-fall")
+	if err != nil || len(list) != 1 || !list[0].PublishedAt.Equal(in.At) {
+		t.Errorf("archived digests %+v (%v), want exactly October's", list, err)
+	}
+	wantInDigest := []string{"Red memory", "set by Li Wei", "Sports Department", "25.5", "A visit to the memorial hall with 24 members.",
+		"Handed in by Wu Tong", "No summary received", "Fri 6 Nov 2026, 23:59"}
+	for _, want := range wantInDigest {
+		if !strings.Contains(d.HTML, want) {
+			t.Errorf("archived page lacks %q", want)
+		}
+	}
+	if strings.Contains(d.HTML, "September's football") || strings.Contains(d.HTML, "Hi ") || !strings.Contains(d.HTML, "<h1") {
+		t.Errorf("archived page is not October's page:\n%s", d.HTML)
+	}
+	if !strings.Contains(d.Text, "Posters & a short film.\n(handed in by Sun Hao, late)") {
+		t.Errorf("archived text lacks the late summary:\n%s", d.Text)
+	}
+
+	for _, p := range []plan.Person{head, pubHead, leader} {
+		msg := h.inbox(p)
+		if msg.Subject != "Organisation life in October 2026: the monthly digest" {
+			t.Errorf("%s got subject %q", p.Name, msg.Subject)
+		}
+		for _, want := range []string{"Hi " + p.Name, "Red memory", "(2 of 3 received)", "1. Sports Department: 25.5", "No summary received."} {
+			if !strings.Contains(msg.Text, want) {
+				t.Errorf("%s's digest lacks %q:\n%s", p.Name, want, msg.Text)
+			}
+		}
+	}
+}
+
+func TestCompetitionResultsAreAnnouncedOnce(t *testing.T) {
+	h := newMonthsHarness(t)
+	ctx := context.Background()
+	head := h.person("Yuan Jun", "yuan.jun")
+	judge := h.person("Zhang Hua", "zhang.hua")
+	leaderJudge := h.person("Li Wei", "li.wei")
+	in := activities.AnnounceCompetitionInput{
+		TermID: "2026-fall", TermName: "Fall term 2026", Month: "2026-10", MonthName: "October 2026",
+		Criteria: []string{"ideological content", "creativity", "participation"}, MaxScore: 10, Results: sampleResults(),
+		// A leader who judges is listed twice and hears once.
+		Recipients: []plan.Person{head, judge, leaderJudge, leaderJudge},
+	}
+	first := h.run(h.acts.AnnounceCompetitionResults, in)
+	second := h.run(h.acts.AnnounceCompetitionResults, in)
+	if first.Sent != 3 || second.Sent != 0 || second.AlreadySent != 3 {
+		t.Errorf("first run %+v, second %+v", first, second)
+	}
+	rows, err := h.store.CompetitionResults(ctx, "2026-fall", "2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0].DepartmentID != "sports" || *rows[0].Rank != 1 || *rows[0].MeanTotal != 25.5 || rows[0].Scores.ByJudge[0].Judge != "zhang.hua@example.edu" ||
+		rows[2].DepartmentID != "arts" || rows[2].Rank != nil {
+		t.Errorf("stored results %+v", rows)
+	}
+	for _, p := range []plan.Person{head, judge, leaderJudge} {
+		msg := h.inbox(p)
+		if msg.Subject != "October 2026 group-life design competition: Sports Department wins" {
+			t.Errorf("%s got subject %q", p.Name, msg.Subject)
+		}
+		for _, want := range []string{"1. Sports Department: 25.5 (10 / 8 / 7.5; 1 judge)", "2. Publicity Department: 25.5", "Not ranked, as no judge scored it: Arts Department.", "then by the earlier entry"} {
+			if !strings.Contains(msg.Text, want) {
+				t.Errorf("%s's results lack %q:\n%s", p.Name, want, msg.Text)
+			}
+		}
+		if strings.Count(msg.HTML, "<tr>") != 3 {
+			t.Errorf("%s's results table has %d rows, want a header and two ranked entries", p.Name, strings.Count(msg.HTML, "<tr>"))
+		}
+	}
+}
+
+func TestThemeIsRecordedWithItsAuditAndAnnounced(t *testing.T) {
+	h := newMonthsHarness(t)
+	ctx := context.Background()
+	head := h.person("Guo Rui", "guo.rui")
+	leader := h.person("Li Wei", "li.wei")
+	in := activities.AnnounceMonthThemeInput{
+		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Month: "2026-10", MonthName: "October 2026",
+		Arrangement: "Study the congress.", Theme: "Red memory", SetBy: leader.Email, SetByName: leader.Name,
+		SetAt: shanghai(t, "2026-10-03 10:00"), AuditKey: "update/set-theme-1",
+		EntriesDue: shanghai(t, "2026-10-15 23:59"), SummariesDue: shanghai(t, "2026-11-03 23:59"),
+		Recipients: []plan.Person{head, leader},
+	}
+	h.run(h.acts.AnnounceMonthTheme, in)
+	if res := h.run(h.acts.AnnounceMonthTheme, in); res.Sent != 0 || res.AlreadySent != 2 {
+		t.Errorf("second run %+v, want nothing sent again", res)
+	}
+	got, err := h.store.MonthThemeOf(ctx, "2026-fall", "2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Theme != "Red memory" || got.SetBy != leader.Email || got.Fallback || got.Arrangement != "Study the congress." {
+		t.Errorf("stored theme %+v", got)
+	}
+	audit, err := h.store.AuditEntries(ctx, "2026-fall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(audit) != 1 || audit[0].Actor != leader.Email || audit[0].Action != "set_month_theme" || audit[0].Payload["theme"] != "Red memory" {
+		t.Errorf("audit %+v, want one entry for the leader's decision", audit)
+	}
+	msg := h.inbox(head)
+	if msg.Subject != "October 2026 organisation life theme: Red memory" || !strings.Contains(msg.Text, "It was set by Li Wei.") ||
+		!strings.Contains(msg.Text, "Thu 15 Oct 2026, 23:59") {
+		t.Errorf("theme email %q:\n%s", msg.Subject, msg.Text)
+	}
+}
