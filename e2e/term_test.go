@@ -84,6 +84,9 @@ func TestWholeTermRehearsal(t *testing.T) {
 		{"milestones handed in", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'milestone'`, 1},
 		{"exchanges held (8 departments, 6 each)", `SELECT count(*) FROM meetings WHERE term_id = $1`, 48},
 		{"attendance rows", `SELECT count(*) FROM attendance WHERE term_id = $1`, 240},
+		{"monthly themes (with fallbacks)", `SELECT count(*) FROM month_themes WHERE term_id = $1`, 4},
+		{"monthly digests published", `SELECT count(*) FROM month_digests WHERE term_id = $1 AND published_at IS NOT NULL`, 4},
+		{"contest record", `SELECT count(*) FROM contest WHERE term_id = $1`, 1},
 		{"evaluations", `SELECT count(*) FROM evaluations WHERE term_id = $1`, 40},
 		{"evaluation reports", `SELECT count(*) FROM evaluation_reports WHERE term_id = $1 AND sent_at IS NOT NULL`, 8},
 	}
