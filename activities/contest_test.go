@@ -11,7 +11,6 @@ import (
 
 	"semesterflow/activities"
 	"semesterflow/internal/testenv"
-	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
@@ -32,22 +31,8 @@ type partsHarness struct {
 
 func newPartsHarness(t *testing.T) *partsHarness {
 	t.Helper()
-	host, port := testenv.SMTP(t)
-	mailpit := testenv.NewMailpit(t)
-	db := testenv.OpenBun(t, testenv.Postgres(t))
-	if _, err := store.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := mail.ConfigFromEnv(func(k string) string {
-		return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSender(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := newLiveServices(t)
+	mailpit, sender, db := live.mailpit, live.sender, live.db
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		t.Fatal(err)

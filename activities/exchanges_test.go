@@ -13,7 +13,6 @@ import (
 
 	"semesterflow/activities"
 	"semesterflow/internal/testenv"
-	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
@@ -32,22 +31,8 @@ type exchangeRig struct {
 
 func newExchangeRig(t *testing.T) *exchangeRig {
 	t.Helper()
-	host, port := testenv.SMTP(t)
-	mp := testenv.NewMailpit(t)
-	db := testenv.OpenBun(t, testenv.Postgres(t))
-	if _, err := store.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := mail.ConfigFromEnv(func(k string) string {
-		return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSender(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := newLiveServices(t)
+	mp, sender, db := live.mailpit, live.sender, live.db
 	tag := testenv.UniqueID("exch")
 	r := &exchangeRig{store: store.New(db), mailpit: mp, termID: tag,
 		head: plan.Person{Name: "Sun Hao", Email: "sun.hao." + tag + "@example.edu"}}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
@@ -14,6 +15,36 @@ import (
 	"semesterflow/plan"
 	"semesterflow/store"
 )
+
+// liveServices are the real services activity tests run against: a fresh,
+// migrated Postgres database, the SMTP server, and Mailpit to read what
+// arrived. Tests that need a service that is down skip, or fail under CI.
+type liveServices struct {
+	db      *bun.DB
+	sender  *mail.Sender
+	mailpit *testenv.Mailpit
+}
+
+func newLiveServices(t *testing.T) liveServices {
+	t.Helper()
+	host, port := testenv.SMTP(t)
+	mailpit := testenv.NewMailpit(t)
+	db := testenv.OpenBun(t, testenv.Postgres(t))
+	if _, err := store.Migrate(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := mail.ConfigFromEnv(func(k string) string {
+		return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSender(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return liveServices{db: db, sender: sender, mailpit: mailpit}
+}
 
 // realRig runs activities against a fresh Postgres database and the SMTP
 // server, with Mailpit to read what arrived. Its plan's term and directory
@@ -35,22 +66,8 @@ type realRig struct {
 // saves its directory.
 func newRealRig(t *testing.T, planYAML string) *realRig {
 	t.Helper()
-	host, port := testenv.SMTP(t)
-	mailpit := testenv.NewMailpit(t)
-	db := testenv.OpenBun(t, testenv.Postgres(t))
-	if _, err := store.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := mail.ConfigFromEnv(func(k string) string {
-		return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSender(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := newLiveServices(t)
+	mailpit, sender, db := live.mailpit, live.sender, live.db
 	tag := testenv.UniqueID("rig")
 	p, err := plan.Decode(fmt.Appendf(nil, planYAML, tag))
 	if err != nil {

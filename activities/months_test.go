@@ -10,7 +10,6 @@ import (
 
 	"semesterflow/activities"
 	"semesterflow/internal/testenv"
-	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
@@ -28,22 +27,8 @@ type monthsHarness struct {
 
 func newMonthsHarness(t *testing.T) *monthsHarness {
 	t.Helper()
-	host, port := testenv.SMTP(t)
-	mp := testenv.NewMailpit(t)
-	db := testenv.OpenBun(t, testenv.Postgres(t))
-	if _, err := store.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := mail.ConfigFromEnv(func(k string) string {
-		return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSender(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := newLiveServices(t)
+	mp, sender, db := live.mailpit, live.sender, live.db
 	h := &monthsHarness{t: t, store: store.New(db), mailpit: mp, tag: testenv.UniqueID("month")}
 	h.acts = &activities.Activities{Store: h.store, Mailer: sender}
 	var suite testsuite.WorkflowTestSuite

@@ -31,22 +31,8 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	host, port := testenv.SMTP(t)
-	mailpit := testenv.NewMailpit(t)
-	db := testenv.OpenBun(t, testenv.Postgres(t))
-	if _, err := store.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := mail.ConfigFromEnv(func(k string) string {
-		return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSender(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	live := newLiveServices(t)
+	mailpit, sender, db := live.mailpit, live.sender, live.db
 	tag := testenv.UniqueID("acts")
 	p, err := plan.Decode([]byte(fmt.Sprintf(`
 term: {id: %[1]s, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
