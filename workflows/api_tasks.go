@@ -96,6 +96,9 @@ type HelpDeskState struct {
 	// NextID numbers the next task: "t" + NextID.
 	NextID int        `json:"next_id"`
 	Tasks  []HelpTask `json:"tasks"`
+	// ReportSeq carries the numbering of the reports to the term, which
+	// drops a report numbered no higher than one it already has.
+	ReportSeq int `json:"report_seq,omitempty"`
 }
 
 // HelpTask is one request for help and where it stands.

@@ -27,7 +27,7 @@ import (
 // completed a moment before the check may not be stored yet and is then
 // listed as open; the collection itself stays the authority, and its
 // result is part of the contest's.
-func Contest(ctx workflow.Context, in ContestInput) (ContestProgress, error) {
+func Contest(ctx workflow.Context, in ContestInput) (_ ContestProgress, err error) {
 	if in.Name == "" || len(in.Leaders) == 0 || in.At.IsZero() {
 		return ContestProgress{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("term %s has no contest to run (name, date or leaders missing)", in.TermID), "BadInput", nil)
@@ -41,6 +41,7 @@ func Contest(ctx workflow.Context, in ContestInput) (ContestProgress, error) {
 	for _, d := range in.Departments {
 		c.depts[d.ID] = true
 	}
+	defer func() { c.report.failed(ctx, err) }()
 	if err := c.setup(ctx); err != nil {
 		return ContestProgress{}, err
 	}

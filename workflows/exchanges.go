@@ -28,11 +28,12 @@ const maxReasonLength = 500
 //
 // An officer who excused themselves and then signs in after all counts as
 // present: the sign-in is what happened; the excuse stays in the audit log.
-func Exchanges(ctx workflow.Context, in ExchangesInput) (ExchangesProgress, error) {
+func Exchanges(ctx workflow.Context, in ExchangesInput) (_ ExchangesProgress, err error) {
 	w, err := newExchanges(in)
 	if err != nil {
 		return ExchangesProgress{}, err
 	}
+	defer func() { w.report.failed(ctx, err) }()
 	if err := w.setup(ctx); err != nil {
 		return ExchangesProgress{}, err
 	}

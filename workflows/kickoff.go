@@ -20,11 +20,12 @@ const kickoffPlansTitle = "the department's plan and suggestions for the term"
 // heads and leaders with the agenda and a calendar invite, and collects
 // every department's plan and suggestions through a Collection child that
 // opens with the invitations and closes a few days after the due date.
-func Kickoff(ctx workflow.Context, in KickoffInput) (KickoffResult, error) {
+func Kickoff(ctx workflow.Context, in KickoffInput) (_ KickoffResult, err error) {
 	k, err := newKickoff(in)
 	if err != nil {
 		return KickoffResult{}, err
 	}
+	defer func() { k.report.failed(ctx, err) }()
 	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
 		func() (KickoffProgress, error) { return k.progress, nil },
 		workflow.QueryHandlerOptions{Description: "The kickoff's phase, who has the directory and the invitation, and the plans once collected"},

@@ -31,11 +31,12 @@ const maxThemeLength = 200
 // Everything people hand in goes to the child Collections, so the Month's
 // own history stays at a few dozen events whatever the number of
 // departments.
-func Month(ctx workflow.Context, in MonthInput) (MonthProgress, error) {
+func Month(ctx workflow.Context, in MonthInput) (_ MonthProgress, err error) {
 	m, err := newMonth(in)
 	if err != nil {
 		return MonthProgress{}, err
 	}
+	defer func() { m.report.failed(ctx, err) }()
 	if err := m.setup(ctx); err != nil {
 		return MonthProgress{}, err
 	}

@@ -3,6 +3,7 @@ package workflows
 import (
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -61,4 +62,21 @@ func (r *reporter) send(ctx workflow.Context, rep PartReport) {
 	if err := workflow.SignalExternalWorkflow(ctx, r.termWorkflowID, "", SignalPartReport, rep).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("part report not delivered", "part", r.part, "error", err)
 	}
+}
+
+// failed tells the term that the part ended with an error (or was
+// cancelled), so the term does not wait for it; a part that merely
+// continues as new has not ended. It reports on a disconnected context, so
+// the report goes out even from a cancelled part.
+func (r *reporter) failed(ctx workflow.Context, err error) {
+	if err == nil || workflow.IsContinueAsNewError(err) {
+		return
+	}
+	phase := PhaseFailed
+	if temporal.IsCanceledError(err) {
+		phase = PhaseCancelled
+	}
+	dctx, cancel := workflow.NewDisconnectedContext(ctx)
+	defer cancel()
+	r.send(dctx, PartReport{Phase: phase, Summary: err.Error(), Done: true})
 }

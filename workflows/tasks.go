@@ -31,8 +31,9 @@ const maxTaskDescription = 2000
 // a task assigned in an earlier run keeps the status "assigned" here and in
 // help_tasks, and its completion is in the submissions table (kind "task",
 // scope "tasks", slot = task ID), which is the record to read for it.
-func HelpDesk(ctx workflow.Context, in HelpDeskInput) (HelpDeskProgress, error) {
+func HelpDesk(ctx workflow.Context, in HelpDeskInput) (_ HelpDeskProgress, err error) {
 	h := newHelpDesk(in)
+	defer func() { h.report.failed(ctx, err) }()
 	if err := h.setup(ctx); err != nil {
 		return HelpDeskProgress{}, err
 	}
@@ -71,6 +72,7 @@ func newHelpDesk(in HelpDeskInput) *helpDesk {
 	}
 	if in.State != nil {
 		h.state = *in.State
+		h.report.seq = in.State.ReportSeq
 	} else {
 		h.state = HelpDeskState{NextID: 1}
 	}
@@ -149,6 +151,7 @@ func (h *helpDesk) run(ctx workflow.Context) (HelpDeskProgress, error) {
 			}
 			next := h.in
 			state := h.state
+			state.ReportSeq = h.report.seq
 			next.State = &state
 			return HelpDeskProgress{}, workflow.NewContinueAsNewError(ctx, HelpDesk, next)
 		}
