@@ -13,10 +13,10 @@ import (
 	"semesterflow/plan"
 )
 
-// historyLimit is where SemesterPlan continues as new, well below the
-// 4,096-event point at which Temporal suggests it, so a term of any size
-// keeps each run's history short.
-const historyLimit = 3000
+// historyLimit is where SemesterPlan continues as new. It leaves room below
+// the 4,096-event mark for the largest burst between two checks: starting a
+// part for each of 200 departments while reports keep arriving.
+const historyLimit = 2500
 
 // SemesterPlan runs a whole term: it saves the term and its personnel
 // directory, then starts each department's Onboarding once the officer list
@@ -42,6 +42,8 @@ type semester struct {
 	partPos  map[string]int // part name -> position in state.Parts
 	// selfID is this workflow's ID, where the parts report.
 	selfID string
+	// starting are the parts started in this batch, not yet confirmed.
+	starting []pendingStart
 	// cancel carries a leader's cancellation from the update to the run.
 	cancel    workflow.Channel
 	cancelled bool
@@ -226,9 +228,16 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 			if st.name == "onboarding" {
 				s.state.OnboardingStarted = true
 			}
+			// Leave the rest of a large batch to the next run rather than
+			// let this one's history grow past the limit.
+			if s.historyIsLong(ctx) {
+				next = nil
+				break
+			}
 		}
+		s.confirmStarts(ctx)
 		s.refreshPhase(ctx)
-		if next == nil && s.allFinished() && s.partsDone() {
+		if s.allStarted(starts) && s.allFinished() && s.partsDone() {
 			break
 		}
 		if s.historyIsLong(ctx) {
@@ -334,6 +343,16 @@ func (s *semester) drain(ctx workflow.Context, reports workflow.ReceiveChannel) 
 		}
 		s.apply(ctx, r)
 	}
+}
+
+// allStarted is true once every part of the calendar has started.
+func (s *semester) allStarted(starts []partStart) bool {
+	for _, st := range starts {
+		if !s.started(st.name) {
+			return false
+		}
+	}
+	return true
 }
 
 // refreshPhase derives the term's phase from its parts: onboarding while
