@@ -121,7 +121,7 @@ func (c *collection) timeline() []event {
 			}
 		}
 		evs = append(evs, event{at: s.Due, kind: eventDue, slot: i})
-		evs = append(evs, event{at: s.Due.AddDate(0, 0, c.in.LateDays), kind: eventClose, slot: i})
+		evs = append(evs, event{at: c.closes(s), kind: eventClose, slot: i})
 	}
 	sort.SliceStable(evs, func(a, b int) bool {
 		if !evs[a].at.Equal(evs[b].at) {
@@ -370,8 +370,8 @@ func (c *collection) slotFor(ctx workflow.Context, in SubmitInput) (int, error) 
 		return 0, fmt.Errorf("%s is not open yet; it opens on %s", c.in.Title, plan.HumanTime(c.in.Opens, c.in.TimeZone))
 	case c.subs[i] != nil:
 		return 0, fmt.Errorf("%s for %s was already handed in by %s on %s", c.in.Title, s.Label, c.subs[i].Author, plan.HumanTime(c.subs[i].At, c.in.TimeZone))
-	case c.closed[i] || !now.Before(s.Due.AddDate(0, 0, c.in.LateDays)):
-		return 0, fmt.Errorf("%s for %s closed on %s", c.in.Title, s.Label, plan.HumanTime(s.Due.AddDate(0, 0, c.in.LateDays), c.in.TimeZone))
+	case c.closed[i] || !now.Before(c.closes(s)):
+		return 0, fmt.Errorf("%s for %s closed on %s", c.in.Title, s.Label, plan.HumanTime(c.closes(s), c.in.TimeZone))
 	case c.in.TextRequired && strings.TrimSpace(in.Text) == "":
 		return 0, fmt.Errorf("the text is empty; write %s", c.in.Title)
 	case utf8.RuneCountInString(in.Text) > maxSubmissionLength:
@@ -390,6 +390,17 @@ func (c *collection) slotFor(ctx workflow.Context, in SubmitInput) (int, error) 
 		return 0, fmt.Errorf("%s takes no scores", c.in.Title)
 	}
 	return i, nil
+}
+
+// closes is when a slot stops taking late submissions: LateDays calendar
+// days after its due date at the same local time, across a daylight-saving
+// change too (a time that crossed JSON keeps only its offset).
+func (c *collection) closes(s Slot) time.Time {
+	loc, err := time.LoadLocation(c.in.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return s.Due.In(loc).AddDate(0, 0, c.in.LateDays)
 }
 
 func owns(s Slot, email string) bool {

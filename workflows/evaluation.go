@@ -34,7 +34,11 @@ func Evaluation(ctx workflow.Context, in EvaluationInput) (EvaluationProgress, e
 		// Tell the term this part will not finish, even when cancelled.
 		dctx, cancel := workflow.NewDisconnectedContext(ctx)
 		defer cancel()
-		e.setPhase(dctx, PhaseFailed, "failed: "+err.Error())
+		phase := PhaseFailed
+		if temporal.IsCanceledError(err) {
+			phase = PhaseCancelled
+		}
+		e.setPhase(dctx, phase, phase+": "+err.Error())
 		return EvaluationProgress{}, err
 	}
 	return e.progress, nil
@@ -167,7 +171,7 @@ func (e *evaluationRun) setPhase(ctx workflow.Context, phase, summary string) {
 	workflow.SetCurrentDetails(ctx, fmt.Sprintf(
 		"**%s** evaluation: %s\n\n| officers | assessed | evaluated | average | report emails | summaries |\n|---|---|---|---|---|---|\n| %d | %d | %d | %s | %d | %d |",
 		p.DepartmentName, phase, p.Officers, p.Assessed, p.Evaluated, avg, p.ReportsSent, p.SummariesSent))
-	rep := PartReport{Phase: phase, Summary: e.in.Department.Name + " evaluation: " + summary, Done: phase == PhaseReported || phase == PhaseFailed}
+	rep := PartReport{Phase: phase, Summary: e.in.Department.Name + " evaluation: " + summary, Done: phase == PhaseReported || phase == PhaseFailed || phase == PhaseCancelled}
 	if phase == PhaseComputing && len(p.NotAssessed) > 0 {
 		rep.Summary += fmt.Sprintf(" (%d not assessed)", len(p.NotAssessed))
 	}

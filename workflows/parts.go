@@ -130,6 +130,7 @@ func (s *semester) childPart(ctx workflow.Context, workflowID, department, summa
 		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
 	})
 	s.state.Children = append(s.state.Children, workflowID)
+	s.events += eventsPerChild
 	return workflow.ExecuteChildWorkflow(cctx, fn, input)
 }
 

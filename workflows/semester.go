@@ -44,6 +44,10 @@ type semester struct {
 	selfID string
 	// starting are the parts started in this batch, not yet confirmed.
 	starting []pendingStart
+	// events is a generous count of this run's history: the SDK learns the
+	// real length only when a workflow task starts, which is too late to
+	// stop a burst of 200 child starts or signals handled in one task.
+	events int
 	// cancel carries a leader's cancellation from the update to the run.
 	cancel    workflow.Channel
 	cancelled bool
@@ -180,14 +184,17 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 	onboardingReports := workflow.GetSignalChannel(ctx, SignalOnboardingReport)
 	partReports := workflow.GetSignalChannel(ctx, SignalPartReport)
 	sel := workflow.NewSelector(ctx)
+	s.events = workflow.GetInfo(ctx).GetCurrentHistoryLength() + 2
 	sel.AddReceive(onboardingReports, func(c workflow.ReceiveChannel, _ bool) {
 		var r OnboardingReport
 		c.Receive(ctx, &r)
+		s.events += eventsPerSignal
 		s.apply(ctx, r)
 	})
 	sel.AddReceive(partReports, func(c workflow.ReceiveChannel, _ bool) {
 		var r PartReport
 		c.Receive(ctx, &r)
+		s.events += eventsPerSignal
 		s.applyPart(r)
 		s.showProgress(ctx)
 	})
@@ -241,6 +248,12 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 			break
 		}
 		if s.historyIsLong(ctx) {
+			// A cancellation that came with this batch must not be lost
+			// to continue-as-new.
+			var in CancelTermInput
+			if s.cancel.ReceiveAsync(&in) {
+				return SemesterResult{}, s.stop(ctx, plan.NormalizeEmail(in.Email), strings.TrimSpace(in.Reason))
+			}
 			s.drain(ctx, onboardingReports)
 			s.drainParts(partReports)
 			next := s.in
@@ -250,6 +263,7 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 		if next != nil && !timerSet {
 			timerSet = true
 			d := s.state.Clock.Real(next.at).Sub(workflow.Now(ctx))
+			s.events += eventsPerTimer
 			timer := workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: "start: " + next.name})
 			sel.AddFuture(timer, func(workflow.Future) { timerSet = false })
 		}
@@ -279,6 +293,7 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 			),
 		})
 		s.state.Children = append(s.state.Children, OnboardingWorkflowID(s.plan.Term.ID, d.ID))
+		s.events += eventsPerChild
 		children = append(children, workflow.ExecuteChildWorkflow(cctx, Onboarding, OnboardingInput{
 			TermID:           s.plan.Term.ID,
 			TermName:         s.plan.Term.Name,
@@ -388,9 +403,19 @@ func finished(phase string) bool {
 	return phase == PhaseClosed || phase == PhaseFailed || phase == PhaseCancelled
 }
 
+// What a run's history grows by for each thing the term does, measured on a
+// 200-department term: a signal is one event plus its share of a workflow
+// task; a child is initiated, started and completed; a timer is started and
+// fired and wakes a task.
+const (
+	eventsPerSignal = 2
+	eventsPerTimer  = 5
+	eventsPerChild  = 4
+)
+
 func (s *semester) historyIsLong(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
-	return info.GetContinueAsNewSuggested() || info.GetCurrentHistoryLength() > historyLimit
+	return info.GetContinueAsNewSuggested() || max(info.GetCurrentHistoryLength(), s.events) > historyLimit
 }
 
 func (s *semester) allFinished() bool {
