@@ -33,7 +33,12 @@ func Exchanges(ctx workflow.Context, in ExchangesInput) (_ ExchangesProgress, er
 	if err != nil {
 		return ExchangesProgress{}, err
 	}
-	defer func() { w.report.failed(ctx, err) }()
+	defer func() {
+		if temporal.IsCanceledError(err) {
+			w.cancelMinutes(ctx)
+		}
+		w.report.failed(ctx, err)
+	}()
 	if err := w.setup(ctx); err != nil {
 		return ExchangesProgress{}, err
 	}
@@ -530,4 +535,20 @@ func (w *exchanges) progress() ExchangesProgress {
 		p.Next = n
 	}
 	return p
+}
+
+// cancelMinutes stops the minutes collections that may still be open when
+// the series is cancelled: they were started abandoned, so that the series
+// could continue as new, and would otherwise keep reminding the secretary.
+func (w *exchanges) cancelMinutes(ctx workflow.Context) {
+	dctx, cancel := workflow.NewDisconnectedContext(ctx)
+	defer cancel()
+	for _, i := range []int{w.in.Next - 1, w.in.Next} {
+		if i < 0 || i >= len(w.in.Meetings) {
+			continue
+		}
+		id := MinutesWorkflowID(w.in.TermID, w.in.Department.ID, w.in.Meetings[i].Number)
+		// A collection that has ended, or never started, cannot be cancelled.
+		_ = workflow.RequestCancelExternalWorkflow(dctx, id, "").Get(dctx, nil)
+	}
 }

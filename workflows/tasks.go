@@ -33,7 +33,12 @@ const maxTaskDescription = 2000
 // scope "tasks", slot = task ID), which is the record to read for it.
 func HelpDesk(ctx workflow.Context, in HelpDeskInput) (_ HelpDeskProgress, err error) {
 	h := newHelpDesk(in)
-	defer func() { h.report.failed(ctx, err) }()
+	defer func() {
+		if temporal.IsCanceledError(err) {
+			h.cancelTasks(ctx)
+		}
+		h.report.failed(ctx, err)
+	}()
 	if err := h.setup(ctx); err != nil {
 		return HelpDeskProgress{}, err
 	}
@@ -556,4 +561,18 @@ func (h *helpDesk) sendReport(ctx workflow.Context, done bool) {
 
 func (h *helpDesk) progress() HelpDeskProgress {
 	return HelpDeskProgress{Phase: h.phase, Counts: h.counts(), Tasks: append([]HelpTask(nil), h.state.Tasks...)}
+}
+
+// cancelTasks stops the collections of tasks still assigned when the help
+// desk is cancelled; they were started abandoned, so that the desk could
+// continue as new, and would otherwise keep reminding their officers.
+func (h *helpDesk) cancelTasks(ctx workflow.Context) {
+	dctx, cancel := workflow.NewDisconnectedContext(ctx)
+	defer cancel()
+	for _, t := range h.state.Tasks {
+		if t.Status == TaskAssigned {
+			// A collection that has already ended cannot be cancelled.
+			_ = workflow.RequestCancelExternalWorkflow(dctx, TaskWorkflowID(h.in.TermID, t.ID), "").Get(dctx, nil)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -276,4 +277,45 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 			t.Errorf("evaluated %v, reported %v; want all 8 departments", r.evaluated, r.reports)
 		}
 	})
+}
+
+// TestCancelledTermAfterSomePartsEnded cancels the term the day after the
+// first exchange, when the kickoff has already ended: cancelling a part that
+// is over must not stop the term from ending cancelled, with one notice.
+func TestCancelledTermAfterSomePartsEnded(t *testing.T) {
+	r := newTermRun(t)
+	var notices int
+	r.env.OnActivity(acts.NotifyTermCancelled, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.TermCancelledInput) (activities.DeliveryResult, error) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			notices++
+			return activities.DeliveryResult{}, nil
+		})
+	// The test environment cancels running workflows itself and asks the
+	// mock about those that have already ended, like the kickoff.
+	var ended []string
+	r.env.OnRequestCancelExternalWorkflow(mock.Anything, mock.Anything, mock.Anything).Return(
+		func(_, workflowID, _ string) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			ended = append(ended, workflowID)
+			return fmt.Errorf("workflow %s has already completed", workflowID)
+		})
+	r.env.RegisterDelayedCallback(func() {
+		r.env.UpdateWorkflow(workflows.UpdateCancelTerm, "cancel", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("cancel rejected: %v", err) }, OnComplete: func(any, error) {},
+		}, workflows.CancelTermInput{Email: "li.wei@example.edu", Reason: "The elections were moved."})
+	}, r.at("2026-10-14 12:00"))
+
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "canceled") {
+		t.Fatalf("term ended with %v, want cancelled", err)
+	}
+	if notices != 1 {
+		t.Errorf("%d cancellation notices, want 1", notices)
+	}
+	if !slices.Contains(ended, workflows.KickoffWorkflowID(r.plan.Term.ID)) {
+		t.Errorf("the ended kickoff was not among the parts asked to stop: %v", ended)
+	}
 }
