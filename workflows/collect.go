@@ -185,7 +185,11 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 				c.closed[e.slot] = true
 			}
 		}
-		c.sendReport(ctx, "open")
+		// A reminder changes nothing the term shows; a due date or a close
+		// changes what is overdue.
+		if group[0].kind != eventReminder {
+			c.sendReport(ctx, "open")
+		}
 	}
 
 	// Close what is left, then wait for every admitted submission to be

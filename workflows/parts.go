@@ -252,36 +252,31 @@ func (s *semester) started(name string) bool {
 }
 
 // startTracked starts one tracked part's workflow without waiting for the
-// start to be confirmed: confirmStarts waits for a whole batch at once, so
-// starting 200 departments' workflows takes a few workflow tasks, not 200.
+// start to be confirmed: the confirmation comes through the selector, so
+// the term keeps handling reports while the server starts a batch of 200
+// workflows, which can take minutes on a busy server.
 func (s *semester) startTracked(ctx workflow.Context, sel workflow.Selector, name, workflowID, department, summary, details string, fn, input any) error {
 	f := s.childPart(ctx, workflowID, department, summary, details, fn, input)
 	s.trackPart(name)
-	s.starting = append(s.starting, pendingStart{name: name, future: f})
+	s.pendingStarts++
+	sel.AddFuture(f.GetChildWorkflowExecution(), func(started workflow.Future) {
+		s.pendingStarts--
+		s.confirmStart(ctx, name, started)
+	})
 	sel.AddFuture(f, func(f workflow.Future) { s.partEnded(ctx, name, f) })
 	return nil
 }
 
-// pendingStart is a part's workflow whose start is not confirmed yet.
-type pendingStart struct {
-	name   string
-	future workflow.ChildWorkflowFuture
-}
-
-// confirmStarts waits until every part started in this batch has really
-// started. A part that could not start is marked failed rather than failing
-// the term; one already running (after continue-as-new) is fine.
-func (s *semester) confirmStarts(ctx workflow.Context) {
-	for _, p := range s.starting {
-		err := p.future.GetChildWorkflowExecution().Get(ctx, nil)
-		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
-		if err != nil && !errors.As(err, &started) {
-			workflow.GetLogger(ctx).Error("part did not start", "part", p.name, "error", err)
-			part := s.part(p.name)
-			part.Phase, part.Summary, part.Done = PhaseFailed, "did not start: "+err.Error(), true
-		}
+// confirmStart records a part that could not start as failed rather than
+// failing the term; one already running (after continue-as-new) is fine.
+func (s *semester) confirmStart(ctx workflow.Context, name string, started workflow.Future) {
+	err := started.Get(ctx, nil)
+	var already *temporal.ChildWorkflowExecutionAlreadyStartedError
+	if err != nil && !errors.As(err, &already) {
+		workflow.GetLogger(ctx).Error("part did not start", "part", name, "error", err)
+		part := s.part(name)
+		part.Phase, part.Summary, part.Done = PhaseFailed, "did not start: "+err.Error(), true
 	}
-	s.starting = nil
 }
 
 // sendTime is when the plan's emails go out.

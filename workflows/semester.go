@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
@@ -17,6 +18,10 @@ import (
 // the 4,096-event mark for the largest burst between two checks: starting a
 // part for each of 200 departments while reports keep arriving.
 const historyLimit = 2500
+
+// maxStartsPerStep bounds how many parts one workflow task starts, so the
+// history can be checked between steps.
+const maxStartsPerStep = 50
 
 // SemesterPlan runs a whole term: it saves the term and its personnel
 // directory, then starts each department's Onboarding once the officer list
@@ -42,8 +47,9 @@ type semester struct {
 	partPos  map[string]int // part name -> position in state.Parts
 	// selfID is this workflow's ID, where the parts report.
 	selfID string
-	// starting are the parts started in this batch, not yet confirmed.
-	starting []pendingStart
+	// pendingStarts counts part workflows whose start is not confirmed yet;
+	// the run does not continue as new while there are any.
+	pendingStarts int
 	// events is a generous count of this run's history: the SDK learns the
 	// real length only when a workflow task starts, which is too late to
 	// stop a burst of 200 child starts or signals handled in one task.
@@ -213,12 +219,16 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 	starts := s.partStarts()
 	timerSet := false
 	for {
+		if ctx.Err() != nil && !stopping {
+			cancelReason, stopping = "cancelled in Temporal", true
+		}
 		if stopping {
 			return SemesterResult{}, s.stop(ctx, cancelBy, cancelReason)
 		}
 		// Start every part whose time has come.
 		now := s.state.Clock.Plan(workflow.Now(ctx))
 		var next *partStart
+		startedNow := 0
 		for i := range starts {
 			st := &starts[i]
 			if s.started(st.name) {
@@ -235,19 +245,25 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 			if st.name == "onboarding" {
 				s.state.OnboardingStarted = true
 			}
-			// Leave the rest of a large batch to the next run rather than
-			// let this one's history grow past the limit.
-			if s.historyIsLong(ctx) {
+			// Start a large batch in steps, handling what comes in between,
+			// and leave the rest to the next run once this one is long.
+			startedNow++
+			if startedNow == maxStartsPerStep || s.historyIsLong(ctx) {
 				next = nil
 				break
 			}
 		}
-		s.confirmStarts(ctx)
 		s.refreshPhase(ctx)
 		if s.allStarted(starts) && s.allFinished() && s.partsDone() {
 			break
 		}
-		if s.historyIsLong(ctx) {
+		if startedNow == maxStartsPerStep && !s.historyIsLong(ctx) {
+			// More parts are due now: yield a workflow task, then go on. A
+			// cancelled term notices at the top of the loop.
+			_ = workflow.Sleep(ctx, time.Millisecond)
+			continue
+		}
+		if s.historyIsLong(ctx) && s.pendingStarts == 0 {
 			// A cancellation that came with this batch must not be lost
 			// to continue-as-new.
 			var in CancelTermInput
