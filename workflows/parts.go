@@ -243,12 +243,13 @@ func (s *semester) upcoming(now time.Time) []Deadline {
 }
 
 func (s *semester) started(name string) bool {
-	for _, n := range s.state.Started {
-		if n == name {
-			return true
-		}
-	}
-	return false
+	return s.startedSet[name]
+}
+
+// markStarted records that a part has started.
+func (s *semester) markStarted(name string) {
+	s.state.Started = append(s.state.Started, name)
+	s.startedSet[name] = true
 }
 
 // startTracked starts one tracked part's workflow without waiting for the

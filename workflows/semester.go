@@ -45,6 +45,8 @@ type semester struct {
 	schedule plan.OnboardingSchedule
 	deptPos  map[string]int // department ID -> position in state.Departments
 	partPos  map[string]int // part name -> position in state.Parts
+	// startedSet holds the names in state.Started, for lookups.
+	startedSet map[string]bool
 	// selfID is this workflow's ID, where the parts report.
 	selfID string
 	// pendingStarts counts part workflows whose start is not confirmed yet;
@@ -67,7 +69,7 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 			return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPlan", nil)
 		}
 	}
-	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{},
+	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{}, startedSet: map[string]bool{},
 		selfID: workflow.GetInfo(ctx).WorkflowExecution.ID}
 	if in.State != nil {
 		s.state = *in.State
@@ -85,6 +87,9 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 	}
 	for i, p := range s.state.Parts {
 		s.partPos[p.Part] = i
+	}
+	for _, name := range s.state.Started {
+		s.startedSet[name] = true
 	}
 	s.schedule = in.Plan.OnboardingSchedule()
 	return s, nil
@@ -202,7 +207,6 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 		c.Receive(ctx, &r)
 		s.events += eventsPerSignal
 		s.applyPart(r)
-		s.showProgress(ctx)
 	})
 
 	var cancelBy, cancelReason string
@@ -241,7 +245,7 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 			if err := st.start(ctx, sel); err != nil {
 				return SemesterResult{}, err
 			}
-			s.state.Started = append(s.state.Started, st.name)
+			s.markStarted(st.name)
 			if st.name == "onboarding" {
 				s.state.OnboardingStarted = true
 			}
@@ -378,12 +382,7 @@ func (s *semester) drain(ctx workflow.Context, reports workflow.ReceiveChannel) 
 
 // allStarted is true once every part of the calendar has started.
 func (s *semester) allStarted(starts []partStart) bool {
-	for _, st := range starts {
-		if !s.started(st.name) {
-			return false
-		}
-	}
-	return true
+	return len(s.startedSet) >= len(starts)
 }
 
 // refreshPhase derives the term's phase from its parts: onboarding while
