@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,6 +51,20 @@ type collection struct {
 	// saveErr is a storage failure the run must report.
 	saveErr error
 	report  *reporter
+	// lastOverdue is what was overdue at the last report, as slot indices.
+	lastOverdue string
+}
+
+// overdueKey lists the slots overdue now, to tell whether that changed.
+func (c *collection) overdueKey(ctx workflow.Context) string {
+	now := c.in.Clock.Plan(workflow.Now(ctx))
+	var b strings.Builder
+	for i, s := range c.in.Slots {
+		if c.subs[i] == nil && !c.closed[i] && !now.Before(s.Due) {
+			b.WriteString(strconv.Itoa(i) + ",")
+		}
+	}
+	return b.String()
 }
 
 func newCollection(in CollectionInput) (*collection, error) {
@@ -235,12 +250,18 @@ func (c *collection) recordOutcome(ctx workflow.Context) error {
 	return nil
 }
 
-// sendReport tells the term how many slots are in, what is overdue, and
-// the next due date.
+// sendReport tells the term what is overdue in the collection. It stays
+// quiet while that is unchanged, so that a term of 200 departments is not
+// flooded: the term's view is what is overdue and whether a part is done.
 func (c *collection) sendReport(ctx workflow.Context, phase string) {
 	if c.report.termWorkflowID == "" {
 		return
 	}
+	overdue := c.overdueKey(ctx)
+	if overdue == c.lastOverdue && (phase != "done" || c.report.seq == 0) {
+		return
+	}
+	c.lastOverdue = overdue
 	now := c.in.Clock.Plan(workflow.Now(ctx))
 	rep := PartReport{Phase: phase, Done: phase == "done"}
 	in := 0

@@ -246,6 +246,25 @@ func (s *semester) started(name string) bool {
 	return s.startedSet[name]
 }
 
+// forgetUnconfirmed takes the parts whose start was not confirmed out of
+// the started list before continue-as-new: the server does not start a
+// child for a run that has closed, so the next run starts them again (one
+// that did start answers "already started", which is fine).
+func (s *semester) forgetUnconfirmed() {
+	if len(s.unconfirmed) == 0 {
+		return
+	}
+	kept := s.state.Started[:0]
+	for _, name := range s.state.Started {
+		if s.unconfirmed[name] {
+			delete(s.startedSet, name)
+			continue
+		}
+		kept = append(kept, name)
+	}
+	s.state.Started = kept
+}
+
 // markStarted records that a part has started.
 func (s *semester) markStarted(name string) {
 	s.state.Started = append(s.state.Started, name)
@@ -259,9 +278,9 @@ func (s *semester) markStarted(name string) {
 func (s *semester) startTracked(ctx workflow.Context, sel workflow.Selector, name, workflowID, department, summary, details string, fn, input any) error {
 	f := s.childPart(ctx, workflowID, department, summary, details, fn, input)
 	s.trackPart(name)
-	s.pendingStarts++
+	s.unconfirmed[name] = true
 	sel.AddFuture(f.GetChildWorkflowExecution(), func(started workflow.Future) {
-		s.pendingStarts--
+		delete(s.unconfirmed, name)
 		s.confirmStart(ctx, name, started)
 	})
 	sel.AddFuture(f, func(f workflow.Future) { s.partEnded(ctx, name, f) })

@@ -49,9 +49,9 @@ type semester struct {
 	startedSet map[string]bool
 	// selfID is this workflow's ID, where the parts report.
 	selfID string
-	// pendingStarts counts part workflows whose start is not confirmed yet;
-	// the run does not continue as new while there are any.
-	pendingStarts int
+	// unconfirmed names the parts started in this run whose start the
+	// server has not confirmed yet (lookups only).
+	unconfirmed map[string]bool
 	// events is a generous count of this run's history: the SDK learns the
 	// real length only when a workflow task starts, which is too late to
 	// stop a burst of 200 child starts or signals handled in one task.
@@ -69,7 +69,7 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 			return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPlan", nil)
 		}
 	}
-	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{}, startedSet: map[string]bool{},
+	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{}, startedSet: map[string]bool{}, unconfirmed: map[string]bool{},
 		selfID: workflow.GetInfo(ctx).WorkflowExecution.ID}
 	if in.State != nil {
 		s.state = *in.State
@@ -267,7 +267,7 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 			_ = workflow.Sleep(ctx, time.Millisecond)
 			continue
 		}
-		if s.historyIsLong(ctx) && s.pendingStarts == 0 {
+		if s.historyIsLong(ctx) {
 			// A cancellation that came with this batch must not be lost
 			// to continue-as-new.
 			var in CancelTermInput
@@ -276,6 +276,7 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 			}
 			s.drain(ctx, onboardingReports)
 			s.drainParts(partReports)
+			s.forgetUnconfirmed()
 			next := s.in
 			next.State = &s.state
 			return SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
