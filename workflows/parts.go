@@ -166,7 +166,13 @@ func (s *semester) applyPart(r PartReport) {
 // report never came.
 func (s *semester) partEnded(ctx workflow.Context, name string, f workflow.Future) {
 	p := s.part(name)
-	if err := f.Get(ctx, nil); err != nil {
+	err := f.Get(ctx, nil)
+	var already *temporal.ChildWorkflowExecutionAlreadyStartedError
+	if errors.As(err, &already) {
+		// Started by an earlier run; its own reports say when it is done.
+		return
+	}
+	if err != nil {
 		workflow.GetLogger(ctx).Error("part ended with an error", "part", name, "error", err)
 		if !p.Done {
 			p.Phase = PhaseFailed
