@@ -16,10 +16,7 @@ func runSignIn(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := required("term", *term); err != nil {
-		return err
-	}
-	if err := required("email", *email); err != nil {
+	if err := requiredFlags("term", *term, "email", *email); err != nil {
 		return err
 	}
 	var res workflows.SignInResult
@@ -42,10 +39,7 @@ func runExcuse(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := required("term", *term); err != nil {
-		return err
-	}
-	if err := required("email", *email); err != nil {
+	if err := requiredFlags("term", *term, "email", *email); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*reason) == "" {

@@ -19,10 +19,8 @@ func runSetTheme(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	for _, r := range []struct{ name, value string }{{"term", *term}, {"month", *month}, {"email", *email}, {"theme", *theme}} {
-		if err := required(r.name, r.value); err != nil {
-			return err
-		}
+	if err := requiredFlags("term", *term, "month", *month, "email", *email, "theme", *theme); err != nil {
+		return err
 	}
 	if !monthPattern.MatchString(*month) {
 		return usageError{fmt.Sprintf("--month %q is not a month; write it as YYYY-MM, for example 2026-10", *month)}

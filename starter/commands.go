@@ -125,10 +125,7 @@ func runAck(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := required("term", *term); err != nil {
-		return err
-	}
-	if err := required("email", *email); err != nil {
+	if err := requiredFlags("term", *term, "email", *email); err != nil {
 		return err
 	}
 	c, _, err := dial(ctx, e)
@@ -233,10 +230,8 @@ func runCancel(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	for _, r := range []struct{ name, value string }{{"term", *term}, {"email", *email}, {"reason", *reason}} {
-		if err := required(r.name, r.value); err != nil {
-			return err
-		}
+	if err := requiredFlags("term", *term, "email", *email, "reason", *reason); err != nil {
+		return err
 	}
 	if err := sendUpdate(ctx, e, workflows.SemesterWorkflowID(*term), workflows.UpdateCancelTerm,
 		workflows.CancelTermInput{Email: *email, Reason: *reason}, nil, fmt.Sprintf("term %s is not running", *term)); err != nil {
@@ -296,10 +291,7 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := required("workflow", *workflowID); err != nil {
-		return err
-	}
-	if err := required("email", *email); err != nil {
+	if err := requiredFlags("workflow", *workflowID, "email", *email); err != nil {
 		return err
 	}
 	in := workflows.SubmitInput{Email: *email, Slot: *slot, Text: *text}

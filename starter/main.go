@@ -142,6 +142,17 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// requiredFlags checks flags given as name, value pairs, in order, and
+// names the first one missing.
+func requiredFlags(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := required(pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func required(name, value string) error {
 	if value == "" {
 		return usageError{fmt.Sprintf("--%s is required", name)}
