@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS part_reports;
+--bun:split
+DROP SEQUENCE IF EXISTS part_report_version;
