@@ -72,6 +72,11 @@ const (
 // SemesterWorkflowID is the ID of a term's SemesterPlan. One term runs once.
 func SemesterWorkflowID(termID string) string { return "semester/" + termID }
 
+// TermKey names one execution of a term, where its parts' reports go: the
+// term's workflow ID and the run ID it was first started with, so a term
+// started again under the same ID does not read the earlier one's reports.
+func TermKey(workflowID, firstRunID string) string { return workflowID + "/" + firstRunID }
+
 // OnboardingWorkflowID is the ID of a department's Onboarding in a term.
 func OnboardingWorkflowID(termID, departmentID string) string {
 	return "semester/" + termID + "/onboarding/" + departmentID
@@ -102,6 +107,10 @@ type SemesterState struct {
 	Parts   []PartStatus `json:"parts,omitempty"`
 	// Children are the workflow IDs of every part started, for cancelling.
 	Children []string `json:"children,omitempty"`
+	// ReportsCursor is where the next read of the parts' reports starts;
+	// ReportsReadAt is the plan time of the last read.
+	ReportsCursor int64     `json:"reports_cursor,omitempty"`
+	ReportsReadAt time.Time `json:"reports_read_at,omitzero"`
 }
 
 // PartStatus is the latest report of one part of the term.
@@ -177,8 +186,10 @@ type Progress struct {
 	Deadline    time.Time            `json:"deadline"`
 	Departments []DepartmentProgress `json:"departments"`
 	Totals      OnboardingCounts     `json:"totals"`
-	// Parts lists every part of the term with its phase and summary.
-	Parts []PartStatus `json:"parts,omitempty"`
+	// Parts lists every part of the term with its phase and summary, as
+	// the parts had reported at PartsAsOf (plan time).
+	Parts     []PartStatus `json:"parts,omitempty"`
+	PartsAsOf time.Time    `json:"parts_as_of,omitzero"`
 	// Upcoming are the next deadlines and starts, soonest first.
 	Upcoming []Deadline `json:"upcoming,omitempty"`
 	// Overdue groups what is past due by department, in plan order.

@@ -59,10 +59,10 @@ type CollectionInput struct {
 	MaxScore     float64    `json:"max_score,omitempty"`
 	TextRequired bool       `json:"text_required"`
 	Clock        plan.Clock `json:"clock"`
-	// TermWorkflowID and Part, when set, make the collection report its
-	// progress to the term as that part.
-	TermWorkflowID string `json:"term_workflow_id,omitempty"`
-	Part           string `json:"part,omitempty"`
+	// ReportTo (a TermKey) and Part, when set, make the collection report
+	// its progress to that term as that part.
+	ReportTo string `json:"report_to,omitempty"`
+	Part     string `json:"part,omitempty"`
 }
 
 // SubmitInput is one submission. Slot may be left empty by someone who owns

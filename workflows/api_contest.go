@@ -84,8 +84,8 @@ type ContestInput struct {
 	Leaders           []plan.Person   `json:"leaders"`
 	Departments       []DepartmentRef `json:"departments"`
 	Clock             plan.Clock      `json:"clock"`
-	// TermWorkflowID receives the contest's part reports; empty for none.
-	TermWorkflowID string `json:"term_workflow_id,omitempty"`
+	// ReportTo is the TermKey of the term that follows the contest's part reports; empty for none.
+	ReportTo string `json:"report_to,omitempty"`
 }
 
 // RecordResultsInput is a leader's record of the contest's results.
@@ -129,7 +129,7 @@ type ContestProgress struct {
 // each milestone is due at 23:59 on its date, and the results at 23:59
 // results_due_days after the contest, with a reminder at the send time of
 // that day when it falls after the contest.
-func ContestInputFrom(p plan.Plan, clock plan.Clock, termWorkflowID string) ContestInput {
+func ContestInputFrom(p plan.Plan, clock plan.Clock, reportTo string) ContestInput {
 	c := p.Contest
 	if c == nil {
 		return ContestInput{TermID: p.Term.ID}
@@ -149,7 +149,7 @@ func ContestInputFrom(p plan.Plan, clock plan.Clock, termWorkflowID string) Cont
 		AtRiskAt:         at.AddDate(0, 0, -c.AtRiskDays),
 		Leaders:          p.Leaders,
 		Clock:            clock,
-		TermWorkflowID:   termWorkflowID,
+		ReportTo:         reportTo,
 	}
 	lateDays := -1
 	for i, m := range c.Milestones {

@@ -50,8 +50,8 @@ type EvaluationInput struct {
 	AssessmentsDue time.Time      `json:"assessments_due"`
 	SendTime       plan.ClockTime `json:"send_time"`
 	Clock          plan.Clock     `json:"clock"`
-	// TermWorkflowID receives the part reports; empty for none.
-	TermWorkflowID string `json:"term_workflow_id,omitempty"`
+	// ReportTo is the TermKey of the term that follows the part reports; empty for none.
+	ReportTo string `json:"report_to,omitempty"`
 }
 
 // EvaluationProgress answers QueryProgress on Evaluation, and is its result.
@@ -79,20 +79,20 @@ type EvaluationProgress struct {
 // EvaluationInputFrom builds the input of a department's evaluation from
 // the plan. The plan must be valid and have an evaluation; an unknown
 // department gives an input the workflow refuses.
-func EvaluationInputFrom(p plan.Plan, departmentID string, clock plan.Clock, termWorkflowID string) EvaluationInput {
+func EvaluationInputFrom(p plan.Plan, departmentID string, clock plan.Clock, reportTo string) EvaluationInput {
 	d, ok := p.Department(departmentID)
 	if !ok {
 		d = plan.Department{ID: departmentID}
 	}
 	in := EvaluationInput{
-		TermID:         p.Term.ID,
-		TermName:       p.Term.Name,
-		TimeZone:       p.Term.TimeZone,
-		Department:     d,
-		Leaders:        p.Leaders,
-		SendTime:       p.Training.SendTime,
-		Clock:          clock,
-		TermWorkflowID: termWorkflowID,
+		TermID:     p.Term.ID,
+		TermName:   p.Term.Name,
+		TimeZone:   p.Term.TimeZone,
+		Department: d,
+		Leaders:    p.Leaders,
+		SendTime:   p.Training.SendTime,
+		Clock:      clock,
+		ReportTo:   reportTo,
 	}
 	if in.SendTime == "" {
 		in.SendTime = plan.DefaultSendTime
@@ -145,7 +145,7 @@ func assessmentInput(in EvaluationInput) CollectionInput {
 		MaxScore:         max,
 		TextRequired:     true,
 		Clock:            in.Clock,
-		TermWorkflowID:   in.TermWorkflowID,
+		ReportTo:         in.ReportTo,
 		Part:             EvaluationPart(in.Department.ID) + "/assessments",
 	}
 	for _, o := range in.Department.Officers {

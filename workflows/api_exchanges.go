@@ -83,9 +83,9 @@ type ExchangesInput struct {
 	// head, or the leaders when the head takes the minutes.
 	MinutesEscalateTo []plan.Person `json:"minutes_escalate_to,omitempty"`
 	Clock             plan.Clock    `json:"clock"`
-	// TermWorkflowID receives PartReports as ExchangesPart(department);
+	// ReportTo is the TermKey of the term that follows PartReports as ExchangesPart(department);
 	// empty for none.
-	TermWorkflowID string `json:"term_workflow_id,omitempty"`
+	ReportTo string `json:"report_to,omitempty"`
 
 	// Next is the index in Meetings of the exchange this run holds.
 	Next int `json:"next,omitempty"`
@@ -104,17 +104,17 @@ type ExchangesInput struct {
 // with an exchanges part: its calendar (holiday and exam weeks left out,
 // local times kept across daylight-saving changes), invitation times, and
 // who takes and who is told about missing minutes.
-func ExchangesInputFrom(p plan.Plan, departmentID string, clock plan.Clock, termWorkflowID string) ExchangesInput {
+func ExchangesInputFrom(p plan.Plan, departmentID string, clock plan.Clock, reportTo string) ExchangesInput {
 	d, _ := p.Department(departmentID)
 	in := ExchangesInput{
-		TermID:         p.Term.ID,
-		TermName:       p.Term.Name,
-		TimeZone:       p.Term.TimeZone,
-		Department:     d,
-		Secretary:      d.Secretary(),
-		SendTime:       p.Training.SendTime,
-		Clock:          clock,
-		TermWorkflowID: termWorkflowID,
+		TermID:     p.Term.ID,
+		TermName:   p.Term.Name,
+		TimeZone:   p.Term.TimeZone,
+		Department: d,
+		Secretary:  d.Secretary(),
+		SendTime:   p.Training.SendTime,
+		Clock:      clock,
+		ReportTo:   reportTo,
 	}
 	if in.SendTime == "" {
 		in.SendTime = plan.DefaultSendTime

@@ -67,23 +67,23 @@ type KickoffInput struct {
 	// SendTime is when reminders go out on their day.
 	SendTime plan.ClockTime `json:"send_time"`
 	Clock    plan.Clock     `json:"clock"`
-	// TermWorkflowID receives the kickoff's and the plans' part reports;
+	// ReportTo is the TermKey of the term that follows the kickoff's and the plans' part reports;
 	// empty for none.
-	TermWorkflowID string `json:"term_workflow_id,omitempty"`
+	ReportTo string `json:"report_to,omitempty"`
 }
 
 // KickoffInputFrom builds the kickoff's input from a valid plan that has a
 // kickoff (p.Kickoff != nil); without one it returns an input the Kickoff
 // workflow refuses.
-func KickoffInputFrom(p plan.Plan, clock plan.Clock, termWorkflowID string) KickoffInput {
+func KickoffInputFrom(p plan.Plan, clock plan.Clock, reportTo string) KickoffInput {
 	in := KickoffInput{
-		TermID:         p.Term.ID,
-		TermName:       p.Term.Name,
-		TimeZone:       p.Term.TimeZone,
-		Leaders:        p.Leaders,
-		SendTime:       p.Training.SendTime,
-		Clock:          clock,
-		TermWorkflowID: termWorkflowID,
+		TermID:   p.Term.ID,
+		TermName: p.Term.Name,
+		TimeZone: p.Term.TimeZone,
+		Leaders:  p.Leaders,
+		SendTime: p.Training.SendTime,
+		Clock:    clock,
+		ReportTo: reportTo,
 	}
 	for _, d := range p.Departments {
 		in.Departments = append(in.Departments, KickoffDepartment{ID: d.ID, Name: d.Name, Head: d.Head})

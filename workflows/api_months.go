@@ -67,17 +67,17 @@ type MonthInput struct {
 	// SendTime is when requests go out, as for the rest of the term.
 	SendTime plan.ClockTime `json:"send_time"`
 	Clock    plan.Clock     `json:"clock"`
-	// TermWorkflowID receives the month's part reports; its collections
+	// ReportTo is the TermKey of the term that follows the month's part reports; its collections
 	// report there too. Empty for none.
-	TermWorkflowID string `json:"term_workflow_id,omitempty"`
+	ReportTo string `json:"report_to,omitempty"`
 }
 
 // MonthInputFrom builds the input of the month monthID (YYYY-MM) of plan p.
 // A month the plan does not run gives an input the Month workflow refuses.
-func MonthInputFrom(p plan.Plan, monthID string, clock plan.Clock, termWorkflowID string) MonthInput {
+func MonthInputFrom(p plan.Plan, monthID string, clock plan.Clock, reportTo string) MonthInput {
 	in := MonthInput{
 		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
-		Leaders: p.Leaders, SendTime: p.Training.SendTime, Clock: clock, TermWorkflowID: termWorkflowID,
+		Leaders: p.Leaders, SendTime: p.Training.SendTime, Clock: clock, ReportTo: reportTo,
 	}
 	if in.SendTime == "" {
 		in.SendTime = plan.DefaultSendTime

@@ -86,7 +86,7 @@ type HelpDeskInput struct {
 	RemindDaysBefore []int          `json:"remind_days_before,omitempty"`
 	SendTime         plan.ClockTime `json:"send_time"`
 	Clock            plan.Clock     `json:"clock"`
-	TermWorkflowID   string         `json:"term_workflow_id,omitempty"`
+	ReportTo         string         `json:"report_to,omitempty"`
 	// State carries the tasks across continue-as-new; nil on the first run.
 	State *HelpDeskState `json:"state,omitempty"`
 }
@@ -170,7 +170,7 @@ type HelpDeskProgress struct {
 // HelpDeskInputFrom builds the help desk's input from a valid plan. A plan
 // without a tasks section gets the defaults: reminders a day before, the
 // first leader coordinating.
-func HelpDeskInputFrom(p plan.Plan, clock plan.Clock, termWorkflowID string) HelpDeskInput {
+func HelpDeskInputFrom(p plan.Plan, clock plan.Clock, reportTo string) HelpDeskInput {
 	loc := p.Location()
 	send := p.Training.SendTime
 	if send == "" {
@@ -185,7 +185,7 @@ func HelpDeskInputFrom(p plan.Plan, clock plan.Clock, termWorkflowID string) Hel
 		RemindDaysBefore: []int{1},
 		SendTime:         send,
 		Clock:            clock,
-		TermWorkflowID:   termWorkflowID,
+		ReportTo:         reportTo,
 	}
 	coordinator := ""
 	if t := p.Tasks; t != nil {

@@ -53,11 +53,24 @@ type collection struct {
 	report  *reporter
 	// lastOverdue is what was overdue at the last report, as slot indices.
 	lastOverdue string
+	// reached is the plan time of the last timeline event reached. A
+	// rehearsal's clock can wake a timer a hair before that plan time.
+	reached time.Time
+}
+
+// reportTime is the plan time reports are made at: now, but no earlier
+// than the timeline event just reached.
+func (c *collection) reportTime(ctx workflow.Context) time.Time {
+	now := c.in.Clock.Plan(workflow.Now(ctx))
+	if now.Before(c.reached) {
+		return c.reached
+	}
+	return now
 }
 
 // overdueKey lists the slots overdue now, to tell whether that changed.
 func (c *collection) overdueKey(ctx workflow.Context) string {
-	now := c.in.Clock.Plan(workflow.Now(ctx))
+	now := c.reportTime(ctx)
 	var b strings.Builder
 	for i, s := range c.in.Slots {
 		if c.subs[i] == nil && !c.closed[i] && !now.Before(s.Due) {
@@ -78,7 +91,7 @@ func newCollection(in CollectionInput) (*collection, error) {
 		reminders: make([]int, len(in.Slots)),
 		escalated: make([]bool, len(in.Slots)),
 		closed:    make([]bool, len(in.Slots)),
-		report:    &reporter{termWorkflowID: in.TermWorkflowID, part: in.Part},
+		report:    &reporter{termKey: in.ReportTo, part: in.Part},
 	}
 	for i, s := range in.Slots {
 		if _, dup := c.index[s.Key]; dup || s.Key == "" {
@@ -168,6 +181,7 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 		if c.sleepUntil(ctx, group[0].at, c.summary(group)) {
 			break
 		}
+		c.reached = group[0].at
 		var missing []int
 		for _, e := range group {
 			if c.subs[e.slot] == nil && !c.closed[e.slot] {
@@ -254,7 +268,7 @@ func (c *collection) recordOutcome(ctx workflow.Context) error {
 // quiet while that is unchanged, so that a term of 200 departments is not
 // flooded: the term's view is what is overdue and whether a part is done.
 func (c *collection) sendReport(ctx workflow.Context, phase string) {
-	if c.report.termWorkflowID == "" {
+	if c.report.termKey == "" {
 		return
 	}
 	overdue := c.overdueKey(ctx)
@@ -262,7 +276,7 @@ func (c *collection) sendReport(ctx workflow.Context, phase string) {
 		return
 	}
 	c.lastOverdue = overdue
-	now := c.in.Clock.Plan(workflow.Now(ctx))
+	now := c.reportTime(ctx)
 	rep := PartReport{Phase: phase, Done: phase == "done"}
 	in := 0
 	for i, s := range c.in.Slots {

@@ -35,7 +35,7 @@ func Contest(ctx workflow.Context, in ContestInput) (_ ContestProgress, err erro
 	c := &contest{
 		in:     in,
 		phase:  ContestPreparing,
-		report: &reporter{termWorkflowID: in.TermWorkflowID, part: ContestPart},
+		report: &reporter{termKey: in.ReportTo, part: ContestPart},
 		depts:  map[string]bool{},
 	}
 	for _, d := range in.Departments {
@@ -184,7 +184,7 @@ func (c *contest) milestonesInput() CollectionInput {
 		LateDays:         c.in.MilestonesLateDays,
 		TextRequired:     false,
 		Clock:            c.in.Clock,
-		TermWorkflowID:   c.in.TermWorkflowID,
+		ReportTo:         c.in.ReportTo,
 		Part:             ContestMilestonesPart,
 	}
 	for _, m := range c.in.Milestones {

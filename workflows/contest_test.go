@@ -363,7 +363,7 @@ func TestContestInputFromThePlan(t *testing.T) {
 	if len(in.Milestones) != 5 || in.Milestones[0].Key != "m1" || in.Milestones[0].Owner.Name != "Chen Jie" || in.Milestones[4].Key != "m5" {
 		t.Errorf("milestones = %+v", in.Milestones)
 	}
-	if len(in.Departments) != 8 || len(in.Leaders) != 2 || in.TermWorkflowID != "semester/2026-fall" {
-		t.Errorf("departments %d, leaders %d, term workflow %q", len(in.Departments), len(in.Leaders), in.TermWorkflowID)
+	if len(in.Departments) != 8 || len(in.Leaders) != 2 || in.ReportTo != "semester/2026-fall" {
+		t.Errorf("departments %d, leaders %d, term workflow %q", len(in.Departments), len(in.Leaders), in.ReportTo)
 	}
 }

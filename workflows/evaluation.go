@@ -74,7 +74,7 @@ func newEvaluation(in EvaluationInput) (*evaluationRun, error) {
 			AssessmentWorkflowID: AssessmentWorkflowID(in.TermID, in.Department.ID),
 			Officers:             len(in.Department.Officers),
 		},
-		report: &reporter{termWorkflowID: in.TermWorkflowID, part: EvaluationPart(in.Department.ID)},
+		report: &reporter{termKey: in.ReportTo, part: EvaluationPart(in.Department.ID)},
 	}, nil
 }
 

@@ -99,10 +99,10 @@ func newEvalFixture(t *testing.T) *evalFixture {
 			f.steps = append(f.steps, "summaries "+now())
 			return activities.DeliveryResult{Sent: len(in.Officers)}, nil
 		})
-	f.env.OnSignalExternalWorkflow(mock.Anything, "semester/2026-fall", "", workflows.SignalPartReport, mock.Anything).Return(
-		func(_, _, _, _ string, arg any) error {
-			if rep, ok := arg.(workflows.PartReport); ok {
-				f.reports = append(f.reports, rep)
+	f.env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ReportPartInput) error {
+			if in.TermKey == "semester/2026-fall" {
+				f.reports = append(f.reports, in.Report)
 			}
 			return nil
 		})
@@ -308,7 +308,7 @@ func TestEvaluationInputFrom(t *testing.T) {
 	if !in.Opens.Equal(time.Date(2027, 1, 4, 9, 0, 0, 0, loc)) || !in.AssessmentsDue.Equal(time.Date(2027, 1, 10, 23, 59, 0, 0, loc)) {
 		t.Errorf("opens %v, due %v; want 4 Jan 09:00 and 10 Jan 23:59", in.Opens, in.AssessmentsDue)
 	}
-	if in.Department.Name != "Publicity Department" || len(in.Leaders) != 2 || in.Evaluation.MaxScore != 10 || in.TermWorkflowID != "semester/2026-fall" {
+	if in.Department.Name != "Publicity Department" || len(in.Leaders) != 2 || in.Evaluation.MaxScore != 10 || in.ReportTo != "semester/2026-fall" {
 		t.Errorf("input = %+v", in)
 	}
 	if got := workflows.EvaluationWorkflowID("2026-fall", "publicity"); got != "semester/2026-fall/evaluation/publicity" {

@@ -82,7 +82,7 @@ func newExchanges(in ExchangesInput) (*exchanges, error) {
 		phase:   PhaseWaiting,
 		signIns: make([]*mark, len(d.Officers)),
 		excuses: make([]*mark, len(d.Officers)),
-		report:  &reporter{termWorkflowID: in.TermWorkflowID, part: ExchangesPart(d.ID), seq: in.ReportSeq},
+		report:  &reporter{termKey: in.ReportTo, part: ExchangesPart(d.ID), seq: in.ReportSeq},
 	}
 	// Counts follow the department's officers; those carried over are
 	// matched by email, so a hand-made input may leave them out.
@@ -339,7 +339,7 @@ func (w *exchanges) minutesInput(m ExchangeMeeting) CollectionInput {
 		LateDays:         2,
 		TextRequired:     true,
 		Clock:            w.in.Clock,
-		TermWorkflowID:   w.in.TermWorkflowID,
+		ReportTo:         w.in.ReportTo,
 		Part:             fmt.Sprintf("exchanges/%s/minutes-%d", d.ID, m.Number),
 	}
 }

@@ -198,9 +198,11 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 				return workflows.CollectionResult{Kind: in.Kind, Scope: in.Scope}, nil
 			})
 	}
-	env.OnSignalExternalWorkflow(mock.Anything, "semester/2026-fall", "", workflows.SignalPartReport, mock.Anything).Return(
-		func(_, _, _, _ string, arg any) error {
-			s.reports = append(s.reports, arg.(workflows.PartReport))
+	env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ReportPartInput) error {
+			if in.TermKey == "semester/2026-fall" {
+				s.reports = append(s.reports, in.Report)
+			}
 			return nil
 		})
 	for i, u := range s.updates {
@@ -337,7 +339,7 @@ func TestExchangesWholeSeries(t *testing.T) {
 	}
 	m := s.minutes[2]
 	if m.id != "semester/2026-fall/exchanges/publicity/minutes-3" || m.in.Kind != "minutes" || m.in.Scope != "publicity/exchange-3" ||
-		m.in.Part != "exchanges/publicity/minutes-3" || m.in.TermWorkflowID != "semester/2026-fall" || !m.in.TextRequired || m.in.LateDays != 2 {
+		m.in.Part != "exchanges/publicity/minutes-3" || m.in.ReportTo != "semester/2026-fall" || !m.in.TextRequired || m.in.LateDays != 2 {
 		t.Errorf("minutes of exchange 3 = %s %+v", m.id, m.in)
 	}
 	slot := m.in.Slots[0]
@@ -475,7 +477,7 @@ exchanges: {first: "2026-10-20 18:00", every_weeks: 1}
 	if in.Secretary.Email != "h@example.edu" || len(in.MinutesEscalateTo) != 1 || in.MinutesEscalateTo[0].Email != "anna@example.edu" {
 		t.Errorf("secretary %+v, escalate to %+v", in.Secretary, in.MinutesEscalateTo)
 	}
-	if in.TermWorkflowID != "semester/ws" || len(in.Attendance) != 1 || in.Next != 0 {
+	if in.ReportTo != "semester/ws" || len(in.Attendance) != 1 || in.Next != 0 {
 		t.Errorf("input = %+v", in)
 	}
 }

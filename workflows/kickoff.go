@@ -63,7 +63,7 @@ func newKickoff(in KickoffInput) (*kickoff, error) {
 			Departments:     len(in.Departments),
 			PlansWorkflowID: KickoffPlansWorkflowID(in.TermID),
 		},
-		report: &reporter{termWorkflowID: in.TermWorkflowID, part: KickoffPart},
+		report: &reporter{termKey: in.ReportTo, part: KickoffPart},
 	}, nil
 }
 
@@ -143,7 +143,7 @@ func (k *kickoff) startPlans(ctx workflow.Context, opens time.Time) workflow.Chi
 		LateDays:         3,
 		TextRequired:     true,
 		Clock:            k.in.Clock,
-		TermWorkflowID:   k.in.TermWorkflowID,
+		ReportTo:         k.in.ReportTo,
 		Part:             KickoffPlansPart,
 	}
 	for _, d := range k.in.Departments {

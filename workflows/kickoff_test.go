@@ -139,15 +139,13 @@ func newKickoffFixture(t *testing.T, start string) *kickoffFixture {
 			t.Errorf("plans collection started as %q", info.WorkflowExecution.ID)
 		}
 	})
-	env.OnSignalExternalWorkflow(mock.Anything, workflows.SemesterWorkflowID(p.Term.ID), "", workflows.SignalPartReport, mock.Anything).Return(
-		func(_, _, _, _ string, arg any) error {
-			r, ok := arg.(workflows.PartReport)
-			if !ok {
-				t.Errorf("part report is a %T", arg)
-				return nil
+	env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ReportPartInput) error {
+			if in.TermKey != workflows.SemesterWorkflowID(p.Term.ID) {
+				t.Errorf("part report to %q", in.TermKey)
 			}
 			f.mu.Lock()
-			f.reports = append(f.reports, r)
+			f.reports = append(f.reports, in.Report)
 			f.mu.Unlock()
 			return nil
 		})
@@ -253,7 +251,7 @@ func TestKickoffInvitesCollectsPlansAndNamesTheMissing(t *testing.T) {
 	}
 	due := time.Date(2026, 9, 22, 23, 59, 0, 0, f.loc)
 	if c.Kind != "department_plan" || c.Scope != "kickoff" || !c.Opens.Equal(f.start) || c.LateDays != 3 || !c.TextRequired ||
-		!slices.Equal(c.RemindDaysBefore, []int{1}) || c.TermWorkflowID != "semester/2026-fall" || c.Part != "kickoff/plans" {
+		!slices.Equal(c.RemindDaysBefore, []int{1}) || c.ReportTo != "semester/2026-fall" || c.Part != "kickoff/plans" {
 		t.Errorf("collection: %+v", *c)
 	}
 	if len(c.Slots) != 3 {

@@ -79,7 +79,7 @@ func newMonth(in MonthInput) (*month, error) {
 		return nil, temporal.NewNonRetryableApplicationError("time zone: "+err.Error(), "BadInput", nil)
 	}
 	m := &month{in: in, loc: loc, leaders: map[string]plan.Person{}, phase: MonthPhaseTheme,
-		report: &reporter{termWorkflowID: in.TermWorkflowID, part: "month/" + in.Month.ID}}
+		report: &reporter{termKey: in.ReportTo, part: "month/" + in.Month.ID}}
 	for _, l := range in.Leaders {
 		m.leaders[plan.NormalizeEmail(l.Email)] = l
 	}
@@ -178,7 +178,7 @@ func (m *month) collectionInput(kind, title string, opens time.Time) CollectionI
 		TermID: m.in.TermID, TermName: m.in.TermName, TimeZone: m.in.TimeZone,
 		Kind: kind, Scope: m.in.Month.ID, Title: title, Opens: opens,
 		RemindDaysBefore: []int{1}, SendTime: m.in.SendTime, Clock: m.in.Clock,
-		TermWorkflowID: m.in.TermWorkflowID, Part: "month/" + m.in.Month.ID + "/" + kind,
+		ReportTo: m.in.ReportTo, Part: "month/" + m.in.Month.ID + "/" + kind,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"semesterflow/activities"
 	"semesterflow/plan"
 )
 
@@ -41,10 +42,10 @@ func (s *semester) partStarts() []partStart {
 func (s *semester) laterParts() []partStart {
 	var parts []partStart
 	p := s.plan
-	termID := s.selfID
+	reportTo := s.termKey
 	termStart := p.Term.Starts.At(sendTime(p), p.Location())
 	if k := p.Kickoff; k != nil {
-		in := KickoffInputFrom(p, s.state.Clock, termID)
+		in := KickoffInputFrom(p, s.state.Clock, reportTo)
 		parts = append(parts, partStart{name: "kickoff", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
 			return s.startTracked(ctx, sel, "kickoff", KickoffWorkflowID(p.Term.ID), "",
 				fmt.Sprintf("Kickoff: ministerial meeting, %s", p.Term.Name),
@@ -54,7 +55,7 @@ func (s *semester) laterParts() []partStart {
 	}
 	if p.Exchanges != nil {
 		for _, d := range p.Departments {
-			in := ExchangesInputFrom(p, d.ID, s.state.Clock, termID)
+			in := ExchangesInputFrom(p, d.ID, s.state.Clock, reportTo)
 			name := "exchanges/" + d.ID
 			parts = append(parts, partStart{name: name, at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
 				return s.startTracked(ctx, sel, name, ExchangesWorkflowID(p.Term.ID, d.ID), d.ID,
@@ -66,7 +67,7 @@ func (s *semester) laterParts() []partStart {
 		}
 	}
 	for _, m := range p.MonthCalendar() {
-		in := MonthInputFrom(p, m.ID, s.state.Clock, termID)
+		in := MonthInputFrom(p, m.ID, s.state.Clock, reportTo)
 		name := "month/" + m.ID
 		parts = append(parts, partStart{name: name, at: m.Opens, start: func(ctx workflow.Context, sel workflow.Selector) error {
 			return s.startTracked(ctx, sel, name, MonthWorkflowID(p.Term.ID, m.ID), "",
@@ -78,7 +79,7 @@ func (s *semester) laterParts() []partStart {
 		}})
 	}
 	if p.Contest != nil {
-		in := ContestInputFrom(p, s.state.Clock, termID)
+		in := ContestInputFrom(p, s.state.Clock, reportTo)
 		parts = append(parts, partStart{name: "contest", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
 			return s.startTracked(ctx, sel, "contest", ContestWorkflowID(p.Term.ID), "",
 				fmt.Sprintf("Knowledge contest: %s, %s", p.Contest.Name, p.Term.Name),
@@ -88,7 +89,7 @@ func (s *semester) laterParts() []partStart {
 		}})
 	}
 	if p.Tasks != nil {
-		in := HelpDeskInputFrom(p, s.state.Clock, termID)
+		in := HelpDeskInputFrom(p, s.state.Clock, reportTo)
 		parts = append(parts, partStart{name: "tasks", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
 			return s.startTracked(ctx, sel, "tasks", HelpDeskWorkflowID(p.Term.ID), "",
 				fmt.Sprintf("Help for other departments, %s", p.Term.Name),
@@ -98,7 +99,7 @@ func (s *semester) laterParts() []partStart {
 	}
 	if e := p.Evaluation; e != nil {
 		for _, d := range p.Departments {
-			in := EvaluationInputFrom(p, d.ID, s.state.Clock, termID)
+			in := EvaluationInputFrom(p, d.ID, s.state.Clock, reportTo)
 			parts = append(parts, partStart{
 				name: EvaluationPart(d.ID),
 				at:   in.Opens,
@@ -160,6 +161,53 @@ func (s *semester) applyPart(r PartReport) {
 	tracked := p.Tracked
 	p.PartReport = r
 	p.Tracked = tracked
+}
+
+// How the term reads its parts' reports: in pages, soon after a read that
+// found changes, then less and less often while nothing changes.
+const (
+	reportsPageSize = 500
+	readReportsSoon = 5 * time.Minute
+	readReportsLate = 30 * time.Minute
+)
+
+// readReports applies the parts' reports that changed since the last read.
+// A read that fails is simply tried again at the next one.
+func (s *semester) readReports(ctx workflow.Context) {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
+		Summary:             "read the parts' reports",
+	})
+	changed := false
+	for more := true; more; {
+		var page activities.PartReportsPage
+		in := activities.PartReportsInput{TermKey: s.termKey, After: s.state.ReportsCursor, Limit: reportsPageSize}
+		s.events += eventsPerActivity
+		if err := workflow.ExecuteActivity(actx, a.PartReportsSince, in).Get(ctx, &page); err != nil {
+			workflow.GetLogger(ctx).Warn("part reports not read", "error", err)
+			break
+		}
+		for _, r := range page.Reports {
+			s.applyPart(r)
+		}
+		changed = changed || len(page.Reports) > 0
+		s.state.ReportsCursor, more = page.Cursor, page.More
+		s.state.ReportsReadAt = s.state.Clock.Plan(workflow.Now(ctx))
+	}
+	s.readEvery = s.readInterval(changed)
+}
+
+// readInterval is the wait before the next read: the shortest after a read
+// that found changes, doubling up to the longest while nothing changes. A
+// rehearsal's clock shrinks both, to no less than a second.
+func (s *semester) readInterval(changed bool) time.Duration {
+	soon := max(time.Second, s.state.Clock.RealDuration(readReportsSoon))
+	late := max(soon, s.state.Clock.RealDuration(readReportsLate))
+	if changed || s.readEvery == 0 {
+		return soon
+	}
+	return min(late, 2*s.readEvery)
 }
 
 // partEnded records how a tracked part's workflow ended, in case its last

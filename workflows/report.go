@@ -1,66 +1,47 @@
 package workflows
 
 import (
-	"time"
-
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/activities"
 )
 
-// SignalPartReport carries a PartReport from any part of a term to its
-// SemesterPlan.
-const SignalPartReport = "part-report"
-
-// PartReport is what one part of the term (the kickoff, a department's
-// exchanges, a month, the contest, ...) tells the term about itself, so the
-// term's progress query can show every phase, what is overdue and by whom.
-type PartReport struct {
-	// Part names the part uniquely in the term, e.g. "kickoff",
-	// "exchanges/publicity", "month/2026-10/summary".
-	Part string `json:"part"`
-	// Seq increases with every report of a part; older ones are dropped.
-	Seq   int    `json:"seq"`
-	Phase string `json:"phase"`
-	// Summary is one line for people, e.g. "6 of 8 summaries in".
-	Summary string        `json:"summary,omitempty"`
-	Overdue []OverdueItem `json:"overdue,omitempty"`
-	// Next is the part's next deadline, if any.
-	Next *Deadline `json:"next,omitempty"`
-	Done bool      `json:"done"`
-}
+// PartReport is what one part of the term tells the term about itself. The
+// parts store their reports (activities.ReportPart) and the term reads what
+// changed every so often, rather than the parts signalling the term: 200
+// departments' parts reporting at once would otherwise flood the term's
+// history faster than it can continue as new.
+type PartReport = activities.PartReport
 
 // OverdueItem is something past its due date and not yet handed in.
-type OverdueItem struct {
-	Department string    `json:"department,omitempty"`
-	What       string    `json:"what"`
-	Who        string    `json:"who,omitempty"`
-	Due        time.Time `json:"due"`
-}
+type OverdueItem = activities.OverdueItem
 
 // Deadline is an upcoming due date.
-type Deadline struct {
-	What string    `json:"what"`
-	Due  time.Time `json:"due"`
-}
+type Deadline = activities.Deadline
 
-// reporter sends a part's reports to the term, numbering them.
+// reporter sends a part's reports to its term, numbering them.
 type reporter struct {
-	termWorkflowID string
-	part           string
-	seq            int
+	// termKey names the term execution that follows the part; empty for a
+	// part started without a term (in tests, or by hand).
+	termKey string
+	part    string
+	seq     int
 }
 
-// send delivers a report; a part started without a term (in tests, or by
-// hand) reports nothing. A report that cannot be delivered is logged, not
-// fatal: the part's own work matters more than the term's view of it.
+// send stores a report for the term. A report that cannot be stored is
+// logged, not fatal: the part's own work matters more than the term's view
+// of it, and the next report carries the whole state again.
 func (r *reporter) send(ctx workflow.Context, rep PartReport) {
-	if r == nil || r.termWorkflowID == "" {
+	if r == nil || r.termKey == "" {
 		return
 	}
 	r.seq++
 	rep.Part, rep.Seq = r.part, r.seq
-	if err := workflow.SignalExternalWorkflow(ctx, r.termWorkflowID, "", SignalPartReport, rep).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("part report not delivered", "part", r.part, "error", err)
+	actx := withStoreOptions(ctx, "report: "+rep.Phase)
+	in := activities.ReportPartInput{TermKey: r.termKey, Report: rep}
+	if err := workflow.ExecuteActivity(actx, a.ReportPart, in).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("part report not stored", "part", r.part, "error", err)
 	}
 }
 

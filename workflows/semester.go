@@ -47,8 +47,10 @@ type semester struct {
 	partPos  map[string]int // part name -> position in state.Parts
 	// startedSet holds the names in state.Started, for lookups.
 	startedSet map[string]bool
-	// selfID is this workflow's ID, where the parts report.
-	selfID string
+	// termKey is where the parts report (see TermKey).
+	termKey string
+	// readEvery is the wait before the next read of the parts' reports.
+	readEvery time.Duration
 	// unconfirmed names the parts started in this run whose start the
 	// server has not confirmed yet (lookups only).
 	unconfirmed map[string]bool
@@ -70,7 +72,7 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 		}
 	}
 	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{}, startedSet: map[string]bool{}, unconfirmed: map[string]bool{},
-		selfID: workflow.GetInfo(ctx).WorkflowExecution.ID}
+		termKey: TermKey(workflow.GetInfo(ctx).WorkflowExecution.ID, workflow.GetInfo(ctx).FirstRunID)}
 	if in.State != nil {
 		s.state = *in.State
 	} else {
@@ -92,6 +94,7 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 		s.startedSet[name] = true
 	}
 	s.schedule = in.Plan.OnboardingSchedule()
+	s.readEvery = s.readInterval(true)
 	return s, nil
 }
 
@@ -193,7 +196,6 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 	}
 
 	onboardingReports := workflow.GetSignalChannel(ctx, SignalOnboardingReport)
-	partReports := workflow.GetSignalChannel(ctx, SignalPartReport)
 	sel := workflow.NewSelector(ctx)
 	s.events = workflow.GetInfo(ctx).GetCurrentHistoryLength() + 2
 	sel.AddReceive(onboardingReports, func(c workflow.ReceiveChannel, _ bool) {
@@ -201,12 +203,6 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 		c.Receive(ctx, &r)
 		s.events += eventsPerSignal
 		s.apply(ctx, r)
-	})
-	sel.AddReceive(partReports, func(c workflow.ReceiveChannel, _ bool) {
-		var r PartReport
-		c.Receive(ctx, &r)
-		s.events += eventsPerSignal
-		s.applyPart(r)
 	})
 
 	var cancelBy, cancelReason string
@@ -222,12 +218,20 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 
 	starts := s.partStarts()
 	timerSet := false
+	// The parts' reports are read at once, then on a timer that slows
+	// down while nothing changes.
+	readDue, readTimerSet := true, false
 	for {
 		if ctx.Err() != nil && !stopping {
 			cancelReason, stopping = "cancelled in Temporal", true
 		}
 		if stopping {
 			return SemesterResult{}, s.stop(ctx, cancelBy, cancelReason)
+		}
+		if readDue {
+			readDue = false
+			s.readReports(ctx)
+			continue
 		}
 		// Start every part whose time has come.
 		now := s.state.Clock.Plan(workflow.Now(ctx))
@@ -275,11 +279,16 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 				return SemesterResult{}, s.stop(ctx, plan.NormalizeEmail(in.Email), strings.TrimSpace(in.Reason))
 			}
 			s.drain(ctx, onboardingReports)
-			s.drainParts(partReports)
 			s.forgetUnconfirmed()
 			next := s.in
 			next.State = &s.state
 			return SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
+		}
+		if !readTimerSet {
+			readTimerSet = true
+			s.events += eventsPerTimer
+			timer := workflow.NewTimerWithOptions(ctx, s.readEvery, workflow.TimerOptions{Summary: "read the parts' reports"})
+			sel.AddFuture(timer, func(workflow.Future) { readTimerSet, readDue = false, true })
 		}
 		if next != nil && !timerSet {
 			timerSet = true
@@ -404,17 +413,6 @@ func (s *semester) refreshPhase(ctx workflow.Context) {
 	}
 }
 
-// drainParts applies part reports already delivered.
-func (s *semester) drainParts(reports workflow.ReceiveChannel) {
-	for {
-		var r PartReport
-		if !reports.ReceiveAsync(&r) {
-			return
-		}
-		s.applyPart(r)
-	}
-}
-
 func finished(phase string) bool {
 	return phase == PhaseClosed || phase == PhaseFailed || phase == PhaseCancelled
 }
@@ -422,11 +420,13 @@ func finished(phase string) bool {
 // What a run's history grows by for each thing the term does, measured on a
 // 200-department term: a signal is one event plus its share of a workflow
 // task; a child is initiated, started and completed; a timer is started and
-// fired and wakes a task.
+// fired and wakes a task; an activity is scheduled, started and completed
+// and wakes a task.
 const (
-	eventsPerSignal = 2
-	eventsPerTimer  = 5
-	eventsPerChild  = 4
+	eventsPerSignal   = 2
+	eventsPerTimer    = 5
+	eventsPerChild    = 4
+	eventsPerActivity = 6
 )
 
 func (s *semester) historyIsLong(ctx workflow.Context) bool {
@@ -486,6 +486,7 @@ func (s *semester) progress() Progress {
 		Departments: append([]DepartmentProgress(nil), s.state.Departments...),
 		Totals:      s.totals(),
 		Parts:       append([]PartStatus(nil), s.state.Parts...),
+		PartsAsOf:   s.state.ReportsReadAt,
 		Overdue:     s.overdueByDepartment(),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -295,20 +296,28 @@ func TestSemesterProgressGroupsOverdueByDepartment(t *testing.T) {
 	env, p := termEnv(t)
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
 	due := time.Date(2026, 9, 18, 23, 59, 0, 0, p.Location())
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalPartReport, workflows.PartReport{
-			Part: "month/2026-09/recommendations", Seq: 1, Phase: "open",
-			Overdue: []workflows.OverdueItem{
-				{Department: "publicity", What: "department plan: Publicity Department", Due: due},
-				{What: "the arrangement of the Youth League Committee", Due: due},
-			},
-			Next: &workflows.Deadline{What: "department plan: Sports Department", Due: due.AddDate(0, 0, 5)},
+	// From plan day 19 the store holds one collection's report; the term
+	// reads it at its next read, within a second.
+	var reported atomic.Bool
+	env.RegisterDelayedCallback(func() { reported.Store(true) }, 19*time.Second)
+	env.OnActivity(acts.PartReportsSince, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.PartReportsInput) (activities.PartReportsPage, error) {
+			if !reported.Load() || in.After > 0 {
+				return activities.PartReportsPage{Cursor: in.After}, nil
+			}
+			return activities.PartReportsPage{Cursor: 1, Reports: []workflows.PartReport{{
+				Part: "month/2026-09/recommendations", Seq: 1, Phase: "open",
+				Overdue: []workflows.OverdueItem{
+					{Department: "publicity", What: "department plan: Publicity Department", Due: due},
+					{What: "the arrangement of the Youth League Committee", Due: due},
+				},
+				Next: &workflows.Deadline{What: "department plan: Sports Department", Due: due.AddDate(0, 0, 5)},
+			}}}, nil
 		})
-	}, 19*time.Second)
 	var got workflows.Progress
 	env.RegisterDelayedCallback(func() {
 		got = queryAs[workflows.Progress](t, env, workflows.QueryProgress)
-	}, 19*time.Second+time.Millisecond)
+	}, 20*time.Second+time.Millisecond)
 	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)

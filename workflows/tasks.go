@@ -72,7 +72,7 @@ type taskEnd struct {
 func newHelpDesk(in HelpDeskInput) *helpDesk {
 	h := &helpDesk{
 		in: in, index: map[string]int{}, leaders: map[string]plan.Person{}, helpers: map[string]plan.Person{},
-		depts: map[string]TaskDepartment{}, report: &reporter{termWorkflowID: in.TermWorkflowID, part: TasksPart},
+		depts: map[string]TaskDepartment{}, report: &reporter{termKey: in.ReportTo, part: TasksPart},
 		phase: HelpDeskOpen,
 	}
 	if in.State != nil {
@@ -453,7 +453,7 @@ func (h *helpDesk) startTask(ctx workflow.Context, t HelpTask, now time.Time) er
 		SendTime:         h.in.SendTime,
 		LateDays:         TaskLateDays,
 		Clock:            h.in.Clock,
-		TermWorkflowID:   h.in.TermWorkflowID,
+		ReportTo:         h.in.ReportTo,
 		Part:             TasksPart + "/" + t.ID,
 	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
@@ -530,7 +530,7 @@ func (h *helpDesk) showProgress(ctx workflow.Context) {
 // sendReport tells the term how many tasks stand where, which open ones are
 // past due and the next due date.
 func (h *helpDesk) sendReport(ctx workflow.Context, done bool) {
-	if h.in.TermWorkflowID == "" {
+	if h.in.ReportTo == "" {
 		return
 	}
 	c := h.counts()

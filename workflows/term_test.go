@@ -199,6 +199,12 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 	r.act("2026-09-19 21:00", workflows.ContestMilestonesWorkflowID(term), workflows.UpdateSubmit, "milestone",
 		workflows.SubmitInput{Email: "chen.jie@example.edu", Text: "Reviewed three years of contests."})
 
+	// A leader looks at the term a day after the plans were due.
+	var midterm workflows.Progress
+	r.env.RegisterDelayedCallback(func() {
+		midterm = queryAs[workflows.Progress](t, r.env, workflows.QueryProgress)
+	}, r.at("2026-09-24 06:00"))
+
 	r.env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *r.plan, TimeScale: 86400})
 	if err := r.env.GetWorkflowError(); err != nil {
 		t.Fatalf("term failed: %v", err)
@@ -208,6 +214,35 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	t.Run("the term follows its parts", func(t *testing.T) {
+		asOf := midterm.PartsAsOf.In(r.plan.Location()).Format("2006-01-02 15:04")
+		if asOf < "2026-09-24 00:00" || asOf > "2026-09-24 06:00" {
+			t.Errorf("parts as of %s, want within the plan day before the look", asOf)
+		}
+		phases := map[string]string{}
+		for _, p := range midterm.Parts {
+			phases[p.Part] = p.Phase
+		}
+		for part, want := range map[string]string{"kickoff": "collecting plans", "kickoff/plans": "open", "contest": "preparing", "exchanges/publicity": "waiting"} {
+			if phases[part] != want {
+				t.Errorf("%s is %q, want %q (all: %v)", part, phases[part], want, phases)
+			}
+		}
+		overdue := map[string]string{}
+		for _, g := range midterm.Overdue {
+			for _, item := range g.Items {
+				overdue[g.Department] += item.What + "; "
+			}
+		}
+		for _, dept := range []string{"publicity", "academic", "sports"} {
+			if !strings.Contains(overdue[dept], "plan and suggestions for the term") {
+				t.Errorf("%s's overdue items miss its plan: %q", dept, overdue[dept])
+			}
+		}
+		if strings.Contains(overdue["organization"], "plan and suggestions") {
+			t.Errorf("organization handed its plan in on time but shows it overdue: %q", overdue["organization"])
+		}
+	})
 	t.Run("training outcomes", func(t *testing.T) {
 		if c := res.Totals; c.OnTime != 1 || c.Late != 1 || c.Never != 38 {
 			t.Errorf("onboarding totals = %+v, want 1 on time, 1 late, 38 never", c)
