@@ -117,5 +117,8 @@ func runTermOnServer(b *testing.B, c client.Client, p *plan.Plan, scale float64)
 	if len(all) == 0 {
 		b.Fatal("no runs found in visibility")
 	}
+	for _, r := range all[:min(5, len(all))] {
+		b.Logf("run %s: %d events", r.id, r.length)
+	}
 	return all[0], len(all), events
 }

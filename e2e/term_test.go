@@ -57,6 +57,15 @@ func TestWholeTermRehearsal(t *testing.T) {
 		t.Errorf("submit milestone exited %d: %s", code, errOut)
 	}
 
+	at(23.5) // 24 September, noon: six departments' plans are overdue
+	out, errOut, code := s.run("status", "--term", s.tag)
+	for _, want := range []string{"PARTS (as reported by ", "kickoff/plans", "OVERDUE", "Sports Department",
+		"the department's plan and suggestions for the term: Sports Department (due Tue 22 Sep 2026, 23:59"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("status on 24 September lacks %q (exit %d):\n%s%s", want, code, out, errOut)
+		}
+	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if err := s.temporal.GetWorkflow(ctx, workflows.SemesterWorkflowID(s.tag), "").Get(ctx, nil); err != nil {
@@ -89,6 +98,14 @@ func TestWholeTermRehearsal(t *testing.T) {
 		{"contest record", `SELECT count(*) FROM contest WHERE term_id = $1`, 1},
 		{"evaluations", `SELECT count(*) FROM evaluations WHERE term_id = $1`, 40},
 		{"evaluation reports", `SELECT count(*) FROM evaluation_reports WHERE term_id = $1 AND sent_at IS NOT NULL`, 8},
+	}
+	// Every part and collection ended and said so where the term reads it:
+	// 8 exchanges, 8 evaluations, the kickoff, the contest, the help desk
+	// and 4 months, plus their collections.
+	termKey := workflows.SemesterWorkflowID(s.tag) + "/%"
+	if done, open := count(`SELECT count(*) FROM part_reports WHERE term_key LIKE $1 AND done`, termKey),
+		count(`SELECT count(*) FROM part_reports WHERE term_key LIKE $1 AND NOT done`, termKey); done < 23 || open != 0 {
+		t.Errorf("part reports: %d done, %d not done; want at least 23 done and none open", done, open)
 	}
 	for _, r := range rows {
 		if got := count(r.query, s.tag); got != r.want {

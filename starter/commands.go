@@ -194,7 +194,11 @@ func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 	tw.Flush()
 
 	if len(p.Parts) > 0 {
-		fmt.Fprintln(w, "\nPARTS")
+		if p.PartsAsOf.IsZero() {
+			fmt.Fprintln(w, "\nPARTS")
+		} else {
+			fmt.Fprintf(w, "\nPARTS (as reported by %s)\n", plan.HumanTime(p.PartsAsOf, p.TimeZone))
+		}
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, part := range p.Parts {
 			state := part.Phase
