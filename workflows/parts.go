@@ -124,8 +124,11 @@ func (s *semester) childPart(ctx workflow.Context, workflowID, department, summa
 		attrs = append(attrs, SearchDepartment.ValueSet(department))
 	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            workflowID,
-		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowID:        workflowID,
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		// A start issued again after continue-as-new must not run a part
+		// that has already ended a second time.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		StaticSummary:         summary,
 		StaticDetails:         details,
 		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
@@ -208,6 +211,25 @@ func (s *semester) readInterval(changed bool) time.Duration {
 		return soon
 	}
 	return min(late, 2*s.readEvery)
+}
+
+// forgetEndedCollections drops the collections that have ended from the
+// state carried to the next run: the term does not wait for them, and a
+// 200-department term runs well over a thousand of them, which would push
+// the carried state towards the server's 2 MB payload limit.
+func (s *semester) forgetEndedCollections() {
+	kept := s.state.Parts[:0]
+	for _, p := range s.state.Parts {
+		if p.Done && !p.Tracked {
+			delete(s.partPos, p.Part)
+			continue
+		}
+		kept = append(kept, p)
+	}
+	s.state.Parts = kept
+	for i, p := range s.state.Parts {
+		s.partPos[p.Part] = i
+	}
 }
 
 // partEnded records how a tracked part's workflow ended, in case its last

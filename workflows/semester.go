@@ -280,6 +280,7 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 			}
 			s.drain(ctx, onboardingReports)
 			s.forgetUnconfirmed()
+			s.forgetEndedCollections()
 			next := s.in
 			next.State = &s.state
 			return SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
@@ -311,9 +312,10 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 	var children []workflow.ChildWorkflowFuture
 	for _, d := range s.plan.Departments {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:        OnboardingWorkflowID(s.plan.Term.ID, d.ID),
-			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-			StaticSummary:     fmt.Sprintf("Onboarding: %s, %s", d.Name, s.plan.Term.Name),
+			WorkflowID:            OnboardingWorkflowID(s.plan.Term.ID, d.ID),
+			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			StaticSummary:         fmt.Sprintf("Onboarding: %s, %s", d.Name, s.plan.Term.Name),
 			StaticDetails: fmt.Sprintf("Training for the %d officers of the %s. Deadline %s; late acknowledgements until %s.",
 				len(d.Officers), d.Name, plan.HumanTime(s.schedule.Deadline, s.plan.Term.TimeZone), plan.HumanTime(s.schedule.WindowCloses, s.plan.Term.TimeZone)),
 			TypedSearchAttributes: temporal.NewSearchAttributes(
@@ -429,9 +431,32 @@ const (
 	eventsPerActivity = 6
 )
 
+// historyBytesLimit is the history size at which the term continues as
+// new. The server suggests continuing at 4 MB, but a 10,000-officer plan is
+// about 1.8 MB and every run holds it twice (in its start and in its
+// continue-as-new), so that suggestion would end runs a few events in. The
+// server refuses histories over 50 MB.
+const historyBytesLimit = 16 << 20
+
 func (s *semester) historyIsLong(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
-	return info.GetContinueAsNewSuggested() || max(info.GetCurrentHistoryLength(), s.events) > historyLimit
+	return max(info.GetCurrentHistoryLength(), s.events) > historyLimit || info.GetCurrentHistorySize() > historyBytesLimit ||
+		suggestedNotForSize(info)
+}
+
+// suggestedNotForSize is Temporal's suggestion to continue as new, unless
+// the history's size in bytes is its only reason (see historyBytesLimit).
+func suggestedNotForSize(info *workflow.Info) bool {
+	if !info.GetContinueAsNewSuggested() {
+		return false
+	}
+	reasons := info.GetContinueAsNewSuggestedReasons()
+	for _, r := range reasons {
+		if r != workflow.ContinueAsNewSuggestedReasonHistorySizeTooLarge {
+			return true
+		}
+	}
+	return len(reasons) == 0
 }
 
 func (s *semester) allFinished() bool {
