@@ -444,8 +444,14 @@ func (s *semester) historyIsLong(ctx workflow.Context) bool {
 		suggestedNotForSize(info)
 }
 
+// serverSizeSuggestion is the history size at which a default server
+// suggests continue-as-new.
+const serverSizeSuggestion = 4 << 20
+
 // suggestedNotForSize is Temporal's suggestion to continue as new, unless
 // the history's size in bytes is its only reason (see historyBytesLimit).
+// Servers that give no reasons are taken at their word only while the
+// history is smaller than the size they would suggest at.
 func suggestedNotForSize(info *workflow.Info) bool {
 	if !info.GetContinueAsNewSuggested() {
 		return false
@@ -456,7 +462,7 @@ func suggestedNotForSize(info *workflow.Info) bool {
 			return true
 		}
 	}
-	return len(reasons) == 0
+	return len(reasons) == 0 && info.GetCurrentHistorySize() < serverSizeSuggestion
 }
 
 func (s *semester) allFinished() bool {
