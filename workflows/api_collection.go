@@ -9,6 +9,12 @@ import (
 // UpdateSubmit hands in one slot's submission to a Collection.
 const UpdateSubmit = "submit"
 
+// QueryTask answers what one person is asked for: on a Collection, one slot
+// (CollectionTask, arguments: slot key, email); on Exchanges, the meeting
+// being held (MeetingTask, argument: email). The officers' portal shows it
+// above its form.
+const QueryTask = "task"
+
 // CollectionWorkflowID names a collection of a term, for example
 // "semester/2026-fall/kickoff/department_plan".
 func CollectionWorkflowID(termID, scope, kind string) string {
@@ -112,4 +118,26 @@ type CollectionResult struct {
 	Submissions []Submission   `json:"submissions"`
 	Missing     []string       `json:"missing,omitempty"`
 	Slots       []SlotProgress `json:"slots"`
+}
+
+// CollectionTask answers QueryTask on a Collection: one slot as the person
+// asked for it sees it.
+type CollectionTask struct {
+	TermName     string   `json:"term_name"`
+	TimeZone     string   `json:"time_zone"`
+	Title        string   `json:"title"`
+	Instructions string   `json:"instructions,omitempty"`
+	Criteria     []string `json:"criteria,omitempty"`
+	MaxScore     float64  `json:"max_score,omitempty"`
+	TextRequired bool     `json:"text_required"`
+	// Open is false before the collection opens and once it has ended.
+	Open   bool         `json:"open"`
+	Opens  time.Time    `json:"opens"`
+	Closes time.Time    `json:"closes"`
+	Slot   SlotProgress `json:"slot"`
+	// Owner says whether the person may hand this slot in.
+	Owner bool `json:"owner"`
+	// SubmittedBy and SubmittedAt say who handed it in and when.
+	SubmittedBy string    `json:"submitted_by,omitempty"`
+	SubmittedAt time.Time `json:"submitted_at,omitzero"`
 }

@@ -109,6 +109,11 @@ func (c *collection) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryTask, c.task,
+		workflow.QueryHandlerOptions{Description: "One slot as the person asked for it sees it: what, by when, handed in or not (arguments: slot key, email)"},
+	); err != nil {
+		return err
+	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSubmit, c.submit, workflow.UpdateHandlerOptions{
 		Validator:   c.validate,
 		Description: "Hand in " + c.in.Title,
@@ -365,6 +370,26 @@ func (c *collection) notify(ctx workflow.Context, kind string, slots []int, days
 	return nil
 }
 
+// task answers QueryTask for one slot and one person.
+func (c *collection) task(slot, email string) (CollectionTask, error) {
+	i, ok := c.index[slot]
+	if !ok {
+		return CollectionTask{}, fmt.Errorf("%q is not one of the slots of %s", slot, c.in.Title)
+	}
+	s := c.in.Slots[i]
+	t := CollectionTask{
+		TermName: c.in.TermName, TimeZone: c.in.TimeZone, Title: c.in.Title, Instructions: c.in.Instructions,
+		Criteria: c.in.Criteria, MaxScore: c.in.MaxScore, TextRequired: c.in.TextRequired,
+		Open: c.open && !c.finished, Opens: c.in.Opens, Closes: c.closes(s),
+		Slot:  c.slotProgress(i),
+		Owner: owns(s, plan.NormalizeEmail(email)),
+	}
+	if sub := c.subs[i]; sub != nil {
+		t.SubmittedBy, t.SubmittedAt = sub.Author, sub.At
+	}
+	return t, nil
+}
+
 func (c *collection) validate(ctx workflow.Context, in SubmitInput) error {
 	_, err := c.slotFor(ctx, in)
 	return err
@@ -503,14 +528,21 @@ func (c *collection) store(ctx workflow.Context) {
 func (c *collection) result() CollectionResult {
 	r := CollectionResult{Kind: c.in.Kind, Scope: c.in.Scope}
 	for i, s := range c.in.Slots {
-		p := SlotProgress{Key: s.Key, Label: s.Label, Due: s.Due, Closed: c.closed[i], RemindersSent: c.reminders[i], Escalated: c.escalated[i]}
 		if sub := c.subs[i]; sub != nil {
 			r.Submissions = append(r.Submissions, *sub)
-			p.Submitted, p.Late = true, sub.Late
 		} else {
 			r.Missing = append(r.Missing, s.Key)
 		}
-		r.Slots = append(r.Slots, p)
+		r.Slots = append(r.Slots, c.slotProgress(i))
 	}
 	return r
+}
+
+func (c *collection) slotProgress(i int) SlotProgress {
+	s := c.in.Slots[i]
+	p := SlotProgress{Key: s.Key, Label: s.Label, Due: s.Due, Closed: c.closed[i], RemindersSent: c.reminders[i], Escalated: c.escalated[i]}
+	if sub := c.subs[i]; sub != nil {
+		p.Submitted, p.Late = true, sub.Late
+	}
+	return p
 }

@@ -246,3 +246,50 @@ func TestCollectionEndsWhenEverythingIsIn(t *testing.T) {
 		t.Errorf("stored %v; want all three in at most two batches", f.stored)
 	}
 }
+
+// The portal asks a collection what one person is asked for, before and
+// after they hand it in.
+func TestCollectionTaskQuery(t *testing.T) {
+	f := newCollectFixture(t)
+	var handedIn submitResult
+	f.submitAt("2026-10-02 10:00", workflows.SubmitInput{Email: "wu.tong@example.edu", Text: "Two meetings, one outing."}, &handedIn)
+	var before, after, notOwner workflows.CollectionTask
+	var unknownErr error
+	query := func(slot, email string) (workflows.CollectionTask, error) {
+		var task workflows.CollectionTask
+		v, err := f.env.QueryWorkflow(workflows.QueryTask, slot, email)
+		if err == nil {
+			err = v.Get(&task)
+		}
+		return task, err
+	}
+	f.env.RegisterDelayedCallback(func() {
+		var err error
+		if before, err = query("organization", "Zhou.Min@example.edu"); err != nil {
+			t.Error(err)
+		}
+		notOwner, _ = query("sports", "zhou.min@example.edu")
+		_, unknownErr = query("culture", "zhou.min@example.edu")
+	}, 30*time.Hour) // 2 October, 06:00
+	f.env.RegisterDelayedCallback(func() {
+		var err error
+		if after, err = query("organization", "zhou.min@example.edu"); err != nil {
+			t.Error(err)
+		}
+	}, 35*time.Hour) // 2 October, 11:00
+	f.run()
+
+	if !before.Open || !before.Owner || before.Slot.Submitted || before.Title != "September's summary" || !before.TextRequired ||
+		before.Closes.In(f.loc).Format("01-02 15:04") != "10-05 23:59" || before.Slot.Label != "Organization Department" {
+		t.Errorf("before handing in: %+v", before)
+	}
+	if notOwner.Owner {
+		t.Errorf("Zhou Min is shown as an owner of the sports summary: %+v", notOwner)
+	}
+	if unknownErr == nil || !strings.Contains(unknownErr.Error(), `"culture" is not one of the slots`) {
+		t.Errorf("unknown slot: %v", unknownErr)
+	}
+	if !after.Slot.Submitted || after.SubmittedBy != "wu.tong@example.edu" || after.SubmittedAt.In(f.loc).Format("01-02 15:04") != "10-02 10:00" {
+		t.Errorf("after Wu Tong handed it in: %+v", after)
+	}
+}
