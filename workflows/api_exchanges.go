@@ -195,3 +195,23 @@ type ExchangesProgress struct {
 	// this run (earlier ones by MinutesWorkflowID).
 	MinutesWorkflowIDs []string `json:"minutes_workflow_ids,omitempty"`
 }
+
+// MeetingTask answers QueryTask on Exchanges: the exchange being held, as
+// one officer sees it. Meeting is nil once the series is over.
+type MeetingTask struct {
+	TermName   string           `json:"term_name"`
+	TimeZone   string           `json:"time_zone"`
+	Department string           `json:"department"`
+	Meeting    *ExchangeMeeting `json:"meeting,omitempty"`
+	// Officer says whether the person is an officer of the department;
+	// Name is theirs.
+	Officer bool   `json:"officer"`
+	Name    string `json:"name,omitempty"`
+	// SignedInAt and ExcusedAt are set once the officer signed in or was
+	// excused, with the reason given.
+	SignedInAt   time.Time `json:"signed_in_at,omitzero"`
+	ExcusedAt    time.Time `json:"excused_at,omitzero"`
+	ExcuseReason string    `json:"excuse_reason,omitempty"`
+	// SignInClosed is set once sign-in for the meeting has closed.
+	SignInClosed bool `json:"sign_in_closed"`
+}

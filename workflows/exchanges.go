@@ -106,6 +106,11 @@ func (w *exchanges) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryTask, w.task,
+		workflow.QueryHandlerOptions{Description: "The exchange being held as one officer sees it: when, sign-in window, signed in or excused (argument: email)"},
+	); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSignIn, w.signIn, workflow.UpdateHandlerOptions{
 		Validator:   w.validateSignIn,
 		Description: "An officer signs in at the exchange while its sign-in window is open",
@@ -442,6 +447,27 @@ func (w *exchanges) excuse(ctx workflow.Context, in ExcuseInput) (ExcuseResult, 
 		Key: "update/" + w.excuses[i].updateID, Email: o.Email, Action: activities.ActionExcuse, Reason: reason, At: at,
 	})
 	return ExcuseResult{Meeting: w.cur.Number, Department: w.in.Department.Name, Start: w.cur.Start}, nil
+}
+
+// task answers QueryTask for one person.
+func (w *exchanges) task(email string) (MeetingTask, error) {
+	t := MeetingTask{TermName: w.in.TermName, TimeZone: w.in.TimeZone, Department: w.in.Department.Name, SignInClosed: w.closed}
+	if w.cur != nil {
+		m := *w.cur
+		t.Meeting = &m
+	}
+	i, ok := w.index[plan.NormalizeEmail(email)]
+	if !ok {
+		return t, nil
+	}
+	t.Officer, t.Name = true, w.in.Department.Officers[i].Name
+	if m := w.signIns[i]; m != nil {
+		t.SignedInAt = m.at
+	}
+	if m := w.excuses[i]; m != nil {
+		t.ExcusedAt, t.ExcuseReason = m.at, m.reason
+	}
+	return t, nil
 }
 
 // officer finds an officer of the department by email, or says who the

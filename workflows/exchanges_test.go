@@ -93,6 +93,9 @@ type scheduledQuery struct {
 	at     time.Time
 	result workflows.ExchangesProgress
 	err    error
+	// taskFor, when set, makes it a task query for that person.
+	taskFor string
+	task    workflows.MeetingTask
 }
 
 func newSeries(t *testing.T, yaml string) *series {
@@ -133,6 +136,12 @@ func (s *series) update(local, name string, arg any) *updateOutcome {
 func (s *series) query(local string) *scheduledQuery {
 	q := &scheduledQuery{at: s.planTime(local)}
 	s.queries = append(s.queries, q)
+	return q
+}
+
+func (s *series) queryTask(local, email string) *scheduledQuery {
+	q := s.query(local)
+	q.taskFor = email
 	return q
 }
 
@@ -223,6 +232,14 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 			continue
 		}
 		env.RegisterDelayedCallback(func() {
+			if q.taskFor != "" {
+				v, err := env.QueryWorkflow(workflows.QueryTask, q.taskFor)
+				if err == nil {
+					err = v.Get(&q.task)
+				}
+				q.err = err
+				return
+			}
 			v, err := env.QueryWorkflow(workflows.QueryProgress)
 			if err == nil {
 				err = v.Get(&q.result)
@@ -372,6 +389,8 @@ func TestExchangesSignInAndExcuseRules(t *testing.T) {
 	head := s.signIn("2026-10-13 18:50", "sun.hao@example.edu")
 	excuseAfterSignIn := s.excuse("2026-10-13 18:55", "ma.li@example.edu", "Oops")
 	progress := s.query("2026-10-13 18:58")
+	maLi, heXin, stranger2 := s.queryTask("2026-10-13 18:58", "ma.li@example.edu"), s.queryTask("2026-10-13 18:58", "he.xin@example.edu"),
+		s.queryTask("2026-10-13 18:58", "zhou.min@example.edu")
 	tooLate := s.excuse("2026-10-13 19:05", "guo.rui@example.edu", "Overslept")
 	cameAfterAll := s.signIn("2026-10-13 19:10", "he.xin@example.edu")
 	// After sign-in closed, the next run holds exchange 2.
@@ -413,6 +432,18 @@ func TestExchangesSignInAndExcuseRules(t *testing.T) {
 	if progress.err != nil || progress.result.Next == nil || progress.result.Phase != workflows.PhaseSignIn ||
 		strings.Join(progress.result.Next.SignedIn, ",") != "ma.li@example.edu" || strings.Join(progress.result.Next.Excused, ",") != "he.xin@example.edu" {
 		t.Errorf("progress during sign-in = %+v (%v)", progress.result, progress.err)
+	}
+
+	// What the portal shows each officer during sign-in.
+	if maLi.err != nil || !maLi.task.Officer || maLi.task.Name != "Ma Li" || s.local(maLi.task.SignedInAt) != "10-13 18:40" ||
+		maLi.task.Meeting == nil || maLi.task.Meeting.Number != 1 || maLi.task.SignInClosed {
+		t.Errorf("Ma Li's task = %+v (%v)", maLi.task, maLi.err)
+	}
+	if heXin.err != nil || !heXin.task.SignedInAt.IsZero() || s.local(heXin.task.ExcusedAt) != "10-12 10:00" || heXin.task.ExcuseReason != "Family visit" {
+		t.Errorf("He Xin's task = %+v (%v)", heXin.task, heXin.err)
+	}
+	if stranger2.err != nil || stranger2.task.Officer || stranger2.task.Department != "Publicity Department" {
+		t.Errorf("a stranger's task = %+v (%v)", stranger2.task, stranger2.err)
 	}
 
 	// Rejected updates changed nothing: one sign-in and one excuse by He
