@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"go.temporal.io/sdk/contrib/envconfig"
 	tlog "go.temporal.io/sdk/log"
 
+	"semesterflow/internal/links"
 	"semesterflow/workflows"
 )
 
@@ -23,7 +25,48 @@ const (
 	DefaultTemporalUI  = "http://localhost:8233"                                           // TEMPORAL_UI_URL
 	DefaultTaskQueue   = workflows.DefaultTaskQueue                                        // SEMESTERFLOW_TASK_QUEUE
 	DefaultNamespace   = "default"                                                         // TEMPORAL_NAMESPACE
+	DefaultPortalURL   = "http://localhost:8090"                                           // PORTAL_URL
+	DefaultPortalAddr  = "127.0.0.1:8090"                                                  // PORTAL_ADDR
 )
+
+// LinkKeyVariable holds the hex-encoded key that signs the links in emails;
+// the worker signs with it and the portal verifies with it.
+const LinkKeyVariable = "SEMESTERFLOW_LINK_KEY"
+
+// LinkSigner reads SEMESTERFLOW_LINK_KEY: at least 32 bytes, hex-encoded
+// (openssl rand -hex 32). It returns nil and no error when the variable is
+// unset, for callers that can do without links.
+func LinkSigner(getenv Getenv) (*links.Signer, error) {
+	raw := strings.TrimSpace(getenv(LinkKeyVariable))
+	if raw == "" {
+		return nil, nil
+	}
+	key, err := hex.DecodeString(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not hex (make one with: openssl rand -hex 32)", LinkKeyVariable)
+	}
+	s, err := links.NewSigner(key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", LinkKeyVariable, err)
+	}
+	return s, nil
+}
+
+// PortalURL is the officers' portal as people's browsers reach it, the
+// base of the links in emails.
+func PortalURL(getenv Getenv) (string, error) {
+	raw := strings.TrimRight(getenv.or("PORTAL_URL", DefaultPortalURL), "/")
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("PORTAL_URL: %q is not an http(s) URL", raw)
+	}
+	return raw, nil
+}
+
+// PortalAddr is the address the portal listens on.
+func PortalAddr(getenv Getenv) string {
+	return getenv.or("PORTAL_ADDR", DefaultPortalAddr)
+}
 
 // Getenv looks up a variable; os.Getenv in the mains, a map in tests.
 type Getenv func(string) string

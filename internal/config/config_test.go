@@ -50,3 +50,32 @@ func TestLogger(t *testing.T) {
 		}
 	}
 }
+
+func TestLinkSigner(t *testing.T) {
+	if s, err := LinkSigner(env(nil)); s != nil || err != nil {
+		t.Errorf("unset: %v, %v; want no signer and no error", s, err)
+	}
+	good := strings.Repeat("ab", 32)
+	if s, err := LinkSigner(env(map[string]string{LinkKeyVariable: good})); s == nil || err != nil {
+		t.Errorf("a 32-byte hex key: %v, %v", s, err)
+	}
+	for value, want := range map[string]string{
+		"not-hex-at-all":         "not hex",
+		strings.Repeat("ab", 16): "has 16 bytes; it needs at least 32",
+	} {
+		if _, err := LinkSigner(env(map[string]string{LinkKeyVariable: value})); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), LinkKeyVariable) {
+			t.Errorf("%q: %v, want an error naming %s and saying %q", value, err, LinkKeyVariable, want)
+		}
+	}
+}
+
+func TestPortalURL(t *testing.T) {
+	for value, want := range map[string]string{"": DefaultPortalURL, "https://union.example.edu/portal/": "https://union.example.edu/portal"} {
+		if got, err := PortalURL(env(map[string]string{"PORTAL_URL": value})); got != want || err != nil {
+			t.Errorf("PORTAL_URL=%q: %q, %v; want %q", value, got, err, want)
+		}
+	}
+	if _, err := PortalURL(env(map[string]string{"PORTAL_URL": "ftp://x"})); err == nil || !strings.Contains(err.Error(), "PORTAL_URL") {
+		t.Errorf("ftp URL: %v", err)
+	}
+}
