@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/internal/links"
 	"semesterflow/mail"
 	"semesterflow/store"
 )
@@ -32,6 +33,24 @@ type Activities struct {
 	// CLI is the command officers can run instead of following a link,
 	// "starter" unless set.
 	CLI string
+	// Links signs the links to the officers' portal at PortalURL; emails
+	// carry no links when it is nil.
+	Links     *links.Signer
+	PortalURL string
+}
+
+// link returns the signed portal link for c, or "" when links are off or
+// the link has no expiry (its workflow does not set one).
+func (a *Activities) link(c links.Claims) string {
+	if a.Links == nil || a.PortalURL == "" || c.Expires.IsZero() {
+		return ""
+	}
+	u, err := a.Links.URL(a.PortalURL, c)
+	if err != nil {
+		// The claims come from our own workflows; leave the command only.
+		return ""
+	}
+	return u
 }
 
 // storeError wraps a store failure; input the store rejects fails the

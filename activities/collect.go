@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/internal/links"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
@@ -26,6 +27,9 @@ type CollectionSlot struct {
 	Due        time.Time     `json:"due"`
 	Owners     []plan.Person `json:"owners"`
 	EscalateTo []plan.Person `json:"escalate_to,omitempty"`
+	// LinkExpires is when the slot's portal links stop working (real
+	// time): when the slot closes.
+	LinkExpires time.Time `json:"link_expires,omitzero"`
 }
 
 // NotifyCollectionInput is one wake-up's batch of collection emails.
@@ -85,6 +89,7 @@ func (a *Activities) NotifyCollection(ctx context.Context, in NotifyCollectionIn
 				}
 			} else {
 				item.ActionCommand = a.submitCommand(workflowID, s.Key, p.Email, len(in.Criteria) > 0)
+				item.ActionURL = a.link(links.Claims{Person: p.Email, WorkflowID: workflowID, Action: links.Submit, Slot: s.Key, Expires: s.LinkExpires})
 			}
 			b.items = append(b.items, item)
 		}

@@ -3,11 +3,13 @@ package activities
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/internal/links"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
@@ -47,6 +49,10 @@ type NotifyExchangeInput struct {
 	// Stamp is the calendar invite's DTSTAMP: a plan time fixed by the
 	// workflow, so a retry produces the same file.
 	Stamp time.Time `json:"stamp"`
+	// SignInLinkExpires and ExcuseLinkExpires are when the portal links
+	// stop working (real time): sign-in's close and the meeting's start.
+	SignInLinkExpires time.Time `json:"sign_in_link_expires,omitzero"`
+	ExcuseLinkExpires time.Time `json:"excuse_link_expires,omitzero"`
 }
 
 // NotifyExchange stores the exchange in the meetings table and sends its
@@ -101,6 +107,9 @@ func (a *Activities) NotifyExchange(ctx context.Context, in NotifyExchangeInput)
 		if officer {
 			data.SignInCommand = fmt.Sprintf("%s sign-in --term %s --email %s", a.cli(), in.TermID, p.Email)
 			data.ExcuseCommand = fmt.Sprintf(`%s excuse --term %s --email %s --reason "..."`, a.cli(), in.TermID, p.Email)
+			meeting := strconv.Itoa(m.Number)
+			data.SignInURL = a.link(links.Claims{Person: p.Email, WorkflowID: workflowID, Action: links.SignIn, Slot: meeting, Expires: in.SignInLinkExpires})
+			data.ExcuseURL = a.link(links.Claims{Person: p.Email, WorkflowID: workflowID, Action: links.Excuse, Slot: meeting, Expires: in.ExcuseLinkExpires})
 		}
 		r, err := mail.Render("exchange_invitation", data)
 		if err != nil {

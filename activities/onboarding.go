@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/internal/links"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
@@ -110,6 +111,9 @@ type NotifyOnboardingInput struct {
 	Reminder int `json:"reminder,omitempty"`
 	// At is the plan time of this wake-up.
 	At time.Time `json:"at"`
+	// LinkExpires is when the acknowledgement links stop working (real
+	// time): when the late window closes.
+	LinkExpires time.Time `json:"link_expires,omitzero"`
 }
 
 // NotifyOnboarding records and sends one batch of onboarding emails on one
@@ -207,6 +211,7 @@ func (a *Activities) onboardingMessages(ctx context.Context, in NotifyOnboarding
 		d := data
 		d.RecipientName = o.Name
 		d.ActionCommand = fmt.Sprintf("%s ack --term %s --email %s", a.cli(), in.TermID, o.Email)
+		d.ActionURL = a.link(links.Claims{Person: o.Email, WorkflowID: workflowID, Action: links.Acknowledge, Expires: in.LinkExpires})
 		m, err := render(template, d, emailKey(workflowID, purpose, o.Email), o)
 		if err != nil {
 			return nil, purpose, err

@@ -26,7 +26,10 @@ type ExchangeData struct {
 	MinutesDue  string
 	// IsOfficer is unset for the head, who is invited but not counted.
 	IsOfficer bool
-	// SignInCommand and ExcuseCommand are the CLI lines for officers.
+	// SignInCommand and ExcuseCommand are the CLI lines for officers;
+	// SignInURL and ExcuseURL their portal links, when links are on.
 	SignInCommand string
 	ExcuseCommand string
+	SignInURL     string
+	ExcuseURL     string
 }

@@ -179,6 +179,8 @@ func sampleExchange() ExchangeData {
 		IsOfficer:     true,
 		SignInCommand: "starter sign-in --term 2026-fall --email guo.rui@example.edu",
 		ExcuseCommand: `starter excuse --term 2026-fall --email guo.rui@example.edu --reason "..."`,
+		SignInURL:     "https://union.example.edu/portal/act/signin-token",
+		ExcuseURL:     "https://union.example.edu/portal/act/excuse-token",
 	}
 }
 

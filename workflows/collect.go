@@ -361,7 +361,8 @@ func (c *collection) notify(ctx workflow.Context, kind string, slots []int, days
 	}
 	for _, s := range slots {
 		sl := c.in.Slots[s]
-		in.Slots = append(in.Slots, activities.CollectionSlot{Key: sl.Key, Label: sl.Label, Due: sl.Due, Owners: sl.Owners, EscalateTo: sl.EscalateTo})
+		in.Slots = append(in.Slots, activities.CollectionSlot{Key: sl.Key, Label: sl.Label, Due: sl.Due, Owners: sl.Owners, EscalateTo: sl.EscalateTo,
+			LinkExpires: c.in.Clock.Real(c.closes(sl))})
 	}
 	actx := withMailOptions(ctx, fmt.Sprintf("%s emails: %s (%d)", kind, c.in.Title, len(slots)))
 	if err := workflow.ExecuteActivity(actx, a.NotifyCollection, in).Get(ctx, nil); err != nil {

@@ -224,7 +224,9 @@ func (w *exchanges) invite(ctx workflow.Context, m ExchangeMeeting) error {
 		Head:           w.headIfNotOfficer(),
 		// The plan's invitation time, not the moment it is sent, so that a
 		// retry produces the same calendar file.
-		Stamp: m.InviteAt,
+		Stamp:             m.InviteAt,
+		SignInLinkExpires: w.in.Clock.Real(m.SignInCloses),
+		ExcuseLinkExpires: w.in.Clock.Real(m.Start),
 	}
 	actx := withMailOptions(ctx, fmt.Sprintf("invitations to exchange %d of the %s (%d)", m.Number, d.Name, len(in.Recipients)))
 	if err := workflow.ExecuteActivity(actx, a.NotifyExchange, in).Get(ctx, nil); err != nil {

@@ -251,6 +251,7 @@ func (w *onboarding) notify(ctx workflow.Context, kind string, officers []plan.P
 		DaysLeft:       r.DaysLeft,
 		Reminder:       reminder,
 		At:             w.planNow(ctx),
+		LinkExpires:    w.in.Clock.Real(s.WindowCloses),
 	}
 	actx := withMailOptions(ctx, fmt.Sprintf("%s emails to %d in the %s", kind, len(officers), w.in.Department.Name))
 	if err := workflow.ExecuteActivity(actx, a.NotifyOnboarding, in).Get(ctx, nil); err != nil {
