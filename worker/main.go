@@ -58,6 +58,17 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	signer, err := config.LinkSigner(os.Getenv)
+	if err != nil {
+		return err
+	}
+	portalURL, err := config.PortalURL(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if signer == nil {
+		logger.Warn("emails go out without portal links: " + config.LinkKeyVariable + " is not set")
+	}
 	taskQueue := config.TaskQueue(os.Getenv)
 
 	db := store.Open(dsn)
@@ -84,9 +95,10 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	// emails is not cut off between a send and its outbox record.
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{WorkerStopTimeout: 30 * time.Second})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Store: store.New(db), Mailer: sender})
+	w.RegisterActivity(&activities.Activities{Store: store.New(db), Mailer: sender, Links: signer, PortalURL: portalURL})
 
-	logger.Info("worker polling", "task_queue", taskQueue, "namespace", clientOpts.Namespace, "smtp", fmt.Sprintf("%s:%d", smtp.Host, smtp.Port))
+	logger.Info("worker polling", "task_queue", taskQueue, "namespace", clientOpts.Namespace, "smtp", fmt.Sprintf("%s:%d", smtp.Host, smtp.Port),
+		"portal", portalURL, "links", signer != nil)
 	// Run returns after the context's Done closes and in-flight tasks end.
 	stopCh := make(chan any)
 	go func() { <-ctx.Done(); close(stopCh) }()
