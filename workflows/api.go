@@ -232,12 +232,17 @@ type OfficerOnboarding struct {
 
 // OnboardingProgress answers QueryProgress on Onboarding, and is its result.
 type OnboardingProgress struct {
-	DepartmentID string              `json:"department_id"`
-	Phase        string              `json:"phase"`
-	Deadline     time.Time           `json:"deadline"`
-	WindowCloses time.Time           `json:"window_closes"`
-	Counts       OnboardingCounts    `json:"counts"`
-	Officers     []OfficerOnboarding `json:"officers"`
+	TermName       string `json:"term_name,omitempty"`
+	TimeZone       string `json:"time_zone,omitempty"`
+	DepartmentName string `json:"department_name,omitempty"`
+	// Sessions are the training's sessions, for the portal's page.
+	Sessions     []plan.TrainingSession `json:"sessions,omitempty"`
+	DepartmentID string                 `json:"department_id"`
+	Phase        string                 `json:"phase"`
+	Deadline     time.Time              `json:"deadline"`
+	WindowCloses time.Time              `json:"window_closes"`
+	Counts       OnboardingCounts       `json:"counts"`
+	Officers     []OfficerOnboarding    `json:"officers"`
 }
 
 // OnboardingReport is what a department's Onboarding tells SemesterPlan.

@@ -418,11 +418,15 @@ func (w *onboarding) counts() OnboardingCounts {
 
 func (w *onboarding) progress() OnboardingProgress {
 	return OnboardingProgress{
-		DepartmentID: w.in.Department.ID,
-		Phase:        w.phase,
-		Deadline:     w.in.Schedule.Deadline,
-		WindowCloses: w.in.Schedule.WindowCloses,
-		Counts:       w.counts(),
-		Officers:     append([]OfficerOnboarding(nil), w.officers...),
+		TermName:       w.in.TermName,
+		TimeZone:       w.in.TimeZone,
+		DepartmentName: w.in.Department.Name,
+		Sessions:       w.in.Training.Sessions,
+		DepartmentID:   w.in.Department.ID,
+		Phase:          w.phase,
+		Deadline:       w.in.Schedule.Deadline,
+		WindowCloses:   w.in.Schedule.WindowCloses,
+		Counts:         w.counts(),
+		Officers:       append([]OfficerOnboarding(nil), w.officers...),
 	}
 }
