@@ -1,0 +1,85 @@
+// Command portal serves the officers' portal: the pages behind the signed
+// links in semesterflow's emails, and the published monthly digests.
+//
+// It reads SEMESTERFLOW_LINK_KEY (required, the worker's key), PORTAL_ADDR,
+// DATABASE_URL and the Temporal client's variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"semesterflow/internal/config"
+	"semesterflow/internal/portal"
+	"semesterflow/store"
+)
+
+func main() {
+	logger, err := config.Logger(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, logger); err != nil {
+		logger.Error("portal stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, logger *slog.Logger) error {
+	signer, err := config.LinkSigner(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if signer == nil {
+		return fmt.Errorf("%s is not set: the portal needs the key the worker signs links with (make one with: openssl rand -hex 32)", config.LinkKeyVariable)
+	}
+	dsn, err := config.DatabaseURL(os.Getenv)
+	if err != nil {
+		return err
+	}
+	clientOpts, err := config.TemporalClientOptions(logger)
+	if err != nil {
+		return err
+	}
+	db := store.Open(dsn)
+	defer db.Close()
+	c, err := client.DialContext(ctx, clientOpts)
+	if err != nil {
+		return fmt.Errorf("connect to Temporal at %s: %w", clientOpts.HostPort, err)
+	}
+	defer c.Close()
+
+	srv, err := portal.New(signer, c, store.New(db), logger)
+	if err != nil {
+		return err
+	}
+	addr := config.PortalAddr(os.Getenv)
+	httpServer := &http.Server{Addr: addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errs := make(chan error, 1)
+	go func() { errs <- httpServer.ListenAndServe() }()
+	logger.Info("portal listening", "addr", addr)
+	select {
+	case err := <-errs:
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("portal stopped gracefully")
+	return nil
+}
