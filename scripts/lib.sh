@@ -482,6 +482,22 @@ ensure_mailpit() {
 }
 
 # ---------------------------------------------------------------------------
+# Chromium, for the portal's browser tests
+
+# ensure_chromium: installs Debian's chromium when no Chromium is on PATH.
+ensure_chromium() {
+	local name
+	for name in chromium chromium-browser google-chrome; do
+		if command -v "$name" >/dev/null 2>&1; then
+			log "chromium: using $(command -v "$name")"
+			return 0
+		fi
+	done
+	command -v apt-get >/dev/null 2>&1 || die "no Chromium on PATH and no apt-get to install it; install Chromium for the browser tests"
+	apt_install chromium fonts-liberation
+}
+
+# ---------------------------------------------------------------------------
 # Stopping
 
 # stop_started: stops everything these scripts started and recorded in .run/,

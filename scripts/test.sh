@@ -34,6 +34,7 @@ install_tools
 ensure_postgres
 ensure_temporal
 ensure_mailpit
+ensure_chromium
 
 log "gofmt -l ."
 unformatted=$(gofmt -l .)

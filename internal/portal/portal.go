@@ -85,7 +85,9 @@ func securityHeaders(next http.Handler) http.Handler {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		// same-origin, not no-referrer: with no-referrer browsers post forms
+		// with "Origin: null", which the forgery check must refuse.
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	})
@@ -189,6 +191,7 @@ func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.sameOrigin(r) || !s.csrfOK(r, token) {
+		s.logger.Info("form refused", "origin", r.Header.Get("Origin"), "fetch_site", r.Header.Get("Sec-Fetch-Site"), "host", r.Host, "has_cookie", csrfNonce(r) != "")
 		s.message(w, http.StatusForbidden, "The form has expired",
 			"For your safety the form only works from the page it came from. Open the link from your email again and send the form from there.")
 		return

@@ -1,0 +1,364 @@
+package portal_test
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/uptrace/bun"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"semesterflow/activities"
+	"semesterflow/internal/links"
+	"semesterflow/internal/portal"
+	"semesterflow/internal/testenv"
+	"semesterflow/mail"
+	"semesterflow/plan"
+	"semesterflow/store"
+	"semesterflow/workflows"
+)
+
+// rig is the real stack behind the portal: the Temporal dev server with the
+// real workflows and activities on an in-process worker, Postgres, the SMTP
+// server with Mailpit to read what arrived, and the portal on a local port.
+type rig struct {
+	t        *testing.T
+	tag      string
+	temporal client.Client
+	db       *bun.DB
+	mailpit  *testenv.Mailpit
+	signer   *links.Signer
+	portal   *httptest.Server
+	queue    string
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	addr := testenv.TemporalAddress(t)
+	host, port := testenv.SMTP(t)
+	r := &rig{t: t, tag: testenv.UniqueID("portal"), mailpit: testenv.NewMailpit(t)}
+	r.db = testenv.OpenBun(t, testenv.Postgres(t))
+	if _, err := store.Migrate(context.Background(), r.db); err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	var err error
+	if r.signer, err = links.NewSigner(key); err != nil {
+		t.Fatal(err)
+	}
+	if r.temporal, err = client.Dial(client.Options{HostPort: addr}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.temporal.Close)
+	srv, err := portal.New(r.signer, r.temporal, store.New(r.db), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.portal = httptest.NewServer(srv.Handler())
+	t.Cleanup(r.portal.Close)
+
+	cfg, err := mail.ConfigFromEnv(func(k string) string { return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSender(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.queue = r.tag
+	w := worker.New(r.temporal, r.queue, worker.Options{})
+	workflows.Register(w)
+	w.RegisterActivity(&activities.Activities{Store: store.New(r.db), Mailer: sender, Links: r.signer, PortalURL: r.portal.URL})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	return r
+}
+
+func (r *rig) email(name string) string { return name + "." + r.tag + "@example.edu" }
+
+// startSummaries starts October's summaries of two departments, open now
+// and due in an hour, and returns the collection's workflow ID.
+func (r *rig) startSummaries() string {
+	r.t.Helper()
+	now := time.Now()
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	person := func(name, email string) plan.Person { return plan.Person{Name: name, Email: email} }
+	in := workflows.CollectionInput{
+		TermID: r.tag, TermName: "Fall term 2026", TimeZone: loc.String(),
+		Kind: "summary", Scope: "2026-10", Title: "October's summary",
+		Instructions: "What your department did in October, in a few paragraphs.",
+		Opens:        now,
+		Slots: []workflows.Slot{
+			{Key: "publicity", Label: "Publicity Department", Due: now.Add(time.Hour), Department: "publicity",
+				Owners: []plan.Person{person("Sun Hao", r.email("sun.hao"))}},
+			{Key: "sports", Label: "Sports Department", Due: now.Add(time.Hour), Department: "sports",
+				Owners: []plan.Person{person("Yuan Jun", r.email("yuan.jun"))}},
+		},
+		SendTime: "09:00", TextRequired: true, Clock: plan.ProductionClock(now),
+	}
+	id := workflows.CollectionWorkflowID(r.tag, in.Scope, in.Kind)
+	if _, err := r.temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: r.queue}, workflows.Collection, in); err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { _ = r.temporal.TerminateWorkflow(context.Background(), id, "", "test over") })
+	return id
+}
+
+var linkPattern = regexp.MustCompile(`https?://[^\s"<>]+/act/[A-Za-z0-9_\-.]+`)
+
+// linkFor waits for the request email to arrive and returns its link.
+func (r *rig) linkFor(email string) string {
+	r.t.Helper()
+	msgs := r.mailpit.WaitFor(r.t, "to:"+email, 1, 30*time.Second)
+	m := r.mailpit.Message(r.t, msgs[0].ID)
+	link := linkPattern.FindString(m.Text)
+	if link == "" || !strings.Contains(m.HTML, link) {
+		r.t.Fatalf("no portal link in the email to %s:\n%s", email, m.Text)
+	}
+	return link
+}
+
+func (r *rig) task(workflowID, slot, email string) workflows.CollectionTask {
+	r.t.Helper()
+	v, err := r.temporal.QueryWorkflow(context.Background(), workflowID, "", workflows.QueryTask, slot, email)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var task workflows.CollectionTask
+	if err := v.Get(&task); err != nil {
+		r.t.Fatal(err)
+	}
+	return task
+}
+
+// browser starts headless Chromium with a phone's screen and page scripts
+// off: the portal must work without JavaScript.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv("SEMESTERFLOW_INTEGRATION") != "" {
+			t.Fatal("no Chromium to drive: install Debian's chromium (scripts/test.sh does)")
+		}
+		t.Skip("no Chromium installed")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.WindowSize(390, 844))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(cancelCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancelTimeout)
+	noScripts := chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		_, err := cdp.Call(ctx, target, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	})
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait), noScripts); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// screenshot saves the page as docs/screenshots/name.png for the README.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := filepath.Join("..", "..", "docs", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func bodyText(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
+// An officer follows the link in their email on a phone, is told what is
+// wrong with an empty summary, hands it in, and finds the link done after.
+func TestOfficerHandsInASummaryFromTheEmailLink(t *testing.T) {
+	r := newRig(t)
+	ctx := browser(t)
+	id := r.startSummaries()
+	link := r.linkFor(r.email("sun.hao"))
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("textarea#text"))); err != nil {
+		t.Fatal(err)
+	}
+	page := bodyText(t, ctx)
+	for _, want := range []string{"Hand in October's summary", "Publicity Department", "Fall term 2026", "What your department did in October"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the task page lacks %q:\n%s", want, page)
+		}
+	}
+	fits, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	if err != nil || !fits {
+		t.Errorf("the page is wider than a 390-pixel phone screen (%v)", err)
+	}
+	screenshot(t, ctx, "portal-task")
+
+	// Only spaces: the workflow's validator refuses, the page says why and
+	// keeps the form.
+	if _, err := chromedp.RunResponse(ctx,
+		chromedp.SendKeys(chromedp.CSS("textarea#text"), "   "),
+		chromedp.Click(chromedp.CSS("button[type=submit]")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "the text is empty; write October's summary") {
+		t.Errorf("the rejection is not shown in plain words:\n%s", page)
+	}
+	screenshot(t, ctx, "portal-rejected")
+	if task := r.task(id, "publicity", r.email("sun.hao")); task.Slot.Submitted {
+		t.Fatal("a rejected summary was taken")
+	}
+
+	summary := "Two poster campaigns and the freshers' photo wall."
+	if _, err := chromedp.RunResponse(ctx,
+		chromedp.SetValue(chromedp.CSS("textarea#text"), summary),
+		chromedp.Click(chromedp.CSS("button[type=submit]")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "Thank you: October's summary for Publicity Department is handed in.") {
+		t.Fatalf("no confirmation after handing in:\n%s", page)
+	}
+	screenshot(t, ctx, "portal-done")
+
+	task := r.task(id, "publicity", r.email("sun.hao"))
+	if !task.Slot.Submitted || task.SubmittedBy != r.email("sun.hao") {
+		t.Errorf("the workflow has %+v, want the summary handed in by Sun Hao", task)
+	}
+	// The collection stores submissions in batches; wait for the row.
+	var body string
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		err := r.db.QueryRow(`SELECT body FROM submissions WHERE term_id = ? AND kind = 'summary' AND slot = 'publicity'`, r.tag).Scan(&body)
+		if err == nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if body != summary {
+		t.Errorf("stored summary = %q, want %q", body, summary)
+	}
+
+	// The link again: a plain page saying it is done, no form.
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "Already done") || !strings.Contains(page, "was handed in by "+r.email("sun.hao")) {
+		t.Errorf("a used link shows:\n%s", page)
+	}
+	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.forms.length`))
+	if err != nil || forms != 0 {
+		t.Errorf("a used link still shows %d forms (%v)", forms, err)
+	}
+}
+
+// Forged, altered, expired and cross-site requests are refused and change
+// nothing.
+func TestPortalRefusesBadLinksAndForgedForms(t *testing.T) {
+	r := newRig(t)
+	ctx := browser(t)
+	id := r.startSummaries()
+	link := r.linkFor(r.email("yuan.jun"))
+	token := link[strings.LastIndex(link, "/")+1:]
+	body, sig, _ := strings.Cut(token, ".")
+	tampered := []byte(body)
+	tampered[len(tampered)/2] ^= 1
+	other, _ := links.NewSigner([]byte("a key that the portal does not use"))
+	foreign, _ := other.URL(r.portal.URL, links.Claims{Person: r.email("yuan.jun"), WorkflowID: id, Action: links.Submit, Slot: "sports", Expires: time.Now().Add(time.Hour)})
+	expired, _ := r.signer.URL(r.portal.URL, links.Claims{Person: r.email("yuan.jun"), WorkflowID: id, Action: links.Submit, Slot: "sports", Expires: time.Now().Add(-time.Minute)})
+
+	cases := []struct {
+		name, url string
+		status    int
+		says      string
+	}{
+		{"altered", r.portal.URL + "/act/" + string(tampered) + "." + sig, http.StatusForbidden, "This link is not valid"},
+		{"signed with another key", foreign, http.StatusForbidden, "This link is not valid"},
+		{"expired", expired, http.StatusGone, "This link has expired"},
+	}
+	for _, c := range cases {
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			res, err := http.PostForm(c.url, url.Values{"text": {"Sneaky"}})
+			if method == http.MethodGet {
+				res, err = http.Get(c.url)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != c.status || !strings.Contains(string(page), c.says) {
+				t.Errorf("%s link, %s: %d, want %d saying %q", c.name, method, res.StatusCode, c.status, c.says)
+			}
+		}
+	}
+	res, err := chromedp.RunResponse(ctx, chromedp.Navigate(cases[0].url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); res.Status != http.StatusForbidden || !strings.Contains(page, "This link is not valid") {
+		t.Errorf("the browser gets %d for an altered link:\n%s", res.Status, page)
+	}
+	screenshot(t, ctx, "portal-forged")
+
+	// A form posted from elsewhere, with the real link but without the
+	// form's cookie: refused.
+	res2, err := http.PostForm(link, url.Values{"text": {"Posted by another site"}, "csrf": {"guess"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res2.Body.Close()
+	if res2.StatusCode != http.StatusForbidden {
+		t.Errorf("a post without the form's cookie: %d, want 403", res2.StatusCode)
+	}
+	if task := r.task(id, "sports", r.email("yuan.jun")); task.Slot.Submitted {
+		t.Errorf("a refused request handed the summary in: %+v", task)
+	}
+	// The real link still works afterwards.
+	res3, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res3.Body.Close()
+	if res3.StatusCode != http.StatusOK {
+		t.Errorf("the real link: %d, want 200", res3.StatusCode)
+	}
+}
