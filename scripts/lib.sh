@@ -504,7 +504,7 @@ ensure_chromium() {
 # whichever script started it (down.sh).
 stop_started() {
 	local name f
-	for name in worker temporal mailpit; do stop_service "$name"; done
+	for name in worker portal temporal mailpit; do stop_service "$name"; done
 	for f in "$RUN_DIR"/*.pid; do
 		[[ -e $f ]] || continue
 		name=${f##*/}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The demo: starts Postgres, the Temporal dev server and Mailpit (reusing any
-# that already run), builds and starts the worker, and starts the fall term.
-# Safe to run again: running services are reused, the worker is restarted only
-# when its binary changed, and a term that already started is fine.
+# that already run), builds and starts the worker and the officers' portal,
+# and starts the fall term. Safe to run again: running services are reused,
+# the worker and the portal are restarted only when their binary changed, and
+# a term that already started is fine.
 #
 #   scripts/up.sh              # time runs 86400x faster: a day a second
 #   TIME_SCALE=1 scripts/up.sh # real time
@@ -16,42 +17,56 @@ cd "$(dirname "$0")/.."
 PLAN=examples/fall-term.yaml
 TERM_ID=2026-fall
 
-# start_worker: starts bin/worker unless the one we started still runs the
-# current binary. `go build` rewrites the file every time, so the binary's
-# checksum, recorded at start, tells whether it really changed.
-start_worker() {
-	local pid sum
-	sum=$(sha256sum "$BIN/worker")
-	if pid=$(running_pid worker); then
-		if [[ $sum != "$(cat "$RUN_DIR/worker.sum" 2>/dev/null)" ]]; then
-			log "worker: binary changed since pid $pid started; restarting it"
-			stop_service worker
+# start_binary NAME: starts bin/NAME unless the one we started still runs
+# the current binary. `go build` rewrites the file every time, so the
+# binary's checksum, recorded at start, tells whether it really changed.
+start_binary() {
+	local name=$1 pid sum
+	sum=$(sha256sum "$BIN/$name")
+	if pid=$(running_pid "$name"); then
+		if [[ $sum != "$(cat "$RUN_DIR/$name.sum" 2>/dev/null)" ]]; then
+			log "$name: binary changed since pid $pid started; restarting it"
+			stop_service "$name"
 		else
-			log "worker: already running (pid $pid)"
+			log "$name: already running (pid $pid)"
 			return 0
 		fi
 	fi
-	log "worker: starting (log in .run/worker.log)"
-	start_bg worker "$BIN/worker"
-	printf '%s\n' "$sum" >"$RUN_DIR/worker.sum"
-	pid=$(running_pid worker) || die "worker exited right after starting; log in .run/worker.log"
-	# A worker with bad config dies within a moment; catch that here rather
+	log "$name: starting (log in .run/$name.log)"
+	start_bg "$name" "$BIN/$name"
+	printf '%s\n' "$sum" >"$RUN_DIR/$name.sum"
+	pid=$(running_pid "$name") || die "$name exited right after starting; log in .run/$name.log"
+	# A binary with bad config dies within a moment; catch that here rather
 	# than leave the term's workflows waiting for a worker that is not there.
 	sleep 2
 	if ! pid_alive "$pid"; then
-		tail -n 30 "$RUN_DIR/worker.log" >&2
-		die "worker exited; log in .run/worker.log"
+		tail -n 30 "$RUN_DIR/$name.log" >&2
+		die "$name exited; log in .run/$name.log"
 	fi
 }
+
+# The key that signs the links in emails, shared by the worker and the
+# portal: SEMESTERFLOW_LINK_KEY if set, else one made once for this checkout.
+if [[ -z ${SEMESTERFLOW_LINK_KEY:-} ]]; then
+	if [[ ! -s $RUN_DIR/link.key ]]; then
+		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$RUN_DIR/link.key")
+	fi
+	SEMESTERFLOW_LINK_KEY=$(cat "$RUN_DIR/link.key")
+fi
+export SEMESTERFLOW_LINK_KEY
+: "${PORTAL_ADDR:=127.0.0.1:8090}"
+: "${PORTAL_URL:=http://localhost:${PORTAL_ADDR##*:}}"
+export PORTAL_ADDR PORTAL_URL
 
 install_tools
 ensure_postgres
 ensure_temporal
 ensure_mailpit
 
-log "building bin/worker and bin/starter"
-go build -o bin/ ./worker ./starter
-start_worker
+log "building bin/worker, bin/portal and bin/starter"
+go build -o bin/ ./worker ./portal ./starter
+start_binary worker
+start_binary portal
 
 log "starting term $TERM_ID from $PLAN (time scale $TIME_SCALE)"
 rc=0
@@ -66,9 +81,10 @@ cat <<EOT
 
 semesterflow is up.
   Temporal UI    http://localhost:${TEMPORAL_UI_PORT}
+  Portal         $PORTAL_URL (officers follow the links in their emails)
   Mailpit API    ${MAILPIT_API/127.0.0.1/localhost}/api/v1/messages
   Database       psql "$DATABASE_URL" -c 'select * from onboarding'
   Term status    ./bin/starter status --term $TERM_ID
-  Worker log     .run/worker.log
+  Logs           .run/worker.log, .run/portal.log
   Stop it all    scripts/down.sh
 EOT
