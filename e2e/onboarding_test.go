@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -207,6 +208,21 @@ func TestOnboardingEndToEnd(t *testing.T) {
 		t.Errorf("second start exited %d with %q; want 3 and a clear refusal", code, errOut)
 	}
 
+	// A leader lists the running terms and watches this one until it ends.
+	out, errOut, code = s.run("list")
+	if code != 0 || !regexp.MustCompile(s.tag+`\s+\S+\s+running`).MatchString(out) {
+		t.Errorf("list exited %d, want this term running:\n%s%s", code, out, errOut)
+	}
+	watch := exec.Command(s.starter, "watch", "--term", s.tag, "--every", "500ms")
+	watch.Env = s.env
+	var watched bytes.Buffer
+	watch.Stdout, watch.Stderr = &watched, &watched
+	if err := watch.Start(); err != nil {
+		t.Fatal(err)
+	}
+	watchDone := make(chan error, 1)
+	go func() { watchDone <- watch.Wait() }()
+
 	// Chen Jie acknowledges from the assignment email, before the deadline.
 	chen := s.email("chen.jie")
 	got := s.mailpit.WaitFor(t, "to:"+chen, 1, 30*time.Second)
@@ -245,6 +261,19 @@ func TestOnboardingEndToEnd(t *testing.T) {
 	out, errOut, code = s.run("status", "--term", s.tag)
 	if code != 0 || !strings.Contains(out, "Organization Department") || !strings.Contains(out, ": done") {
 		t.Errorf("status exited %d:\n%s%s", code, out, errOut)
+	}
+	select {
+	case err := <-watchDone:
+		if err != nil || !strings.Contains(watched.String(), "The term has ended (done).") || strings.Count(watched.String(), "\033[2J") < 2 {
+			t.Errorf("watch ended with %v after %d refreshes:\n%s", err, strings.Count(watched.String(), "\033[2J"), watched.String())
+		}
+	case <-time.After(10 * time.Second):
+		_ = watch.Process.Kill()
+		t.Errorf("watch did not stop when the term ended:\n%s", watched.String())
+	}
+	out, _, code = s.run("list", "--all")
+	if code != 0 || !regexp.MustCompile(s.tag+`\s+done\s+completed`).MatchString(out) {
+		t.Errorf("list --all exited %d, want this term done and completed:\n%s", code, out)
 	}
 
 	s.checkRows(chen)

@@ -50,6 +50,8 @@ var commands = []command{
 	{"sign-in", "sign in at your department's exchange", runSignIn},
 	{"excuse", "excuse yourself, with a reason, from your department's next exchange", runExcuse},
 	{"status", "show a term's progress", runStatus},
+	{"watch", "show a term's progress and refresh it until the term ends", runWatch},
+	{"list", "list the terms and their phases", runList},
 	{"cancel", "cancel a term: stop every part and tell everyone", runCancel},
 	{"request-help", "ask the Organization Department for help (department heads, leaders)", runRequestHelp},
 	{"assign", "assign an officer to a help task (the coordinator, leaders)", runAssign},
