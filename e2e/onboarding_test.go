@@ -3,9 +3,12 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,15 +25,15 @@ import (
 	"semesterflow/workflows"
 )
 
-// binaries builds the worker and the starter once per test run.
-func binaries(t *testing.T) (worker, starter string) {
+// binaries builds the worker, the portal and the starter once per test run.
+func binaries(t *testing.T) (worker, portal, starter string) {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "semesterflow/worker", "semesterflow/starter")
+	cmd := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "semesterflow/worker", "semesterflow/portal", "semesterflow/starter")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return filepath.Join(dir, "worker"), filepath.Join(dir, "starter")
+	return filepath.Join(dir, "worker"), filepath.Join(dir, "portal"), filepath.Join(dir, "starter")
 }
 
 // stack is one test's isolated slice of the real services: its own
@@ -43,6 +46,8 @@ type stack struct {
 	db       *sql.DB
 	temporal client.Client
 	tag      string
+	// portalURL is where the portal the emails link to listens.
+	portalURL string
 }
 
 func newStack(t *testing.T) *stack {
@@ -51,9 +56,16 @@ func newStack(t *testing.T) *stack {
 	smtpHost, smtpPort := testenv.SMTP(t)
 	mailpit := testenv.NewMailpit(t)
 	dsn := testenv.Postgres(t)
-	worker, starter := binaries(t)
+	worker, portal, starter := binaries(t)
 	s := &stack{t: t, starter: starter, mailpit: mailpit, tag: testenv.UniqueID("e2e")}
+	portalAddr := freeAddr(t)
+	s.portalURL = "http://" + portalAddr
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
 	s.env = append(os.Environ(),
+		"SEMESTERFLOW_LINK_KEY="+hex.EncodeToString(key),
+		"PORTAL_ADDR="+portalAddr,
+		"PORTAL_URL="+s.portalURL,
 		"DATABASE_URL="+dsn,
 		"TEMPORAL_ADDRESS="+temporalAddr,
 		"TEMPORAL_NAMESPACE=default",
@@ -70,14 +82,27 @@ func newStack(t *testing.T) *stack {
 	}
 	t.Cleanup(c.Close)
 	s.temporal = c
-	s.startWorker(worker)
+	s.startProcess(worker, "worker polling", "worker stopped gracefully")
+	s.startProcess(portal, "portal listening", "portal stopped gracefully")
 	return s
 }
 
-// startWorker runs the worker binary and, at the end of the test, stops it
-// with SIGTERM and checks that it exits cleanly.
-func (s *stack) startWorker(path string) {
+// freeAddr returns a local address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startProcess runs one of the binaries until the test ends, then stops it
+// with SIGTERM and checks that it stopped gracefully.
+func (s *stack) startProcess(path, ready, stopped string) {
 	s.t.Helper()
+	name := filepath.Base(path)
 	var logs syncBuffer
 	cmd := exec.Command(path)
 	cmd.Env = s.env
@@ -85,9 +110,9 @@ func (s *stack) startWorker(path string) {
 	if err := cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(logs.String(), "worker polling"); {
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(logs.String(), ready); {
 		if time.Now().After(deadline) {
-			s.t.Fatalf("worker not polling after 30s; logs:\n%s", logs.String())
+			s.t.Fatalf("%s not ready after 30s; logs:\n%s", name, logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -98,13 +123,13 @@ func (s *stack) startWorker(path string) {
 		select {
 		case err := <-done:
 			if err != nil {
-				s.t.Errorf("worker exited with %v after SIGTERM; logs:\n%s", err, logs.String())
-			} else if !strings.Contains(logs.String(), "worker stopped gracefully") {
-				s.t.Errorf("worker did not log a graceful stop; logs:\n%s", logs.String())
+				s.t.Errorf("%s exited with %v after SIGTERM; logs:\n%s", name, err, logs.String())
+			} else if !strings.Contains(logs.String(), stopped) {
+				s.t.Errorf("%s did not log a graceful stop; logs:\n%s", name, logs.String())
 			}
 		case <-time.After(30 * time.Second):
 			_ = cmd.Process.Kill()
-			s.t.Errorf("worker did not stop within 30s of SIGTERM; logs:\n%s", logs.String())
+			s.t.Errorf("%s did not stop within 30s of SIGTERM; logs:\n%s", name, logs.String())
 		}
 	})
 }

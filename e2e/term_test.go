@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -44,6 +46,14 @@ func TestWholeTermRehearsal(t *testing.T) {
 	if out, errOut, code := s.run("ack", "--term", s.tag, "--email", mail("chen.jie")); code != 0 {
 		t.Errorf("ack exited %d: %s%s", code, out, errOut)
 	}
+	// Ma Li acknowledges from the link in her assignment email.
+	ack := s.portalLinks(mail("ma.li"), "training")
+	if status, page := s.followLink(ack[0], url.Values{"text": {"Both sessions."}}); status != http.StatusOK || !strings.Contains(page, "your acknowledgement is recorded") {
+		t.Errorf("acknowledging from the link: %d\n%s", status, page)
+	}
+	if status, page := s.followLink(ack[0], nil); status != http.StatusOK || !strings.Contains(page, "Already done") {
+		t.Errorf("the used link: %d\n%s", status, page)
+	}
 	at(15.9) // 16 September: the kickoff was yesterday; plans due on the 22nd
 	plans := workflows.KickoffPlansWorkflowID(s.tag)
 	if out, errOut, code := s.run("submit", "--workflow", plans, "--email", mail("zhou.min"), "--text", "Training first, then the contest."); code != 0 {
@@ -52,18 +62,37 @@ func TestWholeTermRehearsal(t *testing.T) {
 	if _, errOut, code := s.run("submit", "--workflow", plans, "--email", mail("zhou.min"), "--text", "Again."); code != 1 || !strings.Contains(errOut, "already handed in") {
 		t.Errorf("a second plan exited %d: %s", code, errOut)
 	}
+	// Sun Hao hands in the Publicity Department's plan from the link.
+	planLink := s.portalLinks(mail("sun.hao"), "Please hand in the department's plan")
+	if status, page := s.followLink(planLink[0], url.Values{"text": {"   "}}); status != http.StatusUnprocessableEntity || !strings.Contains(page, "the text is empty") {
+		t.Errorf("an empty plan from the link: %d, want 422 with the validator's words\n%s", status, page)
+	}
+	if status, page := s.followLink(planLink[0], url.Values{"text": {"Posters for every event."}}); status != http.StatusOK || !strings.Contains(page, "is handed in") {
+		t.Errorf("a plan from the link: %d\n%s", status, page)
+	}
 	at(18.5) // 19 September: the first contest milestone, due on the 20th
 	if _, errOut, code := s.run("submit", "--workflow", workflows.ContestMilestonesWorkflowID(s.tag), "--email", mail("chen.jie"), "--text", "Reviewed three years of contests."); code != 0 {
 		t.Errorf("submit milestone exited %d: %s", code, errOut)
 	}
 
-	at(23.5) // 24 September, noon: six departments' plans are overdue
+	at(23.5) // 24 September, noon: five departments' plans are overdue
 	out, errOut, code := s.run("status", "--term", s.tag)
 	for _, want := range []string{"PARTS (as reported by ", "kickoff/plans", "OVERDUE", "Sports Department",
 		"the department's plan and suggestions for the term: Sports Department (due Tue 22 Sep 2026, 23:59"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("status on 24 September lacks %q (exit %d):\n%s%s", want, code, out, errOut)
 		}
+	}
+
+	// Guo Rui cannot come to the first exchange (13 October; invitations
+	// went out on the 10th) and says so from the invitation's second link.
+	at(40.5)
+	invitation := s.portalLinks(mail("guo.rui"), "exchange 1")
+	if len(invitation) != 2 {
+		t.Fatalf("the invitation has %d links, want sign-in and absence", len(invitation))
+	}
+	if status, page := s.followLink(invitation[1], url.Values{"text": {"Exam that evening."}}); status != http.StatusOK || !strings.Contains(page, "is excused") {
+		t.Errorf("an absence from the link: %d\n%s", status, page)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -87,9 +116,10 @@ func TestWholeTermRehearsal(t *testing.T) {
 		want  int
 	}{
 		{"officers in the directory", `SELECT count(*) FROM officers WHERE term_id = $1`, 40},
-		{"on-time acknowledgements", `SELECT count(*) FROM onboarding WHERE term_id = $1 AND outcome = 'on_time'`, 1},
+		{"on-time acknowledgements (one from the portal)", `SELECT count(*) FROM onboarding WHERE term_id = $1 AND outcome = 'on_time'`, 2},
 		{"the kickoff", `SELECT count(*) FROM kickoff WHERE term_id = $1`, 1},
-		{"department plans handed in", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'department_plan'`, 1},
+		{"department plans handed in (one from the portal)", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'department_plan'`, 2},
+		{"the absence reported from the portal", `SELECT count(*) FROM attendance WHERE term_id = $1 AND officer_email LIKE 'guo.rui.%' AND meeting_number = 1 AND status = 'excused'`, 1},
 		{"milestones handed in", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'milestone'`, 1},
 		{"exchanges held (8 departments, 6 each)", `SELECT count(*) FROM meetings WHERE term_id = $1`, 48},
 		{"attendance rows", `SELECT count(*) FROM attendance WHERE term_id = $1`, 240},
