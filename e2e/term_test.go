@@ -2,13 +2,18 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"semesterflow/internal/testenv"
 	"semesterflow/workflows"
 )
 
@@ -155,4 +160,29 @@ func TestWholeTermRehearsal(t *testing.T) {
 	if got := s.mailpit.Search(t, "to:"+mail("chen.jie")); len(got) == 0 {
 		t.Error("Chen Jie received no email")
 	}
+
+	// What a leader sees in the Temporal Web UI: the term's workflows by
+	// search attribute, and the term itself with its progress table.
+	ui := strings.TrimRight(testenv.Getenv("TEMPORAL_UI_URL", "http://localhost:8233"), "/")
+	browser := testenv.Browser(t, true, true)
+	shoot := func(page, waitFor, name string) {
+		t.Helper()
+		if err := chromedp.Do(browser, chromedp.Navigate(page)); err != nil {
+			t.Fatalf("open %s: %v", page, err)
+		}
+		var text string
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+			text, _ = chromedp.Run(browser, chromedp.Evaluate[string](`document.body.innerText`))
+			if strings.Contains(text, waitFor) {
+				break
+			}
+		}
+		if !strings.Contains(text, waitFor) {
+			t.Errorf("the Temporal UI at %s never showed %q:\n%s", page, waitFor, text)
+		}
+		testenv.Screenshot(t, browser, filepath.Join("..", "docs", "screenshots", name+".png"))
+	}
+	query := fmt.Sprintf(`SemesterTerm = "%s"`, s.tag)
+	shoot(ui+"/namespaces/default/workflows?query="+url.QueryEscape(query), "Exchanges", "temporal-ui-term-workflows")
+	shoot(ui+"/namespaces/default/workflows/"+url.PathEscape(workflows.SemesterWorkflowID(s.tag)), "SemesterPlan", "temporal-ui-term")
 }

@@ -273,6 +273,7 @@ func (c *collection) recordOutcome(ctx workflow.Context) error {
 // quiet while that is unchanged, so that a term of 200 departments is not
 // flooded: the term's view is what is overdue and whether a part is done.
 func (c *collection) sendReport(ctx workflow.Context, phase string) {
+	c.showProgress(ctx, phase)
 	if c.report.termKey == "" {
 		return
 	}
@@ -296,6 +297,44 @@ func (c *collection) sendReport(ctx workflow.Context, phase string) {
 	}
 	rep.Summary = fmt.Sprintf("%s: %d of %d in", c.in.Title, in, len(c.in.Slots))
 	c.report.send(ctx, rep)
+}
+
+// maxDetailRows bounds the slot table in the Web UI's current details.
+const maxDetailRows = 40
+
+// showProgress keeps a short Markdown table of the slots in the Web UI's
+// current details.
+func (c *collection) showProgress(ctx workflow.Context, phase string) {
+	in, late := 0, 0
+	for _, sub := range c.subs {
+		if sub != nil {
+			in++
+			if sub.Late {
+				late++
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf("**%s**: %s, %d of %d in (%d late)\n\n| for | due | state |\n|---|---|---|\n", c.in.Title, phase, in, len(c.in.Slots), late))
+	for i, sl := range c.in.Slots {
+		if i == maxDetailRows {
+			b.WriteString(fmt.Sprintf("| … and %d more | | |\n", len(c.in.Slots)-maxDetailRows))
+			break
+		}
+		state := "waiting"
+		switch sub := c.subs[i]; {
+		case sub != nil && sub.Late:
+			state = "in, late"
+		case sub != nil:
+			state = "in"
+		case c.closed[i]:
+			state = "missed"
+		case c.escalated[i]:
+			state = "overdue, escalated"
+		}
+		b.WriteString(fmt.Sprintf("| %s | %s | %s |\n", sl.Label, plan.HumanTime(sl.Due, c.in.TimeZone), state))
+	}
+	workflow.SetCurrentDetails(ctx, b.String())
 }
 
 // settled is true when every slot is handed in and stored, or closed.
@@ -494,6 +533,7 @@ func (c *collection) submit(ctx workflow.Context, in SubmitInput) (SubmitResult,
 	}
 	c.subs[i] = sub
 	c.unsaved = append(c.unsaved, i)
+	c.showProgress(ctx, "open")
 	return SubmitResult{Slot: s.Key, Label: s.Label, Late: sub.Late, At: at}, nil
 }
 

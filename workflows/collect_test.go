@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
@@ -271,11 +272,21 @@ func TestCollectionTaskQuery(t *testing.T) {
 		notOwner, _ = query("sports", "zhou.min@example.edu")
 		_, unknownErr = query("culture", "zhou.min@example.edu")
 	}, 30*time.Hour) // 2 October, 06:00
+	var details string
 	f.env.RegisterDelayedCallback(func() {
 		var err error
 		if after, err = query("organization", "zhou.min@example.edu"); err != nil {
 			t.Error(err)
 		}
+		v, err := f.env.QueryWorkflow("__temporal_workflow_metadata")
+		var meta sdkpb.WorkflowMetadata
+		if err == nil {
+			err = v.Get(&meta)
+		}
+		if err != nil {
+			t.Error(err)
+		}
+		details = meta.GetCurrentDetails()
 	}, 35*time.Hour) // 2 October, 11:00
 	f.run()
 
@@ -288,6 +299,12 @@ func TestCollectionTaskQuery(t *testing.T) {
 	}
 	if unknownErr == nil || !strings.Contains(unknownErr.Error(), `"culture" is not one of the slots`) {
 		t.Errorf("unknown slot: %v", unknownErr)
+	}
+	// The Web UI's current details: a table of the slots.
+	for _, want := range []string{"**September's summary**: open, 1 of 3 in (0 late)", "| Organization Department | Sat 3 Oct 2026, 23:59 (Asia/Shanghai) | in |", "| Sports Department | Sat 3 Oct 2026, 23:59 (Asia/Shanghai) | waiting |"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("current details lack %q:\n%s", want, details)
+		}
 	}
 	if !after.Slot.Submitted || after.SubmittedBy != "wu.tong@example.edu" || after.SubmittedAt.In(f.loc).Format("01-02 15:04") != "10-02 10:00" {
 		t.Errorf("after Wu Tong handed it in: %+v", after)

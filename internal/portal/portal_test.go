@@ -8,16 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/client"
@@ -149,54 +145,10 @@ func (r *rig) task(workflowID, slot, email string) workflows.CollectionTask {
 	return task
 }
 
-// browser starts headless Chromium with a phone's screen and page scripts
-// off: the portal must work without JavaScript.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("SEMESTERFLOW_INTEGRATION") != "" {
-			t.Fatal("no Chromium to drive: install Debian's chromium (scripts/test.sh does)")
-		}
-		t.Skip("no Chromium installed")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.WindowSize(390, 844))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(cancelCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(cancelTimeout)
-	noScripts := chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
-		_, err := cdp.Call(ctx, target, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-		return err
-	})
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait), noScripts); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
-}
-
 // screenshot saves the page as docs/screenshots/name.png for the README.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	dir := filepath.Join("..", "..", "docs", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testenv.Screenshot(t, ctx, filepath.Join("..", "..", "docs", "screenshots", name+".png"))
 }
 
 func bodyText(t *testing.T, ctx context.Context) string {
@@ -212,7 +164,7 @@ func bodyText(t *testing.T, ctx context.Context) string {
 // wrong with an empty summary, hands it in, and finds the link done after.
 func TestOfficerHandsInASummaryFromTheEmailLink(t *testing.T) {
 	r := newRig(t)
-	ctx := browser(t)
+	ctx := testenv.Browser(t, false, false)
 	id := r.startSummaries()
 	link := r.linkFor(r.email("sun.hao"))
 
@@ -294,7 +246,7 @@ func TestOfficerHandsInASummaryFromTheEmailLink(t *testing.T) {
 // nothing.
 func TestPortalRefusesBadLinksAndForgedForms(t *testing.T) {
 	r := newRig(t)
-	ctx := browser(t)
+	ctx := testenv.Browser(t, false, false)
 	id := r.startSummaries()
 	link := r.linkFor(r.email("yuan.jun"))
 	token := link[strings.LastIndex(link, "/")+1:]
