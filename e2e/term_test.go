@@ -161,6 +161,26 @@ func TestWholeTermRehearsal(t *testing.T) {
 		t.Error("Chen Jie received no email")
 	}
 
+	// The published digests, one page a month with an index, on the portal.
+	phone := testenv.Browser(t, false, false)
+	res, err := chromedp.RunResponse(phone, chromedp.Navigate(s.portalURL+"/digests/"+s.tag))
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, _ := chromedp.Run(phone, chromedp.Text(chromedp.CSS("body")))
+	if res.Status != http.StatusOK || strings.Count(index, "published") != 4 || !strings.Contains(index, "2026-10") {
+		t.Errorf("the digest index answered %d with:\n%s", res.Status, index)
+	}
+	res, err = chromedp.RunResponse(phone, chromedp.Click(chromedp.CSS(`a[href$="/2026-10"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest, _ := chromedp.Run(phone, chromedp.Text(chromedp.CSS("body")))
+	if res.Status != http.StatusOK || !strings.Contains(digest, "October 2026") {
+		t.Errorf("October's digest answered %d with:\n%s", res.Status, digest)
+	}
+	testenv.Screenshot(t, phone, filepath.Join("..", "docs", "screenshots", "portal-digest.png"))
+
 	// What a leader sees in the Temporal Web UI: the term's workflows by
 	// search attribute, and the term itself with its progress table.
 	ui := strings.TrimRight(testenv.Getenv("TEMPORAL_UI_URL", "http://localhost:8233"), "/")

@@ -110,6 +110,12 @@ func (r *rig) startSummaries() string {
 		},
 		SendTime: "09:00", TextRequired: true, Clock: plan.ProductionClock(now),
 	}
+	return r.startCollection(in)
+}
+
+// startCollection starts a Collection and ends it with the test.
+func (r *rig) startCollection(in workflows.CollectionInput) string {
+	r.t.Helper()
 	id := workflows.CollectionWorkflowID(r.tag, in.Scope, in.Kind)
 	if _, err := r.temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: r.queue}, workflows.Collection, in); err != nil {
 		r.t.Fatal(err)
@@ -312,5 +318,51 @@ func TestPortalRefusesBadLinksAndForgedForms(t *testing.T) {
 	res3.Body.Close()
 	if res3.StatusCode != http.StatusOK {
 		t.Errorf("the real link: %d, want 200", res3.StatusCode)
+	}
+}
+
+// A judge scores an entry on the plan's criteria from the email link.
+func TestJudgeScoresFromTheEmailLink(t *testing.T) {
+	r := newRig(t)
+	ctx := testenv.Browser(t, false, false)
+	now := time.Now()
+	judge := plan.Person{Name: "Zhang Hua", Email: r.email("zhang.hua")}
+	in := workflows.CollectionInput{
+		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
+		Kind: "competition_score", Scope: "2026-10", Title: "your scores for the group-life design competition",
+		Opens: now,
+		Slots: []workflows.Slot{{Key: judge.Email + "/publicity", Label: "Publicity Department's entry", Due: now.Add(time.Hour),
+			Owners: []plan.Person{judge}}},
+		Criteria: []string{"content", "creativity"}, MaxScore: 10,
+		SendTime: "09:00", Clock: plan.ProductionClock(now),
+	}
+	r.startCollection(in)
+	link := r.linkFor(judge.Email)
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("input#score1"))); err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "content (0 to 10)") || !strings.Contains(page, "creativity (0 to 10)") || !strings.Contains(page, "Comment (optional)") {
+		t.Errorf("the scoring form lacks a criterion or the comment:\n%s", page)
+	}
+	screenshot(t, ctx, "portal-scores")
+	if _, err := chromedp.RunResponse(ctx,
+		chromedp.SendKeys(chromedp.CSS("input#score0"), "8"),
+		chromedp.SendKeys(chromedp.CSS("input#score1"), "9.5"),
+		chromedp.SendKeys(chromedp.CSS("textarea#text"), "Lively and well run."),
+		chromedp.Click(chromedp.CSS("button[type=submit]")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "is handed in") {
+		t.Fatalf("no confirmation after scoring:\n%s", page)
+	}
+	var scores []byte
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if err := r.db.QueryRow(`SELECT scores::text FROM submissions WHERE term_id = ? AND kind = 'competition_score'`, r.tag).Scan(&scores); err == nil {
+			break
+		}
+	}
+	if string(scores) != "[8, 9.5]" {
+		t.Errorf("stored scores = %s, want [8, 9.5]", scores)
 	}
 }
