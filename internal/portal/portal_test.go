@@ -124,6 +124,20 @@ func (r *rig) startCollection(in workflows.CollectionInput) string {
 	return id
 }
 
+// storedRow scans the single column of query, with the rig's term as its
+// one argument, into dest once the row is there: collections store
+// submissions in batches, a moment after they are handed in.
+func (r *rig) storedRow(dest any, query string) {
+	r.t.Helper()
+	var err error
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if err = r.db.QueryRow(query, r.tag).Scan(dest); err == nil {
+			return
+		}
+	}
+	r.t.Errorf("%s: %v", query, err)
+}
+
 var linkPattern = regexp.MustCompile(`https?://[^\s"<>]+/act/[A-Za-z0-9_\-.]+`)
 
 // linkFor waits for the request email to arrive and returns its link.
@@ -221,16 +235,8 @@ func TestOfficerHandsInASummaryFromTheEmailLink(t *testing.T) {
 	if !task.Slot.Submitted || task.SubmittedBy != r.email("sun.hao") {
 		t.Errorf("the workflow has %+v, want the summary handed in by Sun Hao", task)
 	}
-	// The collection stores submissions in batches; wait for the row.
 	var body string
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		err := r.db.QueryRow(`SELECT body FROM submissions WHERE term_id = ? AND kind = 'summary' AND slot = 'publicity'`, r.tag).Scan(&body)
-		if err == nil {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	r.storedRow(&body, `SELECT body FROM submissions WHERE term_id = ? AND kind = 'summary' AND slot = 'publicity'`)
 	if body != summary {
 		t.Errorf("stored summary = %q, want %q", body, summary)
 	}
@@ -356,13 +362,9 @@ func TestJudgeScoresFromTheEmailLink(t *testing.T) {
 	if page := bodyText(t, ctx); !strings.Contains(page, "is handed in") {
 		t.Fatalf("no confirmation after scoring:\n%s", page)
 	}
-	var scores []byte
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if err := r.db.QueryRow(`SELECT scores::text FROM submissions WHERE term_id = ? AND kind = 'competition_score'`, r.tag).Scan(&scores); err == nil {
-			break
-		}
-	}
-	if string(scores) != "[8, 9.5]" {
+	var scores string
+	r.storedRow(&scores, `SELECT scores::text FROM submissions WHERE term_id = ? AND kind = 'competition_score'`)
+	if scores != "[8, 9.5]" {
 		t.Errorf("stored scores = %s, want [8, 9.5]", scores)
 	}
 }
