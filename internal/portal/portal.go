@@ -233,7 +233,7 @@ func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.logger.Info("action taken", "action", c.Action, "workflow", c.WorkflowID, "slot", c.Slot)
-	s.message(w, http.StatusOK, "Thank you", t.Thanks)
+	s.message(w, http.StatusOK, "Done", t.Thanks)
 }
 
 // taskUnavailable explains a workflow that cannot be asked right now.

@@ -117,10 +117,7 @@ func (r *rig) startSummaries() string {
 func (r *rig) startCollection(in workflows.CollectionInput) string {
 	r.t.Helper()
 	id := workflows.CollectionWorkflowID(r.tag, in.Scope, in.Kind)
-	if _, err := r.temporal.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: r.queue}, workflows.Collection, in); err != nil {
-		r.t.Fatal(err)
-	}
-	r.t.Cleanup(func() { _ = r.temporal.TerminateWorkflow(context.Background(), id, "", "test over") })
+	r.start(id, workflows.Collection, in)
 	return id
 }
 
@@ -140,16 +137,28 @@ func (r *rig) storedRow(dest any, query string) {
 
 var linkPattern = regexp.MustCompile(`https?://[^\s"<>]+/act/[A-Za-z0-9_\-.]+`)
 
-// linkFor waits for the request email to arrive and returns its link.
-func (r *rig) linkFor(email string) string {
+// linksFor waits for the first email to arrive and returns its portal
+// links, in order.
+func (r *rig) linksFor(email string) []string {
 	r.t.Helper()
 	msgs := r.mailpit.WaitFor(r.t, "to:"+email, 1, 30*time.Second)
 	m := r.mailpit.Message(r.t, msgs[0].ID)
-	link := linkPattern.FindString(m.Text)
-	if link == "" || !strings.Contains(m.HTML, link) {
+	links := linkPattern.FindAllString(m.Text, -1)
+	for _, l := range links {
+		if !strings.Contains(m.HTML, l) {
+			r.t.Errorf("link %s is in the text of the email to %s but not in its HTML", l, email)
+		}
+	}
+	if len(links) == 0 {
 		r.t.Fatalf("no portal link in the email to %s:\n%s", email, m.Text)
 	}
-	return link
+	return links
+}
+
+// linkFor returns the one link of the first email to arrive.
+func (r *rig) linkFor(email string) string {
+	r.t.Helper()
+	return r.linksFor(email)[0]
 }
 
 func (r *rig) task(workflowID, slot, email string) workflows.CollectionTask {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"semesterflow/internal/links"
 	"semesterflow/workflows"
@@ -139,7 +140,7 @@ func (s *Server) meetingTask(ctx context.Context, c links.Claims) (*taskPage, er
 	}
 	mt := m.Meeting
 	t.Facts = append(t.Facts, fact{"Exchange", fmt.Sprintf("%d", mt.Number)}, fact{"Starts", humanTime(mt.Start, m.TimeZone)},
-		fact{"Sign-in", humanTime(mt.SignInOpens, m.TimeZone) + " to " + humanTime(mt.SignInCloses, m.TimeZone)})
+		fact{"Sign-in", timeRange(mt.SignInOpens, mt.SignInCloses, m.TimeZone)})
 	signedIn := humanTime(m.SignedInAt, m.TimeZone)
 	switch c.Action {
 	case links.SignIn:
@@ -199,4 +200,18 @@ func (s *Server) submitTask(ctx context.Context, c links.Claims) (*taskPage, err
 		t.Over = fmt.Sprintf("%s for %s closed on %s.", ct.Title, sl.Label, humanTime(ct.Closes, ct.TimeZone))
 	}
 	return t, nil
+}
+
+// timeRange writes "Tue 13 Oct 2026, 18:30 to 19:30 (zone)" for times on
+// one local day, and both in full otherwise.
+func timeRange(from, to time.Time, zone string) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return humanTime(from, zone) + " to " + humanTime(to, zone)
+	}
+	f, t := from.In(loc), to.In(loc)
+	if f.Format("2006-01-02") != t.Format("2006-01-02") {
+		return humanTime(from, zone) + " to " + humanTime(to, zone)
+	}
+	return f.Format("Mon 2 Jan 2006, 15:04") + " to " + t.Format("15:04") + " (" + zone + ")"
 }
