@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -222,6 +223,9 @@ func (a *Activities) PublishMonthDigest(ctx context.Context, in PublishMonthDige
 	}
 	if err := a.Store.SaveMonthDigest(ctx, store.MonthDigest{TermID: in.TermID, Month: in.Month, HTML: page, Text: text, PublishedAt: in.At}); err != nil {
 		return DeliveryResult{}, storeError("archive the digest of "+in.Month, err)
+	}
+	if a.PortalURL != "" {
+		data.PageURL = strings.TrimRight(a.PortalURL, "/") + "/digests/" + url.PathEscape(in.TermID) + "/" + url.PathEscape(in.Month)
 	}
 	purpose := "month-digest"
 	msgs, err := renderEach("month_digest", in.Recipients, workflowID, purpose, func(p plan.Person) any {

@@ -162,6 +162,19 @@ func TestWholeTermRehearsal(t *testing.T) {
 		t.Error("Chen Jie received no email")
 	}
 
+	// The digest's email links to its page on the portal.
+	digestLink := s.portalURL + "/digests/" + s.tag + "/2026-10"
+	found := false
+	for _, m := range s.mailpit.Search(t, "to:"+mail("li.wei")) {
+		if strings.Contains(m.Subject, "October 2026") && strings.Contains(strings.ToLower(m.Subject), "digest") {
+			found = strings.Contains(s.mailpit.Message(t, m.ID).Text, digestLink)
+			break
+		}
+	}
+	if !found {
+		t.Errorf("no digest email for October links to %s", digestLink)
+	}
+
 	// The published digests, one page a month with an index, on the portal.
 	phone := testenv.Browser(t, false, false)
 	res, err := chromedp.RunResponse(phone, chromedp.Navigate(s.portalURL+"/digests/"+s.tag))

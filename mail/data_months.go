@@ -87,6 +87,8 @@ type MonthDigestData struct {
 	PublishedOn string
 	// Page renders the digest as the portal's page, without a greeting.
 	Page bool
+	// PageURL is the digest's page on the portal, linked from the email.
+	PageURL string
 }
 
 // Received counts the summaries that came in.

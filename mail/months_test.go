@@ -46,6 +46,7 @@ func sampleDigest() MonthDigestData {
 		TermName:      "Fall 2026",
 		RecipientName: "Sun Hao",
 		MonthName:     "October 2026",
+		PageURL:       "https://union.example.edu/portal/digests/2026-fall/2026-10",
 		Theme:         "Red memory: the stories of our founders",
 		ThemeNote:     "set by Li Wei",
 		Arrangement:   "Study the spirit of the youth congress.",
