@@ -75,3 +75,17 @@ func (s *stack) followLink(link string, fields url.Values) (int, string) {
 	body, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(body)
 }
+
+// actFromEmail follows link i of the email to `to` whose subject contains
+// subject, sends fields, and checks that the page it leads to says want.
+func (s *stack) actFromEmail(to, subject string, i int, fields url.Values, want string) {
+	s.t.Helper()
+	links := s.portalLinks(to, subject)
+	if i >= len(links) {
+		s.t.Errorf("the email %q to %s has %d links, want link %d", subject, to, len(links), i+1)
+		return
+	}
+	if status, page := s.followLink(links[i], fields); status != http.StatusOK || !strings.Contains(page, want) {
+		s.t.Errorf("acting from the email %q to %s: %d, want 200 saying %q\n%s", subject, to, status, want, page)
+	}
+}

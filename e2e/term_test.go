@@ -36,6 +36,11 @@ func TestWholeTermRehearsal(t *testing.T) {
 	// only see its messages.
 	plan := strings.ReplaceAll(string(data), "@example.edu", "."+s.tag+"@example.edu")
 	plan = strings.Replace(plan, "id: 2026-fall", "id: "+s.tag, 1)
+	// At a plan day per second an hour of sign-in lasts 42 ms; ten hours on
+	// either side of the start give an officer almost a second to sign in
+	// from the invitation's link.
+	plan = strings.Replace(plan, "sign_in_opens_minutes_before: 30", "sign_in_opens_minutes_before: 600", 1)
+	plan = strings.Replace(plan, "sign_in_closes_minutes_after: 30", "sign_in_closes_minutes_after: 600", 1)
 	planFile := s.writePlan(plan)
 	started := time.Now()
 	if _, errOut, code := s.run("start", "--plan", planFile, "--time-scale", "86400", "--by", "li.wei"); code != 0 {
@@ -90,16 +95,41 @@ func TestWholeTermRehearsal(t *testing.T) {
 		}
 	}
 
-	// Guo Rui cannot come to the first exchange (13 October; invitations
-	// went out on the 10th) and says so from the invitation's second link.
-	at(40.5)
+	// Every other action from the links in the emails, on the plan's calendar.
+	handedIn := "is handed in"
+	s.actFromEmail(mail("ma.li"), "your milestone for", 0, url.Values{"text": {"Posters up in every dormitory."}}, handedIn)
+	out, errOut, code = s.run("request-help", "--term", s.tag, "--email", mail("sun.hao"), "--department", "publicity",
+		"--due", "2026-09-30", "--text", "Two people to hand out leaflets")
+	task := regexp.MustCompile(`task (\S+),`).FindStringSubmatch(out)
+	if code != 0 || task == nil {
+		t.Fatalf("request-help exited %d: %s%s", code, out, errOut)
+	}
+	if out, errOut, code := s.run("assign", "--term", s.tag, "--email", mail("zhang.hua"), "--task", task[1], "--officer", mail("wu.tong")); code != 0 {
+		t.Fatalf("assign exited %d: %s%s", code, out, errOut)
+	}
+	s.actFromEmail(mail("wu.tong"), "help task "+task[1], 0, url.Values{"text": {"Handed out 300 leaflets."}}, handedIn)
+	at(30.6) // 1 October: the month opens
+	s.actFromEmail(mail("sun.hao"), "recommended theme for October 2026", 0, url.Values{"text": {"Red memories"}}, handedIn)
+	s.actFromEmail(mail("sun.hao"), "entry to October 2026", 0, url.Values{"text": {"A photo walk through the old campus."}}, handedIn)
+	at(40.5) // 10 October: invitations to the exchanges of the 13th are out
 	invitation := s.portalLinks(mail("guo.rui"), "exchange 1")
 	if len(invitation) != 2 {
 		t.Fatalf("the invitation has %d links, want sign-in and absence", len(invitation))
 	}
+	// Guo Rui cannot come and says so from the invitation's second link.
 	if status, page := s.followLink(invitation[1], url.Values{"text": {"Exam that evening."}}); status != http.StatusOK || !strings.Contains(page, "is excused") {
 		t.Errorf("an absence from the link: %d\n%s", status, page)
 	}
+	at(42.72) // 13 October, 17:17: sign-in is open
+	s.actFromEmail(mail("ma.li"), "exchange 1", 0, nil, "you are signed in at exchange 1")
+	at(43.5) // 14 October: the secretary's minutes
+	s.actFromEmail(mail("gao.yang"), "the minutes of exchange 1", 0, url.Values{"text": {"Eleven present; plans for the contest."}}, handedIn)
+	at(45.6) // 16 October: the judges score the entries
+	s.actFromEmail(mail("li.wei"), "scores for October 2026", 0, url.Values{"score0": {"8"}, "score1": {"9"}, "score2": {"7.5"}, "text": {"Well thought out."}}, handedIn)
+	at(61.6) // 1 November: October's summaries
+	s.actFromEmail(mail("sun.hao"), "summary of October 2026", 0, url.Values{"text": {"Two campaigns and the photo walk."}}, handedIn)
+	at(125.6) // 4 January: the leaders' assessments
+	s.actFromEmail(mail("li.wei"), "assessment of each officer of the Publicity Department", 0, url.Values{"score0": {"9"}, "text": {"Reliable and kind."}}, handedIn)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -126,7 +156,15 @@ func TestWholeTermRehearsal(t *testing.T) {
 		{"the kickoff", `SELECT count(*) FROM kickoff WHERE term_id = $1`, 1},
 		{"department plans handed in (one from the portal)", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'department_plan'`, 2},
 		{"the absence reported from the portal", `SELECT count(*) FROM attendance WHERE term_id = $1 AND officer_email LIKE 'guo.rui.%' AND meeting_number = 1 AND status = 'excused'`, 1},
-		{"milestones handed in", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'milestone'`, 1},
+		{"milestones handed in (one from the portal)", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'milestone'`, 2},
+		{"from the portal: a help task done", `SELECT count(*) FROM help_tasks WHERE term_id = $1 AND status = 'done'`, 1},
+		{"from the portal: a theme recommendation", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'theme_recommendation'`, 1},
+		{"from the portal: a competition entry", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'competition_entry'`, 1},
+		{"from the portal: a judge's scores", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'competition_score' AND scores = '[8, 9, 7.5]'`, 1},
+		{"from the portal: a sign-in", `SELECT count(*) FROM attendance WHERE term_id = $1 AND officer_email LIKE 'ma.li.%' AND meeting_number = 1 AND status = 'present'`, 1},
+		{"from the portal: minutes", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'minutes'`, 1},
+		{"from the portal: October's summary", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'summary' AND scope = '2026-10'`, 1},
+		{"from the portal: an assessment", `SELECT count(*) FROM submissions WHERE term_id = $1 AND kind = 'assessment'`, 1},
 		{"exchanges held (8 departments, 6 each)", `SELECT count(*) FROM meetings WHERE term_id = $1`, 48},
 		{"attendance rows", `SELECT count(*) FROM attendance WHERE term_id = $1`, 240},
 		{"monthly themes (with fallbacks)", `SELECT count(*) FROM month_themes WHERE term_id = $1`, 4},
