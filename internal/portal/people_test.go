@@ -95,14 +95,8 @@ func TestOfficersSignInAndReportAbsenceFromTheInvitation(t *testing.T) {
 		t.Errorf("Ma Li's absence link after signing in:\n%s", page)
 	}
 
-	v, err := r.temporal.QueryWorkflow(context.Background(), id, "", workflows.QueryProgress)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var p workflows.ExchangesProgress
-	if err := v.Get(&p); err != nil {
-		t.Fatal(err)
-	}
+	r.query(id, workflows.QueryProgress, &p)
 	if p.Next == nil || strings.Join(p.Next.SignedIn, ",") != d.Officers[0].Email || strings.Join(p.Next.Excused, ",") != d.Officers[1].Email {
 		t.Errorf("the exchange has %+v; want Ma Li signed in and Guo Rui excused", p.Next)
 	}
@@ -135,14 +129,8 @@ func TestOfficerAcknowledgesTrainingFromTheEmail(t *testing.T) {
 	if page := submitPage(t, ctx, link, "Attended the first session.", "portal-acknowledge"); !strings.Contains(page, "Thank you, Ma Li: your acknowledgement is recorded.") {
 		t.Errorf("after acknowledging:\n%s", page)
 	}
-	v, err := r.temporal.QueryWorkflow(context.Background(), id, "", workflows.QueryProgress)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var p workflows.OnboardingProgress
-	if err := v.Get(&p); err != nil {
-		t.Fatal(err)
-	}
+	r.query(id, workflows.QueryProgress, &p)
 	if p.Officers[0].Outcome != workflows.OutcomeOnTime || p.Officers[1].Outcome != workflows.OutcomePending {
 		t.Errorf("outcomes %s and %s, want Ma Li on time and Guo Rui pending", p.Officers[0].Outcome, p.Officers[1].Outcome)
 	}

@@ -163,15 +163,21 @@ func (r *rig) linkFor(email string) string {
 
 func (r *rig) task(workflowID, slot, email string) workflows.CollectionTask {
 	r.t.Helper()
-	v, err := r.temporal.QueryWorkflow(context.Background(), workflowID, "", workflows.QueryTask, slot, email)
-	if err != nil {
-		r.t.Fatal(err)
-	}
 	var task workflows.CollectionTask
-	if err := v.Get(&task); err != nil {
-		r.t.Fatal(err)
-	}
+	r.query(workflowID, workflows.QueryTask, &task, slot, email)
 	return task
+}
+
+// query asks a workflow what its state is, as the portal does.
+func (r *rig) query(workflowID, name string, into any, args ...any) {
+	r.t.Helper()
+	v, err := r.temporal.QueryWorkflow(context.Background(), workflowID, "", name, args...)
+	if err == nil {
+		err = v.Get(into)
+	}
+	if err != nil {
+		r.t.Fatalf("query %s on %s: %v", name, workflowID, err)
+	}
 }
 
 // screenshot saves the page as docs/screenshots/name.png for the README.
