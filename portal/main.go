@@ -66,7 +66,9 @@ func run(ctx context.Context, logger *slog.Logger) error {
 		return err
 	}
 	addr := config.PortalAddr(os.Getenv)
-	httpServer := &http.Server{Addr: addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// WriteTimeout outlasts the portal's 30 s wait for an Update.
+	httpServer := &http.Server{Addr: addr, Handler: srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 45 * time.Second, IdleTimeout: 2 * time.Minute}
 	errs := make(chan error, 1)
 	go func() { errs <- httpServer.ListenAndServe() }()
 	logger.Info("portal listening", "addr", addr)

@@ -143,6 +143,9 @@ func ExchangesInputFrom(p plan.Plan, departmentID string, clock plan.Clock, repo
 // SignInInput is an officer signing in at the current exchange.
 type SignInInput struct {
 	Email string `json:"email"`
+	// Meeting, when set, is the exchange the officer means; the sign-in
+	// is refused when another one is being held.
+	Meeting int `json:"meeting,omitempty"`
 }
 
 // SignInResult says which exchange the sign-in counted for.
@@ -160,6 +163,8 @@ type SignInResult struct {
 type ExcuseInput struct {
 	Email  string `json:"email"`
 	Reason string `json:"reason"`
+	// Meeting, when set, is the exchange the officer means to miss.
+	Meeting int `json:"meeting,omitempty"`
 }
 
 // ExcuseResult says which exchange the officer is excused from.

@@ -369,6 +369,8 @@ func (w *exchanges) checkSignIn(ctx workflow.Context, in SignInInput) (int, erro
 	switch {
 	case m == nil:
 		return 0, fmt.Errorf("the %s has no more exchanges this term", w.in.Department.Name)
+	case in.Meeting != 0 && in.Meeting != m.Number:
+		return 0, fmt.Errorf("exchange %d of the %s is over; exchange %d is the one being held", in.Meeting, w.in.Department.Name, m.Number)
 	case w.signIns[i] != nil:
 		return 0, fmt.Errorf("%s already signed in at exchange %d of the %s, at %s", name, m.Number, w.in.Department.Name, w.humanTime(w.signIns[i].at))
 	case now.Before(m.SignInOpens):
@@ -414,6 +416,8 @@ func (w *exchanges) checkExcuse(ctx workflow.Context, in ExcuseInput) (int, erro
 	switch {
 	case m == nil:
 		return 0, fmt.Errorf("the %s has no more exchanges this term", w.in.Department.Name)
+	case in.Meeting != 0 && in.Meeting != m.Number:
+		return 0, fmt.Errorf("exchange %d of the %s is over; exchange %d is the next one", in.Meeting, w.in.Department.Name, m.Number)
 	case w.signIns[i] != nil:
 		return 0, fmt.Errorf("%s signed in at exchange %d of the %s at %s; there is no absence to excuse",
 			name, m.Number, w.in.Department.Name, w.humanTime(w.signIns[i].at))

@@ -380,6 +380,9 @@ func TestExchangesWholeSeries(t *testing.T) {
 func TestExchangesSignInAndExcuseRules(t *testing.T) {
 	s := newSeries(t, exchangesPlan)
 	early := s.signIn("2026-10-13 18:00", "ma.li@example.edu")
+	// A link to exchange 2 used while exchange 1 is held.
+	wrongMeeting := s.update("2026-10-13 18:35", workflows.UpdateSignIn, workflows.SignInInput{Email: "guo.rui@example.edu", Meeting: 2})
+	wrongAbsence := s.update("2026-10-12 09:30", workflows.UpdateExcuse, workflows.ExcuseInput{Email: "guo.rui@example.edu", Reason: "Trip", Meeting: 2})
 	noReason := s.excuse("2026-10-12 09:00", "he.xin@example.edu", "   ")
 	excused := s.excuse("2026-10-12 10:00", "he.xin@example.edu", "Family visit")
 	again := s.excuse("2026-10-12 11:00", "He.Xin@example.edu", "Still the family")
@@ -400,12 +403,14 @@ func TestExchangesSignInAndExcuseRules(t *testing.T) {
 	}
 
 	wantRejected := map[*updateOutcome]string{
-		early:    "sign-in for exchange 1 of the Publicity Department is not open yet: it opens at Tue 13 Oct 2026, 18:30 (Asia/Shanghai) and closes at Tue 13 Oct 2026, 19:30 (Asia/Shanghai)",
-		noReason: "give a reason for missing exchange 1 of the Publicity Department on Tue 13 Oct 2026, 19:00 (Asia/Shanghai)",
-		again:    `He Xin is already excused from exchange 1 of the Publicity Department (since Mon 12 Oct 2026, 10:00 (Asia/Shanghai): "Family visit")`,
-		twice:    "Ma Li already signed in at exchange 1 of the Publicity Department, at Tue 13 Oct 2026, 18:40 (Asia/Shanghai)",
-		stranger: `"zhou.min@example.edu" is not an officer of the Publicity Department; sign in at your own department's exchange`,
-		head:     "Sun Hao heads the Publicity Department; attendance is taken for its officers only",
+		wrongMeeting: "exchange 2 of the Publicity Department is over; exchange 1 is the one being held",
+		wrongAbsence: "exchange 2 of the Publicity Department is over; exchange 1 is the next one",
+		early:        "sign-in for exchange 1 of the Publicity Department is not open yet: it opens at Tue 13 Oct 2026, 18:30 (Asia/Shanghai) and closes at Tue 13 Oct 2026, 19:30 (Asia/Shanghai)",
+		noReason:     "give a reason for missing exchange 1 of the Publicity Department on Tue 13 Oct 2026, 19:00 (Asia/Shanghai)",
+		again:        `He Xin is already excused from exchange 1 of the Publicity Department (since Mon 12 Oct 2026, 10:00 (Asia/Shanghai): "Family visit")`,
+		twice:        "Ma Li already signed in at exchange 1 of the Publicity Department, at Tue 13 Oct 2026, 18:40 (Asia/Shanghai)",
+		stranger:     `"zhou.min@example.edu" is not an officer of the Publicity Department; sign in at your own department's exchange`,
+		head:         "Sun Hao heads the Publicity Department; attendance is taken for its officers only",
 		excuseAfterSignIn: "Ma Li signed in at exchange 1 of the Publicity Department at Tue 13 Oct 2026, 18:40 (Asia/Shanghai); " +
 			"there is no absence to excuse",
 		tooLate: "exchange 1 of the Publicity Department started at Tue 13 Oct 2026, 19:00 (Asia/Shanghai); an absence is excused before the exchange starts. " +

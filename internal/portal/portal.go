@@ -149,12 +149,12 @@ func (s *Server) showAction(w http.ResponseWriter, r *http.Request) {
 		s.taskUnavailable(w, err)
 		return
 	}
-	s.showTask(w, r, token, t, form{})
+	s.showTask(w, r, token, t, form{}, http.StatusOK)
 }
 
 // showTask renders the task: a form when the action can still be taken, a
 // plain page when it was already done or is over.
-func (s *Server) showTask(w http.ResponseWriter, r *http.Request, token string, t *taskPage, f form) {
+func (s *Server) showTask(w http.ResponseWriter, r *http.Request, token string, t *taskPage, f form, status int) {
 	switch {
 	case t.Done != "":
 		s.message(w, http.StatusOK, "Already done", t.Done)
@@ -167,16 +167,16 @@ func (s *Server) showTask(w http.ResponseWriter, r *http.Request, token string, 
 	if nonce == "" {
 		nonce = newNonce()
 	}
+	// Lax, not Strict: a link opened from webmail is a cross-site visit,
+	// and Strict would hide the cookie and give every tab a new one, so
+	// only the last form opened could be sent. Browsers still leave a Lax
+	// cookie off cross-site posts.
 	http.SetCookie(w, &http.Cookie{
-		Name: csrfCookie, Value: nonce, Path: "/act/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: r.TLS != nil, MaxAge: 24 * 3600,
+		Name: csrfCookie, Value: nonce, Path: "/act/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", MaxAge: 24 * 3600,
 	})
 	t.CSRF = s.links.MAC("csrf", token, nonce)
 	t.Form = f
-	status := http.StatusOK
-	if f.Error != "" {
-		status = http.StatusUnprocessableEntity
-	}
 	s.render(w, status, "task.html", page{Title: t.Heading, Task: t})
 }
 
@@ -185,14 +185,21 @@ func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	// A 20,000-character text in Chinese is about 180 KB once form-encoded.
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		s.message(w, http.StatusBadRequest, "The form could not be read", "It may be too long. Go back, shorten it and try again.")
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.message(w, http.StatusRequestEntityTooLarge, "The form is too long",
+				"Go back, shorten the text and send it again. Nothing was recorded.")
+			return
+		}
+		s.message(w, http.StatusBadRequest, "The form could not be read", "Go back and send it again. Nothing was recorded.")
 		return
 	}
-	if !s.sameOrigin(r) || !s.csrfOK(r, token) {
-		s.logger.Info("form refused", "origin", r.Header.Get("Origin"), "fetch_site", r.Header.Get("Sec-Fetch-Site"), "host", r.Host, "has_cookie", csrfNonce(r) != "")
-		s.message(w, http.StatusForbidden, "The form has expired",
+	if !s.sameOrigin(r) {
+		s.logger.Info("form from another site refused", "origin", r.Header.Get("Origin"), "fetch_site", r.Header.Get("Sec-Fetch-Site"), "host", r.Host)
+		s.message(w, http.StatusForbidden, "The form was sent from another site",
 			"For your safety the form only works from the page it came from. Open the link from your email again and send the form from there.")
 		return
 	}
@@ -202,14 +209,22 @@ func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := readForm(r, t)
+	if !s.csrfOK(r, token) {
+		// The person's own form, but older than the cookie (or the cookie
+		// is gone): show it again, with what they typed and a fresh token.
+		s.logger.Info("form token refused", "has_cookie", csrfNonce(r) != "")
+		f.Error = "For your safety, please check your text and press the button again."
+		s.showTask(w, r, token, t, f, http.StatusForbidden)
+		return
+	}
 	if t.Done != "" || t.Over != "" {
-		s.showTask(w, r, token, t, f)
+		s.showTask(w, r, token, t, f, http.StatusOK)
 		return
 	}
 	arg, problem := t.input(c, f)
 	if problem != "" {
 		f.Error = problem
-		s.showTask(w, r, token, t, f)
+		s.showTask(w, r, token, t, f, http.StatusUnprocessableEntity)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.updateTimeout)
@@ -226,7 +241,15 @@ func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &appErr) {
 			// The validator's or the handler's own words.
 			f.Error = appErr.Message()
-			s.showTask(w, r, token, t, f)
+			s.showTask(w, r, token, t, f, http.StatusUnprocessableEntity)
+			return
+		}
+		if ctx.Err() != nil && r.Context().Err() == nil {
+			// The Update may still complete: say so rather than "nothing
+			// changed".
+			s.logger.Error("action not confirmed in time", "workflow", c.WorkflowID, "error", err)
+			s.message(w, http.StatusGatewayTimeout, "Not confirmed yet",
+				"We could not confirm it in time; it may still be recorded. Open the link from your email again in a minute to see whether it was.")
 			return
 		}
 		s.taskUnavailable(w, err)
@@ -250,6 +273,9 @@ func (s *Server) taskUnavailable(w http.ResponseWriter, err error) {
 }
 
 const csrfCookie = "sf_csrf"
+
+// maxFormBytes bounds a posted form.
+const maxFormBytes = 256 << 10
 
 func csrfNonce(r *http.Request) string {
 	c, err := r.Cookie(csrfCookie)

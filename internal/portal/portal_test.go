@@ -324,9 +324,19 @@ func TestPortalRefusesBadLinksAndForgedForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	refused, _ := io.ReadAll(res2.Body)
 	res2.Body.Close()
-	if res2.StatusCode != http.StatusForbidden {
-		t.Errorf("a post without the form's cookie: %d, want 403", res2.StatusCode)
+	if res2.StatusCode != http.StatusForbidden || !strings.Contains(string(refused), "press the button again") || !strings.Contains(string(refused), "Posted by another site") {
+		t.Errorf("a post without the form's cookie: %d, want 403 with the form again and the text kept\n%s", res2.StatusCode, refused)
+	}
+	// From another site, as the browser says in Origin: refused outright.
+	req, _ := http.NewRequest(http.MethodPost, link, strings.NewReader(url.Values{"text": {"x"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusForbidden {
+		t.Errorf("a post from another origin: %v, %v; want 403", res, err)
+	} else {
+		res.Body.Close()
 	}
 	if task := r.task(id, "sports", r.email("yuan.jun")); task.Slot.Submitted {
 		t.Errorf("a refused request handed the summary in: %+v", task)

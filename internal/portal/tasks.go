@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -58,10 +59,14 @@ func (t *taskPage) input(c links.Claims, f form) (any, string) {
 	switch c.Action {
 	case links.Acknowledge:
 		return workflows.AcknowledgeInput{Email: c.Person, Note: strings.TrimSpace(f.Text)}, ""
-	case links.SignIn:
-		return workflows.SignInInput{Email: c.Person}, ""
-	case links.Excuse:
-		return workflows.ExcuseInput{Email: c.Person, Reason: f.Text}, ""
+	case links.SignIn, links.Excuse:
+		// The link's meeting goes with the Update, so the workflow refuses
+		// it once another exchange is being held.
+		meeting, _ := strconv.Atoi(c.Slot)
+		if c.Action == links.SignIn {
+			return workflows.SignInInput{Email: c.Person, Meeting: meeting}, ""
+		}
+		return workflows.ExcuseInput{Email: c.Person, Reason: f.Text, Meeting: meeting}, ""
 	}
 	in := workflows.SubmitInput{Email: c.Person, Slot: c.Slot, Text: f.Text}
 	for i, raw := range f.Scores {
@@ -69,7 +74,7 @@ func (t *taskPage) input(c links.Claims, f form) (any, string) {
 			return nil, fmt.Sprintf("give a score for %s", t.Criteria[i])
 		}
 		v, err := strconv.ParseFloat(raw, 64)
-		if err != nil {
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Sprintf("the score for %s, %q, is not a number", t.Criteria[i], raw)
 		}
 		in.Scores = append(in.Scores, v)
