@@ -203,8 +203,8 @@ func TestWholeTermRehearsal(t *testing.T) {
 	// The digest's email links to its page on the portal.
 	digestLink := s.portalURL + "/digests/" + s.tag + "/2026-10"
 	found := false
-	for _, m := range s.mailpit.Search(t, "to:"+mail("li.wei")) {
-		if strings.Contains(m.Subject, "October 2026") && strings.Contains(strings.ToLower(m.Subject), "digest") {
+	for _, m := range s.mailpit.Search(t, "to:"+mail("li.wei")+` subject:"monthly digest"`) {
+		if strings.Contains(m.Subject, "October 2026") {
 			found = strings.Contains(s.mailpit.Message(t, m.ID).Text, digestLink)
 			break
 		}
