@@ -21,7 +21,7 @@ func (s *stack) portalLinks(to, subject string) []string {
 	s.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		for _, m := range s.mailpit.Search(s.t, "to:"+to) {
+		for _, m := range s.mailpit.Search(s.t, "to:"+to+` subject:"`+subject+`"`) {
 			if !strings.Contains(m.Subject, subject) {
 				continue
 			}
