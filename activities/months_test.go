@@ -30,7 +30,7 @@ func newMonthsHarness(t *testing.T) *monthsHarness {
 	live := newLiveServices(t)
 	mp, sender, db := live.mailpit, live.sender, live.db
 	h := &monthsHarness{t: t, store: store.New(db), mailpit: mp, tag: testenv.UniqueID("month")}
-	h.acts = &activities.Activities{Store: h.store, Mailer: sender}
+	h.acts = &activities.Activities{Store: h.store, Mailer: sender, PortalURL: "https://union.example.edu/portal"}
 	var suite testsuite.WorkflowTestSuite
 	h.env = suite.NewTestActivityEnvironment()
 	h.env.RegisterActivity(h.acts)
@@ -151,7 +151,8 @@ func TestDigestIsArchivedAndEmailedOnceWhenRunTwice(t *testing.T) {
 		if msg.Subject != "Organisation life in October 2026: the monthly digest" {
 			t.Errorf("%s got subject %q", p.Name, msg.Subject)
 		}
-		for _, want := range []string{"Hi " + p.Name, "Red memory", "(2 of 3 received)", "1. Sports Department: 25.5", "No summary received."} {
+		for _, want := range []string{"Hi " + p.Name, "Red memory", "(2 of 3 received)", "1. Sports Department: 25.5", "No summary received.",
+			"https://union.example.edu/portal/digests/2026-fall/2026-10"} {
 			if !strings.Contains(msg.Text, want) {
 				t.Errorf("%s's digest lacks %q:\n%s", p.Name, want, msg.Text)
 			}

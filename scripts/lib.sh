@@ -473,9 +473,11 @@ ensure_mailpit() {
 		log "mailpit: starting (SMTP $smtp_host:$smtp_port, API $MAILPIT_API, log in .run/mailpit.log)"
 		# No version check: it would call out to the internet on every start.
 		# Any SMTP login is accepted, so a mailer configured with credentials
-		# works against it too.
+		# works against it too. Mailpit keeps 500 messages by default and
+		# drops the oldest; a rehearsed term and the tests running beside it
+		# send several thousand, and the tests read early ones at the end.
 		start_bg mailpit "$BIN/mailpit" --smtp "$smtp_host:$smtp_port" --listen "$MAILPIT_LISTEN" \
-			--disable-version-check --smtp-auth-accept-any --smtp-auth-allow-insecure
+			--disable-version-check --smtp-auth-accept-any --smtp-auth-allow-insecure --max 50000
 		pid=$(running_pid mailpit)
 	fi
 	wait_until "mailpit API at $MAILPIT_API" "$RUN_DIR/mailpit.log" "$pid" mailpit_ready
