@@ -74,16 +74,8 @@ func (a *Activities) AnnounceMonthTheme(ctx context.Context, in AnnounceMonthThe
 		EntriesDue:   plan.HumanTime(in.EntriesDue, in.TimeZone),
 		SummariesDue: plan.HumanTime(in.SummariesDue, in.TimeZone),
 	}
-	purpose := "month-theme"
-	msgs, err := renderEach("month_theme", in.Recipients, workflowID, purpose, func(p plan.Person) any {
-		d := data
-		d.RecipientName = p.Name
-		return d
-	})
-	if err != nil {
-		return DeliveryResult{}, err
-	}
-	return a.deliver(ctx, purpose, msgs)
+	return deliverEach(ctx, a, "month_theme", "month-theme", workflowID, in.Recipients, data,
+		func(d *mail.MonthThemeData, name string) { d.RecipientName = name })
 }
 
 // JudgeScores is one judge's scores for an entry, one per criterion.
@@ -140,16 +132,8 @@ func (a *Activities) AnnounceCompetitionResults(ctx context.Context, in Announce
 		return DeliveryResult{}, storeError("record the competition results of "+in.Month, err)
 	}
 	data := competitionData(in.TermName, in.MonthName, in.Criteria, in.MaxScore, in.Results)
-	purpose := "competition-results"
-	msgs, err := renderEach("competition_results", in.Recipients, workflowID, purpose, func(p plan.Person) any {
-		d := data
-		d.RecipientName = p.Name
-		return d
-	})
-	if err != nil {
-		return DeliveryResult{}, err
-	}
-	return a.deliver(ctx, purpose, msgs)
+	return deliverEach(ctx, a, "competition_results", "competition-results", workflowID, in.Recipients, data,
+		func(d *mail.CompetitionResultsData, name string) { d.RecipientName = name })
 }
 
 // DigestDepartment is a department as the digest lists it, with the people
@@ -227,16 +211,8 @@ func (a *Activities) PublishMonthDigest(ctx context.Context, in PublishMonthDige
 	if a.PortalURL != "" {
 		data.PageURL = strings.TrimRight(a.PortalURL, "/") + "/digests/" + url.PathEscape(in.TermID) + "/" + url.PathEscape(in.Month)
 	}
-	purpose := "month-digest"
-	msgs, err := renderEach("month_digest", in.Recipients, workflowID, purpose, func(p plan.Person) any {
-		d := data
-		d.RecipientName = p.Name
-		return d
-	})
-	if err != nil {
-		return DeliveryResult{}, err
-	}
-	return a.deliver(ctx, purpose, msgs)
+	return deliverEach(ctx, a, "month_digest", "month-digest", workflowID, in.Recipients, data,
+		func(d *mail.MonthDigestData, name string) { d.RecipientName = name })
 }
 
 // TieBreakRule says how the competition ranks entries with equal totals.
@@ -275,9 +251,22 @@ func formatScore(x float64) string {
 	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
 }
 
-// renderEach renders one email per recipient, each keyed by the workflow,
-// the purpose and the recipient, and skips repeated addresses (a leader
-// who is also a head hears once).
+// deliverEach sends one email per recipient, greeted by name through
+// greet, each keyed by the workflow, the purpose and the recipient; a
+// repeated address (a leader who is also a head) hears once.
+func deliverEach[D any](ctx context.Context, a *Activities, template, purpose, workflowID string, to []plan.Person, data D, greet func(*D, string)) (DeliveryResult, error) {
+	msgs, err := renderEach(template, to, workflowID, purpose, func(p plan.Person) any {
+		d := data
+		greet(&d, p.Name)
+		return d
+	})
+	if err != nil {
+		return DeliveryResult{}, err
+	}
+	return a.deliver(ctx, purpose, msgs)
+}
+
+// renderEach renders one email per distinct recipient.
 func renderEach(template string, to []plan.Person, workflowID, purpose string, data func(plan.Person) any) ([]mail.Message, error) {
 	seen := map[string]bool{}
 	msgs := make([]mail.Message, 0, len(to))
