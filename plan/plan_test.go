@@ -165,3 +165,19 @@ func TestClock(t *testing.T) {
 		t.Errorf("production clock moved %v to %v", planStart, got)
 	}
 }
+
+// A timer set for Real(t) must not wake before t in plan time, however the
+// rehearsal's scale divides.
+func TestClockRealNeverWakesEarly(t *testing.T) {
+	planStart := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2026, 11, 23, 12, 0, 0, 123456789, time.UTC)
+	for _, scale := range []float64{1, 3600, 21600, 86400} {
+		c := plan.RehearsalClock(planStart, now, scale)
+		for minute := 0; minute < 200*24*60; minute += 997 {
+			at := planStart.Add(time.Duration(minute)*time.Minute + 59*time.Second)
+			if got := c.Plan(c.Real(at)); got.Before(at) {
+				t.Fatalf("scale %v: Plan(Real(%v)) = %v, before it", scale, at, got)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -97,9 +98,15 @@ func RehearsalClock(planStart, now time.Time, scale float64) Clock {
 	return Clock{PlanAnchor: planStart, RealAnchor: now, Scale: scale}
 }
 
-// Real returns the real time at which plan time t happens.
+// Real returns the real time at which plan time t happens, rounded up to
+// the nanosecond so that a timer set for it never wakes before t in plan
+// time: Plan(Real(t)) is never before t.
 func (c Clock) Real(t time.Time) time.Time {
-	return c.RealAnchor.Add(time.Duration(float64(t.Sub(c.PlanAnchor)) / c.scale()))
+	r := c.RealAnchor.Add(time.Duration(math.Ceil(float64(t.Sub(c.PlanAnchor)) / c.scale())))
+	for c.Plan(r).Before(t) {
+		r = r.Add(time.Nanosecond)
+	}
+	return r
 }
 
 // Plan returns the plan time at real time t.

@@ -53,24 +53,11 @@ type collection struct {
 	report  *reporter
 	// lastOverdue is what was overdue at the last report, as slot indices.
 	lastOverdue string
-	// reached is the plan time of the last timeline event reached. A
-	// rehearsal's clock can wake a timer a hair before that plan time.
-	reached time.Time
-}
-
-// reportTime is the plan time reports are made at: now, but no earlier
-// than the timeline event just reached.
-func (c *collection) reportTime(ctx workflow.Context) time.Time {
-	now := c.in.Clock.Plan(workflow.Now(ctx))
-	if now.Before(c.reached) {
-		return c.reached
-	}
-	return now
 }
 
 // overdueKey lists the slots overdue now, to tell whether that changed.
 func (c *collection) overdueKey(ctx workflow.Context) string {
-	now := c.reportTime(ctx)
+	now := c.in.Clock.Plan(workflow.Now(ctx))
 	var b strings.Builder
 	for i, s := range c.in.Slots {
 		if c.subs[i] == nil && !c.closed[i] && !now.Before(s.Due) {
@@ -186,7 +173,6 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 		if c.sleepUntil(ctx, group[0].at, c.summary(group)) {
 			break
 		}
-		c.reached = group[0].at
 		var missing []int
 		for _, e := range group {
 			if c.subs[e.slot] == nil && !c.closed[e.slot] {
@@ -282,7 +268,7 @@ func (c *collection) sendReport(ctx workflow.Context, phase string) {
 		return
 	}
 	c.lastOverdue = overdue
-	now := c.reportTime(ctx)
+	now := c.in.Clock.Plan(workflow.Now(ctx))
 	rep := PartReport{Phase: phase, Done: phase == "done"}
 	in := 0
 	for i, s := range c.in.Slots {
