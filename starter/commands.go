@@ -202,12 +202,29 @@ func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, part := range p.Parts {
 			state := part.Phase
-			if part.Done {
+			switch {
+			case part.Done && len(part.Problems) > 0:
+				state = fmt.Sprintf("done, %d %s", len(part.Problems), plural(len(part.Problems), "problem", "problems"))
+			case part.Done:
 				state = "done"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", part.Part, state, part.Summary)
 		}
 		tw.Flush()
+		problems := false
+		for _, part := range p.Parts {
+			if len(part.Problems) == 0 {
+				continue
+			}
+			if !problems {
+				fmt.Fprintln(w, "\nNOT DONE ON TIME")
+				problems = true
+			}
+			fmt.Fprintf(w, "  %s\n", part.Part)
+			for _, pr := range part.Problems {
+				fmt.Fprintf(w, "    - %s\n", pr)
+			}
+		}
 	}
 	if len(p.Upcoming) > 0 {
 		fmt.Fprintln(w, "\nUPCOMING")
@@ -368,4 +385,11 @@ func update(ctx context.Context, c client.Client, workflowID, name string, arg, 
 		return errors.New(plainError(err))
 	}
 	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
