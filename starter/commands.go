@@ -211,21 +211,8 @@ func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", part.Part, state, part.Summary)
 		}
 		tw.Flush()
-		problems := false
-		for _, part := range p.Parts {
-			if len(part.Problems) == 0 {
-				continue
-			}
-			if !problems {
-				fmt.Fprintln(w, "\nNOT DONE ON TIME")
-				problems = true
-			}
-			fmt.Fprintf(w, "  %s\n", part.Part)
-			for _, pr := range part.Problems {
-				fmt.Fprintf(w, "    - %s\n", pr)
-			}
-		}
 	}
+	printProblems(w, p)
 	if len(p.Upcoming) > 0 {
 		fmt.Fprintln(w, "\nUPCOMING")
 		for _, d := range p.Upcoming {
@@ -240,6 +227,31 @@ func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 				fmt.Fprintf(w, "    - %s (due %s)\n", item.What, plan.HumanTime(item.Due, p.TimeZone))
 			}
 		}
+	}
+}
+
+// printProblems lists what each part could not do on time, so that a term
+// that ends "done" never hides a late or undelivered email.
+func printProblems(w io.Writer, p workflows.Progress) {
+	header := false
+	list := func(name string, problems []string) {
+		if len(problems) == 0 {
+			return
+		}
+		if !header {
+			fmt.Fprintln(w, "\nNOT DONE ON TIME")
+			header = true
+		}
+		fmt.Fprintf(w, "  %s\n", name)
+		for _, pr := range problems {
+			fmt.Fprintf(w, "    - %s\n", pr)
+		}
+	}
+	for _, d := range p.Departments {
+		list("onboarding/"+d.DepartmentID, d.Problems)
+	}
+	for _, part := range p.Parts {
+		list(part.Part, part.Problems)
 	}
 }
 

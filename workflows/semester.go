@@ -369,7 +369,7 @@ func (s *semester) apply(ctx workflow.Context, r OnboardingReport) {
 	if r.Seq <= d.ReportSeq || finished(d.Phase) {
 		return
 	}
-	d.ReportSeq, d.Phase, d.Onboarding = r.Seq, r.Phase, r.Counts
+	d.ReportSeq, d.Phase, d.Onboarding, d.Problems = r.Seq, r.Phase, r.Counts, r.Problems
 	s.showProgress(ctx)
 }
 
