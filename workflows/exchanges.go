@@ -261,7 +261,7 @@ func (w *exchanges) inviteBeside(ctx workflow.Context, m ExchangeMeeting) {
 func (w *exchanges) tellHead(ctx workflow.Context, m ExchangeMeeting, problem string) {
 	d := w.in.Department
 	w.beside.send(ctx, email{
-		what: fmt.Sprintf("the notice to the head about exchange %d", m.Number),
+		what:     fmt.Sprintf("the notice to the head about exchange %d", m.Number),
 		activity: a.NotifyPartProblem,
 		input: activities.NotifyPartProblemInput{
 			TermName:   w.in.TermName,
