@@ -93,9 +93,11 @@ type email struct {
 	// after which they are of no use (they are given up then, but tried
 	// for minMailTry at least).
 	due, until time.Time
-	// activity and input are the activity that sends them.
+	// activity and input are the activity that sends them; result, when
+	// set, receives its result once it succeeds.
 	activity any
 	input    any
+	result   any
 	// done, when set, hears how it went: how late (plan time) and the
 	// error if they could not be delivered.
 	done func(ctx workflow.Context, late time.Duration, err error)
@@ -113,7 +115,7 @@ func (b *beside) send(ctx workflow.Context, e email) {
 	opts.ScheduleToCloseTimeout = try
 	f := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, opts), e.activity, e.input)
 	b.start(ctx, f, func(ctx workflow.Context, f workflow.Future) {
-		err := f.Get(ctx, nil)
+		err := f.Get(ctx, e.result)
 		late := b.lateness(ctx, e.due)
 		switch {
 		case err != nil:
