@@ -130,6 +130,17 @@ func (b *beside) send(ctx workflow.Context, e email) {
 	})
 }
 
+// mail sends e beside the calendar. In a run recorded before the change it
+// waits for the emails instead and returns their error, as such runs did.
+func (b *beside) mail(ctx workflow.Context, e email) error {
+	if b.blocking {
+		actx := workflow.WithActivityOptions(ctx, mailOptions(e.what))
+		return workflow.ExecuteActivity(actx, e.activity, e.input).Get(ctx, e.result)
+	}
+	b.send(ctx, e)
+	return nil
+}
+
 // lateness is how much plan time has passed since due, when that counts as
 // late; 0 otherwise.
 func (b *beside) lateness(ctx workflow.Context, due time.Time) time.Duration {
