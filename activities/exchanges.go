@@ -20,7 +20,32 @@ const (
 	AttendancePresent = store.AttendancePresent
 	AttendanceExcused = store.AttendanceExcused
 	AttendanceAbsent  = store.AttendanceAbsent
+	// AttendanceUnrecorded is an officer at an exchange nobody could sign
+	// in at: it counts neither way.
+	AttendanceUnrecorded = store.AttendanceUnrecorded
 )
+
+// Invitation outcomes of an exchange, as stored.
+const (
+	InvitationSent        = store.InvitationSent
+	InvitationLate        = store.InvitationLate
+	InvitationUndelivered = store.InvitationUndelivered
+	InvitationNone        = store.InvitationNone
+)
+
+// MeetingOutcome is how an exchange that is over went beside its calendar.
+type MeetingOutcome struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	Where string    `json:"where,omitempty"`
+	// Invitation is InvitationSent, InvitationLate, InvitationUndelivered
+	// or InvitationNone.
+	Invitation string `json:"invitation"`
+	// RecordedLate: nobody could sign in while the window was open.
+	RecordedLate bool `json:"recorded_late,omitempty"`
+	// Note says what did not go to plan, for people.
+	Note string `json:"note,omitempty"`
+}
 
 // Audit actions of the exchanges.
 const (
@@ -154,13 +179,27 @@ type RecordAttendanceInput struct {
 	At      time.Time          `json:"at"`
 	Records []AttendanceRecord `json:"records"`
 	Actions []AttendanceAction `json:"actions,omitempty"`
+	// Outcome, when set, saves the meeting's row with how it went, so that
+	// every exchange has its row whatever happened to its invitation.
+	Outcome *MeetingOutcome `json:"outcome,omitempty"`
 }
 
-// RecordAttendance writes every officer's attendance at one exchange and an
-// audit entry for each sign-in and excuse, in one transaction. Rows already
+// RecordAttendance saves the exchange's row with its outcome, then writes
+// every officer's attendance at it and an audit entry for each sign-in and
+// excuse, in one transaction. Rows already
 // recorded are kept, so a retry changes nothing.
 func (a *Activities) RecordAttendance(ctx context.Context, in RecordAttendanceInput) error {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	if o := in.Outcome; o != nil {
+		err := a.Store.SaveMeetingOutcome(ctx, store.Meeting{
+			TermID: in.TermID, DepartmentID: in.DepartmentID, Number: in.MeetingNumber,
+			StartsAt: o.Start, EndsAt: o.End, Place: o.Where,
+			Invitation: o.Invitation, RecordedLate: o.RecordedLate, Note: o.Note,
+		})
+		if err != nil {
+			return storeError(fmt.Sprintf("save exchange %d of %s", in.MeetingNumber, in.DepartmentID), err)
+		}
+	}
 	rows := make([]store.Attendance, len(in.Records))
 	for i, r := range in.Records {
 		rows[i] = store.Attendance{

@@ -25,6 +25,10 @@ type PartReport struct {
 	// Next is the part's next deadline, if any.
 	Next *Deadline `json:"next,omitempty"`
 	Done bool      `json:"done"`
+	// Problems are what the part could not do on time, in plan order:
+	// "invitation to exchange 3 went out 2 h late". A part that is done
+	// with problems is not done as if all went well.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // OverdueItem is something past its due date and not yet handed in.

@@ -26,7 +26,7 @@ import (
 )
 
 // binaries builds the worker, the portal and the starter once per test run.
-func binaries(t *testing.T) (worker, portal, starter string) {
+func binaries(t testing.TB) (worker, portal, starter string) {
 	t.Helper()
 	dir := t.TempDir()
 	cmd := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "semesterflow/worker", "semesterflow/portal", "semesterflow/starter")

@@ -202,13 +202,17 @@ func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, part := range p.Parts {
 			state := part.Phase
-			if part.Done {
+			switch {
+			case part.Done && len(part.Problems) > 0:
+				state = fmt.Sprintf("done, %d %s", len(part.Problems), plural(len(part.Problems), "problem", "problems"))
+			case part.Done:
 				state = "done"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", part.Part, state, part.Summary)
 		}
 		tw.Flush()
 	}
+	printProblems(w, p)
 	if len(p.Upcoming) > 0 {
 		fmt.Fprintln(w, "\nUPCOMING")
 		for _, d := range p.Upcoming {
@@ -223,6 +227,31 @@ func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 				fmt.Fprintf(w, "    - %s (due %s)\n", item.What, plan.HumanTime(item.Due, p.TimeZone))
 			}
 		}
+	}
+}
+
+// printProblems lists what each part could not do on time, so that a term
+// that ends "done" never hides a late or undelivered email.
+func printProblems(w io.Writer, p workflows.Progress) {
+	header := false
+	list := func(name string, problems []string) {
+		if len(problems) == 0 {
+			return
+		}
+		if !header {
+			fmt.Fprintln(w, "\nNOT DONE ON TIME")
+			header = true
+		}
+		fmt.Fprintf(w, "  %s\n", name)
+		for _, pr := range problems {
+			fmt.Fprintf(w, "    - %s\n", pr)
+		}
+	}
+	for _, d := range p.Departments {
+		list("onboarding/"+d.DepartmentID, d.Problems)
+	}
+	for _, part := range p.Parts {
+		list(part.Part, part.Problems)
 	}
 }
 
@@ -368,4 +397,11 @@ func update(ctx context.Context, c client.Client, workflowID, name string, arg, 
 		return errors.New(plainError(err))
 	}
 	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -11,6 +11,18 @@ const (
 	AttendancePresent = "present"
 	AttendanceExcused = "excused"
 	AttendanceAbsent  = "absent"
+	// AttendanceUnrecorded: nobody could sign in, as the service was not
+	// running over the sign-in window. It counts neither way.
+	AttendanceUnrecorded = "unrecorded"
+)
+
+// Invitation outcomes of a meeting, as stored.
+const (
+	InvitationSent        = "sent"
+	InvitationLate        = "late"
+	InvitationUndelivered = "undelivered"
+	// InvitationNone: the exchange was over before it could be invited to.
+	InvitationNone = "none"
 )
 
 // Meeting is one exchange of a department.
@@ -23,6 +35,14 @@ type Meeting struct {
 	StartsAt     time.Time `bun:"starts_at"`
 	EndsAt       time.Time `bun:"ends_at"`
 	Place        string    `bun:"place"`
+	// Invitation is how the invitation went (InvitationSent, ...), empty
+	// until the exchange is over.
+	Invitation string `bun:"invitation"`
+	// RecordedLate is set when the attendance could only be recorded
+	// after the sign-in window.
+	RecordedLate bool `bun:"recorded_late"`
+	// Note says, for people, what did not go to plan.
+	Note string `bun:"note"`
 }
 
 // Attendance is one officer at one meeting.

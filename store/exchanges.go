@@ -15,17 +15,44 @@ func (s *Store) SaveMeetings(ctx context.Context, meetings []Meeting) error {
 		return nil
 	}
 	for _, m := range meetings {
-		if m.TermID == "" || m.DepartmentID == "" || m.Number < 1 || m.StartsAt.IsZero() || m.EndsAt.IsZero() {
-			return invalidf("meeting %s/%s/%d lacks a term, department, number or times", m.TermID, m.DepartmentID, m.Number)
-		}
-		if m.EndsAt.Before(m.StartsAt) {
-			return invalidf("meeting %s/%s/%d ends before it starts", m.TermID, m.DepartmentID, m.Number)
+		if err := checkMeeting(m); err != nil {
+			return err
 		}
 	}
 	if _, err := s.db.NewInsert().Model(&meetings).
 		Apply(upsert("term_id, department_id, number", "starts_at", "ends_at", "place")).
 		Exec(ctx); err != nil {
 		return fmt.Errorf("store: save %d meetings: %w", len(meetings), err)
+	}
+	return nil
+}
+
+// SaveMeetingOutcome upserts an exchange that is over with how it went: its
+// times and place, and its invitation, lateness and note. Saving the same
+// outcome again changes nothing.
+func (s *Store) SaveMeetingOutcome(ctx context.Context, m Meeting) error {
+	if err := checkMeeting(m); err != nil {
+		return err
+	}
+	switch m.Invitation {
+	case InvitationSent, InvitationLate, InvitationUndelivered, InvitationNone:
+	default:
+		return invalidf("meeting %s/%s/%d: invitation %q is not sent, late, undelivered or none", m.TermID, m.DepartmentID, m.Number, m.Invitation)
+	}
+	if _, err := s.db.NewInsert().Model(&m).
+		Apply(upsert("term_id, department_id, number", "starts_at", "ends_at", "place", "invitation", "recorded_late", "note")).
+		Exec(ctx); err != nil {
+		return fmt.Errorf("store: save the outcome of meeting %d: %w", m.Number, err)
+	}
+	return nil
+}
+
+func checkMeeting(m Meeting) error {
+	if m.TermID == "" || m.DepartmentID == "" || m.Number < 1 || m.StartsAt.IsZero() || m.EndsAt.IsZero() {
+		return invalidf("meeting %s/%s/%d lacks a term, department, number or times", m.TermID, m.DepartmentID, m.Number)
+	}
+	if m.EndsAt.Before(m.StartsAt) {
+		return invalidf("meeting %s/%s/%d ends before it starts", m.TermID, m.DepartmentID, m.Number)
 	}
 	return nil
 }
@@ -59,9 +86,9 @@ func (s *Store) RecordAttendance(ctx context.Context, rows []Attendance, audit [
 			if r.SignedInAt == nil {
 				return invalidf("%s is present at meeting %d without a sign-in time", r.OfficerEmail, r.MeetingNumber)
 			}
-		case AttendanceExcused, AttendanceAbsent:
+		case AttendanceExcused, AttendanceAbsent, AttendanceUnrecorded:
 		default:
-			return invalidf("attendance status %q of %s is not present, excused or absent", r.Status, r.OfficerEmail)
+			return invalidf("attendance status %q of %s is not present, excused, absent or unrecorded", r.Status, r.OfficerEmail)
 		}
 	}
 	for _, e := range audit {

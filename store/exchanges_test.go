@@ -138,3 +138,49 @@ func TestRecordAttendanceRejectsBadRows(t *testing.T) {
 func rowString(r Attendance) string {
 	return fmt.Sprintf("%d %s %s %s", r.MeetingNumber, r.OfficerEmail, r.Status, r.Reason)
 }
+
+// TestMeetingOutcomeAndUnrecordedAttendance: an exchange nobody could sign
+// in at keeps its row, with how its invitation went and that it was
+// recorded late, and its unrecorded attendance counts neither way; an
+// invitation sent again later does not undo the outcome.
+func TestMeetingOutcomeAndUnrecordedAttendance(t *testing.T) {
+	_, s := newTestStore(t)
+	ctx := context.Background()
+	m := Meeting{TermID: "2026-fall", DepartmentID: "publicity", Number: 3,
+		StartsAt: at(t, "2026-11-10T19:00:00+08:00"), EndsAt: at(t, "2026-11-10T20:00:00+08:00"), Place: "Room 2",
+		Invitation: InvitationLate, RecordedLate: true, Note: "nobody could sign in"}
+	if err := s.SaveMeetingOutcome(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	plain := m
+	plain.Invitation, plain.RecordedLate, plain.Note = "", false, ""
+	if err := s.SaveMeetings(ctx, []Meeting{plain}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Meetings(ctx, "2026-fall", "publicity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Invitation != InvitationLate || !got[0].RecordedLate || got[0].Note != "nobody could sign in" {
+		t.Errorf("meetings = %+v, want exchange 3 recorded late with a late invitation", got)
+	}
+	bad := m
+	bad.Invitation = "lost"
+	if err := s.SaveMeetingOutcome(ctx, bad); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an unknown invitation outcome: %v, want ErrInvalid", err)
+	}
+	rows := []Attendance{
+		{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 3, OfficerEmail: "ma.li@example.edu", Status: AttendanceUnrecorded},
+		{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 4, OfficerEmail: "ma.li@example.edu", Status: AttendanceAbsent},
+	}
+	if err := s.RecordAttendance(ctx, rows, nil); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := s.AttendanceCounts(ctx, "2026-fall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != 1 || counts[0].Present != 0 || counts[0].Excused != 0 || counts[0].Absent != 1 {
+		t.Errorf("counts = %+v, want one absence and the unrecorded exchange left out", counts)
+	}
+}

@@ -27,6 +27,7 @@ var wantMigrations = []string{
 	"20261123000041_help_tasks",
 	"20261123000050_evaluations",
 	"20261123000060_part_reports",
+	"20261201000001_meeting_outcome",
 }
 
 var wantTables = []string{"attendance", "audit_log", "collection_slots", "competition_results", "contest", "departments", "email_outbox", "evaluation_reports", "evaluations", "help_tasks", "kickoff", "leaders", "meetings", "month_digests", "month_themes", "officers", "onboarding", "part_reports", "submissions", "terms"}

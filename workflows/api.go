@@ -169,6 +169,8 @@ type DepartmentProgress struct {
 	Name         string           `json:"name"`
 	Phase        string           `json:"phase"`
 	Onboarding   OnboardingCounts `json:"onboarding"`
+	// Problems are what its onboarding could not do on time.
+	Problems []string `json:"problems,omitempty"`
 	// ReportSeq is the last report applied.
 	ReportSeq int `json:"report_seq,omitempty"`
 }
@@ -243,6 +245,8 @@ type OnboardingProgress struct {
 	WindowCloses time.Time              `json:"window_closes"`
 	Counts       OnboardingCounts       `json:"counts"`
 	Officers     []OfficerOnboarding    `json:"officers"`
+	// Problems are what the onboarding could not do on time.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // OnboardingReport is what a department's Onboarding tells SemesterPlan.
@@ -252,6 +256,8 @@ type OnboardingReport struct {
 	Seq    int              `json:"seq"`
 	Phase  string           `json:"phase"`
 	Counts OnboardingCounts `json:"counts"`
+	// Problems are what the onboarding could not do on time.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // AcknowledgeInput is an officer's acknowledgement of their training.

@@ -121,6 +121,8 @@ type ContestProgress struct {
 	ResultsMissing bool               `json:"results_missing"`
 	// Milestones is the milestones collection's result, once it has ended.
 	Milestones *CollectionResult `json:"milestones,omitempty"`
+	// Problems are what the contest could not do on time.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // ContestInputFrom builds the contest's input from a valid plan whose

@@ -74,6 +74,8 @@ type EvaluationProgress struct {
 	NoTotal       []string `json:"no_total,omitempty"`
 	ReportsSent   int      `json:"reports_sent"`
 	SummariesSent int      `json:"summaries_sent"`
+	// Problems are what the evaluation could not do on time.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // EvaluationInputFrom builds the input of a department's evaluation from

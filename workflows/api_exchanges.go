@@ -64,6 +64,9 @@ type OfficerAttendance struct {
 	Present int    `json:"present"`
 	Excused int    `json:"excused"`
 	Absent  int    `json:"absent"`
+	// Unrecorded counts exchanges nobody could sign in at (the service
+	// was not running over the sign-in window): they count neither way.
+	Unrecorded int `json:"unrecorded,omitempty"`
 }
 
 // ExchangesInput runs a department's exchanges. The parent fills the first
@@ -89,10 +92,16 @@ type ExchangesInput struct {
 
 	// Next is the index in Meetings of the exchange this run holds.
 	Next int `json:"next,omitempty"`
-	// Held and Missed count exchanges whose attendance was recorded, and
-	// those already over when the series started (nobody was asked).
+	// Held counts exchanges whose attendance was recorded. Missed counts
+	// those a run recorded before the change "calendar-never-waits" left
+	// out, being over when the series started; later runs leave none out.
 	Held   int `json:"held,omitempty"`
 	Missed int `json:"missed,omitempty"`
+	// RecordedLate counts exchanges whose sign-in window had passed before
+	// the series could open it: their attendance is unrecorded.
+	RecordedLate int `json:"recorded_late,omitempty"`
+	// Problems are what the series could not do on time so far.
+	Problems []string `json:"problems,omitempty"`
 	// Attendance is the running count per officer, in plan order.
 	Attendance []OfficerAttendance `json:"attendance,omitempty"`
 	// ReportSeq is the last PartReport's number, so the term keeps taking
@@ -193,6 +202,9 @@ type ExchangesProgress struct {
 	Total  int `json:"total"`
 	Held   int `json:"held"`
 	Missed int `json:"missed"`
+	// RecordedLate and Problems: see ExchangesInput.
+	RecordedLate int      `json:"recorded_late,omitempty"`
+	Problems     []string `json:"problems,omitempty"`
 	// Next is the exchange this run holds; nil when the series is over.
 	Next     *MeetingAttendance  `json:"next,omitempty"`
 	Officers []OfficerAttendance `json:"officers"`

@@ -150,4 +150,6 @@ type MonthProgress struct {
 	// Missing lists the departments whose summary never came.
 	Missing  []string           `json:"missing,omitempty"`
 	Schedule plan.MonthSchedule `json:"schedule"`
+	// Problems are what the month could not do on time.
+	Problems []string `json:"problems,omitempty"`
 }

@@ -51,6 +51,8 @@ type collection struct {
 	// saveErr is a storage failure the run must report.
 	saveErr error
 	report  *reporter
+	// beside sends the emails and reports beside the calendar.
+	beside *beside
 	// lastOverdue is what was overdue at the last report, as slot indices.
 	lastOverdue string
 }
@@ -153,9 +155,11 @@ func (c *collection) timeline() []event {
 }
 
 func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
+	c.beside = newBeside(ctx, c.in.Clock)
+	c.report.beside = c.beside
 	workflow.Go(ctx, c.store)
 	c.sleepUntil(ctx, c.in.Opens, "open: "+c.in.Title)
-	if err := c.notify(ctx, activities.NotifyRequest, c.allSlots(), 0, "request"); err != nil {
+	if err := c.notify(ctx, activities.NotifyRequest, c.allSlots(), 0, "request", c.in.Opens); err != nil {
 		return CollectionResult{}, err
 	}
 	c.open = true
@@ -181,7 +185,7 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 		}
 		switch group[0].kind {
 		case eventReminder:
-			if err := c.notify(ctx, activities.NotifyReminder, missing, group[0].days, fmt.Sprintf("reminder-%d", group[0].at.Unix())); err != nil {
+			if err := c.notify(ctx, activities.NotifyReminder, missing, group[0].days, fmt.Sprintf("reminder-%d", group[0].at.Unix()), group[0].at); err != nil {
 				return CollectionResult{}, err
 			}
 			for _, s := range missing {
@@ -194,7 +198,7 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 					escalate = append(escalate, s)
 				}
 			}
-			if err := c.notify(ctx, activities.NotifyEscalation, escalate, 0, fmt.Sprintf("escalation-%d", group[0].at.Unix())); err != nil {
+			if err := c.notify(ctx, activities.NotifyEscalation, escalate, 0, fmt.Sprintf("escalation-%d", group[0].at.Unix()), group[0].at); err != nil {
 				return CollectionResult{}, err
 			}
 			for _, s := range escalate {
@@ -224,6 +228,10 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 	}); err != nil {
 		return CollectionResult{}, err
 	}
+	// The last report says how every email went.
+	if err := c.beside.wait(ctx); err != nil {
+		return CollectionResult{}, err
+	}
 	c.finished = true
 	if c.saveErr != nil {
 		return CollectionResult{}, c.saveErr
@@ -232,6 +240,9 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 		return CollectionResult{}, err
 	}
 	c.sendReport(ctx, "done")
+	if err := c.beside.wait(ctx); err != nil {
+		return CollectionResult{}, err
+	}
 	return c.result(), nil
 }
 
@@ -282,6 +293,7 @@ func (c *collection) sendReport(ctx workflow.Context, phase string) {
 		}
 	}
 	rep.Summary = fmt.Sprintf("%s: %d of %d in", c.in.Title, in, len(c.in.Slots))
+	rep.Problems = append([]string(nil), c.beside.problems...)
 	c.report.send(ctx, rep)
 }
 
@@ -368,8 +380,9 @@ func (c *collection) allSlots() []int {
 }
 
 // notify emails the owners of the slots (or, for an escalation, those the
-// slots escalate to) in one batch.
-func (c *collection) notify(ctx workflow.Context, kind string, slots []int, daysLeft int, occurrence string) error {
+// slots escalate to) in one batch, for plan time at. The emails go beside
+// the calendar: a reminder or a due date never waits for the request.
+func (c *collection) notify(ctx workflow.Context, kind string, slots []int, daysLeft int, occurrence string, at time.Time) error {
 	if len(slots) == 0 {
 		return nil
 	}
@@ -384,12 +397,31 @@ func (c *collection) notify(ctx workflow.Context, kind string, slots []int, days
 		Criteria:     c.in.Criteria,
 		DaysLeft:     daysLeft,
 	}
+	// The emails are of use until the last of their slots closes (a
+	// reminder: until it is due).
+	var until time.Time
 	for _, s := range slots {
 		sl := c.in.Slots[s]
 		in.Slots = append(in.Slots, activities.CollectionSlot{Key: sl.Key, Label: sl.Label, Due: sl.Due, Owners: sl.Owners, EscalateTo: sl.EscalateTo,
 			LinkExpires: c.in.Clock.Real(c.closes(sl))})
+		end := c.closes(sl)
+		if kind == activities.NotifyReminder {
+			end = sl.Due
+		}
+		if end.After(until) {
+			until = end
+		}
 	}
-	actx := withMailOptions(ctx, fmt.Sprintf("%s emails: %s (%d)", kind, c.in.Title, len(slots)))
+	summary := fmt.Sprintf("%s emails: %s (%d)", kind, c.in.Title, len(slots))
+	if !c.beside.blocking {
+		c.beside.send(ctx, email{
+			what: fmt.Sprintf("the %s of %s (%s)", kind, c.in.Title, plan.HumanTime(at, c.in.TimeZone)),
+			due:  at, until: until,
+			activity: a.NotifyCollection, input: in,
+		})
+		return nil
+	}
+	actx := withMailOptions(ctx, summary)
 	if err := workflow.ExecuteActivity(actx, a.NotifyCollection, in).Get(ctx, nil); err != nil {
 		return fmt.Errorf("%s emails: %w", kind, err)
 	}

@@ -31,6 +31,13 @@ type collectFixture struct {
 
 func newCollectFixture(t *testing.T) *collectFixture {
 	t.Helper()
+	return newSlowCollectFixture(t, 0)
+}
+
+// newSlowCollectFixture is the fixture whose request emails take
+// requestDelay of test time to go out.
+func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFixture {
+	t.Helper()
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, loc)
 	due := time.Date(2026, 10, 3, 23, 59, 0, 0, loc)
@@ -60,15 +67,19 @@ func newCollectFixture(t *testing.T) *collectFixture {
 	}
 	f.env.SetStartTime(start)
 	f.env.RegisterActivity(&activities.Activities{})
-	f.env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
-			var keys []string
-			for _, s := range in.Slots {
-				keys = append(keys, s.Key)
-			}
-			f.notified = append(f.notified, in.Kind+" "+f.env.Now().In(loc).Format("01-02 15:04")+" "+strings.Join(keys, ","))
-			return activities.DeliveryResult{}, nil
-		})
+	notified := func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+		var keys []string
+		for _, s := range in.Slots {
+			keys = append(keys, s.Key)
+		}
+		f.notified = append(f.notified, in.Kind+" "+f.env.Now().In(loc).Format("01-02 15:04")+" "+strings.Join(keys, ","))
+		return activities.DeliveryResult{}, nil
+	}
+	if requestDelay > 0 {
+		isRequest := mock.MatchedBy(func(in activities.NotifyCollectionInput) bool { return in.Kind == activities.NotifyRequest })
+		f.env.OnActivity(acts.NotifyCollection, mock.Anything, isRequest).After(requestDelay).Return(notified)
+	}
+	f.env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(notified)
 	f.env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordCollectionOutcomeInput) error {
 			f.outcome = in
@@ -169,6 +180,41 @@ func TestCollectionRemindsEscalatesAndTakesLateSubmissions(t *testing.T) {
 	}
 	if strings.Join(stored, ",") != "organization,sports" {
 		t.Errorf("stored %v, want organization and sports", f.stored)
+	}
+}
+
+// TestCollectionCalendarNeverWaitsForTheRequest: the request emails take
+// four days to go out (SMTP refusing them, say). The reminder and the
+// escalations still go out on their days, the late submission is still
+// taken, and the final report says the request was late.
+func TestCollectionCalendarNeverWaitsForTheRequest(t *testing.T) {
+	f := newSlowCollectFixture(t, 4*24*time.Hour)
+	f.in.ReportTo, f.in.Part = "semester/2026-fall", "month/2026-09/summary"
+	var reports []workflows.PartReport
+	f.env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.ReportPartInput) error {
+			reports = append(reports, in.Report)
+			return nil
+		})
+	var onTime submitResult
+	f.submitAt("2026-10-02 20:00", workflows.SubmitInput{Email: "wu.tong@example.edu", Text: "Two lectures and a hike."}, &onTime)
+	f.run()
+	want := []string{
+		"reminder 10-02 09:00 organization,sports",
+		"escalation 10-03 23:59 sports",
+		"reminder 10-04 09:00 publicity",
+		"request 10-05 09:00 organization,publicity,sports",
+		"escalation 10-05 23:59 publicity",
+	}
+	if strings.Join(f.notified, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notifications:\n%s\nwant:\n%s", strings.Join(f.notified, "\n"), strings.Join(want, "\n"))
+	}
+	if onTime.err != nil || onTime.rejected != nil || onTime.value.Late {
+		t.Errorf("submission while the request was on its way = %+v, want taken on time", onTime)
+	}
+	final := reports[len(reports)-1]
+	if !final.Done || len(final.Problems) != 1 || !strings.Contains(final.Problems[0], "went out 4 days late") {
+		t.Errorf("final report = %+v, want done with the late request", final)
 	}
 }
 

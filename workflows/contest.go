@@ -52,6 +52,8 @@ type contest struct {
 	in     ContestInput
 	phase  string
 	report *reporter
+	// beside sends the notices beside the calendar.
+	beside *beside
 	depts  map[string]bool // department IDs a winners list may name
 
 	atRiskChecked bool
@@ -79,6 +81,8 @@ func (c *contest) setup(ctx workflow.Context) error {
 }
 
 func (c *contest) run(ctx workflow.Context) (ContestProgress, error) {
+	c.beside = newBeside(ctx, c.in.Clock)
+	c.report.beside = c.beside
 	c.setPhase(ctx, ContestPreparing)
 	var child workflow.ChildWorkflowFuture
 	if len(c.in.Milestones) > 0 {
@@ -100,12 +104,16 @@ func (c *contest) run(ctx workflow.Context) (ContestProgress, error) {
 	c.setPhase(ctx, ContestDay)
 
 	if !c.in.ResultsReminderAt.IsZero() && !c.awaitResults(ctx, c.in.ResultsReminderAt, "reminder: results of "+c.in.Name) && c.results == nil {
-		actx := withMailOptions(ctx, fmt.Sprintf("reminder to %d leaders: results of %s", len(c.in.Leaders), c.in.Name))
-		if err := workflow.ExecuteActivity(actx, a.NotifyContestResultsReminder, activities.NotifyContestResultsReminderInput{
-			TermID: c.in.TermID, TermName: c.in.TermName, TimeZone: c.in.TimeZone,
-			ContestName: c.in.Name, ContestAt: c.in.At, ResultsDue: c.in.ResultsDue,
-			Leaders: c.in.Leaders, Departments: c.departmentIDs(),
-		}).Get(ctx, nil); err != nil {
+		if err := c.beside.mail(ctx, email{
+			what: fmt.Sprintf("the leaders' reminder of the results of %s", c.in.Name),
+			due:  c.in.ResultsReminderAt, until: c.in.ResultsDue,
+			activity: a.NotifyContestResultsReminder,
+			input: activities.NotifyContestResultsReminderInput{
+				TermID: c.in.TermID, TermName: c.in.TermName, TimeZone: c.in.TimeZone,
+				ContestName: c.in.Name, ContestAt: c.in.At, ResultsDue: c.in.ResultsDue,
+				Leaders: c.in.Leaders, Departments: c.departmentIDs(),
+			},
+		}); err != nil {
 			return ContestProgress{}, fmt.Errorf("results reminder: %w", err)
 		}
 	}
@@ -143,7 +151,14 @@ func (c *contest) run(ctx workflow.Context) (ContestProgress, error) {
 			c.milestones = &res
 		}
 	}
+	// The last report says how every email went.
+	if err := c.beside.wait(ctx); err != nil {
+		return ContestProgress{}, err
+	}
 	c.sendReport(ctx, true)
+	if err := c.beside.wait(ctx); err != nil {
+		return ContestProgress{}, err
+	}
 	return c.progress(), nil
 }
 
@@ -246,8 +261,11 @@ func (c *contest) checkAtRisk(ctx workflow.Context, child workflow.ChildWorkflow
 	for _, m := range c.openAtRisk {
 		in.Open = append(in.Open, activities.ContestMilestone{Key: m.Key, Title: m.Title, Owner: m.Owner, Due: m.Due})
 	}
-	actx := withMailOptions(ctx, fmt.Sprintf("contest at risk: %d milestones open, to %d leaders", len(c.openAtRisk), len(c.in.Leaders)))
-	if err := workflow.ExecuteActivity(actx, a.NotifyContestAtRisk, in).Get(ctx, nil); err != nil {
+	if err := c.beside.mail(ctx, email{
+		what: fmt.Sprintf("the notice to the leaders that %s is at risk", c.in.Name),
+		due:  c.in.AtRiskAt, until: c.in.At,
+		activity: a.NotifyContestAtRisk, input: in,
+	}); err != nil {
 		return fmt.Errorf("contest at risk notice: %w", err)
 	}
 	c.setPhase(ctx, ContestAtRisk)
@@ -374,7 +392,7 @@ func (c *contest) setPhase(ctx workflow.Context, phase string) {
 }
 
 func (c *contest) sendReport(ctx workflow.Context, done bool) {
-	rep := PartReport{Phase: c.phase, Done: done}
+	rep := PartReport{Phase: c.phase, Done: done, Problems: c.progress().Problems}
 	when := plan.HumanTime(c.in.At, c.in.TimeZone)
 	switch c.phase {
 	case ContestPreparing, ContestAtRisk:
@@ -403,6 +421,9 @@ func (c *contest) progress() ContestProgress {
 		OpenAtRisk:           append([]ContestMilestone(nil), c.openAtRisk...),
 		ResultsMissing:       c.missing,
 		Milestones:           c.milestones,
+	}
+	if c.beside != nil {
+		p.Problems = append([]string(nil), c.beside.problems...)
 	}
 	if c.results != nil && !c.saving {
 		r := *c.results

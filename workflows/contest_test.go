@@ -72,6 +72,13 @@ type contestFixture struct {
 
 func newContestFixture(t *testing.T) *contestFixture {
 	t.Helper()
+	return newSlowContestFixture(t, 0)
+}
+
+// newSlowContestFixture is the fixture whose at-risk notice takes
+// atRiskDelay of test time to go out.
+func newSlowContestFixture(t *testing.T, atRiskDelay time.Duration) *contestFixture {
+	t.Helper()
 	p, err := plan.Decode([]byte(contestPlan))
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +125,7 @@ func newContestFixture(t *testing.T) *contestFixture {
 			}
 			return open, nil
 		})
-	env.OnActivity(acts.NotifyContestAtRisk, mock.Anything, mock.Anything).Return(
+	env.OnActivity(acts.NotifyContestAtRisk, mock.Anything, mock.Anything).After(atRiskDelay).Return(
 		func(_ context.Context, in activities.NotifyContestAtRiskInput) (activities.DeliveryResult, error) {
 			f.atRisk = append(f.atRisk, in)
 			f.notified = append(f.notified, "at-risk "+f.now())
@@ -299,6 +306,27 @@ func TestContestAtRiskRemindedAndResultsMissing(t *testing.T) {
 	}
 	if got.Milestones == nil || !slices.Equal(got.Milestones.Missing, []string{"m2"}) {
 		t.Errorf("milestones result = %+v, want m2 missing", got.Milestones)
+	}
+}
+
+// TestContestNeverWaitsForTheAtRiskNotice: the at-risk notice takes twelve
+// days to go out, past the contest. The results reminder and the missing
+// results are still on their days, and the contest says the notice was late.
+func TestContestNeverWaitsForTheAtRiskNotice(t *testing.T) {
+	f := newSlowContestFixture(t, 12*24*time.Hour)
+	f.submitMilestone("2026-10-08 20:00", "lin.yue@example.edu")
+	got := f.run()
+	if !slices.Equal(f.reminded, []string{"10-30 09:00"}) {
+		t.Errorf("results reminders at %v, want 10-30 09:00", f.reminded)
+	}
+	if len(f.recorded) != 1 || !f.recorded[0].Missing {
+		t.Errorf("recorded %+v, want the results missing", f.recorded)
+	}
+	if !slices.Contains(f.notified, "at-risk 11-02 19:00") {
+		t.Errorf("notifications %v, want the at-risk notice twelve days late", f.notified)
+	}
+	if len(got.Problems) != 1 || got.Problems[0] != "the notice to the leaders that Knowledge Contest is at risk went out 12 days late" {
+		t.Errorf("problems = %q", got.Problems)
 	}
 }
 

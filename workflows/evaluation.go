@@ -48,6 +48,8 @@ type evaluationRun struct {
 	in       EvaluationInput
 	progress EvaluationProgress
 	report   *reporter
+	// beside sends the report and the summaries beside each other.
+	beside *beside
 }
 
 func newEvaluation(in EvaluationInput) (*evaluationRun, error) {
@@ -79,6 +81,8 @@ func newEvaluation(in EvaluationInput) (*evaluationRun, error) {
 }
 
 func (e *evaluationRun) run(ctx workflow.Context) error {
+	e.beside = newBeside(ctx, e.in.Clock)
+	e.report.beside = e.beside
 	dept := e.in.Department.Name
 	e.setPhase(ctx, PhaseWaiting, "opens "+plan.HumanTime(e.in.Opens, e.in.TimeZone))
 	if d := e.in.Clock.Real(e.in.Opens).Sub(workflow.Now(ctx)); d > 0 {
@@ -102,24 +106,39 @@ func (e *evaluationRun) run(ctx workflow.Context) error {
 	}
 	e.progress.Evaluated, e.progress.Average, e.progress.NoTotal = computed.Evaluated, computed.Average, computed.NoTotal
 
-	var sent activities.DeliveryResult
+	var report, summaries activities.DeliveryResult
 	in.At = e.planNow(ctx)
-	if err := workflow.ExecuteActivity(withMailOptions(ctx, "evaluation report to the leaders: "+dept), a.SendEvaluationReport, in).Get(ctx, &sent); err != nil {
+	if err := e.beside.mail(ctx, email{
+		what: "the evaluation report to the leaders: " + dept, due: in.At,
+		activity: a.SendEvaluationReport, input: in, result: &report,
+		done: func(workflow.Context, time.Duration, error) {
+			e.progress.ReportsSent = report.Sent + report.AlreadySent
+		},
+	}); err != nil {
 		return fmt.Errorf("evaluation report: %w", err)
 	}
-	e.progress.ReportsSent = sent.Sent + sent.AlreadySent
+	e.progress.ReportsSent = report.Sent + report.AlreadySent
 	in.At = e.planNow(ctx)
-	if err := workflow.ExecuteActivity(withMailOptions(ctx, fmt.Sprintf("evaluation summaries: %s (%d)", dept, len(in.Officers))), a.SendEvaluationSummaries, in).Get(ctx, &sent); err != nil {
+	if err := e.beside.mail(ctx, email{
+		what: fmt.Sprintf("the evaluation summaries to %d officers of the %s", len(in.Officers), dept), due: in.At,
+		activity: a.SendEvaluationSummaries, input: in, result: &summaries,
+		done: func(workflow.Context, time.Duration, error) {
+			e.progress.SummariesSent = summaries.Sent + summaries.AlreadySent
+		},
+	}); err != nil {
 		return fmt.Errorf("evaluation summaries: %w", err)
 	}
-	e.progress.SummariesSent = sent.Sent + sent.AlreadySent
+	e.progress.SummariesSent = summaries.Sent + summaries.AlreadySent
+	if err := e.beside.wait(ctx); err != nil {
+		return err
+	}
 
 	summary := fmt.Sprintf("%d of %d officers evaluated", e.progress.Evaluated, e.progress.Officers)
 	if e.progress.Average != nil {
 		summary += ", average " + evaluation.Points(*e.progress.Average) + " / 100"
 	}
 	e.setPhase(ctx, PhaseReported, summary)
-	return nil
+	return e.beside.wait(ctx)
 }
 
 // assess runs the leaders' assessments as a Collection child and waits for
@@ -172,6 +191,10 @@ func (e *evaluationRun) setPhase(ctx workflow.Context, phase, summary string) {
 		"**%s** evaluation: %s\n\n| officers | assessed | evaluated | average | report emails | summaries |\n|---|---|---|---|---|---|\n| %d | %d | %d | %s | %d | %d |",
 		p.DepartmentName, phase, p.Officers, p.Assessed, p.Evaluated, avg, p.ReportsSent, p.SummariesSent))
 	rep := PartReport{Phase: phase, Summary: e.in.Department.Name + " evaluation: " + summary, Done: phase == PhaseReported || phase == PhaseFailed || phase == PhaseCancelled}
+	if e.beside != nil {
+		e.progress.Problems = append([]string(nil), e.beside.problems...)
+		rep.Problems = e.progress.Problems
+	}
 	if phase == PhaseComputing && len(p.NotAssessed) > 0 {
 		rep.Summary += fmt.Sprintf(" (%d not assessed)", len(p.NotAssessed))
 	}

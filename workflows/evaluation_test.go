@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
@@ -42,11 +43,13 @@ evaluation:
 // evalFixture runs a department's Evaluation with its real Collection child
 // and the activities mocked, on a clock that starts on 3 January 2027.
 type evalFixture struct {
-	t     *testing.T
-	env   *testsuite.TestWorkflowEnvironment
-	plan  *plan.Plan
-	in    workflows.EvaluationInput
-	start time.Time
+	t    *testing.T
+	env  *testsuite.TestWorkflowEnvironment
+	plan *plan.Plan
+	// summariesErr, when set, is what sending the summaries returns.
+	summariesErr error
+	in           workflows.EvaluationInput
+	start        time.Time
 	// steps lists what ran, in order: "request 01-04 09:00 a,b,c",
 	// "compute 01-12 23:59", "report ...", "summaries ...".
 	steps    []string
@@ -97,6 +100,9 @@ func newEvalFixture(t *testing.T) *evalFixture {
 	f.env.OnActivity(acts.SendEvaluationSummaries, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.DeliveryResult, error) {
 			f.steps = append(f.steps, "summaries "+now())
+			if f.summariesErr != nil {
+				return activities.DeliveryResult{}, f.summariesErr
+			}
 			return activities.DeliveryResult{Sent: len(in.Officers)}, nil
 		})
 	f.env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
@@ -203,7 +209,7 @@ func TestEvaluationAssessesThenComputesThenReports(t *testing.T) {
 		"report 01-12 23:59",
 		"summaries 01-12 23:59",
 	}
-	if !slices.Equal(f.steps, want) {
+	if !slices.Equal(inTimeOrder(f.steps), want) {
 		t.Errorf("steps:\n%s\nwant:\n%s", strings.Join(f.steps, "\n"), strings.Join(want, "\n"))
 	}
 
@@ -278,11 +284,30 @@ func TestEvaluationComputesAsSoonAsEveryOfficerIsAssessed(t *testing.T) {
 		"report 01-05 12:00",
 		"summaries 01-05 12:00",
 	}
-	if !slices.Equal(f.steps, want) {
+	if !slices.Equal(inTimeOrder(f.steps), want) {
 		t.Errorf("steps:\n%s\nwant:\n%s", strings.Join(f.steps, "\n"), strings.Join(want, "\n"))
 	}
 	if res.Assessed != 3 || len(res.NotAssessed) != 0 {
 		t.Errorf("result = %+v, want all 3 assessed", res)
+	}
+}
+
+// TestEvaluationEndsWhenTheSummariesCannotBeDelivered: the officers'
+// summaries cannot be sent (a broken template). The evaluation is still
+// computed, reported and done, and says the summaries did not go out.
+func TestEvaluationEndsWhenTheSummariesCannotBeDelivered(t *testing.T) {
+	f := newEvalFixture(t)
+	f.summariesErr = temporal.NewNonRetryableApplicationError("template broken", "Template", nil)
+	res := f.run()
+	if res.Phase != workflows.PhaseReported || res.ReportsSent != 2 || res.SummariesSent != 0 {
+		t.Errorf("result = %+v, want reported to the leaders, no summaries", res)
+	}
+	if len(res.Problems) != 1 || res.Problems[0] != "the evaluation summaries to 3 officers of the Publicity Department could not be delivered" {
+		t.Errorf("problems = %q", res.Problems)
+	}
+	final := f.reports[len(f.reports)-1]
+	if !final.Done || !slices.Equal(final.Problems, res.Problems) {
+		t.Errorf("final report = %+v", final)
 	}
 }
 
@@ -317,4 +342,19 @@ func TestEvaluationInputFrom(t *testing.T) {
 	if got := workflows.AssessmentWorkflowID("2026-fall", "publicity"); got != "semester/2026-fall/evaluation/publicity/assessment" {
 		t.Errorf("assessment workflow ID = %q", got)
 	}
+}
+
+// inTimeOrder sorts steps written "what MM-DD HH:MM" by their time, and
+// those at one time by what they are: the report and the summaries go out
+// beside each other, in no set order.
+func inTimeOrder(steps []string) []string {
+	out := slices.Clone(steps)
+	slices.SortStableFunc(out, func(a, b string) int {
+		ta, tb := a[strings.Index(a, " ")+1:], b[strings.Index(b, " ")+1:]
+		if c := strings.Compare(ta, tb); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return out
 }

@@ -68,6 +68,11 @@ type exchanges struct {
 	minutes  []string
 	report   *reporter
 	finished bool
+	// beside runs the emails and writes beside the calendar.
+	beside *beside
+	// invitation is how the current exchange's invitation went: empty
+	// while it is on its way, then an activities.Invitation* outcome.
+	invitation string
 }
 
 func newExchanges(in ExchangesInput) (*exchanges, error) {
@@ -124,6 +129,184 @@ func (w *exchanges) setup(ctx workflow.Context) error {
 }
 
 func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
+	w.beside = newBeside(ctx, w.in.Clock)
+	w.report.beside = w.beside
+	if w.beside.blocking {
+		return w.runRecorded(ctx)
+	}
+	w.beside.problems = append([]string(nil), w.in.Problems...)
+	if w.in.Next < len(w.in.Meetings) && w.in.ReportSeq == 0 {
+		w.begin(w.in.Meetings[w.in.Next])
+		w.setPhase(ctx, PhaseWaiting)
+		w.sendReport(ctx)
+	}
+	// Every exchange of the calendar is held, in this run or the next:
+	// none is left out because an email or a write was slow, or because
+	// the series reached it late.
+	for w.in.Next < len(w.in.Meetings) {
+		m := w.in.Meetings[w.in.Next]
+		w.begin(m)
+		w.setPhase(ctx, PhaseWaiting)
+		if err := w.hold(ctx, m); err != nil {
+			return ExchangesProgress{}, err
+		}
+		w.in.Next++
+		if w.in.Next >= len(w.in.Meetings) {
+			break
+		}
+		// The exchange stays current until the run ends, so that updates
+		// that arrive now are told its sign-in has closed.
+		w.setPhase(ctx, PhaseWaiting)
+		w.sendReport(ctx)
+		// Continue as new once nothing is in flight; if the next
+		// invitation is due first, hold the next exchange in this run.
+		next := w.in.Meetings[w.in.Next]
+		if d := w.in.Clock.Real(next.InviteAt).Sub(workflow.Now(ctx)); d > 0 && !w.beside.idle() {
+			if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+				Timeout:      d,
+				TimerOptions: workflow.TimerOptions{Summary: fmt.Sprintf("invitation: exchange %d of the %s", next.Number, w.in.Department.Name)},
+			}, w.beside.idle); err != nil {
+				return ExchangesProgress{}, err
+			}
+		}
+		if w.beside.idle() {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return ExchangesProgress{}, err
+			}
+			cont := w.in
+			cont.Attendance = append([]OfficerAttendance(nil), w.counts...)
+			cont.ReportSeq = w.report.seq
+			cont.Problems = w.beside.problems
+			return ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, cont)
+		}
+	}
+	return w.finish(ctx)
+}
+
+// begin makes m the exchange being held, with nobody signed in or excused.
+func (w *exchanges) begin(m ExchangeMeeting) {
+	if w.cur != nil && w.cur.Number == m.Number {
+		return
+	}
+	w.cur = &m
+	w.invited, w.closed, w.invitation = false, false, ""
+	w.signIns = make([]*mark, len(w.in.Department.Officers))
+	w.excuses = make([]*mark, len(w.in.Department.Officers))
+	w.actions = nil
+}
+
+// hold runs one exchange on the plan's clock: the invitation goes out
+// beside it, sign-in opens and closes on time, and the attendance, the
+// meeting's row and the minutes' request follow, whatever the emails did.
+func (w *exchanges) hold(ctx workflow.Context, m ExchangeMeeting) error {
+	dept := w.in.Department.Name
+	w.sleepUntil(ctx, m.InviteAt, fmt.Sprintf("invitation: exchange %d of the %s", m.Number, dept))
+	w.inviteBeside(ctx, m)
+	w.invited = true
+	w.setPhase(ctx, PhaseInvited)
+	w.sendReport(ctx)
+
+	w.sleepUntil(ctx, m.SignInOpens, fmt.Sprintf("sign-in opens: exchange %d of the %s", m.Number, dept))
+	// A series that reaches the window only after it closed (the worker
+	// was away, or the term started late) could take no sign-in. As with
+	// late emails, a compressed rehearsal's ordinary latency (an hour of
+	// sign-in lasts 42 ms at a plan day a second) does not count.
+	missed := !w.planNow(ctx).Before(m.SignInCloses) &&
+		workflow.Now(ctx).Sub(w.in.Clock.Real(m.SignInCloses)) > lateAfterReal
+	w.setPhase(ctx, PhaseSignIn)
+	w.sleepUntil(ctx, m.SignInCloses, fmt.Sprintf("sign-in closes: exchange %d of the %s", m.Number, dept))
+	w.closed = true
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return err
+	}
+	if missed {
+		w.in.RecordedLate++
+		w.beside.problems = append(w.beside.problems, fmt.Sprintf(
+			"exchange %d: nobody could sign in, as the service was not running over its sign-in window; attendance unrecorded", m.Number))
+	}
+	w.recordAttendanceBeside(ctx, m, missed)
+	return w.startMinutes(ctx, m, missed)
+}
+
+// inviteBeside sends the exchange's invitation without holding up its
+// calendar. One that goes out late, or not at all, is recorded and the head
+// is told; an exchange already under way is not invited to.
+func (w *exchanges) inviteBeside(ctx workflow.Context, m ExchangeMeeting) {
+	if !w.planNow(ctx).Before(m.Start) {
+		w.invitation = activities.InvitationNone
+		w.beside.problems = append(w.beside.problems, fmt.Sprintf("exchange %d had started before its invitation could go out", m.Number))
+		return
+	}
+	w.beside.send(ctx, email{
+		what: fmt.Sprintf("the invitation to exchange %d", m.Number),
+		due:  m.InviteAt, until: m.Start,
+		activity: a.NotifyExchange, input: w.invitationInput(m),
+		done: func(ctx workflow.Context, late time.Duration, err error) {
+			outcome := activities.InvitationSent
+			problem := ""
+			switch {
+			case err != nil:
+				outcome, problem = activities.InvitationUndelivered, "the invitation could not be delivered"
+			case late > 0:
+				outcome, problem = activities.InvitationLate, fmt.Sprintf("the invitation went out %s late", humanDuration(late))
+			}
+			if w.cur != nil && w.cur.Number == m.Number {
+				w.invitation = outcome
+			}
+			if problem != "" {
+				w.tellHead(ctx, m, problem)
+			}
+		},
+	})
+}
+
+// tellHead emails the department's head about a problem with an exchange.
+func (w *exchanges) tellHead(ctx workflow.Context, m ExchangeMeeting, problem string) {
+	d := w.in.Department
+	w.beside.send(ctx, email{
+		what:     fmt.Sprintf("the notice to the head about exchange %d", m.Number),
+		activity: a.NotifyPartProblem,
+		input: activities.NotifyPartProblemInput{
+			TermName:   w.in.TermName,
+			Occurrence: fmt.Sprintf("exchange-%d-invitation", m.Number),
+			Part:       fmt.Sprintf("exchange %d of the %s on %s", m.Number, d.Name, w.humanTime(m.Start)),
+			Problem:    problem,
+			Advice:     "Officers may not know about it in time: please remind them in the department's own group. Sign-in opens and closes as planned.",
+			To:         []plan.Person{d.Head},
+		},
+	})
+}
+
+// recordAttendanceBeside stores the meeting's row with its outcome, every
+// officer's attendance and the audit entries, beside the calendar; the
+// running counts change at once.
+func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m ExchangeMeeting, missed bool) {
+	in := w.attendanceInput(m)
+	invitation, note := w.invitation, ""
+	if invitation == "" {
+		invitation, note = activities.InvitationUndelivered, "the invitation had not gone out when sign-in closed"
+	}
+	if missed {
+		for i := range in.Records {
+			in.Records[i] = activities.AttendanceRecord{Email: in.Records[i].Email, Status: activities.AttendanceUnrecorded}
+		}
+		note = strings.TrimPrefix(note+"; nobody could sign in: the service was not running over the sign-in window", "; ")
+	}
+	in.Outcome = &activities.MeetingOutcome{Start: m.Start, End: m.End, Where: w.in.Where, Invitation: invitation, RecordedLate: missed, Note: note}
+	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
+	w.beside.start(ctx, workflow.ExecuteActivity(actx, a.RecordAttendance, in), func(ctx workflow.Context, f workflow.Future) {
+		if err := f.Get(ctx, nil); err != nil {
+			w.beside.problems = append(w.beside.problems, fmt.Sprintf("the attendance of exchange %d could not be stored", m.Number))
+			workflow.GetLogger(ctx).Error("attendance not stored", "exchange", m.Number, "error", err)
+		}
+	})
+	w.count(in.Records)
+}
+
+// runRecorded is the series as it ran before changeCalendarNeverWaits,
+// kept so that runs recorded then replay: it waits for each invitation and
+// leaves out the exchanges that were over when the run started.
+func (w *exchanges) runRecorded(ctx workflow.Context) (ExchangesProgress, error) {
 	dept := w.in.Department.Name
 	// A series started late leaves out the exchanges whose sign-in has
 	// already closed: nobody was invited, so nobody is marked absent.
@@ -160,7 +343,7 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 	if err := w.recordAttendance(ctx, m); err != nil {
 		return ExchangesProgress{}, err
 	}
-	if err := w.startMinutes(ctx, m); err != nil {
+	if err := w.startMinutes(ctx, m, false); err != nil {
 		return ExchangesProgress{}, err
 	}
 
@@ -187,9 +370,16 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 func (w *exchanges) finish(ctx workflow.Context) (ExchangesProgress, error) {
 	w.cur = nil
 	w.closed = true
+	// The last report says how every email went.
+	if err := w.beside.wait(ctx); err != nil {
+		return ExchangesProgress{}, err
+	}
 	w.finished = true
 	w.setPhase(ctx, PhaseDone)
 	w.sendReport(ctx)
+	if err := w.beside.wait(ctx); err != nil {
+		return ExchangesProgress{}, err
+	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return ExchangesProgress{}, err
 	}
@@ -207,10 +397,21 @@ func (w *exchanges) sleepUntil(ctx workflow.Context, t time.Time, summary string
 }
 
 // invite stores the exchange and sends its invitation, with a calendar
-// invite, to the officers and the head in one batch.
+// invite, to the officers and the head in one batch, and waits for it (runs
+// recorded before changeCalendarNeverWaits).
 func (w *exchanges) invite(ctx workflow.Context, m ExchangeMeeting) error {
+	in := w.invitationInput(m)
+	actx := withMailOptions(ctx, fmt.Sprintf("invitations to exchange %d of the %s (%d)", m.Number, w.in.Department.Name, len(in.Recipients)))
+	if err := workflow.ExecuteActivity(actx, a.NotifyExchange, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("invitations to exchange %d: %w", m.Number, err)
+	}
+	return nil
+}
+
+// invitationInput is the invitation to exchange m.
+func (w *exchanges) invitationInput(m ExchangeMeeting) activities.NotifyExchangeInput {
 	d := w.in.Department
-	in := activities.NotifyExchangeInput{
+	return activities.NotifyExchangeInput{
 		TermID:         w.in.TermID,
 		TermName:       w.in.TermName,
 		TimeZone:       w.in.TimeZone,
@@ -228,11 +429,6 @@ func (w *exchanges) invite(ctx workflow.Context, m ExchangeMeeting) error {
 		SignInLinkExpires: w.in.Clock.Real(m.SignInCloses),
 		ExcuseLinkExpires: w.in.Clock.Real(m.Start),
 	}
-	actx := withMailOptions(ctx, fmt.Sprintf("invitations to exchange %d of the %s (%d)", m.Number, d.Name, len(in.Recipients)))
-	if err := workflow.ExecuteActivity(actx, a.NotifyExchange, in).Get(ctx, nil); err != nil {
-		return fmt.Errorf("invitations to exchange %d: %w", m.Number, err)
-	}
-	return nil
 }
 
 // recipients are the officers and the head, each once.
@@ -255,9 +451,22 @@ func (w *exchanges) headIfNotOfficer() string {
 }
 
 // recordAttendance writes one row per officer (present, excused or absent)
-// and an audit entry per sign-in and excuse, in one activity, then adds
-// them to the running counts.
+// and an audit entry per sign-in and excuse, in one activity it waits for
+// (runs recorded before changeCalendarNeverWaits), then adds them to the
+// running counts.
 func (w *exchanges) recordAttendance(ctx workflow.Context, m ExchangeMeeting) error {
+	in := w.attendanceInput(m)
+	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
+	if err := workflow.ExecuteActivity(actx, a.RecordAttendance, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("attendance at exchange %d: %w", m.Number, err)
+	}
+	w.count(in.Records)
+	return nil
+}
+
+// attendanceInput is every officer's attendance at exchange m, as the
+// sign-ins and excuses say, with their audit entries.
+func (w *exchanges) attendanceInput(m ExchangeMeeting) activities.RecordAttendanceInput {
 	in := activities.RecordAttendanceInput{
 		TermID:        w.in.TermID,
 		DepartmentID:  w.in.Department.ID,
@@ -276,29 +485,35 @@ func (w *exchanges) recordAttendance(ctx workflow.Context, m ExchangeMeeting) er
 		}
 		in.Records = append(in.Records, r)
 	}
-	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
-	if err := workflow.ExecuteActivity(actx, a.RecordAttendance, in).Get(ctx, nil); err != nil {
-		return fmt.Errorf("attendance at exchange %d: %w", m.Number, err)
-	}
-	for i, r := range in.Records {
+	return in
+}
+
+// count adds an exchange's attendance to the running counts.
+func (w *exchanges) count(records []activities.AttendanceRecord) {
+	for i, r := range records {
 		switch r.Status {
 		case activities.AttendancePresent:
 			w.counts[i].Present++
 		case activities.AttendanceExcused:
 			w.counts[i].Excused++
+		case activities.AttendanceUnrecorded:
+			w.counts[i].Unrecorded++
 		default:
 			w.counts[i].Absent++
 		}
 	}
 	w.in.Held++
-	return nil
 }
 
 // startMinutes asks the secretary for the exchange's minutes. The
 // collection runs on its own (abandoned, as this series continues as new)
 // and reports to the term itself; the series does not wait for it, so a
 // late secretary never holds up the next exchange.
-func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting) error {
+//
+// An exchange nobody could sign in at gets its minutes due as long after
+// now as they normally are after the exchange, and the secretary is asked
+// to note who came.
+func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, missed bool) error {
 	d := w.in.Department
 	id := MinutesWorkflowID(w.in.TermID, d.ID, m.Number)
 	day := plan.HumanTime(m.Start, w.in.TimeZone)
@@ -313,7 +528,16 @@ func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting) error 
 			SearchDepartment.ValueSet(d.ID),
 		),
 	})
-	f := workflow.ExecuteChildWorkflow(cctx, Collection, w.minutesInput(m))
+	in := w.minutesInput(m)
+	if missed {
+		if late := w.planNow(ctx).Sub(m.End); late > 0 {
+			in.Slots[0].Due = in.Slots[0].Due.Add(late)
+			in.Opens = w.planNow(ctx)
+		}
+		in.Instructions = "Nobody could sign in at this exchange: the service was not running over its sign-in window, so its attendance is unrecorded. " +
+			"Write down who came, who was excused and who was absent, then what each officer reported, what was decided and who does what by when."
+	}
+	f := workflow.ExecuteChildWorkflow(cctx, Collection, in)
 	err := f.GetChildWorkflowExecution().Get(ctx, nil)
 	var started *temporal.ChildWorkflowExecutionAlreadyStartedError
 	if err != nil && !errors.As(err, &started) {
@@ -501,6 +725,10 @@ func (w *exchanges) sendReport(ctx workflow.Context) {
 	if w.in.Missed > 0 {
 		rep.Summary += fmt.Sprintf(" (%d over before the series started)", w.in.Missed)
 	}
+	if w.in.RecordedLate > 0 {
+		rep.Summary += fmt.Sprintf("; %d recorded late", w.in.RecordedLate)
+	}
+	rep.Problems = w.problems()
 	if next := w.nextMeeting(); next != nil {
 		rep.Next = &Deadline{What: fmt.Sprintf("exchange %d of the %s", next.Number, w.in.Department.Name), Due: next.Start}
 	}
@@ -552,6 +780,8 @@ func (w *exchanges) progress() ExchangesProgress {
 		Total:              len(w.in.Meetings),
 		Held:               w.in.Held,
 		Missed:             w.in.Missed,
+		RecordedLate:       w.in.RecordedLate,
+		Problems:           w.problems(),
 		Officers:           append([]OfficerAttendance(nil), w.counts...),
 		MinutesWorkflowIDs: append([]string(nil), w.minutes...),
 	}
@@ -583,4 +813,12 @@ func (w *exchanges) cancelMinutes(ctx workflow.Context) {
 		// A collection that has ended, or never started, cannot be cancelled.
 		_ = workflow.RequestCancelExternalWorkflow(dctx, id, "").Get(dctx, nil)
 	}
+}
+
+// problems are what the series could not do on time so far.
+func (w *exchanges) problems() []string {
+	if w.beside == nil {
+		return w.in.Problems
+	}
+	return append([]string(nil), w.beside.problems...)
 }

@@ -56,11 +56,15 @@ type series struct {
 	// emails mocked, instead of a stand-in.
 	realMinutes bool
 	collected   []activities.NotifyCollectionInput
+	// inviteDelay makes every invitation take that long (test time) to
+	// go out, as a failing SMTP server or a busy worker would.
+	inviteDelay time.Duration
 	// What the runs did, in order.
 	runs        int
 	continued   []workflows.ExchangesInput
 	invitations []invitation
 	attendance  []activities.RecordAttendanceInput
+	notices     []activities.NotifyPartProblemInput
 	minutes     []startedMinutes
 	reports     []workflows.PartReport
 	result      workflows.ExchangesProgress
@@ -184,10 +188,15 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 	env.SetStartTime(start)
 	env.RegisterActivity(&activities.Activities{})
 	env.RegisterWorkflow(workflows.Collection)
-	env.OnActivity(acts.NotifyExchange, mock.Anything, mock.Anything).Return(
+	env.OnActivity(acts.NotifyExchange, mock.Anything, mock.Anything).After(s.inviteDelay).Return(
 		func(_ context.Context, in activities.NotifyExchangeInput) (activities.DeliveryResult, error) {
 			s.invitations = append(s.invitations, invitation{at: env.Now().In(s.loc), in: in})
 			return activities.DeliveryResult{Sent: len(in.Recipients)}, nil
+		})
+	env.OnActivity(acts.NotifyPartProblem, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.NotifyPartProblemInput) (activities.DeliveryResult, error) {
+			s.notices = append(s.notices, in)
+			return activities.DeliveryResult{Sent: len(in.To)}, nil
 		})
 	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordAttendanceInput) error {
@@ -469,21 +478,95 @@ func TestExchangesSignInAndExcuseRules(t *testing.T) {
 	}
 }
 
-func TestExchangesStartedLateLeaveOutWhatIsOver(t *testing.T) {
+func TestExchangesStartedLateRecordEveryExchange(t *testing.T) {
 	s := newSeries(t, exchangesPlan)
-	// The term's exchanges start on 26 October: exchange 1 is over, and
-	// exchange 2's invitation day has passed, so it goes out at once.
+	// The term's exchanges start on 26 October: exchange 1 (13 October)
+	// is over, and exchange 2's invitation day (24 October) has passed, so it goes out
+	// at once, late, and the head hears of it.
 	if err := s.run(1, s.planTime("2026-10-26 12:00")); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.invitations) != 1 || s.invitations[0].in.Meeting.Number != 2 || s.local(s.invitations[0].at) != "10-26 12:00" {
 		t.Fatalf("invitations = %+v, want exchange 2 at once", s.invitations)
 	}
-	if len(s.attendance) != 1 || s.attendance[0].MeetingNumber != 2 {
-		t.Errorf("attendance = %+v, want only exchange 2's", s.attendance)
+	if len(s.attendance) != 2 {
+		t.Fatalf("attendance recorded for %d exchanges, want both 1 and 2", len(s.attendance))
 	}
-	if c := s.continued[0]; c.Next != 2 || c.Held != 1 || c.Missed != 1 || c.Attendance[0].Absent != 1 {
-		t.Errorf("next run gets next=%d held=%d missed=%d counts %+v", c.Next, c.Held, c.Missed, c.Attendance)
+	first, second := s.attendance[0], s.attendance[1]
+	if first.MeetingNumber != 1 || first.Outcome == nil || !first.Outcome.RecordedLate || first.Outcome.Invitation != activities.InvitationNone {
+		t.Errorf("exchange 1 recorded as %+v / %+v, want recorded late without an invitation", first, first.Outcome)
+	}
+	for _, r := range first.Records {
+		if r.Status != activities.AttendanceUnrecorded {
+			t.Errorf("exchange 1: %s is %s, want unrecorded (nobody could sign in)", r.Email, r.Status)
+		}
+	}
+	if second.MeetingNumber != 2 || second.Outcome.RecordedLate || second.Outcome.Invitation != activities.InvitationLate {
+		t.Errorf("exchange 2 recorded as %+v, want on time with a late invitation", second.Outcome)
+	}
+	if len(s.notices) != 1 || s.notices[0].To[0].Email != "sun.hao@example.edu" || !strings.Contains(s.notices[0].Problem, "2 days late") {
+		t.Errorf("notices to the head = %+v, want one about exchange 2's invitation going out 2 days late", s.notices)
+	}
+	// Exchange 1's minutes are due as long after now as they would have been after
+	// the meeting, which was over before the series began.
+	if len(s.minutes) < 1 || s.local(s.minutes[0].in.Slots[0].Due) != "10-28 15:59" {
+		t.Errorf("minutes of exchange 1 = %+v, want due 10-28 15:59", s.minutes)
+	}
+	c := s.continued[0]
+	if c.Next != 2 || c.Held != 2 || c.Missed != 0 || c.RecordedLate != 1 || c.Attendance[0].Absent != 1 || c.Attendance[0].Unrecorded != 1 {
+		t.Errorf("next run gets next=%d held=%d missed=%d late=%d counts %+v", c.Next, c.Held, c.Missed, c.RecordedLate, c.Attendance)
+	}
+	if len(c.Problems) != 3 {
+		t.Errorf("problems carried on = %q, want exchange 1's invitation and sign-in, and exchange 2's late invitation", c.Problems)
+	}
+}
+
+// TestExchangesNeverWaitForTheInvitation: every invitation takes 18 days
+// to go out, longer than the two weeks between exchanges plus the three
+// days' notice. Every exchange is still held on its day, with sign-in open
+// on time and every officer's attendance recorded.
+func TestExchangesNeverWaitForTheInvitation(t *testing.T) {
+	s := newSeries(t, exchangesPlan)
+	s.inviteDelay = 18 * 24 * time.Hour
+	s.signIn("2026-10-13 18:45", "ma.li@example.edu")
+	s.signIn("2026-11-24 19:10", "guo.rui@example.edu")
+	if err := s.run(20, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.attendance) != 6 {
+		t.Fatalf("attendance recorded for %d of 6 exchanges", len(s.attendance))
+	}
+	present := map[string]bool{}
+	for i, in := range s.attendance {
+		if in.MeetingNumber != i+1 || len(in.Records) != 3 {
+			t.Errorf("attendance %d is for exchange %d with %d rows", i, in.MeetingNumber, len(in.Records))
+		}
+		if in.Outcome == nil || in.Outcome.RecordedLate {
+			t.Errorf("exchange %d recorded as %+v, want on time", in.MeetingNumber, in.Outcome)
+		}
+		for _, r := range in.Records {
+			if r.Status == activities.AttendancePresent {
+				present[fmt.Sprintf("%d %s", in.MeetingNumber, r.Email)] = true
+			}
+		}
+	}
+	if !present["1 ma.li@example.edu"] || !present["4 guo.rui@example.edu"] || len(present) != 2 {
+		t.Errorf("present = %v, want Ma Li at 1 and Guo Rui at 4", present)
+	}
+	if len(s.minutes) != 6 {
+		t.Errorf("minutes asked for %d of 6 exchanges", len(s.minutes))
+	}
+	if s.result.Held != 6 || s.result.Phase != workflows.PhaseDone {
+		t.Errorf("result = %+v, want 6 held and done", s.result)
+	}
+	// Each invitation went out after its exchange: recorded, told to the
+	// head, and in the final report.
+	if len(s.notices) != 6 {
+		t.Errorf("%d notices to the head, want one per exchange", len(s.notices))
+	}
+	final := s.reports[len(s.reports)-1]
+	if !final.Done || len(final.Problems) != 6 || !strings.Contains(final.Problems[2], "the invitation to exchange 3 went out 18 days late") {
+		t.Errorf("final report = %+v, want done with six late invitations", final)
 	}
 }
 

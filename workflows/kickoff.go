@@ -39,6 +39,8 @@ type kickoff struct {
 	in       KickoffInput
 	progress KickoffProgress
 	report   *reporter
+	// beside sends the directory and the invitations beside the calendar.
+	beside *beside
 }
 
 func newKickoff(in KickoffInput) (*kickoff, error) {
@@ -68,6 +70,11 @@ func newKickoff(in KickoffInput) (*kickoff, error) {
 }
 
 func (k *kickoff) run(ctx workflow.Context) (KickoffResult, error) {
+	k.beside = newBeside(ctx, k.in.Clock)
+	k.report.beside = k.beside
+	if !k.beside.blocking {
+		return k.runBeside(ctx)
+	}
 	k.setPhase(ctx, KickoffPhaseStarting)
 
 	var dir activities.DeliveryResult
@@ -108,9 +115,77 @@ func (k *kickoff) run(ctx workflow.Context) (KickoffResult, error) {
 	return res, nil
 }
 
+// runBeside is the kickoff whose directory and invitations go out beside
+// its calendar: the department plans open, and the meeting is held, on
+// time whatever the SMTP server does.
+func (k *kickoff) runBeside(ctx workflow.Context) (KickoffResult, error) {
+	k.setPhase(ctx, KickoffPhaseStarting)
+	opens := k.planNow(ctx)
+	var dir activities.DeliveryResult
+	k.beside.send(ctx, email{
+		what: "the personnel directory", due: opens,
+		activity: a.SendDirectory, input: activities.SendDirectoryInput{TermID: k.in.TermID}, result: &dir,
+		done: func(workflow.Context, time.Duration, error) { k.progress.DirectorySent = dir.Sent + dir.AlreadySent },
+	})
+	// A term started after its kickoff meeting invites nobody to a past
+	// meeting, but still collects the plans.
+	if opens.Before(k.in.Ends) {
+		var res activities.KickoffInvitationsResult
+		k.beside.send(ctx, email{
+			what: "the kickoff invitations", due: opens, until: k.in.Starts,
+			activity: a.SendKickoffInvitations, input: k.invitationsInput(opens), result: &res,
+			done: func(ctx workflow.Context, _ time.Duration, err error) {
+				k.progress.Invited = res.Invited
+				if err == nil && k.progress.Phase == KickoffPhaseStarting {
+					k.setPhase(ctx, KickoffPhaseInvited)
+				}
+			},
+		})
+	} else {
+		k.beside.problems = append(k.beside.problems, "the kickoff meeting was over before its invitations could go out")
+	}
+	plans := k.startPlans(ctx, opens)
+
+	k.sleepUntil(ctx, k.in.Starts, "kickoff meeting: "+orWhere(k.in.Where))
+	if k.planNow(ctx).Before(k.in.Ends) {
+		k.setPhase(ctx, KickoffPhaseMeeting)
+		k.sleepUntil(ctx, k.in.Ends, "kickoff meeting ends")
+	}
+	k.setPhase(ctx, KickoffPhaseCollecting)
+
+	var got CollectionResult
+	if err := plans.Get(ctx, &got); err != nil {
+		return KickoffResult{}, fmt.Errorf("collect the departments' plans: %w", err)
+	}
+	if err := k.beside.wait(ctx); err != nil {
+		return KickoffResult{}, err
+	}
+	res := k.result(got)
+	k.progress.PlansIn, k.progress.Missing = len(res.HandedIn), res.Missing
+	k.progress.Phase = KickoffPhaseDone
+	k.showPhase(ctx)
+	k.report.send(ctx, PartReport{Phase: KickoffPhaseDone, Summary: res.Summary, Done: true, Problems: k.beside.problems})
+	if err := k.beside.wait(ctx); err != nil {
+		return KickoffResult{}, err
+	}
+	return res, nil
+}
+
 // invite records the meeting and emails the invitations, stamped with the
 // plan time they go out so a retry sends the same calendar file.
 func (k *kickoff) invite(ctx workflow.Context, stamp time.Time) error {
+	in := k.invitationsInput(stamp)
+	var res activities.KickoffInvitationsResult
+	actx := withMailOptions(ctx, fmt.Sprintf("kickoff invitations to %d heads and %d leaders", len(in.Heads), len(in.Leaders)))
+	if err := workflow.ExecuteActivity(actx, a.SendKickoffInvitations, in).Get(ctx, &res); err != nil {
+		return fmt.Errorf("send the kickoff invitations: %w", err)
+	}
+	k.progress.Invited = res.Invited
+	return nil
+}
+
+// invitationsInput is the kickoff's invitation to every head and leader.
+func (k *kickoff) invitationsInput(stamp time.Time) activities.SendKickoffInvitationsInput {
 	in := activities.SendKickoffInvitationsInput{
 		TermID: k.in.TermID, TermName: k.in.TermName, TimeZone: k.in.TimeZone,
 		Starts: k.in.Starts, Ends: k.in.Ends, Where: k.in.Where, Agenda: k.in.Agenda,
@@ -119,13 +194,7 @@ func (k *kickoff) invite(ctx workflow.Context, stamp time.Time) error {
 	for _, d := range k.in.Departments {
 		in.Heads = append(in.Heads, activities.KickoffHead{DepartmentName: d.Name, Head: d.Head})
 	}
-	var res activities.KickoffInvitationsResult
-	actx := withMailOptions(ctx, fmt.Sprintf("kickoff invitations to %d heads and %d leaders", len(in.Heads), len(in.Leaders)))
-	if err := workflow.ExecuteActivity(actx, a.SendKickoffInvitations, in).Get(ctx, &res); err != nil {
-		return fmt.Errorf("send the kickoff invitations: %w", err)
-	}
-	k.progress.Invited = res.Invited
-	return nil
+	return in
 }
 
 // startPlans starts the collection of every department's plan: one slot per

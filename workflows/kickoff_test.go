@@ -69,6 +69,13 @@ type kickoffFixture struct {
 
 func newKickoffFixture(t *testing.T, start string) *kickoffFixture {
 	t.Helper()
+	return newSlowKickoffFixture(t, start, 0)
+}
+
+// newSlowKickoffFixture is the fixture whose directory takes
+// directoryDelay of test time to go out.
+func newSlowKickoffFixture(t *testing.T, start string, directoryDelay time.Duration) *kickoffFixture {
+	t.Helper()
 	p, err := plan.Decode([]byte(kickoffPlan))
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +92,7 @@ func newKickoffFixture(t *testing.T, start string) *kickoffFixture {
 	env.SetStartTime(startAt)
 	env.RegisterWorkflow(workflows.Collection)
 	env.RegisterActivity(&activities.Activities{})
-	env.OnActivity(acts.SendDirectory, mock.Anything, mock.Anything).Return(
+	env.OnActivity(acts.SendDirectory, mock.Anything, mock.Anything).After(directoryDelay).Return(
 		func(_ context.Context, in activities.SendDirectoryInput) (activities.DeliveryResult, error) {
 			f.record("directory " + in.TermID)
 			return activities.DeliveryResult{Sent: 3}, nil
@@ -215,9 +222,10 @@ func TestKickoffInvitesCollectsPlansAndNamesTheMissing(t *testing.T) {
 	f.progressAt("2026-09-16 09:00", &collecting)
 	res := f.run()
 
-	// The directory goes out first, then the invitations and the plans'
-	// requests, all at the term's start; the reminder and the escalation
-	// reach only the departments still missing.
+	// The directory, the invitations and the plans' requests go out at the
+	// term's start (beside each other, so in no set order); the reminder
+	// and the escalation reach only the departments still missing.
+	slices.Sort(f.events)
 	want := []string{
 		"09-01 00:00 directory 2026-fall",
 		"09-01 00:00 invitations to 3 heads and 2 leaders",
@@ -295,6 +303,8 @@ func TestKickoffInvitesCollectsPlansAndNamesTheMissing(t *testing.T) {
 
 	var kickoffPhases []string
 	var last workflows.PartReport
+	// Reports are stored beside the calendar; the term orders them by number.
+	slices.SortStableFunc(f.reports, func(a, b workflows.PartReport) int { return a.Seq - b.Seq })
 	for _, r := range f.reports {
 		if r.Part == "kickoff" {
 			kickoffPhases = append(kickoffPhases, r.Phase)
@@ -324,14 +334,37 @@ func TestKickoffAfterTheMeetingInvitesNobodyButCollectsPlans(t *testing.T) {
 	if len(f.invitations) != 0 {
 		t.Errorf("invitations to a past meeting went out: %+v", f.invitations)
 	}
-	if len(f.events) == 0 || f.events[0] != "09-16 08:00 directory 2026-fall" {
-		t.Errorf("events %v, want the directory first", f.events)
+	if !slices.Contains(f.events, "09-16 08:00 directory 2026-fall") {
+		t.Errorf("events %v, want the directory at the start", f.events)
 	}
 	if f.collection == nil || !f.collection.Opens.Equal(f.start) {
 		t.Fatalf("collection %+v, want it open from the start", f.collection)
 	}
 	if !slices.Equal(res.Missing, []string{"organization", "publicity", "sports"}) || len(res.HandedIn) != 0 || res.Invited != 0 {
 		t.Errorf("result = %+v", res)
+	}
+}
+
+// TestKickoffNeverWaitsForTheDirectory: the directory takes five days to
+// go out. The invitations and the request for plans still go out at the
+// start, and the kickoff's last report says the directory was late.
+func TestKickoffNeverWaitsForTheDirectory(t *testing.T) {
+	f := newSlowKickoffFixture(t, "2026-09-01 08:00", 5*24*time.Hour)
+	f.run()
+	slices.Sort(f.events)
+	if len(f.events) < 3 || f.events[0] != "09-01 08:00 invitations to 3 heads and 2 leaders" ||
+		!strings.HasPrefix(f.events[1], "09-01 08:00 request ") || f.events[2] != "09-06 08:00 directory 2026-fall" {
+		t.Errorf("events %q, want the invitations and the request at the start, the directory five days later", f.events)
+	}
+	slices.SortStableFunc(f.reports, func(a, b workflows.PartReport) int { return a.Seq - b.Seq })
+	var last workflows.PartReport
+	for _, r := range f.reports {
+		if r.Part == "kickoff" {
+			last = r
+		}
+	}
+	if !last.Done || !slices.Equal(last.Problems, []string{"the personnel directory went out 5 days late"}) {
+		t.Errorf("last kickoff report = %+v", last)
 	}
 }
 

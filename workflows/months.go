@@ -65,6 +65,8 @@ type month struct {
 	missing       []string
 	err           error
 	report        *reporter
+	// beside sends the announcements and the digest beside the calendar.
+	beside *beside
 }
 
 func newMonth(in MonthInput) (*month, error) {
@@ -101,6 +103,8 @@ func (m *month) setup(ctx workflow.Context) error {
 }
 
 func (m *month) run(ctx workflow.Context) (MonthProgress, error) {
+	m.beside = newBeside(ctx, m.in.Clock)
+	m.report.beside = m.beside
 	s := m.in.Month
 	if d := m.in.Clock.Real(s.Opens).Sub(workflow.Now(ctx)); d > 0 {
 		if err := workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: "opens: " + s.Name + "'s organisation life"}).Get(ctx, nil); err != nil {
@@ -146,11 +150,18 @@ func (m *month) run(ctx workflow.Context) (MonthProgress, error) {
 	if err := m.publish(ctx); err != nil {
 		return MonthProgress{}, err
 	}
+	// The last report says how every email went.
+	if err := m.beside.wait(ctx); err != nil {
+		return MonthProgress{}, err
+	}
 	m.published = true
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return MonthProgress{}, err
 	}
 	m.setPhase(ctx)
+	if err := m.beside.wait(ctx); err != nil {
+		return MonthProgress{}, err
+	}
 	return m.progress(), nil
 }
 
@@ -294,11 +305,14 @@ func (m *month) runTheme(ctx workflow.Context, arrangement workflow.ChildWorkflo
 		SetAt: t.At, AuditKey: m.themeAuditKey, EntriesDue: s.EntriesDue, SummariesDue: s.SummariesDue,
 		Recipients: m.headsAndLeaders(),
 	}
-	summary := "announce the theme of " + s.Name
+	summary := "the announcement of the theme of " + s.Name
 	if t.Theme == "" {
-		summary = "announce that " + s.Name + " has no theme"
+		summary = "the announcement that " + s.Name + " has no theme"
 	}
-	if err := workflow.ExecuteActivity(withMailOptions(ctx, summary), a.AnnounceMonthTheme, in).Get(ctx, nil); err != nil {
+	if err := m.beside.mail(ctx, email{
+		what: summary, due: t.At, until: s.SummariesDue,
+		activity: a.AnnounceMonthTheme, input: in,
+	}); err != nil {
 		return fmt.Errorf("announce the theme: %w", err)
 	}
 	m.announced = true
@@ -340,8 +354,10 @@ func (m *month) runCompetition(ctx workflow.Context, entries workflow.ChildWorkf
 		Criteria: m.in.Criteria, MaxScore: m.in.MaxScore, Results: m.results,
 		Recipients: append(append(m.heads(), m.in.Judges...), m.in.Leaders...),
 	}
-	summary := fmt.Sprintf("announce the competition results of %s (%d entries)", m.in.Month.Name, len(m.results))
-	if err := workflow.ExecuteActivity(withMailOptions(ctx, summary), a.AnnounceCompetitionResults, in).Get(ctx, nil); err != nil {
+	if err := m.beside.mail(ctx, email{
+		what: fmt.Sprintf("the competition results of %s (%d entries)", m.in.Month.Name, len(m.results)),
+		due:  m.in.Clock.Plan(workflow.Now(ctx)), activity: a.AnnounceCompetitionResults, input: in,
+	}); err != nil {
 		return fmt.Errorf("announce the competition results: %w", err)
 	}
 	m.resultsOut = true
@@ -370,8 +386,10 @@ func (m *month) publish(ctx workflow.Context) error {
 	for _, d := range m.in.Departments {
 		in.Departments = append(in.Departments, activities.DigestDepartment{ID: d.ID, Name: d.Name, People: []plan.Person{d.Secretary, d.Head}})
 	}
-	summary := fmt.Sprintf("publish the digest of %s (%d of %d summaries)", s.Name, m.counts.Summaries, len(m.in.Departments))
-	if err := workflow.ExecuteActivity(withMailOptions(ctx, summary), a.PublishMonthDigest, in).Get(ctx, nil); err != nil {
+	if err := m.beside.mail(ctx, email{
+		what: fmt.Sprintf("the digest of %s (%d of %d summaries)", s.Name, m.counts.Summaries, len(m.in.Departments)),
+		due:  in.At, activity: a.PublishMonthDigest, input: in,
+	}); err != nil {
 		return fmt.Errorf("publish the digest: %w", err)
 	}
 	return nil
@@ -602,7 +620,7 @@ func (m *month) setPhase(ctx workflow.Context) {
 	}
 	m.showProgress(ctx)
 	s := m.in.Month
-	rep := PartReport{Phase: m.phase, Done: m.published, Summary: m.summaryLine()}
+	rep := PartReport{Phase: m.phase, Done: m.published, Summary: m.summaryLine(), Problems: m.progress().Problems}
 	switch m.phase {
 	case MonthPhaseTheme:
 		rep.Next = &Deadline{What: "theme of " + s.Name, Due: s.ThemeDue}
@@ -650,6 +668,9 @@ func (m *month) progress() MonthProgress {
 	if m.theme != nil {
 		t := *m.theme
 		p.Theme = &t
+	}
+	if m.beside != nil {
+		p.Problems = append([]string(nil), m.beside.problems...)
 	}
 	return p
 }

@@ -92,6 +92,13 @@ type monthFixture struct {
 
 func newMonthFixture(t *testing.T) *monthFixture {
 	t.Helper()
+	return newSlowMonthFixture(t, 0)
+}
+
+// newSlowMonthFixture is the fixture whose theme announcement takes
+// themeDelay of test time to go out.
+func newSlowMonthFixture(t *testing.T, themeDelay time.Duration) *monthFixture {
+	t.Helper()
 	p, err := plan.Decode([]byte(monthPlan))
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +114,7 @@ func newMonthFixture(t *testing.T) *monthFixture {
 	f.env.RegisterActivity(&activities.Activities{})
 	f.env.RegisterWorkflow(workflows.Collection)
 	f.env.OnWorkflow(workflows.Collection, mock.Anything, mock.Anything).Return(f.collection)
-	f.env.OnActivity(acts.AnnounceMonthTheme, mock.Anything, mock.Anything).Return(
+	f.env.OnActivity(acts.AnnounceMonthTheme, mock.Anything, mock.Anything).After(themeDelay).Return(
 		func(_ context.Context, in activities.AnnounceMonthThemeInput) (activities.DeliveryResult, error) {
 			f.themes, f.themeAt = append(f.themes, in), append(f.themeAt, f.now())
 			return activities.DeliveryResult{Sent: len(in.Recipients)}, nil
@@ -430,6 +437,23 @@ func TestMonthCompetitionRanksWithTheTieBreakRule(t *testing.T) {
 	}
 	if d := f.digests[0]; len(d.Results) != 5 || d.Results[0].DepartmentID != "sports" {
 		t.Errorf("the digest lacks the results: %+v", d.Results)
+	}
+}
+
+// TestMonthDigestNeverWaitsForTheThemeEmail: the theme's announcement
+// takes 40 days to go out. The competition's results and the digest still
+// go out when their collections end, and the month says the theme's email
+// was late.
+func TestMonthDigestNeverWaitsForTheThemeEmail(t *testing.T) {
+	f := newSlowMonthFixture(t, 40*24*time.Hour)
+	f.canned[workflows.KindThemeRecommendation] = []canned{{slot: "arts", author: "guo.rui@example.edu", text: "Green campus", at: "2026-10-02 10:00"}}
+	got := f.run()
+	if len(f.digestAt) != 1 || len(f.themeAt) != 1 || f.digestAt[0] >= f.themeAt[0] || len(f.resultsAt) != 1 || f.resultsAt[0] >= f.themeAt[0] {
+		t.Errorf("theme emailed %v, results %v, digest %v; want the results and the digest before the late theme", f.themeAt, f.resultsAt, f.digestAt)
+	}
+	if got.Phase != workflows.MonthPhasePublished || len(got.Problems) != 1 ||
+		got.Problems[0] != "the announcement of the theme of October 2026 went out 40 days late" {
+		t.Errorf("month ended %s with problems %q", got.Phase, got.Problems)
 	}
 }
 

@@ -73,6 +73,8 @@ type onboarding struct {
 	// reportSeq numbers reports so the parent can drop one that arrives
 	// after a newer one.
 	reportSeq int
+	// beside sends the emails beside the calendar.
+	beside *beside
 }
 
 func newOnboarding(ctx workflow.Context, in OnboardingInput) (*onboarding, error) {
@@ -104,6 +106,7 @@ func (w *onboarding) setup(ctx workflow.Context) error {
 }
 
 func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
+	w.beside = newBeside(ctx, w.in.Clock)
 	ctx = withStoreOptions(ctx, "")
 	if w.in.ParentWorkflowID != "" {
 		workflow.Go(ctx, w.reportProgress)
@@ -112,7 +115,7 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 	dept := w.in.Department.Name
 
 	w.sleepUntil(ctx, s.AssignAt, "officer list final: assign training for "+dept)
-	if err := w.notify(ctx, activities.NotifyAssignment, w.people, plan.Reminder{}, 0); err != nil {
+	if err := w.notify(ctx, activities.NotifyAssignment, w.people, plan.Reminder{At: s.AssignAt}, 0); err != nil {
 		return OnboardingProgress{}, err
 	}
 	w.assigned = true
@@ -138,11 +141,8 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 	if !w.sleepUntil(ctx, s.Deadline, "deadline: training acknowledgements for "+dept) {
 		w.setPhase(ctx, PhaseOverdue)
 		overdue := w.pending()
-		if err := w.notify(ctx, activities.NotifyEscalation, overdue, plan.Reminder{}, 0); err != nil {
+		if err := w.notify(ctx, activities.NotifyEscalation, overdue, plan.Reminder{At: s.Deadline}, 0); err != nil {
 			return OnboardingProgress{}, err
-		}
-		for _, o := range overdue {
-			w.officers[w.index[o.Email]].Escalated = true
 		}
 	}
 
@@ -180,6 +180,10 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 	}
 	w.closing = true
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return OnboardingProgress{}, err
+	}
+	// The last report says how every email went.
+	if err := w.beside.wait(ctx); err != nil {
 		return OnboardingProgress{}, err
 	}
 	w.closed = true
@@ -253,15 +257,41 @@ func (w *onboarding) notify(ctx workflow.Context, kind string, officers []plan.P
 		At:             w.planNow(ctx),
 		LinkExpires:    w.in.Clock.Real(s.WindowCloses),
 	}
+	sent := func() {
+		for _, o := range officers {
+			i := w.index[o.Email]
+			switch kind {
+			case activities.NotifyReminder:
+				w.officers[i].RemindersSent = reminder
+			case activities.NotifyEscalation:
+				w.officers[i].Escalated = true
+			}
+		}
+	}
+	if !w.beside.blocking {
+		// Beside the calendar: the deadline and the close never wait for
+		// an email, and one that goes out late is recorded.
+		what := fmt.Sprintf("the training %s emails to %d officers", kind, len(officers))
+		if kind == activities.NotifyEscalation {
+			what = fmt.Sprintf("the escalation to %s about %d officers", w.in.Department.Head.Name, len(officers))
+		}
+		w.beside.send(ctx, email{
+			what: what, due: r.At, until: s.WindowCloses,
+			activity: a.NotifyOnboarding, input: in,
+			done: func(ctx workflow.Context, _ time.Duration, err error) {
+				if err == nil {
+					sent()
+				}
+				w.changed = true
+			},
+		})
+		return nil
+	}
 	actx := withMailOptions(ctx, fmt.Sprintf("%s emails to %d in the %s", kind, len(officers), w.in.Department.Name))
 	if err := workflow.ExecuteActivity(actx, a.NotifyOnboarding, in).Get(ctx, nil); err != nil {
 		return fmt.Errorf("%s emails: %w", kind, err)
 	}
-	if kind == activities.NotifyReminder {
-		for _, o := range officers {
-			w.officers[w.index[o.Email]].RemindersSent = reminder
-		}
-	}
+	sent()
 	return nil
 }
 
@@ -353,7 +383,7 @@ func (w *onboarding) sendReport(ctx workflow.Context) error {
 	w.changed = false
 	w.reportSeq++
 	p := w.progress()
-	report := OnboardingReport{DepartmentID: w.in.Department.ID, Seq: w.reportSeq, Phase: p.Phase, Counts: p.Counts}
+	report := OnboardingReport{DepartmentID: w.in.Department.ID, Seq: w.reportSeq, Phase: p.Phase, Counts: p.Counts, Problems: p.Problems}
 	return workflow.SignalExternalWorkflow(ctx, w.in.ParentWorkflowID, "", SignalOnboardingReport, report).Get(ctx, nil)
 }
 
@@ -430,5 +460,14 @@ func (w *onboarding) progress() OnboardingProgress {
 		WindowCloses:   w.in.Schedule.WindowCloses,
 		Counts:         w.counts(),
 		Officers:       append([]OfficerOnboarding(nil), w.officers...),
+		Problems:       w.problems(),
 	}
+}
+
+// problems are what the onboarding could not do on time so far.
+func (w *onboarding) problems() []string {
+	if w.beside == nil {
+		return nil
+	}
+	return append([]string(nil), w.beside.problems...)
 }

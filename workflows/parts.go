@@ -154,16 +154,17 @@ func (s *semester) part(name string) *PartStatus {
 	return &s.state.Parts[len(s.state.Parts)-1]
 }
 
-// applyPart takes a part's report unless a newer one was applied or the
-// part is already done.
+// applyPart takes a part's report unless a newer one was applied. A part
+// whose workflow has ended stays done, but its last report is still
+// taken: it may be read after the term learns that the part ended.
 func (s *semester) applyPart(r PartReport) {
 	p := s.part(r.Part)
-	if r.Seq <= p.Seq || p.Done {
+	if r.Seq <= p.Seq {
 		return
 	}
-	tracked := p.Tracked
+	tracked, done := p.Tracked, p.Done
 	p.PartReport = r
-	p.Tracked = tracked
+	p.Tracked, p.Done = tracked, done || r.Done
 }
 
 // How the term reads its parts' reports: in pages, soon after a read that
@@ -175,13 +176,28 @@ const (
 )
 
 // readReports applies the parts' reports that changed since the last read.
-// A read that fails is simply tried again at the next one.
+// A read that fails is simply tried again at the next one; the last read,
+// before the term ends, is tried until the database answers.
 func (s *semester) readReports(ctx workflow.Context) {
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+	s.readReportsWith(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3},
 		Summary:             "read the parts' reports",
 	})
+}
+
+// readFinalReports reads what the parts said last, once all have ended, so
+// that the term ends with their final reports and not with older ones.
+func (s *semester) readFinalReports(ctx workflow.Context) {
+	s.readReportsWith(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+		Summary:             "read the parts' final reports",
+	})
+}
+
+func (s *semester) readReportsWith(ctx workflow.Context, opts workflow.ActivityOptions) {
+	actx := workflow.WithActivityOptions(ctx, opts)
 	changed := false
 	for more := true; more; {
 		var page activities.PartReportsPage

@@ -27,12 +27,20 @@ type reporter struct {
 	termKey string
 	part    string
 	seq     int
+	// beside, when set, stores reports without holding up the part's
+	// calendar; the part waits for it before it ends.
+	beside *beside
 }
 
 // send stores a report for the term. A report that cannot be stored is
 // logged, not fatal: the part's own work matters more than the term's view
-// of it, and the next report carries the whole state again.
+// of it, and the next report carries the whole state again (reports are
+// numbered, so one stored after a newer one changes nothing).
 func (r *reporter) send(ctx workflow.Context, rep PartReport) {
+	r.sendWith(ctx, rep, r.beside)
+}
+
+func (r *reporter) sendWith(ctx workflow.Context, rep PartReport, b *beside) {
 	if r == nil || r.termKey == "" {
 		return
 	}
@@ -40,9 +48,11 @@ func (r *reporter) send(ctx workflow.Context, rep PartReport) {
 	rep.Part, rep.Seq = r.part, r.seq
 	actx := withStoreOptions(ctx, "report: "+rep.Phase)
 	in := activities.ReportPartInput{TermKey: r.termKey, Report: rep}
-	if err := workflow.ExecuteActivity(actx, a.ReportPart, in).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("part report not stored", "part", r.part, "error", err)
-	}
+	b.start(ctx, workflow.ExecuteActivity(actx, a.ReportPart, in), func(ctx workflow.Context, f workflow.Future) {
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("part report not stored", "part", r.part, "error", err)
+		}
+	})
 }
 
 // failed tells the term that the part ended with an error (or was
@@ -59,5 +69,6 @@ func (r *reporter) failed(ctx workflow.Context, err error) {
 	}
 	dctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
-	r.send(dctx, PartReport{Phase: phase, Summary: err.Error(), Done: true})
+	// The part is ending: wait for the report, not beside.
+	r.sendWith(dctx, PartReport{Phase: phase, Summary: err.Error(), Done: true}, nil)
 }

@@ -19,6 +19,10 @@ import (
 // part for each of 200 departments while reports keep arriving.
 const historyLimit = 2500
 
+// changeFinalReportsRead is the workflow.GetVersion change under which the
+// term reads its parts' reports once more after the last part ended.
+const changeFinalReportsRead = "final-reports-read"
+
 // maxStartsPerStep bounds how many parts one workflow task starts, so the
 // history can be checked between steps.
 const maxStartsPerStep = 50
@@ -263,6 +267,10 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 		}
 		s.refreshPhase(ctx)
 		if s.allStarted(starts) && s.allFinished() && s.partsDone() {
+			if workflow.GetVersion(ctx, changeFinalReportsRead, workflow.DefaultVersion, 1) == 1 {
+				s.readFinalReports(ctx)
+				s.refreshPhase(ctx)
+			}
 			break
 		}
 		if startedNow == maxStartsPerStep && !s.historyIsLong(ctx) {
@@ -361,7 +369,7 @@ func (s *semester) apply(ctx workflow.Context, r OnboardingReport) {
 	if r.Seq <= d.ReportSeq || finished(d.Phase) {
 		return
 	}
-	d.ReportSeq, d.Phase, d.Onboarding = r.Seq, r.Phase, r.Counts
+	d.ReportSeq, d.Phase, d.Onboarding, d.Problems = r.Seq, r.Phase, r.Counts, r.Problems
 	s.showProgress(ctx)
 }
 

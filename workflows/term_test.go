@@ -305,6 +305,20 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the term ends with every part's final report", func(t *testing.T) {
+		final := queryAs[workflows.Progress](t, r.env, workflows.QueryProgress)
+		for _, p := range final.Parts {
+			if p.Tracked && !p.Done {
+				t.Errorf("%s is not done at the end: %+v", p.Part, p.PartReport)
+			}
+			if strings.Count(p.Part, "/") == 1 && strings.HasPrefix(p.Part, "exchanges/") && !strings.Contains(p.Summary, "6 of 6 exchanges held") {
+				t.Errorf("%s ends with %q, want its final report: 6 of 6 held", p.Part, p.Summary)
+			}
+			if p.Part == "kickoff" && p.Phase != workflows.PhaseDone {
+				t.Errorf("the kickoff ends as %q (%s), want done", p.Phase, p.Summary)
+			}
+		}
+	})
 	t.Run("the term ends with the evaluation report", func(t *testing.T) {
 		sort.Strings(r.evaluated)
 		sort.Strings(r.reports)

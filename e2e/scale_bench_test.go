@@ -1,0 +1,263 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"semesterflow/internal/planfixture"
+	"semesterflow/internal/testenv"
+	"semesterflow/plan"
+	"semesterflow/workflows"
+)
+
+// BenchmarkRealWorkerTerm rehearses a whole term of 200 departments of 50
+// officers on the dev server with the real worker binary: real activities,
+// rows in Postgres and every email through a real SMTP server (Postfix's
+// smtp-sink, which counts and discards, when it is installed; Mailpit
+// otherwise). It checks that everything the plan asked for happened:
+// every exchange has its row and an attendance row per officer, every
+// officer an onboarding outcome and an evaluation, every part is done, and
+// every email in the outbox was sent, once. docs/RELIABILITY.md records the
+// numbers. Run it with
+//
+//	scripts/test.sh -run XXX -bench RealWorkerTerm -benchtime 1x -timeout 90m ./e2e/
+//
+// SCALE_TIME_SCALE sets the rehearsal's speed (default 21600, a plan day
+// every four seconds), SCALE_DEPARTMENTS and SCALE_OFFICERS its size.
+func BenchmarkRealWorkerTerm(b *testing.B) {
+	scale := envFloat(b, "SCALE_TIME_SCALE", 21600)
+	depts := int(envFloat(b, "SCALE_DEPARTMENTS", 200))
+	officers := int(envFloat(b, "SCALE_OFFICERS", 50))
+	example, err := plan.Load("../examples/fall-term.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	big, err := planfixture.Scale(example, depts, officers)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range b.N {
+		runRealWorkerTerm(b, big, scale)
+	}
+}
+
+func envFloat(tb testing.TB, name string, fallback float64) float64 {
+	v := os.Getenv(name)
+	if v == "" {
+		return fallback
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 {
+		tb.Fatalf("%s=%q is not a positive number", name, v)
+	}
+	return f
+}
+
+func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
+	temporalAddr := testenv.TemporalAddress(b)
+	dsn := testenv.Postgres(b)
+	db := testenv.OpenBun(b, dsn)
+	smtpHost, smtpPort, delivered := smtpSink(b)
+	worker, _, _ := binaries(b)
+	p := *base
+	p.Term.ID = testenv.UniqueID("scale")
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	env := append(os.Environ(),
+		"SEMESTERFLOW_LINK_KEY="+hex.EncodeToString(key),
+		"DATABASE_URL="+dsn,
+		"TEMPORAL_ADDRESS="+temporalAddr,
+		"SMTP_HOST="+smtpHost, "SMTP_PORT="+smtpPort, "SMTP_TLS=none",
+		"SEMESTERFLOW_TASK_QUEUE="+p.Term.ID,
+		"LOG_LEVEL=warn",
+	)
+	logPath := filepath.Join(b.TempDir(), "worker.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(worker)
+	cmd.Env, cmd.Stdout, cmd.Stderr = env, logFile, logFile
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		_ = logFile.Close()
+	}()
+
+	c, err := client.Dial(client.Options{HostPort: temporalAddr})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Minute)
+	defer cancel()
+	b.ResetTimer()
+	started := time.Now()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.SemesterWorkflowID(p.Term.ID), TaskQueue: p.Term.ID,
+	}, workflows.SemesterPlan, workflows.SemesterInput{Plan: p, TimeScale: scale})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := run.Get(ctx, nil); err != nil {
+		b.Fatalf("term: %v (worker log %s)", err, logPath)
+	}
+	b.StopTimer()
+	wall := time.Since(started)
+
+	// What the plan asked for.
+	meetings, attendanceRows, officerCount := 0, 0, 0
+	for _, d := range p.Departments {
+		n := len(p.ExchangeCalendar())
+		meetings += n
+		attendanceRows += n * len(d.Officers)
+		officerCount += len(d.Officers)
+	}
+	count := func(query string, args ...any) int {
+		var n int
+		if err := db.NewRaw(query, args...).Scan(ctx, &n); err != nil {
+			b.Fatalf("%s: %v", query, err)
+		}
+		return n
+	}
+	term := p.Term.ID
+	checks := []struct {
+		what      string
+		got, want int
+	}{
+		{"exchanges with a meeting row", count("SELECT count(*) FROM meetings WHERE term_id = ?", term), meetings},
+		{"attendance rows", count("SELECT count(*) FROM attendance WHERE term_id = ?", term), attendanceRows},
+		{"officers with an onboarding outcome", count("SELECT count(*) FROM onboarding WHERE term_id = ? AND outcome <> 'pending'", term), officerCount},
+		{"officers evaluated", count("SELECT count(*) FROM evaluations WHERE term_id = ?", term), officerCount},
+		{"emails still pending in the outbox", count("SELECT count(*) FROM email_outbox WHERE workflow_id LIKE ? AND status <> 'sent'", "semester/"+term+"%"), 0},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			b.Errorf("%s: %d, want %d", ch.what, ch.got, ch.want)
+		}
+	}
+	sent := count("SELECT count(*) FROM email_outbox WHERE workflow_id LIKE ? AND status = 'sent'", "semester/"+term+"%")
+	// Other tests may share the SMTP server; the sink counts only ours.
+	if n, ok := delivered(); ok && n != sent {
+		b.Errorf("the SMTP server took %d messages, the outbox sent %d: an email was sent twice or lost", n, sent)
+	}
+	unrecorded := count("SELECT count(*) FROM meetings WHERE term_id = ? AND recorded_late", term)
+	late := count("SELECT count(*) FROM meetings WHERE term_id = ? AND invitation <> 'sent'", term)
+
+	var progress workflows.Progress
+	q, err := c.QueryWorkflow(ctx, workflows.SemesterWorkflowID(term), "", workflows.QueryProgress)
+	if err == nil {
+		err = q.Get(&progress)
+	}
+	if err != nil {
+		b.Fatalf("final progress: %v", err)
+	}
+	problems := 0
+	for _, part := range progress.Parts {
+		if part.Tracked && !part.Done {
+			b.Errorf("%s is not done: %s", part.Part, part.Summary)
+		}
+		problems += len(part.Problems)
+	}
+	b.ReportMetric(wall.Seconds(), "s/term")
+	b.ReportMetric(float64(meetings), "meetings")
+	b.ReportMetric(float64(sent), "emails")
+	b.ReportMetric(float64(late), "invitations-not-on-time")
+	b.ReportMetric(float64(unrecorded), "meetings-recorded-late")
+	b.ReportMetric(float64(problems), "problems")
+	b.Logf("%d departments, %d officers at %gx: %s; %d meetings, %d attendance rows, %d emails; %d invitations not on time, %d meetings recorded late, %d problems reported",
+		len(p.Departments), officerCount, scale, wall.Round(time.Second), meetings, attendanceRows, sent, late, unrecorded, problems)
+}
+
+// smtpSink starts Postfix's smtp-sink on a free port when it is installed,
+// and returns a count of the messages it accepted. Without it, the shared
+// Mailpit takes the mail and nothing is counted.
+func smtpSink(tb testing.TB) (host, port string, delivered func() (int, bool)) {
+	path, err := exec.LookPath("smtp-sink")
+	if err != nil {
+		path = "/usr/sbin/smtp-sink"
+		if _, err := os.Stat(path); err != nil {
+			h, p := testenv.SMTP(tb)
+			tb.Logf("smtp-sink not installed (Debian's postfix has it); mail goes to the SMTP server at %s:%s and is not counted", h, p)
+			return h, p, func() (int, bool) { return 0, false }
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	// -c counts each DATA that completes; -m bounds concurrent sessions.
+	cmd := exec.Command(path, "-c", "-m", "1000", addr, "1024")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	var mu sync.Mutex
+	last := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		counter := regexp.MustCompile(`\d+`)
+		r := bufio.NewReader(out)
+		for {
+			chunk, err := r.ReadString('\r')
+			if m := counter.FindAllString(chunk, -1); len(m) > 0 {
+				n, _ := strconv.Atoi(m[len(m)-1])
+				mu.Lock()
+				last = n
+				mu.Unlock()
+			}
+			if err == io.EOF || err != nil {
+				return
+			}
+		}
+	}()
+	tb.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		<-done
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if conn, err := net.Dial("tcp", addr); err == nil {
+			_ = conn.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("smtp-sink does not listen on %s", addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	host, port, _ = strings.Cut(addr, ":")
+	// A connection to check the port counts no message.
+	return host, port, func() (int, bool) {
+		time.Sleep(time.Second) // let the counter's last line arrive
+		mu.Lock()
+		defer mu.Unlock()
+		return last, true
+	}
+}
+

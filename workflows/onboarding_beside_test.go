@@ -1,0 +1,64 @@
+package workflows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/testsuite"
+
+	"semesterflow/activities"
+	"semesterflow/plan"
+	"semesterflow/workflows"
+)
+
+// TestOnboardingCalendarNeverWaitsForTheAssignment: the assignment emails
+// take twelve days to go out (an SMTP server refusing them, say). The
+// reminders and the escalation still go out on their days, and the
+// onboarding ends saying the assignment was late.
+func TestOnboardingCalendarNeverWaitsForTheAssignment(t *testing.T) {
+	p, err := plan.Decode([]byte(threeOfficers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	start, _ := p.Term.Starts.In(p.Location())
+	env.SetStartTime(start)
+	env.RegisterActivity(&activities.Activities{})
+	var sent []string // "kind at", in the order they went out
+	record := func(_ context.Context, in activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
+		sent = append(sent, in.Kind+" "+env.Now().In(p.Location()).Format("01-02 15:04"))
+		return activities.DeliveryResult{Sent: len(in.Officers)}, nil
+	}
+	isAssignment := mock.MatchedBy(func(in activities.NotifyOnboardingInput) bool { return in.Kind == activities.NotifyAssignment })
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, isAssignment).After(12 * 24 * time.Hour).Return(record)
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(record)
+	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(nil)
+	env.ExecuteWorkflow(workflows.Onboarding, workflows.OnboardingInput{
+		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+		Department: p.Departments[0], Training: p.Training, Schedule: p.OnboardingSchedule(),
+		Clock: plan.ProductionClock(start),
+	})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var got workflows.OnboardingProgress
+	if err := env.GetWorkflowResult(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := "reminder 09-15 09:00, reminder 09-17 09:00, escalation 09-17 23:59, assignment 09-19 09:00, reminder 09-23 09:00"
+	if strings.Join(sent, ", ") != want {
+		t.Errorf("emails went out as\n%s\nwant\n%s", strings.Join(sent, ", "), want)
+	}
+	if len(got.Problems) != 1 || got.Problems[0] != "the training assignment emails to 3 officers went out 12 days late" {
+		t.Errorf("problems = %q", got.Problems)
+	}
+	for _, o := range got.Officers {
+		if !o.Escalated || o.RemindersSent != 3 || o.Outcome != workflows.OutcomeNever {
+			t.Errorf("%s: %+v, want escalated after 3 reminders, never acknowledged", o.Email, o)
+		}
+	}
+}
