@@ -260,4 +260,3 @@ func smtpSink(tb testing.TB) (host, port string, delivered func() (int, bool)) {
 		return last, true
 	}
 }
-
