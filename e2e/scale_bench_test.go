@@ -207,8 +207,14 @@ func smtpSink(tb testing.TB) (host, port string, delivered func() (int, bool)) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close()
-	// -c counts each DATA that completes; -m bounds concurrent sessions.
-	cmd := exec.Command(path, "-c", "-m", "1000", addr, "1024")
+	// -c counts each DATA that completes; -m bounds concurrent sessions;
+	// as root it must drop to another user.
+	args := []string{"-c", "-m", "1000"}
+	if os.Geteuid() == 0 {
+		args = append(args, "-u", "nobody")
+	}
+	cmd := exec.Command(path, append(args, addr, "1024")...)
+	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
