@@ -198,8 +198,11 @@ func RehearsalClock(planStart, now time.Time, scale float64) Clock {
 // time: Plan(Real(t)) is never before t.
 func (c Clock) Real(t time.Time) time.Time {
 	r := c.RealAnchor.Add(time.Duration(math.Ceil(float64(t.Sub(c.PlanAnchor)) / c.scale())))
-	for c.Plan(r).Before(t) {
-		r = r.Add(time.Nanosecond)
+	// Rounding can leave r a few nanoseconds early. Doubling the step ends
+	// the search in a few dozen steps even where a duration saturates (t
+	// centuries away, or a huge scale) and Plan(r) never reaches t.
+	for step := time.Nanosecond; c.Plan(r).Before(t) && step < time.Hour; step *= 2 {
+		r = r.Add(step)
 	}
 	return r
 }

@@ -55,3 +55,21 @@ func TestDatesAndTimesSayWhatDoesNotExist(t *testing.T) {
 }
 
 func errOf(_ time.Time, err error) error { return err }
+
+// Real stepped a nanosecond at a time until Plan(r) reached t, which never
+// happens when a duration saturates: a time centuries from the anchor, or a
+// scale so large that one nanosecond of real time overflows plan time.
+func TestClockRealEndsWhereDurationsSaturate(t *testing.T) {
+	now := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		clock plan.Clock
+		at    time.Time
+	}{
+		{plan.ProductionClock(now), now.AddDate(500, 0, 0)},
+		{plan.ProductionClock(now), now.AddDate(-500, 0, 0)},
+		{plan.RehearsalClock(now, now, 1e300), now.AddDate(0, 0, 1)},
+		{plan.RehearsalClock(now, now, math.Inf(1)), now.AddDate(0, 0, 1)},
+	} {
+		finishes(t, "Clock.Real", func() { tt.clock.Real(tt.at) })
+	}
+}
