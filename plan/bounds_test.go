@@ -118,3 +118,17 @@ func TestValidateRefusesAPlanTooLargeToStart(t *testing.T) {
 		t.Errorf("%d bytes (kickoff %d): Validate = %v\nwant %s", len(all), len(kickoff), err, want)
 	}
 }
+
+// minutes_due_days of 0 reads as the default in YAML, but a plan from JSON
+// may carry it: the minutes of a long exchange would be due before it ends.
+// FuzzCalendars found it.
+func TestValidateRefusesMinutesDueBeforeTheExchangeEnds(t *testing.T) {
+	p := loadExample(t)
+	x := *p.Exchanges
+	p.Exchanges = &x
+	x.MinutesDueDays, x.DurationMinutes = 0, 300
+	want := "plan has 1 problem:\n  - exchanges.minutes_due_days: makes the minutes of the exchange on 2026-10-13 due at 2026-10-13 23:59, before it ends at 2026-10-14 00:00"
+	if err := p.Validate(); err == nil || err.Error() != want {
+		t.Errorf("Validate = %v\nwant %s", err, want)
+	}
+}

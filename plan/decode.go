@@ -103,7 +103,7 @@ func Decode(data []byte) (*Plan, error) {
 		if errors.Is(err, io.EOF) {
 			return fail(Problem{Message: "the plan is empty"})
 		}
-		return fail(Problem{Message: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")})
+		return fail(yamlProblem(err, data))
 	}
 	doc := &root
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
@@ -115,13 +115,16 @@ func Decode(data []byte) (*Plan, error) {
 	if len(w.problems) > 0 {
 		return fail(w.problems...)
 	}
+	// Decoding a tree without aliases keeps the decoder's own alias checks,
+	// whose errors name no place, from ever firing; the walk has bounded
+	// what the copy holds.
 	var p Plan
-	if err := doc.Decode(&p); err != nil {
+	if err := withoutAliases(doc, 0).Decode(&p); err != nil {
 		// The walk above reports what the decoder would, with paths; this
 		// is a safety net for anything it does not foresee.
 		var typeErr *yaml.TypeError
 		if !errors.As(err, &typeErr) {
-			return fail(Problem{Message: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")})
+			return fail(Problem{Message: "the plan cannot be decoded: " + strings.TrimPrefix(err.Error(), "yaml: ")})
 		}
 		var ps []Problem
 		for _, msg := range typeErr.Errors {
@@ -134,6 +137,42 @@ func Decode(data []byte) (*Plan, error) {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// yamlProblem words a parse error. The parser leaves out the line when the
+// error is on the first, and names none for an unknown alias.
+func yamlProblem(err error, data []byte) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if !strings.HasPrefix(msg, "line ") {
+		line := 1
+		if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
+			name = strings.TrimSuffix(name, "' referenced")
+			if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
+				line += bytes.Count(data[:i], []byte("\n"))
+			}
+		}
+		msg = fmt.Sprintf("line %d: %s", line, msg)
+	}
+	return Problem{Message: "not valid YAML: " + msg}
+}
+
+// withoutAliases copies a tree with each alias replaced by a copy of what
+// it stands for. It is only called on a tree the walker accepted: every
+// node is one it visited, aliases counted, so the copy is bounded. The
+// depth guard is for anything else; a plan nests a few levels deep.
+func withoutAliases(n *yaml.Node, depth int) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	c := *n
+	c.Anchor = ""
+	if len(n.Content) > 0 && depth < 64 {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, child := range n.Content {
+			c.Content[i] = withoutAliases(child, depth+1)
+		}
+	}
+	return &c
 }
 
 // walker checks a YAML tree against the Plan type before it is decoded, so
@@ -189,6 +228,10 @@ func (w *walker) walk(node *yaml.Node, t reflect.Type, path string, viaAlias boo
 		seen := map[string]int{}
 		for i := 0; i+1 < len(node.Content); i += 2 {
 			key, value := node.Content[i], node.Content[i+1]
+			if key.Kind != yaml.ScalarNode {
+				w.add(path, "has a key that is %s, not a field name (line %d)", kindOf(key), key.Line)
+				continue
+			}
 			childPath := joinPath(path, key.Value)
 			field, ok := fields[key.Value]
 			if !ok {
@@ -217,6 +260,8 @@ func (w *walker) walk(node *yaml.Node, t reflect.Type, path string, viaAlias boo
 	case reflect.String:
 		if node.Kind != yaml.ScalarNode {
 			w.add(path, "should be a single value, not %s (line %d)", kindOf(node), line)
+		} else if node.ShortTag() == "!!binary" {
+			w.add(path, "should be text, not binary data (line %d)", line)
 		}
 	case reflect.Int, reflect.Float64:
 		if node.Kind != yaml.ScalarNode {
@@ -245,6 +290,8 @@ func kindOf(n *yaml.Node) string {
 		return "a mapping"
 	case yaml.SequenceNode:
 		return "a list"
+	case yaml.AliasNode:
+		return "the alias *" + n.Value
 	}
 	return fmt.Sprintf("the value %q", n.Value)
 }

@@ -217,12 +217,21 @@ func (c *checker) exchanges() {
 		}
 		c.inTerm(fmt.Sprintf("exchanges.skip_weeks_of[%d]", i), day, err, string(d))
 	}
-	c.minutes("exchanges.duration_minutes", x.DurationMinutes, 1)
+	durationOK := c.minutes("exchanges.duration_minutes", x.DurationMinutes, 1)
 	c.minutes("exchanges.sign_in_opens_minutes_before", x.SignInOpensMinutesBefore, 0)
 	c.minutes("exchanges.sign_in_closes_minutes_after", x.SignInClosesMinutesAfter, 0)
-	c.dayCount("exchanges.minutes_due_days", x.MinutesDueDays, 0)
+	minutesOK := c.dayCount("exchanges.minutes_due_days", x.MinutesDueDays, 0)
 	if !calendarOK {
 		return
+	}
+	if durationOK && minutesOK {
+		for _, m := range c.p.ExchangeCalendar() {
+			if m.MinutesDue.Before(m.End) {
+				c.ps.add("exchanges.minutes_due_days", "makes the minutes of the exchange on %s due at %s, before it ends at %s",
+					m.Start.Format(dateLayout), m.MinutesDue.Format(localTimeLayout), m.End.Format(localTimeLayout))
+				break
+			}
+		}
 	}
 	// A plan with an exchanges section means to hold exchanges: one whose
 	// every date is skipped would run the part with nothing in it.
