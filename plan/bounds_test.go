@@ -2,7 +2,7 @@ package plan_test
 
 import (
 	"encoding/json"
-	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -99,23 +99,20 @@ func TestValidateAZeroPlan(t *testing.T) {
 }
 
 // The term workflow's input is the plan as JSON. A plan Temporal would
-// refuse is refused by validation, with its size and its largest part,
-// rather than by the start call with a gRPC error.
-func TestValidateRefusesAPlanTooLargeToStart(t *testing.T) {
-	p := loadExample(t)
-	k := *p.Kickoff
-	p.Kickoff = &k
-	p.Kickoff.Agenda = nil
-	for range 40 {
-		p.Kickoff.Agenda = append(p.Kickoff.Agenda, strings.Repeat("Long agenda. ", 3100))
+// refuse is refused by Decode, with its size and its largest part, rather
+// than by the start call with a gRPC error.
+func TestDecodeRefusesAPlanTooLargeToStart(t *testing.T) {
+	data, err := os.ReadFile("../examples/fall-term.yaml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	all, _ := json.Marshal(p)
-	kickoff, _ := json.Marshal(p.Kickoff)
-	err := p.Validate()
-	want := fmt.Sprintf("plan has 1 problem:\n  - the plan is 1.54 MB (%d bytes) as the term workflow's input, more than the 1.5 MB (1572864 bytes) a plan may take: "+
-		"Temporal refuses a payload over 2 MB and the term's progress needs the rest; the largest part is kickoff, at 1.54 MB", len(all))
-	if len(all) <= plan.MaxInputBytes || err == nil || err.Error() != want {
-		t.Errorf("%d bytes (kickoff %d): Validate = %v\nwant %s", len(all), len(kickoff), err, want)
+	long := "    - " + strings.Repeat("Long agenda. ", 3100) + "\n"
+	text := strings.Replace(string(data), "  agenda:\n", "  agenda:\n"+strings.Repeat(long, 40), 1)
+	_, err = plan.Decode([]byte(text))
+	want := "plan has 1 problem:\n  - the plan is 1.54 MB (1618641 bytes) as the term workflow's input, more than the 1.5 MB (1572864 bytes) a plan may take: " +
+		"Temporal refuses a payload over 2 MB and the term's progress needs the rest; the largest part is kickoff, at 1.54 MB"
+	if err == nil || err.Error() != want {
+		t.Errorf("Decode = %v\nwant %s", err, want)
 	}
 }
 

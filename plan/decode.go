@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -133,10 +134,43 @@ func Decode(data []byte) (*Plan, error) {
 		return fail(ps...)
 	}
 	p.normalize()
-	if err := p.Validate(); err != nil {
-		return nil, err
+	var ps []Problem
+	var verr *ValidationError
+	if errors.As(p.Validate(), &verr) {
+		ps = verr.Problems
+	}
+	if big := p.sizeProblem(); big != nil {
+		ps = append(ps, *big)
+	}
+	if len(ps) > 0 {
+		return fail(ps...)
 	}
 	return &p, nil
+}
+
+// sizeProblem refuses a plan too large to start: the term workflow's input
+// is the plan as JSON, and Temporal refuses a payload over 2 MB. It is not
+// part of Validate, which the workflow runs and which must not call
+// encoding/json there.
+func (p *Plan) sizeProblem() *Problem {
+	b, err := json.Marshal(p)
+	if err != nil || len(b) <= MaxInputBytes {
+		return nil // a value JSON cannot hold (NaN) is reported where it is
+	}
+	largest, largestSize := "", 0
+	for _, part := range []struct {
+		name  string
+		value any
+	}{{"term", p.Term}, {"leaders", p.Leaders}, {"departments", p.Departments}, {"training", p.Training},
+		{"kickoff", p.Kickoff}, {"exchanges", p.Exchanges}, {"months", p.Months}, {"contest", p.Contest},
+		{"tasks", p.Tasks}, {"evaluation", p.Evaluation}} {
+		if b, err := json.Marshal(part.value); err == nil && len(b) > largestSize {
+			largest, largestSize = part.name, len(b)
+		}
+	}
+	return &Problem{Message: fmt.Sprintf("the plan is %s (%d bytes) as the term workflow's input, more than the %s (%d bytes) a plan may take: "+
+		"Temporal refuses a payload over 2 MB and the term's progress needs the rest; the largest part is %s, at %s",
+		megabytes(len(b)), len(b), megabytes(MaxInputBytes), MaxInputBytes, largest, megabytes(largestSize))}
 }
 
 // yamlProblem words a parse error. The parser leaves out the line when the

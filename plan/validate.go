@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -101,7 +100,6 @@ func (p *Plan) Validate() error {
 	c.contest()
 	c.tasks()
 	c.evaluation()
-	c.size()
 	if len(c.ps) > 0 {
 		return &ValidationError{Problems: c.ps}
 	}
@@ -414,28 +412,4 @@ func (c *checker) training() {
 				at.Format(localTimeLayout), assignAt.Format(localTimeLayout), deadline.Format(localTimeLayout))
 		}
 	}
-}
-
-// size refuses a plan too large to start: the term workflow's input is
-// the plan as JSON, and Temporal refuses a payload over 2 MB.
-func (c *checker) size() {
-	p := c.p
-	b, err := json.Marshal(p)
-	if err != nil || len(b) <= MaxInputBytes {
-		return // a value JSON cannot hold (NaN) is reported where it is
-	}
-	largest, largestSize := "", 0
-	for _, part := range []struct {
-		name  string
-		value any
-	}{{"term", p.Term}, {"leaders", p.Leaders}, {"departments", p.Departments}, {"training", p.Training},
-		{"kickoff", p.Kickoff}, {"exchanges", p.Exchanges}, {"months", p.Months}, {"contest", p.Contest},
-		{"tasks", p.Tasks}, {"evaluation", p.Evaluation}} {
-		if b, err := json.Marshal(part.value); err == nil && len(b) > largestSize {
-			largest, largestSize = part.name, len(b)
-		}
-	}
-	c.ps.add("", "the plan is %s (%d bytes) as the term workflow's input, more than the %s (%d bytes) a plan may take: "+
-		"Temporal refuses a payload over 2 MB and the term's progress needs the rest; the largest part is %s, at %s",
-		megabytes(len(b)), len(b), megabytes(MaxInputBytes), MaxInputBytes, largest, megabytes(largestSize))
 }
