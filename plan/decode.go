@@ -363,11 +363,23 @@ func closest(key string, fields map[string]reflect.StructField) string {
 	sort.Strings(names)
 	best, bestDist := "", 3
 	for _, name := range names {
+		// Lengths that differ by the best distance or more cannot beat it,
+		// which keeps a long unknown key from costing much.
+		if abs(len(key)-len(name)) >= bestDist {
+			continue
+		}
 		if d := editDistance(key, name); d < bestDist {
 			best, bestDist = name, d
 		}
 	}
 	return best
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func editDistance(a, b string) int {
