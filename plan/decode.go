@@ -249,7 +249,16 @@ func (w *walker) walk(node *yaml.Node, t reflect.Type, path string, viaAlias boo
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if node.Kind == yaml.ScalarNode && node.ShortTag() == "!!null" && t.Kind() != reflect.Int && t.Kind() != reflect.Float64 {
+	// value is the scalar as YAML reads it; an explicit tag that does not
+	// fit, such as !!int on "two", fails here rather than in the decoder.
+	var value any
+	if node.Kind == yaml.ScalarNode {
+		if err := node.Decode(&value); err != nil {
+			w.add(path, "%q is not a valid %s (line %d)", node.Value, node.Tag, line)
+			return
+		}
+	}
+	if node.Kind == yaml.ScalarNode && value == nil && t.Kind() != reflect.Int && t.Kind() != reflect.Float64 {
 		return // an empty value leaves the field at its zero value
 	}
 	switch t.Kind() {
@@ -310,8 +319,7 @@ func (w *walker) walk(node *yaml.Node, t reflect.Type, path string, viaAlias boo
 			w.add(path, "%q is not %s (line %d)", node.Value, kind, line)
 			return
 		}
-		var n int
-		if t.Kind() == reflect.Int && node.Decode(&n) != nil {
+		if _, fits := value.(int); t.Kind() == reflect.Int && !fits {
 			w.add(path, "%s is too large a number (line %d)", node.Value, line)
 		}
 	}
