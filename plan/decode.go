@@ -2,8 +2,10 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"sort"
@@ -50,13 +52,30 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
-// Load reads, decodes and validates a plan file.
+// Load reads, decodes and validates a plan file. A file larger than
+// MaxFileBytes is refused before it is read in full.
 func Load(path string) (*Plan, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}
-	p, err := Decode(data)
+	defer f.Close()
+	// One byte more than allowed tells a file at the limit from a bigger
+	// one, without reading all of a huge file (or /dev/zero).
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read plan: %w", err)
+	}
+	var p *Plan
+	if len(data) > MaxFileBytes {
+		problem := tooLarge(MaxFileBytes, "more than ")
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			problem = tooLarge(int(min(info.Size(), 1<<40)), "")
+		}
+		err = &ValidationError{Problems: []Problem{problem}}
+	} else {
+		p, err = Decode(data)
+	}
 	var verr *ValidationError
 	if errors.As(err, &verr) {
 		verr.Source = path
@@ -64,61 +83,198 @@ func Load(path string) (*Plan, error) {
 	return p, err
 }
 
+func tooLarge(size int, than string) Problem {
+	return Problem{Message: fmt.Sprintf("the file is %s%s; a plan file may be at most %s", than, megabytes(size), megabytes(MaxFileBytes))}
+}
+
 // Decode parses a plan, fills in defaults and validates it. A plan with any
 // problem is returned as nil with a *ValidationError listing them all.
 func Decode(data []byte) (*Plan, error) {
+	fail := func(ps ...Problem) (*Plan, error) { return nil, &ValidationError{Problems: ps} }
+	if len(data) > MaxFileBytes {
+		return fail(tooLarge(len(data), ""))
+	}
+	data, bad := checkText(data)
+	if bad != nil {
+		return fail(*bad)
+	}
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
-		if err.Error() == "EOF" {
-			return nil, &ValidationError{Problems: []Problem{{Message: "the plan is empty"}}}
+		if errors.Is(err, io.EOF) {
+			return fail(Problem{Message: "the plan is empty"})
 		}
-		return nil, &ValidationError{Problems: []Problem{{Message: "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}}
+		return fail(yamlProblem(err, data))
 	}
 	doc := &root
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		doc = doc.Content[0]
 	}
 
-	var problems []Problem
-	unknownFields(doc, reflect.TypeOf(Plan{}), "", &problems)
-
-	if len(problems) > 0 {
-		return nil, &ValidationError{Problems: problems}
+	w := walker{aliasBudget: maxAliasValues}
+	w.walk(doc, reflect.TypeOf(Plan{}), "", false)
+	if len(w.problems) > 0 {
+		return fail(w.problems...)
 	}
+	// Decoding a tree without aliases keeps the decoder's own alias checks,
+	// whose errors name no place, from ever firing; the walk has bounded
+	// what the copy holds.
 	var p Plan
-	if err := doc.Decode(&p); err != nil {
+	if err := withoutAliases(doc, 0).Decode(&p); err != nil {
+		// The walk above reports what the decoder would, with paths; this
+		// is a safety net for anything it does not foresee.
 		var typeErr *yaml.TypeError
-		if errors.As(err, &typeErr) {
-			for _, msg := range typeErr.Errors {
-				problems = append(problems, Problem{Message: strings.TrimPrefix(msg, "yaml: ")})
-			}
-		} else {
-			problems = append(problems, Problem{Message: err.Error()})
+		if !errors.As(err, &typeErr) {
+			return fail(Problem{Message: "the plan cannot be decoded: " + strings.TrimPrefix(err.Error(), "yaml: ")})
 		}
-		return nil, &ValidationError{Problems: problems}
+		var ps []Problem
+		for _, msg := range typeErr.Errors {
+			ps = append(ps, Problem{Message: strings.TrimPrefix(msg, "yaml: ")})
+		}
+		return fail(ps...)
 	}
 	p.normalize()
-	if err := p.Validate(); err != nil {
-		return nil, err
+	var ps []Problem
+	var verr *ValidationError
+	if errors.As(p.Validate(), &verr) {
+		ps = verr.Problems
+	}
+	if big := p.sizeProblem(); big != nil {
+		ps = append(ps, *big)
+	}
+	if len(ps) > 0 {
+		return fail(ps...)
 	}
 	return &p, nil
 }
 
-// unknownFields reports mapping keys that no struct field takes, so a typo
-// such as "officrs" is caught instead of silently dropping the officers.
-func unknownFields(node *yaml.Node, t reflect.Type, path string, problems *[]Problem) {
+// sizeProblem refuses a plan too large to start: the term workflow's input
+// is the plan as JSON, and Temporal refuses a payload over 2 MB. It is not
+// part of Validate, which the workflow runs and which must not call
+// encoding/json there.
+func (p *Plan) sizeProblem() *Problem {
+	b, err := json.Marshal(p)
+	if err != nil || len(b) <= MaxInputBytes {
+		return nil // a value JSON cannot hold (NaN) is reported where it is
+	}
+	largest, largestSize := "", 0
+	for _, part := range []struct {
+		name  string
+		value any
+	}{{"term", p.Term}, {"leaders", p.Leaders}, {"departments", p.Departments}, {"training", p.Training},
+		{"kickoff", p.Kickoff}, {"exchanges", p.Exchanges}, {"months", p.Months}, {"contest", p.Contest},
+		{"tasks", p.Tasks}, {"evaluation", p.Evaluation}} {
+		if b, err := json.Marshal(part.value); err == nil && len(b) > largestSize {
+			largest, largestSize = part.name, len(b)
+		}
+	}
+	return &Problem{Message: fmt.Sprintf("the plan is %s (%d bytes) as the term workflow's input, more than the %s (%d bytes) a plan may take: "+
+		"Temporal refuses a payload over 2 MB and the term's progress needs the rest; the largest part is %s, at %s",
+		megabytes(len(b)), len(b), megabytes(MaxInputBytes), MaxInputBytes, largest, megabytes(largestSize))}
+}
+
+// yamlProblem words a parse error. The parser leaves out the line when the
+// error is on the first, and names none for an unknown alias.
+func yamlProblem(err error, data []byte) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if !strings.HasPrefix(msg, "line ") {
+		line := 1
+		if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
+			name = strings.TrimSuffix(name, "' referenced")
+			if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
+				line += bytes.Count(data[:i], []byte("\n"))
+			}
+		}
+		msg = fmt.Sprintf("line %d: %s", line, msg)
+	}
+	return Problem{Message: "not valid YAML: " + msg}
+}
+
+// withoutAliases copies a tree with each alias replaced by a copy of what
+// it stands for. It is only called on a tree the walker accepted: every
+// node is one it visited, aliases counted, so the copy is bounded. The
+// depth guard is for anything else; a plan nests a few levels deep.
+func withoutAliases(n *yaml.Node, depth int) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	c := *n
+	c.Anchor = ""
+	if len(n.Content) > 0 && depth < 64 {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, child := range n.Content {
+			c.Content[i] = withoutAliases(child, depth+1)
+		}
+	}
+	return &c
+}
+
+// walker checks a YAML tree against the Plan type before it is decoded, so
+// that every problem carries its path: a mapping key that no field takes (a
+// typo such as "officrs" would otherwise drop the officers), a key given
+// twice, a value of the wrong kind, a number too large. It follows aliases,
+// which the decoder expands, but only up to aliasBudget values.
+type walker struct {
+	problems    []Problem
+	aliasBudget int
+	bombed      bool
+}
+
+func (w *walker) add(path, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if path == "" {
+		msg = "the plan " + msg
+	}
+	w.problems = append(w.problems, Problem{Path: path, Message: msg})
+}
+
+func (w *walker) walk(node *yaml.Node, t reflect.Type, path string, viaAlias bool) {
+	line := node.Line
+	for node.Kind == yaml.AliasNode {
+		if node.Alias == nil {
+			return // the parser refuses an unknown alias
+		}
+		node, viaAlias = node.Alias, true
+	}
+	if w.bombed {
+		return
+	}
+	if viaAlias {
+		if w.aliasBudget--; w.aliasBudget < 0 {
+			w.bombed = true
+			w.add(path, "by here (line %d) the plan's aliases (*name) have repeated more than %d values; write the values out instead", line, maxAliasValues)
+			return
+		}
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	// value is the scalar as YAML reads it; an explicit tag that does not
+	// fit, such as !!int on "two", fails here rather than in the decoder.
+	var value any
+	if node.Kind == yaml.ScalarNode {
+		if err := node.Decode(&value); err != nil {
+			w.add(path, "%q is not a valid %s (line %d)", node.Value, node.Tag, line)
+			return
+		}
+	}
+	if node.Kind == yaml.ScalarNode && value == nil && t.Kind() != reflect.Int && t.Kind() != reflect.Float64 {
+		return // an empty value leaves the field at its zero value
 	}
 	switch t.Kind() {
 	case reflect.Struct:
 		if node.Kind != yaml.MappingNode {
-			return // the decoder reports the type mismatch
+			w.add(path, "should be a mapping of fields, not %s (line %d)", kindOf(node), line)
+			return
 		}
 		fields := yamlFields(t)
+		seen := map[string]int{}
 		for i := 0; i+1 < len(node.Content); i += 2 {
 			key, value := node.Content[i], node.Content[i+1]
+			if key.Kind != yaml.ScalarNode {
+				w.add(path, "has a key that is %s, not a field name (line %d)", kindOf(key), key.Line)
+				continue
+			}
 			childPath := joinPath(path, key.Value)
 			field, ok := fields[key.Value]
 			if !ok {
@@ -126,13 +282,33 @@ func unknownFields(node *yaml.Node, t reflect.Type, path string, problems *[]Pro
 				if s := closest(key.Value, fields); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
-				*problems = append(*problems, Problem{Path: childPath, Message: msg})
+				w.problems = append(w.problems, Problem{Path: childPath, Message: msg})
 				continue
 			}
-			unknownFields(value, field.Type, childPath, problems)
+			if first, dup := seen[key.Value]; dup {
+				w.add(childPath, "is given twice (lines %d and %d)", first, key.Line)
+				continue
+			}
+			seen[key.Value] = key.Line
+			w.walk(value, field.Type, childPath, viaAlias)
+		}
+	case reflect.Slice:
+		if node.Kind != yaml.SequenceNode {
+			w.add(path, "should be a list, not %s (line %d)", kindOf(node), line)
+			return
+		}
+		for i, item := range node.Content {
+			w.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), viaAlias)
+		}
+	case reflect.String:
+		if node.Kind != yaml.ScalarNode {
+			w.add(path, "should be a single value, not %s (line %d)", kindOf(node), line)
+		} else if node.ShortTag() == "!!binary" {
+			w.add(path, "should be text, not binary data (line %d)", line)
 		}
 	case reflect.Int, reflect.Float64:
 		if node.Kind != yaml.ScalarNode {
+			w.add(path, "should be a number, not %s (line %d)", kindOf(node), line)
 			return
 		}
 		want, kind := "!!int", "a whole number"
@@ -140,16 +316,26 @@ func unknownFields(node *yaml.Node, t reflect.Type, path string, problems *[]Pro
 			want, kind = "!!float", "a number"
 		}
 		if tag := node.ShortTag(); tag != "!!int" && tag != want {
-			*problems = append(*problems, Problem{Path: path, Message: fmt.Sprintf("%q is not %s (line %d)", node.Value, kind, node.Line)})
-		}
-	case reflect.Slice:
-		if node.Kind != yaml.SequenceNode {
+			w.add(path, "%q is not %s (line %d)", node.Value, kind, line)
 			return
 		}
-		for i, item := range node.Content {
-			unknownFields(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), problems)
+		if _, fits := value.(int); t.Kind() == reflect.Int && !fits {
+			w.add(path, "%s is too large a number (line %d)", node.Value, line)
 		}
 	}
+}
+
+// kindOf names a node's kind for a message.
+func kindOf(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "the alias *" + n.Value
+	}
+	return fmt.Sprintf("the value %q", n.Value)
 }
 
 // yamlFields maps YAML keys to struct fields, following embedded structs.
@@ -185,11 +371,23 @@ func closest(key string, fields map[string]reflect.StructField) string {
 	sort.Strings(names)
 	best, bestDist := "", 3
 	for _, name := range names {
+		// Lengths that differ by the best distance or more cannot beat it,
+		// which keeps a long unknown key from costing much.
+		if abs(len(key)-len(name)) >= bestDist {
+			continue
+		}
 		if d := editDistance(key, name); d < bestDist {
 			best, bestDist = name, d
 		}
 	}
 	return best
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func editDistance(a, b string) int {

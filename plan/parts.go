@@ -168,182 +168,258 @@ func (p *Plan) normalizeParts() {
 	}
 }
 
-// validateParts checks the later parts against the term.
-func (p *Plan) validateParts(ps *problems, loc *time.Location) {
-	start, _ := p.Term.Starts.In(loc)
-	end, _ := p.Term.Ends.In(loc)
-	endOfTerm := end.AddDate(0, 0, 1)
-	inTerm := func(path string, t time.Time, err error, written string) bool {
-		if err != nil {
-			ps.add(path, "%v", err)
-			return false
-		}
-		if t.Before(start) || !t.Before(endOfTerm) {
-			ps.add(path, "%s is outside the term (%s to %s)", written, p.Term.Starts, p.Term.Ends)
-			return false
-		}
-		return true
+func (c *checker) kickoff() {
+	k := c.p.Kickoff
+	if k == nil {
+		return
 	}
-	positive := func(path string, v int) {
-		if v < 0 {
-			ps.add(path, "must not be negative, got %d", v)
+	at, err := k.At.In(c.loc)
+	atOK := c.inTerm("kickoff.at", at, err, string(k.At))
+	if len(k.Agenda) == 0 {
+		c.ps.add("kickoff.agenda", "lists no main task")
+	}
+	c.count("kickoff.agenda", len(k.Agenda), MaxAgenda, "main tasks")
+	for i, a := range k.Agenda {
+		if strings.TrimSpace(a) == "" {
+			c.ps.add(fmt.Sprintf("kickoff.agenda[%d]", i), "is empty")
 		}
 	}
-	dayOfMonth := func(path string, v int) {
-		if v < 1 || v > 28 {
-			ps.add(path, "must be a day of the month from 1 to 28, got %d", v)
+	c.minutes("kickoff.duration_minutes", k.DurationMinutes, 1)
+	if c.dayCount("kickoff.plans_due_days", k.PlansDueDays, 0) && atOK {
+		day := Date(at.Format(dateLayout))
+		if due := day.AddDays(k.PlansDueDays); daysBetween(due, c.p.Term.Ends) < 0 {
+			c.ps.add("kickoff.plans_due_days", "puts the plans' due date on %s, after the term ends on %s; it may be at most %d",
+				due, c.p.Term.Ends, daysBetween(day, c.p.Term.Ends))
 		}
 	}
+}
 
-	if k := p.Kickoff; k != nil {
-		at, err := k.At.In(loc)
-		if inTerm("kickoff.at", at, err, string(k.At)) && !at.AddDate(0, 0, k.PlansDueDays).Before(endOfTerm) {
-			ps.add("kickoff.plans_due_days", "puts the plans' due date after the term ends")
-		}
-		if len(k.Agenda) == 0 {
-			ps.add("kickoff.agenda", "lists no main task")
-		}
-		for i, a := range k.Agenda {
-			if strings.TrimSpace(a) == "" {
-				ps.add(fmt.Sprintf("kickoff.agenda[%d]", i), "is empty")
-			}
-		}
-		positive("kickoff.duration_minutes", k.DurationMinutes)
-		positive("kickoff.plans_due_days", k.PlansDueDays)
+func (c *checker) exchanges() {
+	x := c.p.Exchanges
+	if x == nil {
+		return
 	}
-	if x := p.Exchanges; x != nil {
-		at, err := x.First.In(loc)
-		inTerm("exchanges.first", at, err, string(x.First))
-		if x.EveryWeeks < 1 {
-			ps.add("exchanges.every_weeks", "must be at least 1, got %d", x.EveryWeeks)
+	at, err := x.First.In(c.loc)
+	calendarOK := c.inTerm("exchanges.first", at, err, string(x.First))
+	if x.EveryWeeks < 1 || x.EveryWeeks > max(1, c.days/7) {
+		span := "the whole weeks from term.starts to term.ends"
+		if !c.termOK {
+			span = "the weeks a term may span"
 		}
-		for i, d := range x.SkipWeeksOf {
-			day, err := d.In(loc)
-			inTerm(fmt.Sprintf("exchanges.skip_weeks_of[%d]", i), day, err, string(d))
-		}
-		positive("exchanges.duration_minutes", x.DurationMinutes)
-		positive("exchanges.sign_in_opens_minutes_before", x.SignInOpensMinutesBefore)
-		positive("exchanges.sign_in_closes_minutes_after", x.SignInClosesMinutesAfter)
-		positive("exchanges.minutes_due_days", x.MinutesDueDays)
+		c.ps.add("exchanges.every_weeks", "must be from 1 to %d (%s), got %d", max(1, c.days/7), span, x.EveryWeeks)
+		calendarOK = false
 	}
-	if m := p.Months; m != nil {
-		for _, f := range []struct {
-			path string
-			day  int
-		}{{"months.recommendations_due_day", m.RecommendationsDueDay}, {"months.theme_due_day", m.ThemeDueDay},
-			{"months.entries_due_day", m.EntriesDueDay}, {"months.scores_due_day", m.ScoresDueDay}, {"months.summary_due_day", m.SummaryDueDay}} {
-			dayOfMonth(f.path, f.day)
+	c.count("exchanges.skip_weeks_of", len(x.SkipWeeksOf), MaxSkipWeeks, "dates")
+	for i, d := range x.SkipWeeksOf {
+		day, err := d.In(c.loc)
+		if err != nil {
+			calendarOK = false
 		}
-		if m.RecommendationsDueDay > m.ThemeDueDay {
-			ps.add("months.theme_due_day", "day %d comes before the recommendations are due (day %d)", m.ThemeDueDay, m.RecommendationsDueDay)
-		}
-		if m.EntriesDueDay > m.ScoresDueDay {
-			ps.add("months.scores_due_day", "day %d comes before the entries are due (day %d)", m.ScoresDueDay, m.EntriesDueDay)
-		}
-		if len(m.Run) == 0 {
-			ps.add("months.run", "lists no month")
-		}
-		seen := map[string]bool{}
-		for i, id := range m.Run {
-			path := fmt.Sprintf("months.run[%d]", i)
-			first, err := time.ParseInLocation("2006-01", id, loc)
-			if err != nil {
-				ps.add(path, "%q is not a month (want YYYY-MM)", id)
-				continue
+		c.inTerm(fmt.Sprintf("exchanges.skip_weeks_of[%d]", i), day, err, string(d))
+	}
+	durationOK := c.minutes("exchanges.duration_minutes", x.DurationMinutes, 1)
+	c.minutes("exchanges.sign_in_opens_minutes_before", x.SignInOpensMinutesBefore, 0)
+	c.minutes("exchanges.sign_in_closes_minutes_after", x.SignInClosesMinutesAfter, 0)
+	minutesOK := c.dayCount("exchanges.minutes_due_days", x.MinutesDueDays, 0)
+	if !calendarOK {
+		return
+	}
+	if durationOK && minutesOK {
+		for _, m := range c.p.ExchangeCalendar() {
+			if m.MinutesDue.Before(m.End) {
+				c.ps.add("exchanges.minutes_due_days", "makes the minutes of the exchange on %s due at %s, before it ends at %s",
+					m.Start.Format(dateLayout), m.MinutesDue.Format(localTimeLayout), m.End.Format(localTimeLayout))
+				break
 			}
-			if seen[id] {
-				ps.add(path, "%s is listed twice", id)
-			}
-			seen[id] = true
-			summaryDue := time.Date(first.Year(), first.Month()+1, m.SummaryDueDay, 23, 59, 0, 0, loc)
-			if first.AddDate(0, 1, 0).Before(start) || !first.Before(endOfTerm) {
-				ps.add(path, "%s is outside the term (%s to %s)", id, p.Term.Starts, p.Term.Ends)
-			} else if !summaryDue.Before(endOfTerm) {
-				ps.add(path, "%s's summaries would be due on %s, after the term ends on %s", id, summaryDue.Format(dateLayout), p.Term.Ends)
-			}
-		}
-		if len(m.Judges) == 0 {
-			ps.add("months.judges", "lists no judge for the group-life design competition")
-		}
-		for i, j := range m.Judges {
-			validatePerson(ps, fmt.Sprintf("months.judges[%d]", i), j)
-		}
-		if len(m.Criteria) == 0 {
-			ps.add("months.criteria", "lists no criterion for the competition")
-		}
-		for i, c := range m.Criteria {
-			if strings.TrimSpace(c) == "" {
-				ps.add(fmt.Sprintf("months.criteria[%d]", i), "is empty")
-			}
-		}
-		if m.MaxScore <= 0 {
-			ps.add("months.max_score", "must be more than 0, got %g", m.MaxScore)
 		}
 	}
-	if c := p.Contest; c != nil {
-		if strings.TrimSpace(c.Name) == "" {
-			ps.add("contest.name", "is empty")
-		}
-		at, err := c.At.In(loc)
-		contestOK := inTerm("contest.at", at, err, string(c.At))
-		if len(c.Milestones) == 0 {
-			ps.add("contest.milestones", "lists no milestone")
-		}
-		for i, ms := range c.Milestones {
-			path := fmt.Sprintf("contest.milestones[%d]", i)
-			if strings.TrimSpace(ms.Title) == "" {
-				ps.add(path+".title", "is empty")
-			}
-			if !validEmail(ms.Owner) {
-				ps.add(path+".owner", "%q is not an email address", ms.Owner)
-			}
-			due, err := ms.Due.In(loc)
-			if inTerm(path+".due", due, err, string(ms.Due)) && contestOK && due.After(at) {
-				ps.add(path+".due", "%s is after the contest on %s", ms.Due, c.At)
-			}
-		}
-		for i, d := range c.RemindDaysBefore {
-			positive(fmt.Sprintf("contest.remind_days_before[%d]", i), d)
-		}
-		positive("contest.at_risk_days", c.AtRiskDays)
-		positive("contest.results_due_days", c.ResultsDueDays)
-	}
-	if t := p.Tasks; t != nil {
-		if t.Coordinator != "" && !validEmail(t.Coordinator) {
-			ps.add("tasks.coordinator", "%q is not an email address", t.Coordinator)
-		}
-		for i, d := range t.RemindDaysBefore {
-			positive(fmt.Sprintf("tasks.remind_days_before[%d]", i), d)
+	// A plan with an exchanges section means to hold exchanges: one whose
+	// every date is skipped would run the part with nothing in it.
+	slots := c.p.exchangeSlots(c.loc)
+	for _, s := range slots {
+		if s.skippedBy < 0 {
+			return
 		}
 	}
-	if e := p.Evaluation; e != nil {
-		opens, err := e.Opens.In(loc)
-		openOK := inTerm("evaluation.opens", opens, err, string(e.Opens))
-		due, err := e.AssessmentsDue.In(loc)
-		if inTerm("evaluation.assessments_due", due, err, string(e.AssessmentsDue)) && openOK && !due.After(opens) {
-			ps.add("evaluation.assessments_due", "%s is not after evaluation.opens %s", e.AssessmentsDue, e.Opens)
-		}
-		if w := *e.ExcusedWeight; w < 0 || w > 1 {
-			ps.add("evaluation.excused_weight", "must be from 0 to 1, got %g", w)
-		}
-		w := e.Weights
-		sum := 0.0
-		for _, f := range []struct {
-			name  string
-			value float64
-		}{{"attendance", w.Attendance}, {"training", w.Training}, {"tasks", w.Tasks}, {"assessment", w.Assessment}} {
-			if f.value < 0 {
-				ps.add("evaluation.weights."+f.name, "must not be negative, got %g", f.value)
-			}
-			sum += f.value
-		}
-		if sum <= 0 {
-			ps.add("evaluation.weights", "are all zero; give at least one part a weight")
-		}
-		if e.MaxScore <= 0 {
-			ps.add("evaluation.max_score", "must be more than 0, got %g", e.MaxScore)
+	if len(slots) == 1 {
+		s := slots[0]
+		c.ps.add("exchanges", "holds no exchange: the only one in the term, on %s, falls in the week of skip_weeks_of[%d] (%s); "+
+			"move exchanges.first or hold them more often", s.start.Format(localTimeLayout), s.skippedBy, x.SkipWeeksOf[s.skippedBy])
+		return
+	}
+	every := "every week"
+	if x.EveryWeeks > 1 {
+		every = fmt.Sprintf("every %d weeks", x.EveryWeeks)
+	}
+	c.ps.add("exchanges", "holds no exchange: all %d in the term, from %s %s, fall in weeks of skip_weeks_of", len(slots), x.First, every)
+}
+
+func (c *checker) months() {
+	m := c.p.Months
+	if m == nil {
+		return
+	}
+	daysOK := true
+	for _, f := range []struct {
+		path string
+		day  int
+	}{{"months.recommendations_due_day", m.RecommendationsDueDay}, {"months.theme_due_day", m.ThemeDueDay},
+		{"months.entries_due_day", m.EntriesDueDay}, {"months.scores_due_day", m.ScoresDueDay}, {"months.summary_due_day", m.SummaryDueDay}} {
+		if f.day < 1 || f.day > 28 {
+			c.ps.add(f.path, "must be a day of the month from 1 to 28, got %d", f.day)
+			daysOK = false
 		}
 	}
+	if daysOK && m.RecommendationsDueDay > m.ThemeDueDay {
+		c.ps.add("months.theme_due_day", "day %d comes before the recommendations are due (day %d)", m.ThemeDueDay, m.RecommendationsDueDay)
+	}
+	if daysOK && m.EntriesDueDay > m.ScoresDueDay {
+		c.ps.add("months.scores_due_day", "day %d comes before the entries are due (day %d)", m.ScoresDueDay, m.EntriesDueDay)
+	}
+	send := orDefault(c.p.Training.SendTime, DefaultSendTime)
+	if _, _, err := send.parse(); err != nil {
+		daysOK = false // reported with the training
+	}
+	if len(m.Run) == 0 {
+		c.ps.add("months.run", "lists no month")
+	}
+	c.count("months.run", len(m.Run), MaxMonths, "months")
+	seen := map[string]bool{}
+	for i, id := range m.Run {
+		path := fmt.Sprintf("months.run[%d]", i)
+		y, mon, ok, why := readMonth(id)
+		if !ok {
+			c.ps.add(path, "%v", notA(id, "a month (want YYYY-MM)", "a month", why))
+			continue
+		}
+		if seen[id] {
+			c.ps.add(path, "%s is listed twice", id)
+		}
+		seen[id] = true
+		if !c.termOK {
+			continue
+		}
+		first := time.Date(y, mon, 1, 0, 0, 0, 0, c.loc)
+		summaryDue := time.Date(y, mon+1, m.SummaryDueDay, 23, 59, 0, 0, c.loc)
+		if first.AddDate(0, 1, 0).Before(c.start) || !first.Before(c.endOfTerm) {
+			c.ps.add(path, "%s is outside the term (%s to %s)", id, c.p.Term.Starts, c.p.Term.Ends)
+			continue
+		} else if !summaryDue.Before(c.endOfTerm) {
+			c.ps.add(path, "%s's summaries would be due on %s, after the term ends on %s", id, summaryDue.Format(dateLayout), c.p.Term.Ends)
+		}
+		if !daysOK {
+			continue
+		}
+		// A month opens with the term when the term starts within it: what
+		// is due before then could never be handed in.
+		s := monthSchedule(id, first, c.start, m, send)
+		due, what := s.RecommendationsDue, "recommendations are due"
+		if s.EntriesDue.Before(due) {
+			due, what = s.EntriesDue, "competition entries are due"
+		}
+		if !s.Opens.Before(due) {
+			c.ps.add(path, "%s opens with the term at %s, not before its %s (%s); leave the month out or move its due days",
+				id, s.Opens.Format(localTimeLayout), what, due.Format(localTimeLayout))
+		}
+		if !s.SummariesOpen.Before(s.SummariesDue) {
+			c.ps.add(path, "%s's summaries would open at %s (training.send_time), not before they are due (%s)",
+				id, s.SummariesOpen.Format(localTimeLayout), s.SummariesDue.Format(localTimeLayout))
+		}
+	}
+	if len(m.Judges) == 0 {
+		c.ps.add("months.judges", "lists no judge for the group-life design competition")
+	}
+	c.count("months.judges", len(m.Judges), MaxJudges, "judges")
+	for i, j := range m.Judges {
+		validatePerson(&c.ps, fmt.Sprintf("months.judges[%d]", i), j)
+	}
+	if len(m.Criteria) == 0 {
+		c.ps.add("months.criteria", "lists no criterion for the competition")
+	}
+	c.count("months.criteria", len(m.Criteria), MaxCriteria, "criteria")
+	for i, cr := range m.Criteria {
+		if strings.TrimSpace(cr) == "" {
+			c.ps.add(fmt.Sprintf("months.criteria[%d]", i), "is empty")
+		}
+	}
+	c.score("months.max_score", m.MaxScore)
+}
+
+func (c *checker) contest() {
+	k := c.p.Contest
+	if k == nil {
+		return
+	}
+	if strings.TrimSpace(k.Name) == "" {
+		c.ps.add("contest.name", "is empty")
+	}
+	at, err := k.At.In(c.loc)
+	contestOK := c.inTerm("contest.at", at, err, string(k.At))
+	if len(k.Milestones) == 0 {
+		c.ps.add("contest.milestones", "lists no milestone")
+	}
+	c.count("contest.milestones", len(k.Milestones), MaxMilestones, "milestones")
+	for i, ms := range k.Milestones {
+		path := fmt.Sprintf("contest.milestones[%d]", i)
+		if strings.TrimSpace(ms.Title) == "" {
+			c.ps.add(path+".title", "is empty")
+		}
+		if !validEmail(ms.Owner) {
+			c.ps.add(path+".owner", "%q is not an email address", ms.Owner)
+		}
+		due, err := ms.Due.In(c.loc)
+		if c.inTerm(path+".due", due, err, string(ms.Due)) && contestOK && due.After(at) {
+			c.ps.add(path+".due", "%s is after the contest on %s", ms.Due, k.At)
+		}
+	}
+	c.reminders("contest.remind_days_before", k.RemindDaysBefore)
+	c.dayCount("contest.at_risk_days", k.AtRiskDays, 0)
+	c.dayCount("contest.results_due_days", k.ResultsDueDays, 0)
+}
+
+func (c *checker) tasks() {
+	t := c.p.Tasks
+	if t == nil {
+		return
+	}
+	if t.Coordinator != "" && !validEmail(t.Coordinator) {
+		c.ps.add("tasks.coordinator", "%q is not an email address", t.Coordinator)
+	}
+	c.reminders("tasks.remind_days_before", t.RemindDaysBefore)
+}
+
+func (c *checker) evaluation() {
+	e := c.p.Evaluation
+	if e == nil {
+		return
+	}
+	opens, err := e.Opens.In(c.loc)
+	openOK := c.inTerm("evaluation.opens", opens, err, string(e.Opens))
+	due, err := e.AssessmentsDue.In(c.loc)
+	if c.inTerm("evaluation.assessments_due", due, err, string(e.AssessmentsDue)) && openOK && !due.After(opens) {
+		c.ps.add("evaluation.assessments_due", "%s is not after evaluation.opens %s", e.AssessmentsDue, e.Opens)
+	}
+	if e.ExcusedWeight != nil {
+		if w := *e.ExcusedWeight; !(w >= 0 && w <= 1) {
+			c.ps.add("evaluation.excused_weight", "must be from 0 to 1, got %g", w)
+		}
+	}
+	w := e.Weights
+	sum, weightsOK := 0.0, true
+	for _, f := range []struct {
+		name  string
+		value float64
+	}{{"attendance", w.Attendance}, {"training", w.Training}, {"tasks", w.Tasks}, {"assessment", w.Assessment}} {
+		if !(f.value >= 0 && f.value <= MaxWeight) {
+			c.ps.add("evaluation.weights."+f.name, "must be from 0 to %d, got %g", MaxWeight, f.value)
+			weightsOK = false
+		}
+		sum += f.value
+	}
+	if weightsOK && sum <= 0 {
+		c.ps.add("evaluation.weights", "are all zero; give at least one part a weight")
+	}
+	c.score("evaluation.max_score", e.MaxScore)
 }
 
 // Meeting is one exchange on the term's calendar.
@@ -362,33 +438,24 @@ type Meeting struct {
 // term, every EveryWeeks weeks at the same local time, leaving out the weeks
 // named in SkipWeeksOf. Local wall-clock times hold across daylight-saving
 // changes. A skipped week moves nothing else: the series keeps its rhythm.
+// It returns nil for a plan without exchanges or whose first exchange,
+// rhythm or term does not parse, and never runs past the term's end,
+// whatever the numbers.
 func (p *Plan) ExchangeCalendar() []Meeting {
 	x := p.Exchanges
 	if x == nil {
 		return nil
 	}
-	loc := p.Location()
-	first, err := x.First.In(loc)
+	loc, err := time.LoadLocation(p.Term.TimeZone)
 	if err != nil {
 		return nil
 	}
-	end, _ := p.Term.Ends.In(loc)
-	endOfTerm := end.AddDate(0, 0, 1)
-	skip := map[string]bool{}
-	for _, d := range x.SkipWeeksOf {
-		if day, err := d.In(loc); err == nil {
-			skip[weekOf(day)] = true
-		}
-	}
 	var out []Meeting
-	for k := 0; ; k++ {
-		start := time.Date(first.Year(), first.Month(), first.Day()+7*x.EveryWeeks*k, first.Hour(), first.Minute(), 0, 0, loc)
-		if !start.Before(endOfTerm) {
-			break
-		}
-		if skip[weekOf(start)] {
+	for _, s := range p.exchangeSlots(loc) {
+		if s.skippedBy >= 0 {
 			continue
 		}
+		start := s.start
 		m := Meeting{
 			Number:       len(out) + 1,
 			Start:        start,
@@ -396,8 +463,61 @@ func (p *Plan) ExchangeCalendar() []Meeting {
 			SignInOpens:  start.Add(-time.Duration(x.SignInOpensMinutesBefore) * time.Minute),
 			SignInCloses: start.Add(time.Duration(x.SignInClosesMinutesAfter) * time.Minute),
 		}
-		m.MinutesDue = time.Date(start.Year(), start.Month(), start.Day()+x.MinutesDueDays, 23, 59, 0, 0, loc)
+		m.MinutesDue = time.Date(start.Year(), start.Month(), start.Day()+max(-maxShiftDays, min(x.MinutesDueDays, maxShiftDays)), 23, 59, 0, 0, loc)
 		out = append(out, m)
+	}
+	return out
+}
+
+// exchangeSlot is one date of the exchanges' rhythm within the term.
+type exchangeSlot struct {
+	start time.Time
+	// skippedBy is the index in SkipWeeksOf of the date whose week holds
+	// the slot, or -1 when the exchange takes place.
+	skippedBy int
+}
+
+// exchangeSlots lists the dates the exchanges' rhythm gives within the
+// term, skipped or not. It stops at the term's end, so it takes at most a
+// step per week of the term, and it counts the steps in days so no product
+// of the plan's numbers can overflow.
+func (p *Plan) exchangeSlots(loc *time.Location) []exchangeSlot {
+	x := p.Exchanges
+	first, err := x.First.In(loc)
+	if err != nil || x.EveryWeeks < 1 {
+		return nil
+	}
+	end, err := p.Term.Ends.In(loc)
+	if err != nil {
+		return nil
+	}
+	endOfTerm := end.AddDate(0, 0, 1)
+	// Whole days from the first exchange to the term's end, in seconds so
+	// that no Duration saturates. They bound the steps, so the loop checks
+	// a step before taking it and weeks*7 stays small.
+	span := (endOfTerm.Unix() - first.Unix()) / 86400
+	skip := map[string]int{}
+	for i, d := range x.SkipWeeksOf {
+		if day, err := d.In(loc); err == nil {
+			if _, dup := skip[weekOf(day)]; !dup {
+				skip[weekOf(day)] = i
+			}
+		}
+	}
+	var out []exchangeSlot
+	for weeks := 0; ; weeks += x.EveryWeeks {
+		start := time.Date(first.Year(), first.Month(), first.Day()+7*weeks, first.Hour(), first.Minute(), 0, 0, loc)
+		if !start.Before(endOfTerm) {
+			break
+		}
+		s := exchangeSlot{start: start, skippedBy: -1}
+		if i, ok := skip[weekOf(start)]; ok {
+			s.skippedBy = i
+		}
+		out = append(out, s)
+		if int64(x.EveryWeeks) > span/7+1-int64(weeks) {
+			break
+		}
 	}
 	return out
 }
@@ -434,36 +554,46 @@ func (p *Plan) MonthCalendar() []MonthSchedule {
 	}
 	loc := p.Location()
 	start, _ := p.Term.Starts.In(loc)
-	send := p.Training.SendTime
-	if send == "" {
-		send = DefaultSendTime
-	}
+	send := orDefault(p.Training.SendTime, DefaultSendTime)
 	var out []MonthSchedule
 	for _, id := range m.Run {
-		first, err := time.ParseInLocation("2006-01", id, loc)
-		if err != nil {
+		y, mon, ok, _ := readMonth(id)
+		if !ok {
 			continue
 		}
-		day := func(months, d int) time.Time {
-			return time.Date(first.Year(), first.Month()+time.Month(months), d, 23, 59, 0, 0, loc)
-		}
-		opens := send.on(first)
-		if opens.Before(start) {
-			opens = send.on(start)
-		}
-		out = append(out, MonthSchedule{
-			ID:                 id,
-			Name:               first.Format("January 2006"),
-			Opens:              opens,
-			RecommendationsDue: day(0, m.RecommendationsDueDay),
-			ThemeDue:           day(0, m.ThemeDueDay),
-			EntriesDue:         day(0, m.EntriesDueDay),
-			ScoresDue:          day(0, m.ScoresDueDay),
-			SummariesOpen:      send.on(first.AddDate(0, 1, 0)),
-			SummariesDue:       day(1, m.SummaryDueDay),
-		})
+		out = append(out, monthSchedule(id, time.Date(y, mon, 1, 0, 0, 0, 0, loc), start, m, send))
 	}
 	return out
+}
+
+// monthSchedule places one month, whose first day is first, in a term that
+// starts at termStart.
+func monthSchedule(id string, first, termStart time.Time, m *Months, send ClockTime) MonthSchedule {
+	loc := first.Location()
+	day := func(months, d int) time.Time {
+		return time.Date(first.Year(), first.Month()+time.Month(months), d, 23, 59, 0, 0, loc)
+	}
+	opens := send.on(first)
+	if opens.Before(termStart) {
+		opens = send.on(termStart)
+	}
+	return MonthSchedule{
+		ID:                 id,
+		Name:               first.Format("January 2006"),
+		Opens:              opens,
+		RecommendationsDue: day(0, m.RecommendationsDueDay),
+		ThemeDue:           day(0, m.ThemeDueDay),
+		EntriesDue:         day(0, m.EntriesDueDay),
+		ScoresDue:          day(0, m.ScoresDueDay),
+		SummariesOpen:      send.on(first.AddDate(0, 1, 0)),
+		SummariesDue:       day(1, m.SummaryDueDay),
+	}
+}
+
+// readMonth reads YYYY-MM, as readDate reads a date.
+func readMonth(s string) (int, time.Month, bool, string) {
+	y, m, _, ok, why := readDate(s + "-01")
+	return y, m, ok, why
 }
 
 // Secretary returns who takes a department's minutes: its officer whose

@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"os"
@@ -179,5 +180,28 @@ func TestClockRealNeverWakesEarly(t *testing.T) {
 				t.Fatalf("scale %v: Plan(Real(%v)) = %v, before it", scale, at, got)
 			}
 		}
+	}
+}
+
+// A huge file is refused before it is parsed, and without reading all of
+// it: /dev/zero never ends.
+func TestLoadRefusesAFileTooLargeToBeAPlan(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("# padding\n"), 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ path, want string }{
+		{big, big + " has 1 problem:\n  - the file is 10 MB; a plan file may be at most 4 MB"},
+		{"/dev/zero", "/dev/zero has 1 problem:\n  - the file is more than 4 MB; a plan file may be at most 4 MB"},
+	} {
+		if _, err := os.Stat(tt.path); err != nil {
+			continue
+		}
+		if _, err := plan.Load(tt.path); err == nil || err.Error() != tt.want {
+			t.Errorf("Load(%s) = %v\nwant %s", tt.path, err, tt.want)
+		}
+	}
+	if _, err := plan.Decode(make([]byte, plan.MaxFileBytes+1)); err == nil || err.Error() != "plan has 1 problem:\n  - the file is 4 MB; a plan file may be at most 4 MB" {
+		t.Errorf("Decode of a file over the limit: %v", err)
 	}
 }

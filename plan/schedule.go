@@ -22,26 +22,29 @@ type Reminder struct {
 }
 
 // OnboardingSchedule computes onboarding's times from a valid plan.
-// Reminders come out in time order.
+// Reminders come out in time order. Times and the late window the plan
+// leaves out count as their defaults.
 func (p *Plan) OnboardingSchedule() OnboardingSchedule {
 	loc := p.Location()
 	t := p.Training
+	deadlineTime := orDefault(t.DeadlineTime, DefaultDeadlineTime)
+	send := orDefault(t.SendTime, DefaultSendTime)
 	assignDay := p.Term.Starts
 	if t.AssignOn != nil {
 		assignDay = *t.AssignOn
 	}
 	deadlineDay := p.Term.Starts.AddDays(t.DeadlineDaysAfterStart)
 	s := OnboardingSchedule{
-		AssignAt: assignDay.At(t.SendTime, loc),
-		Deadline: deadlineDay.At(t.DeadlineTime, loc),
+		AssignAt: assignDay.At(send, loc),
+		Deadline: deadlineDay.At(deadlineTime, loc),
 	}
 	// The late window ends at the same time of day, n calendar days later,
 	// so it stays put across a daylight-saving change.
-	s.WindowCloses = deadlineDay.AddDays(*t.LateWindowDays).At(t.DeadlineTime, loc)
+	s.WindowCloses = deadlineDay.AddDays(t.lateWindowDays()).At(deadlineTime, loc)
 	days := append([]int(nil), t.RemindDaysBefore...)
 	sort.Sort(sort.Reverse(sort.IntSlice(days)))
 	for _, d := range days {
-		s.Reminders = append(s.Reminders, Reminder{At: deadlineDay.AddDays(-d).At(t.SendTime, loc), DaysLeft: d})
+		s.Reminders = append(s.Reminders, Reminder{At: deadlineDay.AddDays(-max(d, -maxShiftDays)).At(send, loc), DaysLeft: d})
 	}
 	return s
 }

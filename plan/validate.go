@@ -70,106 +70,223 @@ func (ps *problems) add(path, format string, args ...any) {
 	*ps = append(*ps, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
+// checker validates one plan. It reads the plan and never changes it.
+type checker struct {
+	p  *Plan
+	ps problems
+	// loc is the term's time zone, or UTC when it is unusable, so the
+	// format of every date is still checked.
+	loc *time.Location
+	// termOK says the term's zone and dates are usable: only then are
+	// dates checked against the term and schedules computed.
+	termOK           bool
+	start, endOfTerm time.Time
+	// days is how many days term.ends is after term.starts: the largest
+	// number of days anything may be placed after the term's first day.
+	days int
+}
+
 // Validate checks the whole plan and returns a *ValidationError listing
-// every problem, or nil.
+// every problem, or nil. It changes nothing, and checks a plan that came
+// from JSON as well: absent optional values count as their defaults.
 func (p *Plan) Validate() error {
-	var ps problems
-	loc := p.validateTerm(&ps)
-	p.validatePeople(&ps)
-	if loc != nil {
-		p.validateTraining(&ps, loc)
-		p.validateParts(&ps, loc)
-	}
-	if len(ps) > 0 {
-		return &ValidationError{Problems: ps}
+	c := &checker{p: p, loc: time.UTC, days: MaxTermDays - 1}
+	c.term()
+	c.people()
+	c.training()
+	c.kickoff()
+	c.exchanges()
+	c.months()
+	c.contest()
+	c.tasks()
+	c.evaluation()
+	if len(c.ps) > 0 {
+		return &ValidationError{Problems: c.ps}
 	}
 	return nil
 }
 
-// validateTerm checks the term and returns its location when the dates and
-// time zone are usable for checking the rest.
-func (p *Plan) validateTerm(ps *problems) *time.Location {
-	t := p.Term
+// term checks the term and learns what the rest is checked against.
+func (c *checker) term() {
+	t := c.p.Term
 	if t.ID == "" {
-		ps.add("term.id", "is empty")
+		c.ps.add("term.id", "is empty")
 	} else if !slugPattern.MatchString(t.ID) {
-		ps.add("term.id", "%q must be lower-case letters, digits and dashes, like 2026-fall", t.ID)
+		c.ps.add("term.id", "%q must be lower-case letters, digits and dashes, like 2026-fall", t.ID)
 	}
 	if t.Name == "" {
-		ps.add("term.name", "is empty")
+		c.ps.add("term.name", "is empty")
 	}
+	zoneOK := false
 	if t.TimeZone == "" {
-		ps.add("term.time_zone", "is empty; use an IANA name such as Asia/Shanghai")
-		return nil
+		c.ps.add("term.time_zone", "is empty; use an IANA name such as Asia/Shanghai")
+	} else if loc, err := time.LoadLocation(t.TimeZone); err != nil {
+		c.ps.add("term.time_zone", "%q is not a known time zone; use an IANA name such as Asia/Shanghai", t.TimeZone)
+	} else {
+		c.loc, zoneOK = loc, true
 	}
-	loc, err := time.LoadLocation(t.TimeZone)
-	if err != nil {
-		ps.add("term.time_zone", "%q is not a known time zone; use an IANA name such as Asia/Shanghai", t.TimeZone)
-		return nil
+	datesOK := true
+	for _, d := range []struct {
+		path string
+		date Date
+	}{{"term.starts", t.Starts}, {"term.ends", t.Ends}} {
+		day, err := d.date.In(c.loc)
+		switch {
+		case err != nil:
+			c.ps.add(d.path, "%v", err)
+			datesOK = false
+		case day.Year() < MinYear || day.Year() > MaxYear:
+			c.ps.add(d.path, "%s is outside the years a plan may cover, %d to %d", d.date, MinYear, MaxYear)
+			datesOK = false
+		}
 	}
-	start, errStart := t.Starts.In(loc)
-	if errStart != nil {
-		ps.add("term.starts", "%v", errStart)
+	if !datesOK {
+		return
 	}
-	end, errEnd := t.Ends.In(loc)
-	if errEnd != nil {
-		ps.add("term.ends", "%v", errEnd)
+	start, _ := t.Starts.In(c.loc)
+	end, _ := t.Ends.In(c.loc)
+	days := daysBetween(t.Starts, t.Ends)
+	if days <= 0 {
+		c.ps.add("term.ends", "%s is not after term.starts %s", t.Ends, t.Starts)
+		return
 	}
-	if errStart != nil || errEnd != nil {
-		return nil
+	if days+1 > MaxTermDays {
+		c.ps.add("term.ends", "%s makes the term %d days long, counting both ends; a term may last at most %d days", t.Ends, days+1, MaxTermDays)
+		return
 	}
-	if !end.After(start) {
-		ps.add("term.ends", "%s is not after term.starts %s", t.Ends, t.Starts)
-		return nil
+	if zoneOK {
+		c.termOK, c.start, c.endOfTerm, c.days = true, start, end.AddDate(0, 0, 1), days
 	}
-	return loc
 }
 
-func (p *Plan) validatePeople(ps *problems) {
-	if len(p.Leaders) == 0 {
-		ps.add("leaders", "lists nobody; name at least one leader of the department")
+// daysBetween counts calendar days from a to b; both must be valid dates.
+func daysBetween(a, b Date) int {
+	ta, _ := a.In(time.UTC)
+	tb, _ := b.In(time.UTC)
+	return int(tb.Sub(ta).Hours()) / 24
+}
+
+// inTerm reports a date or time that does not parse or falls outside the
+// term, and says whether it can be compared with others.
+func (c *checker) inTerm(path string, t time.Time, err error, written string) bool {
+	if err != nil {
+		c.ps.add(path, "%v", err)
+		return false
 	}
+	if !c.termOK {
+		return false
+	}
+	if t.Before(c.start) || !t.Before(c.endOfTerm) {
+		c.ps.add(path, "%s is outside the term (%s to %s)", written, c.p.Term.Starts, c.p.Term.Ends)
+		return false
+	}
+	return true
+}
+
+// dayCount checks a number of days: from lo up to the days the term spans.
+func (c *checker) dayCount(path string, v, lo int) bool {
+	if v >= lo && v <= c.days {
+		return true
+	}
+	if c.termOK {
+		c.ps.add(path, "must be from %d to %d (the days from term.starts to term.ends), got %d", lo, c.days, v)
+	} else {
+		c.ps.add(path, "must be from %d to %d (the days a term may span), got %d", lo, c.days, v)
+	}
+	return false
+}
+
+// minutes checks a number of minutes: from lo up to a day.
+func (c *checker) minutes(path string, v, lo int) bool {
+	if v >= lo && v <= MaxMinutes {
+		return true
+	}
+	c.ps.add(path, "must be from %d to %d minutes (a day), got %d", lo, MaxMinutes, v)
+	return false
+}
+
+// count checks how many entries a list has.
+func (c *checker) count(path string, n, limit int, noun string) {
+	if n > limit {
+		c.ps.add(path, "lists %d %s; at most %d are allowed", n, noun, limit)
+	}
+}
+
+// score checks a maximum score: a number above 0, up to MaxScore. NaN and
+// infinities fail every comparison, so they are refused too.
+func (c *checker) score(path string, v float64) {
+	if !(v > 0 && v <= MaxScore) {
+		c.ps.add(path, "must be more than 0 and at most %d, got %g", MaxScore, v)
+	}
+}
+
+// reminders checks a remind_days_before list: each a number of days the
+// term can hold, none twice. It says whether all are usable.
+func (c *checker) reminders(path string, days []int) bool {
+	ok := true
+	c.count(path, len(days), MaxReminders, "reminders")
+	seen := map[int]bool{}
+	for i, d := range days {
+		ipath := fmt.Sprintf("%s[%d]", path, i)
+		if !c.dayCount(ipath, d, 0) {
+			ok = false
+		} else if seen[d] {
+			c.ps.add(ipath, "%d is listed twice", d)
+		}
+		seen[d] = true
+	}
+	return ok
+}
+
+func (c *checker) people() {
+	p := c.p
+	if len(p.Leaders) == 0 {
+		c.ps.add("leaders", "lists nobody; name at least one leader of the department")
+	}
+	c.count("leaders", len(p.Leaders), MaxLeaders, "leaders")
 	for i, l := range p.Leaders {
-		validatePerson(ps, fmt.Sprintf("leaders[%d]", i), l)
+		validatePerson(&c.ps, fmt.Sprintf("leaders[%d]", i), l)
 	}
 	if len(p.Departments) == 0 {
-		ps.add("departments", "lists no department")
+		c.ps.add("departments", "lists no department")
 	}
+	c.count("departments", len(p.Departments), MaxDepartments, "departments")
 	deptIDs := map[string]string{}
 	officerEmails := map[string]string{}
 	for i, d := range p.Departments {
 		path := fmt.Sprintf("departments[%d]", i)
 		switch {
 		case d.ID == "":
-			ps.add(path+".id", "is empty")
+			c.ps.add(path+".id", "is empty")
 		case !slugPattern.MatchString(d.ID):
-			ps.add(path+".id", "%q must be lower-case letters, digits and dashes", d.ID)
+			c.ps.add(path+".id", "%q must be lower-case letters, digits and dashes", d.ID)
 		case deptIDs[d.ID] != "":
-			ps.add(path+".id", "%q is already the id of %s", d.ID, deptIDs[d.ID])
+			c.ps.add(path+".id", "%q is already the id of %s", d.ID, deptIDs[d.ID])
 		default:
 			deptIDs[d.ID] = path
 		}
 		if d.Name == "" {
-			ps.add(path+".name", "is empty")
+			c.ps.add(path+".name", "is empty")
 		}
-		validatePerson(ps, path+".head", d.Head)
+		validatePerson(&c.ps, path+".head", d.Head)
 		if len(d.Officers) == 0 {
-			ps.add(path+".officers", "lists no officer")
+			c.ps.add(path+".officers", "lists no officer")
 		}
+		c.count(path+".officers", len(d.Officers), MaxOfficers, "officers")
 		names := map[string]string{}
 		for j, o := range d.Officers {
 			opath := fmt.Sprintf("%s.officers[%d]", path, j)
-			validatePerson(ps, opath, o)
+			validatePerson(&c.ps, opath, o)
 			if key := strings.ToLower(o.Name); o.Name != "" {
 				if first, dup := names[key]; dup {
-					ps.add(opath+".name", "%q is listed twice in this department (first at %s)", o.Name, first)
+					c.ps.add(opath+".name", "%q is listed twice in this department (first at %s)", o.Name, first)
 				} else {
 					names[key] = opath
 				}
 			}
 			if o.Email != "" {
 				if first, dup := officerEmails[o.Email]; dup {
-					ps.add(opath+".email", "%q is already the email of %s", o.Email, first)
+					c.ps.add(opath+".email", "%q is already the email of %s", o.Email, first)
 				} else {
 					officerEmails[o.Email] = opath
 				}
@@ -199,96 +316,100 @@ func validEmail(s string) bool {
 	return at > 0 && strings.Contains(s[at+1:], ".")
 }
 
-func (p *Plan) validateTraining(ps *problems, loc *time.Location) {
-	t := p.Training
-	start, _ := p.Term.Starts.In(loc)
-	end, _ := p.Term.Ends.In(loc)
-	endOfTerm := end.AddDate(0, 0, 1)
+// orDefault is a clock time, or def when the plan leaves it out.
+func orDefault(c, def ClockTime) ClockTime {
+	if c == "" {
+		return def
+	}
+	return c
+}
 
-	clockOK := true
-	for _, c := range []struct {
+// lateWindowDays is training.late_window_days, or its default.
+func (t Training) lateWindowDays() int {
+	if t.LateWindowDays == nil {
+		return DefaultLateWindowDays
+	}
+	return *t.LateWindowDays
+}
+
+func (c *checker) training() {
+	p, t := c.p, c.p.Training
+	// scheduleOK says the assignment and the deadline can be placed, to
+	// check the late window and the reminders against them.
+	scheduleOK := c.termOK
+	deadlineTime := orDefault(t.DeadlineTime, DefaultDeadlineTime)
+	send := orDefault(t.SendTime, DefaultSendTime)
+	for _, ct := range []struct {
 		path  string
 		value ClockTime
-	}{{"training.deadline_time", t.DeadlineTime}, {"training.send_time", t.SendTime}} {
-		if _, _, err := c.value.parse(); err != nil {
-			ps.add(c.path, "%v", err)
-			clockOK = false
+	}{{"training.deadline_time", deadlineTime}, {"training.send_time", send}} {
+		if _, _, err := ct.value.parse(); err != nil {
+			c.ps.add(ct.path, "%v", err)
+			scheduleOK = false
 		}
 	}
 
 	assign := p.Term.Starts
 	if t.AssignOn != nil {
 		assign = *t.AssignOn
-		if day, err := assign.In(loc); err != nil {
-			ps.add("training.assign_on", "%v", err)
-			clockOK = false
-		} else if day.Before(start) || !day.Before(endOfTerm) {
-			ps.add("training.assign_on", "%s is outside the term (%s to %s)", assign, p.Term.Starts, p.Term.Ends)
+		day, err := assign.In(c.loc)
+		if err != nil {
+			scheduleOK = false
 		}
+		c.inTerm("training.assign_on", day, err, string(assign))
 	}
-	if t.DeadlineDaysAfterStart <= 0 {
-		ps.add("training.deadline_days_after_start", "must be at least 1, got %d", t.DeadlineDaysAfterStart)
-		clockOK = false
+	if !c.dayCount("training.deadline_days_after_start", t.DeadlineDaysAfterStart, 1) {
+		scheduleOK = false
 	}
-	if *t.LateWindowDays < 0 {
-		ps.add("training.late_window_days", "must not be negative, got %d", *t.LateWindowDays)
-		clockOK = false
-	}
+	lateOK := c.dayCount("training.late_window_days", t.lateWindowDays(), 0)
 
 	if len(t.Sessions) == 0 {
-		ps.add("training.sessions", "lists no training session")
+		c.ps.add("training.sessions", "lists no training session")
 	}
+	c.count("training.sessions", len(t.Sessions), MaxSessions, "sessions")
 	for i, s := range t.Sessions {
 		path := fmt.Sprintf("training.sessions[%d]", i)
 		if strings.TrimSpace(s.Title) == "" {
-			ps.add(path+".title", "is empty")
+			c.ps.add(path+".title", "is empty")
 		}
-		at, err := s.At.In(loc)
-		if err != nil {
-			ps.add(path+".at", "%v", err)
-		} else if at.Before(start) || !at.Before(endOfTerm) {
-			ps.add(path+".at", "%s is outside the term (%s to %s)", s.At, p.Term.Starts, p.Term.Ends)
-		}
+		at, err := s.At.In(c.loc)
+		c.inTerm(path+".at", at, err, string(s.At))
 	}
+	c.count("training.materials", len(t.Materials), MaxMaterials, "materials")
 	for i, m := range t.Materials {
 		path := fmt.Sprintf("training.materials[%d]", i)
 		if strings.TrimSpace(m.Title) == "" {
-			ps.add(path+".title", "is empty")
+			c.ps.add(path+".title", "is empty")
 		}
 		if u, err := url.Parse(m.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			ps.add(path+".url", "%q is not an http(s) link", m.URL)
+			c.ps.add(path+".url", "%q is not an http(s) link", m.URL)
 		}
 	}
-	seen := map[int]bool{}
-	for i, d := range t.RemindDaysBefore {
-		path := fmt.Sprintf("training.remind_days_before[%d]", i)
-		if d < 0 {
-			ps.add(path, "must not be negative, got %d", d)
-			clockOK = false
-		} else if seen[d] {
-			ps.add(path, "%d is listed twice", d)
-		}
-		seen[d] = true
-	}
-	if !clockOK {
+	c.reminders("training.remind_days_before", t.RemindDaysBefore)
+	if !scheduleOK {
 		return
 	}
 
-	s := p.OnboardingSchedule()
-	if !s.Deadline.Before(endOfTerm) {
-		ps.add("training.deadline_days_after_start", "puts the deadline on %s, after the term ends on %s", s.Deadline.Format(dateLayout), p.Term.Ends)
-	} else if !s.WindowCloses.Before(endOfTerm) {
-		ps.add("training.late_window_days", "keeps late acknowledgements open until %s, after the term ends on %s", s.WindowCloses.Format(dateLayout), p.Term.Ends)
+	// As OnboardingSchedule places them, each from numbers checked above.
+	deadlineDay := p.Term.Starts.AddDays(t.DeadlineDaysAfterStart)
+	assignAt := assign.At(send, c.loc)
+	deadline := deadlineDay.At(deadlineTime, c.loc)
+	if lateOK && daysBetween(deadlineDay.AddDays(t.lateWindowDays()), p.Term.Ends) < 0 {
+		c.ps.add("training.late_window_days", "keeps late acknowledgements open until %s, after the term ends on %s; it may be at most %d",
+			deadlineDay.AddDays(t.lateWindowDays()), p.Term.Ends, daysBetween(deadlineDay, p.Term.Ends))
 	}
-	if !s.AssignAt.Before(s.Deadline) {
-		ps.add("training.assign_on", "%s is not before the acknowledgement deadline %s", assign, s.Deadline.Format(localTimeLayout))
+	if !assignAt.Before(deadline) {
+		c.ps.add("training.assign_on", "%s is not before the acknowledgement deadline %s", assign, deadline.Format(localTimeLayout))
 	}
 	for i, d := range t.RemindDaysBefore {
-		at := p.Term.Starts.AddDays(t.DeadlineDaysAfterStart-d).At(t.SendTime, p.Location())
-		if !at.After(s.AssignAt) || !at.Before(s.Deadline) {
-			ps.add(fmt.Sprintf("training.remind_days_before[%d]", i),
+		if d < 0 || d > c.days {
+			continue // reported above
+		}
+		at := deadlineDay.AddDays(-d).At(send, c.loc)
+		if !at.After(assignAt) || !at.Before(deadline) {
+			c.ps.add(fmt.Sprintf("training.remind_days_before[%d]", i),
 				"puts a reminder at %s, which is not between the assignment (%s) and the deadline (%s)",
-				at.Format(localTimeLayout), s.AssignAt.Format(localTimeLayout), s.Deadline.Format(localTimeLayout))
+				at.Format(localTimeLayout), assignAt.Format(localTimeLayout), deadline.Format(localTimeLayout))
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/internal/config"
@@ -75,6 +76,11 @@ func runStart(ctx context.Context, e *env, args []string) error {
 		return usageError{fmt.Sprintf("the plan's onboarding window closed on %s, so on the real calendar every email would go out at once; "+
 			"rehearse it with --time-scale 86400, or fix the plan's dates", plan.HumanTime(s.WindowCloses, p.Term.TimeZone))}
 	}
+	input := workflows.SemesterInput{Plan: *p, TimeScale: *scale, StartedBy: *by}
+	size, err := inputSize(input)
+	if err != nil {
+		return err
+	}
 	c, namespace, err := dial(ctx, e)
 	if err != nil {
 		return err
@@ -100,18 +106,60 @@ func runStart(ctx context.Context, e *env, args []string) error {
 			workflows.SearchTerm.ValueSet(p.Term.ID),
 			workflows.SearchPhase.ValueSet(workflows.PhaseDirectory),
 		),
-	}, workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: *scale, StartedBy: *by})
+	}, workflows.SemesterPlan, input)
 	if err != nil {
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) || temporal.IsWorkflowExecutionAlreadyStartedError(err) {
 			return exitError{exitStarted, fmt.Errorf("term %s was already started as workflow %s; a term runs once. Follow it with: starter status --term %s", p.Term.ID, id, p.Term.ID)}
 		}
-		return fmt.Errorf("start term %s: %w", p.Term.ID, err)
+		return startError(p.Term.ID, size, err)
 	}
 	fmt.Fprintf(e.stdout, "Started %s (%s).\n", p.Term.Name, mode)
 	fmt.Fprintf(e.stdout, "Workflow ID: %s\nRun ID:      %s\n", run.GetID(), run.GetRunID())
 	fmt.Fprintf(e.stdout, "Temporal UI: %s\n", config.WorkflowURL(e.getenv, namespace, run.GetID()))
 	return nil
+}
+
+// inputSize encodes the term's input as the client will, and refuses one
+// larger than a plan may take: validation bounds the plan, this also counts
+// what the command adds, such as --by.
+func inputSize(in workflows.SemesterInput) (int, error) {
+	payload, err := converter.GetDefaultDataConverter().ToPayload(in)
+	if err != nil {
+		return 0, usageError{fmt.Sprintf("the plan cannot be encoded as the term's input: %v", err)}
+	}
+	n := len(payload.GetData())
+	if n > plan.MaxInputBytes {
+		return n, usageError{fmt.Sprintf("the term's input is %s, more than the %s a plan may take (Temporal refuses a payload over 2 MB); nothing was started",
+			megabytes(n), megabytes(plan.MaxInputBytes))}
+	}
+	return n, nil
+}
+
+// startError explains why Temporal refused to start the term. A request
+// too large for gRPC (ResourceExhausted, "message larger than max") or for
+// Temporal's blob limit ("Blob data size exceeds limit") is a plan that
+// cannot start: exit 2, like a plan problem, for nothing was started. Other
+// ResourceExhausted errors are Temporal's limits on the rate of requests.
+func startError(termID string, inputBytes int, err error) error {
+	var exhausted *serviceerror.ResourceExhausted
+	var invalid *serviceerror.InvalidArgument
+	msg := strings.ToLower(err.Error())
+	tooLarge := strings.Contains(msg, "larger than max") || strings.Contains(msg, "size exceeds limit")
+	switch {
+	case tooLarge && (errors.As(err, &exhausted) || errors.As(err, &invalid)):
+		return exitError{exitUsage, fmt.Errorf("the Temporal server refused to start term %s: its input, the plan, is %s, more than Temporal takes (%s); nothing was started. "+
+			"Make the plan smaller, for example by splitting its departments across terms", termID, megabytes(inputBytes), plainError(err))}
+	case errors.As(err, &exhausted):
+		return fmt.Errorf("the Temporal server is too busy to start term %s (%s); nothing was started, try again in a minute", termID, exhausted.Message)
+	}
+	return fmt.Errorf("start term %s: %w", termID, err)
+}
+
+// megabytes writes a size in MB of 2^20 bytes, as the limits are given.
+func megabytes(n int) string {
+	s := strings.TrimRight(fmt.Sprintf("%.2f", float64(n)/(1<<20)), "0")
+	return strings.TrimSuffix(s, ".") + " MB"
 }
 
 // ackTimeout bounds how long a command waits for its update to be saved.

@@ -111,12 +111,12 @@ func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 	if !ok {
 		return Claims{}, ErrForged
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, s.mac(body)) {
+	got, ok := decodeCanonical(sig)
+	if !ok || !hmac.Equal(got, s.mac(body)) {
 		return Claims{}, ErrForged
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(body)
-	if err != nil {
+	payload, ok := decodeCanonical(body)
+	if !ok {
 		return Claims{}, ErrForged
 	}
 	var c Claims
@@ -127,6 +127,19 @@ func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
 		return c, ErrExpired
 	}
 	return c, nil
+}
+
+// decodeCanonical decodes unpadded URL-safe base64, accepting only the one
+// encoding Sign writes, so each link has a single URL. Lenient decoding
+// ignores the last character's spare bits and any CR or LF, so several
+// spellings of a link would verify; Strict still skips CR and LF, hence the
+// check that encoding the bytes again gives s back.
+func decodeCanonical(s string) ([]byte, bool) {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	if err != nil || base64.RawURLEncoding.EncodeToString(b) != s {
+		return nil, false
+	}
+	return b, true
 }
 
 // MAC returns a keyed digest of parts for other uses of the key, such as a

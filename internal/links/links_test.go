@@ -111,3 +111,39 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// A link verified under several spellings: the signature's last character
+// carries spare bits the decoder ignored, and CR and LF were skipped. Only
+// the token Sign wrote may verify.
+func TestOnlyTheCanonicalTokenVerifies(t *testing.T) {
+	s, _ := NewSigner(testKey)
+	now := time.Date(2026, 10, 13, 18, 0, 0, 0, time.UTC)
+	token := mustSign(t, s, claims(now.Add(time.Hour)))
+	if _, err := s.Verify(token, now); err != nil {
+		t.Fatalf("the signed token: %v", err)
+	}
+	body, sig, _ := strings.Cut(token, ".")
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	// 32 bytes take 43 characters: the last holds 4 bits and 2 spare ones,
+	// so 3 other characters decode to the same bytes.
+	last := strings.IndexByte(alphabet, sig[len(sig)-1])
+	variants := map[string]string{}
+	for i := range len(alphabet) {
+		if i != last && i>>2 == last>>2 {
+			variants["spare bits "+alphabet[i:i+1]] = body + "." + sig[:len(sig)-1] + alphabet[i:i+1]
+		}
+	}
+	for name, insert := range map[string]string{"CR": "\r", "LF": "\n", "CRLF": "\r\n", "space": " ", "tab": "\t", "padding": "="} {
+		variants[name+" in the signature"] = body + "." + sig[:10] + insert + sig[10:]
+		variants[name+" in the claims"] = body[:10] + insert + body[10:] + "." + sig
+		variants[name+" at the end"] = token + insert
+	}
+	if len(variants) != 3+6*3 {
+		t.Fatalf("%d variants", len(variants))
+	}
+	for name, v := range variants {
+		if _, err := s.Verify(v, now); !errors.Is(err, ErrForged) {
+			t.Errorf("%s: %v, want ErrForged", name, err)
+		}
+	}
+}
