@@ -95,7 +95,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	// emails is not cut off between a send and its outbox record.
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{WorkerStopTimeout: 30 * time.Second})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Store: store.New(db), Mailer: sender, Links: signer, PortalURL: portalURL})
+	w.RegisterActivity(&activities.Activities{Store: store.New(db), Mailer: sender, Temporal: c, Links: signer, PortalURL: portalURL})
 
 	logger.Info("worker polling", "task_queue", taskQueue, "namespace", clientOpts.Namespace, "smtp", fmt.Sprintf("%s:%d", smtp.Host, smtp.Port),
 		"portal", portalURL, "links", signer != nil)
