@@ -1,7 +1,8 @@
 // Package activities holds the side effects of semesterflow's workflows:
 // writes to Postgres and emails. Every activity is safe to retry: rows are
 // upserts on natural keys, and each email passes through an outbox keyed by
-// its idempotency key, so a retry never sends it twice.
+// its idempotency key, so a retry does not send it again (deliver.go says
+// how, and names the one narrow window left).
 package activities
 
 import (
@@ -11,7 +12,6 @@ import (
 	netmail "net/mail"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/internal/links"
@@ -23,6 +23,12 @@ import (
 // server accepts each one.
 type Mailer interface {
 	SendBatch(ctx context.Context, msgs []mail.Message, sent func(mail.Message) error) error
+}
+
+// HeartbeatRecorder records an activity's heartbeat details on the Temporal
+// server directly; client.Client is one.
+type HeartbeatRecorder interface {
+	RecordActivityHeartbeat(ctx context.Context, taskToken []byte, details ...any) error
 }
 
 // Activities carries the dependencies of every activity. Workflows call its
@@ -37,6 +43,16 @@ type Activities struct {
 	// carry no links when it is nil.
 	Links     *links.Signer
 	PortalURL string
+	// Temporal, when set (the worker sets its client), receives the
+	// heartbeats that pin an accepted but unrecorded email's key on the
+	// server at once (see deliver); without it the SDK's throttled
+	// heartbeat carries the key.
+	Temporal HeartbeatRecorder
+	// RecordPatience is how long a delivery retries recording an email the
+	// SMTP server accepted while the database is unreachable, before the
+	// attempt fails and leaves the record to its retry (see deliver);
+	// DefaultRecordPatience unless set.
+	RecordPatience time.Duration
 }
 
 // link returns the signed portal link for c, or "" when links are off or
@@ -67,72 +83,6 @@ func storeError(what string, err error) error {
 type DeliveryResult struct {
 	Sent        int `json:"sent"`
 	AlreadySent int `json:"already_sent"`
-}
-
-// deliver sends the messages that the outbox has not seen sent yet, marking
-// each one sent as soon as the SMTP server accepts it.
-func (a *Activities) deliver(ctx context.Context, purpose string, msgs []mail.Message) (DeliveryResult, error) {
-	if len(msgs) == 0 {
-		return DeliveryResult{}, nil
-	}
-	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
-	rows := make([]store.OutboxEmail, len(msgs))
-	for i, m := range msgs {
-		rows[i] = store.OutboxEmail{
-			Key:        m.Key,
-			MessageID:  mail.MessageID(m.Key, mail.DomainOf(a.from())),
-			WorkflowID: workflowID,
-			Purpose:    purpose,
-			Recipient:  m.To.Email,
-			Subject:    m.Subject,
-			Status:     store.OutboxPending,
-		}
-	}
-	unsent, err := a.Store.ClaimOutbox(ctx, rows)
-	if err != nil {
-		return DeliveryResult{}, storeError("claim outbox", err)
-	}
-	wanted := make(map[string]bool, len(unsent))
-	for _, k := range unsent {
-		wanted[k] = true
-	}
-	var pending []mail.Message
-	for _, m := range msgs {
-		if wanted[m.Key] {
-			pending = append(pending, m)
-		}
-	}
-	err = a.Mailer.SendBatch(ctx, pending, func(m mail.Message) error {
-		if err := a.markSent(ctx, m.Key); err != nil {
-			return err
-		}
-		// Each accepted email is progress: a worker that dies mid-batch is
-		// noticed at the heartbeat timeout, not the batch's whole timeout.
-		activity.RecordHeartbeat(ctx, m.Key)
-		return nil
-	})
-	if err != nil {
-		return DeliveryResult{}, fmt.Errorf("send %s emails: %w", purpose, err)
-	}
-	activity.GetLogger(ctx).Info("emails delivered", "purpose", purpose, "sent", len(pending), "already_sent", len(msgs)-len(pending))
-	return DeliveryResult{Sent: len(pending), AlreadySent: len(msgs) - len(pending)}, nil
-}
-
-// markSent records an email the SMTP server has accepted. The server has the
-// message whatever happens to this activity now, so the record is made even
-// when the activity is being cancelled, with a few quick tries: a lost
-// record means the email goes out again on the retry.
-func (a *Activities) markSent(ctx context.Context, key string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
-	defer cancel()
-	var err error
-	for attempt := range 3 {
-		if err = a.Store.MarkSent(ctx, key, time.Now()); err == nil {
-			return nil
-		}
-		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
-	}
-	return fmt.Errorf("record %s as sent: %w", key, err)
 }
 
 func (a *Activities) from() string {

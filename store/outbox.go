@@ -71,9 +71,10 @@ func (s *Store) ClaimOutbox(ctx context.Context, rows []OutboxEmail) ([]string, 
 	return out, nil
 }
 
-// MarkSent records that the email with the key was sent at the given (real)
-// time. Marking it again keeps the first time. An unknown key is an error
-// wrapping sql.ErrNoRows.
+// MarkSent records that the email with the key was sent at the given real
+// time, when the SMTP server accepted it (a retry may record it long after).
+// Marking it again keeps the first time. An unknown key is an error wrapping
+// sql.ErrNoRows.
 func (s *Store) MarkSent(ctx context.Context, key string, at time.Time) error {
 	if at.IsZero() {
 		return invalidf("mark sent %q: no time", key)

@@ -1,6 +1,8 @@
 // Command worker runs semesterflow's workflows and activities. It applies
-// the database migrations at start, then polls its Temporal task queue until
-// SIGINT or SIGTERM, when it finishes the tasks in hand and exits.
+// the database migrations at start, waiting for the database and then for
+// the Temporal server while they do not answer, then polls its Temporal task
+// queue until SIGINT or SIGTERM, when it finishes the tasks in hand and
+// exits.
 //
 // Settings come from the environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 // TEMPORAL_API_KEY and TLS (as the Temporal CLI reads them), DATABASE_URL,
@@ -73,9 +75,13 @@ func run(ctx context.Context, logger *slog.Logger) error {
 
 	db := store.Open(dsn)
 	defer db.Close()
-	migrateCtx, cancel := context.WithTimeout(ctx, time.Minute)
-	applied, err := store.Migrate(migrateCtx, db)
-	cancel()
+	// A database or a Temporal server that is not up yet (both restarting
+	// with the machine, say) is waited for, not a reason to exit.
+	applied, err := untilReady(ctx, logger, "the database", permanentDatabaseError, func(ctx context.Context) ([]string, error) {
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		return store.Migrate(ctx, db)
+	})
 	if err != nil {
 		if ctx.Err() != nil {
 			logger.Info("worker stopped gracefully before it started polling")
@@ -85,8 +91,14 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	logger.Info("database ready", "migrations_applied", len(applied))
 
-	c, err := client.DialContext(ctx, clientOpts)
+	c, err := untilReady(ctx, logger, "Temporal", permanentTemporalError, func(ctx context.Context) (client.Client, error) {
+		return client.DialContext(ctx, clientOpts)
+	})
 	if err != nil {
+		if ctx.Err() != nil {
+			logger.Info("worker stopped gracefully before it started polling")
+			return nil
+		}
 		return fmt.Errorf("connect to Temporal at %s: %w", clientOpts.HostPort, err)
 	}
 	defer c.Close()
@@ -95,7 +107,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	// emails is not cut off between a send and its outbox record.
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{WorkerStopTimeout: 30 * time.Second})
 	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Store: store.New(db), Mailer: sender, Links: signer, PortalURL: portalURL})
+	w.RegisterActivity(&activities.Activities{Store: store.New(db), Mailer: sender, Temporal: c, Links: signer, PortalURL: portalURL})
 
 	logger.Info("worker polling", "task_queue", taskQueue, "namespace", clientOpts.Namespace, "smtp", fmt.Sprintf("%s:%d", smtp.Host, smtp.Port),
 		"portal", portalURL, "links", signer != nil)
