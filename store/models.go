@@ -160,6 +160,6 @@ type OutboxEmail struct {
 	Status    string `bun:"status"`
 	// CreatedAt is stamped by the database when the email is claimed.
 	CreatedAt time.Time `bun:"created_at"`
-	// SentAt is the plan time MarkSent recorded.
+	// SentAt is the real time the SMTP server accepted the email.
 	SentAt *time.Time `bun:"sent_at"`
 }

@@ -17,9 +17,10 @@ const changeCalendarNeverWaits = "calendar-never-waits"
 
 // How long an email is tried, in real time, when its use runs out sooner:
 // long enough that an SMTP server or a database away for ten minutes loses
-// nothing. In a rehearsal at a plan day a second this is 600 plan days, so
-// there an email is in practice never given up.
-const minMailTry = 10 * time.Minute
+// nothing, with the 5-minute cap of the retries' backoff on top. In a
+// rehearsal at a plan day a second this is 1,200 plan days, so there an
+// email is in practice never given up.
+const minMailTry = 20 * time.Minute
 
 // mailTryWithoutExpiry bounds, in real time, the tries of an email that has
 // no moment after which it is useless (a digest, a report): a day.
