@@ -12,6 +12,9 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/bin"
 RUN_DIR="$ROOT/.run"
+# Every script writes pid files, logs or the link key here, some before any
+# service starts; a fresh clone has no .run yet.
+mkdir -p "$RUN_DIR"
 
 # Go's standard install location, for shells whose PATH lacks it.
 if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
