@@ -32,9 +32,12 @@ fi
 : "${SMTP_HOST:=127.0.0.1}"
 : "${SMTP_PORT:=1025}"
 : "${MAILPIT_API:=http://127.0.0.1:8025}"
+# Where people open the dev server's UI; starter prints links to it, so it
+# follows TEMPORAL_UI_PORT rather than the code's default port.
+: "${TEMPORAL_UI_URL:=http://localhost:$TEMPORAL_UI_PORT}"
 # How long to wait for a service to answer after starting it, in seconds.
 : "${SERVICE_START_TIMEOUT:=90}"
-export DATABASE_URL TEMPORAL_ADDRESS SMTP_HOST SMTP_PORT MAILPIT_API
+export DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_UI_URL SMTP_HOST SMTP_PORT MAILPIT_API
 
 # The workflows set these search attributes; the Temporal server must know them
 # before the first workflow starts. docker-compose.yml registers the same ones.
