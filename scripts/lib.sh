@@ -506,6 +506,20 @@ ensure_chromium() {
 }
 
 # ---------------------------------------------------------------------------
+# The race detector needs cgo and a C compiler
+
+# ensure_cgo: installs gcc when Go's C compiler is missing (a minimal Debian
+# with only Go has none) and makes sure cgo is on.
+ensure_cgo() {
+	export CGO_ENABLED=1
+	local cc
+	cc=$(go env CC)
+	command -v "${cc%% *}" >/dev/null 2>&1 && return 0
+	command -v apt-get >/dev/null 2>&1 || die "go test -race needs a C compiler ($cc); install one, or run with RACE=0"
+	apt_install gcc libc6-dev
+}
+
+# ---------------------------------------------------------------------------
 # Stopping
 
 # stop_started: stops everything these scripts started and recorded in .run/,
