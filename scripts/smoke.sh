@@ -109,8 +109,10 @@ log "waiting up to ${SMOKE_TIMEOUT}s for term $TERM_ID to end"
 deadline=$((SECONDS + SMOKE_TIMEOUT))
 last=""
 while :; do
-	phase=$(status_phase || true)
+	# Temporal's status first: once it says closed, the phase read after it
+	# is the final one.
 	run=$(workflow_status || true)
+	phase=$(status_phase || true)
 	if [[ "$phase $run" != "$last" ]]; then
 		log "term $TERM_ID after $((SECONDS - term_started))s: phase ${phase:-?}, workflow ${run:-?}"
 		last="$phase $run"
