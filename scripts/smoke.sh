@@ -19,9 +19,10 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 
-# Four plan days per real second: the example's 136 days take about 35 s,
-# and the shortest window the example leaves to a machine (a collection's
-# late days) is still hundreds of milliseconds.
+# Four plan days per real second: the example's 136 days take about 35 s.
+# Nobody acts during the smoke test, so the windows this shrinks (an
+# exchange's hour of sign-in lasts 10 ms) need no person; every part still
+# starts, sends, escalates and ends on the plan's calendar.
 : "${TIME_SCALE:=345600}"
 # The longest this waits for the term to end, in seconds.
 : "${SMOKE_TIMEOUT:=300}"
