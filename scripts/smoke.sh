@@ -126,12 +126,18 @@ while :; do
 	sleep 2
 done
 
-# The term's final status: done, with every part done.
+# The term's final status: done, with every part done. It runs to hundreds
+# of lines, so it is printed only when the check fails.
+status_file="$RUN_DIR/smoke-status.txt"
 status=$("$BIN/starter" status --term "$TERM_ID" 2>&1) || die "starter status failed:
 $status"
-printf '%s\n' "$status"
+printf '%s\n' "$status" >"$status_file"
+fail() {
+	cat "$status_file" >&2
+	die "$@"
+}
 [[ $(head -n 1 <<<"$status") == "$TERM_NAME ($TERM_ID): done" ]] ||
-	die "term $TERM_ID did not complete; its final status is above"
+	fail "term $TERM_ID did not complete; its final status is above"
 # PARTS lines are "  <part>  <state>  <summary>"; every state must be done
 # ("done" or "done, 2 problems": what a part could not do on time is listed
 # under NOT DONE ON TIME, and on a fast clock on a busy machine some of that
@@ -139,9 +145,9 @@ printf '%s\n' "$status"
 unfinished=$(awk '/^PARTS/ { p = 1; next } /^$/ { p = 0 } p && $2 !~ /^done,?$/' <<<"$status")
 parts=$(awk '/^PARTS/ { p = 1; next } /^$/ { p = 0 } p' <<<"$status" | wc -l)
 late=$(awk '/^PARTS/ { p = 1; next } /^$/ { p = 0 } p && $2 == "done,"' <<<"$status" | wc -l)
-[[ -z $unfinished ]] || die "term $TERM_ID ended with parts not done:
+[[ -z $unfinished ]] || fail "term $TERM_ID ended with parts not done:
 $unfinished"
-((parts > 0)) || die "term $TERM_ID's status lists no parts"
+((parts > 0)) || fail "term $TERM_ID's status lists no parts"
 # Temporal's own record: the workflow closed as completed, not failed.
-[[ $run == COMPLETED ]] || die "workflow $WORKFLOW_ID closed as $run, not COMPLETED"
-log "term $TERM_ID completed in $((SECONDS - term_started))s with all $parts parts done ($late of them with something not done on time)"
+[[ $run == COMPLETED ]] || fail "workflow $WORKFLOW_ID closed as $run, not COMPLETED"
+log "term $TERM_ID completed in $((SECONDS - term_started))s with all $parts parts done ($late of them with something not done on time; the final status is in .run/smoke-status.txt)"
