@@ -222,7 +222,10 @@ func TestOnboardingEndToEnd(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("starter start exited %d: %s", code, errOut)
 	}
-	for _, want := range []string{"Workflow ID: " + workflowID, "Temporal UI: http://localhost:8233/namespaces/default/workflows/semester%2F" + s.tag} {
+	// The link follows TEMPORAL_UI_URL, which the scripts derive from
+	// TEMPORAL_UI_PORT.
+	ui := strings.TrimRight(testenv.Getenv("TEMPORAL_UI_URL", "http://localhost:8233"), "/")
+	for _, want := range []string{"Workflow ID: " + workflowID, "Temporal UI: " + ui + "/namespaces/default/workflows/semester%2F" + s.tag} {
 		if !strings.Contains(out, want) {
 			t.Errorf("start output lacks %q:\n%s", want, out)
 		}

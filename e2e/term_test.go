@@ -230,6 +230,11 @@ func TestWholeTermRehearsal(t *testing.T) {
 	if res.Status != http.StatusOK || !strings.Contains(digest, "October 2026") {
 		t.Errorf("October's digest answered %d with:\n%s", res.Status, digest)
 	}
+	// The competition's table has a column per criterion; on a phone it
+	// scrolls inside the card rather than widening the card and the page.
+	if problem := testenv.Overflow(t, phone, ".card"); problem != "" {
+		t.Errorf("October's digest does not fit a phone: %s", problem)
+	}
 	testenv.Screenshot(t, phone, filepath.Join("..", "docs", "screenshots", "portal-digest.png"))
 
 	// What a leader sees in the Temporal Web UI: the term's workflows by

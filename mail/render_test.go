@@ -510,3 +510,39 @@ func TestRenderCollectionEmails(t *testing.T) {
 		t.Errorf("escalation tells the recipient to submit:\n%s", r.Text)
 	}
 }
+
+// TestRenderEscalationSubjectNamesWhatIsMissing: the contest's milestones
+// fall due one by one, so each leader gets one escalation per milestone;
+// their subjects must tell them apart.
+func TestRenderEscalationSubjectNamesWhatIsMissing(t *testing.T) {
+	milestones := []string{"Review of previous years' contests", "Question bank", "Publicity", "Registration", "Preliminary round"}
+	seen := map[string]bool{}
+	for _, m := range milestones {
+		r, err := Render("collection_escalation", CollectionData{
+			TermName: "Fall 2026", RecipientName: "Li Wei", Title: "your milestone for Party and League Knowledge Contest",
+			Items: []CollectionItem{{Label: m, Due: "Tue 20 Oct 2026, 23:59 (Asia/Shanghai)",
+				Owners: []Officer{{Name: "Chen Jie", Email: "chen.jie@example.edu"}}}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "Missing after the deadline: your milestone for Party and League Knowledge Contest: " + m
+		if r.Subject != want {
+			t.Errorf("subject = %q, want %q", r.Subject, want)
+		}
+		if seen[r.Subject] {
+			t.Errorf("two milestones' escalations share the subject %q", r.Subject)
+		}
+		seen[r.Subject] = true
+	}
+	// Several items at once: the first is named and the rest counted.
+	d := sampleCollection()
+	d.Items = append(d.Items, CollectionItem{Label: "Arts Department", Due: "Sat 24 Oct 2026, 23:59 (Asia/Shanghai)"})
+	r, err := Render("collection_escalation", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Missing after the deadline: " + d.Title + ": Publicity Department and 2 more"; r.Subject != want {
+		t.Errorf("subject = %q, want %q", r.Subject, want)
+	}
+}

@@ -12,6 +12,9 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/bin"
 RUN_DIR="$ROOT/.run"
+# Every script writes pid files, logs or the link key here, some before any
+# service starts; a fresh clone has no .run yet.
+mkdir -p "$RUN_DIR"
 
 # Go's standard install location, for shells whose PATH lacks it.
 if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
@@ -29,9 +32,12 @@ fi
 : "${SMTP_HOST:=127.0.0.1}"
 : "${SMTP_PORT:=1025}"
 : "${MAILPIT_API:=http://127.0.0.1:8025}"
+# Where people open the dev server's UI; starter prints links to it, so it
+# follows TEMPORAL_UI_PORT rather than the code's default port.
+: "${TEMPORAL_UI_URL:=http://localhost:$TEMPORAL_UI_PORT}"
 # How long to wait for a service to answer after starting it, in seconds.
 : "${SERVICE_START_TIMEOUT:=90}"
-export DATABASE_URL TEMPORAL_ADDRESS SMTP_HOST SMTP_PORT MAILPIT_API
+export DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_UI_URL SMTP_HOST SMTP_PORT MAILPIT_API
 
 # The workflows set these search attributes; the Temporal server must know them
 # before the first workflow starts. docker-compose.yml registers the same ones.
@@ -497,6 +503,20 @@ ensure_chromium() {
 	done
 	command -v apt-get >/dev/null 2>&1 || die "no Chromium on PATH and no apt-get to install it; install Chromium for the browser tests"
 	apt_install chromium fonts-liberation
+}
+
+# ---------------------------------------------------------------------------
+# The race detector needs cgo and a C compiler
+
+# ensure_cgo: installs gcc when Go's C compiler is missing (a minimal Debian
+# with only Go has none) and makes sure cgo is on.
+ensure_cgo() {
+	export CGO_ENABLED=1
+	local cc
+	cc=$(go env CC)
+	command -v "${cc%% *}" >/dev/null 2>&1 && return 0
+	command -v apt-get >/dev/null 2>&1 || die "go test -race needs a C compiler ($cc); install one, or run with RACE=0"
+	apt_install gcc libc6-dev
 }
 
 # ---------------------------------------------------------------------------

@@ -2,10 +2,13 @@
 # The one test command (CI runs it through .ci/run). Installs the pinned tools,
 # makes sure Postgres, Temporal and Mailpit answer (starting only what is
 # missing, and stopping at exit only what it started), then runs, stopping at
-# the first failure: gofmt, go vet, staticcheck, workflowcheck and go test.
+# the first failure: gofmt, go vet, staticcheck, workflowcheck, go test with
+# the race detector, and a short run of every fuzz target.
 #
-#   scripts/test.sh                              # everything: go test ./...
-#   scripts/test.sh -run Onboarding ./workflows/ # arguments go to go test
+#   scripts/test.sh                              # everything: go test -race ./..., then fuzzing
+#   scripts/test.sh -run Onboarding ./workflows/ # arguments go to go test; no fuzzing
+#   FUZZTIME=2m scripts/test.sh                  # fuzz each target longer (0 or off: not at all)
+#   RACE=0 scripts/test.sh                       # without the race detector
 # Arguments replace ./...; when none of them names a package (starts with
 # "."), ./... is added, so `scripts/test.sh -run X` still tests every package.
 set -euo pipefail
@@ -30,11 +33,27 @@ trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The race detector is on unless RACE=0; fuzzing runs after a full test run
+# (no arguments) for FUZZTIME per target, or after any run when FUZZTIME is
+# set.
+: "${RACE:=1}"
+fuzz_skipped="FUZZTIME=${FUZZTIME:-}"
+if [[ $# -eq 0 || -n ${FUZZTIME:-} ]]; then
+	: "${FUZZTIME:=20s}"
+else
+	FUZZTIME=off fuzz_skipped="arguments given; set FUZZTIME to fuzz as well"
+fi
+
 install_tools
 ensure_postgres
 ensure_temporal
 ensure_mailpit
 ensure_chromium
+race=()
+if [[ $RACE != 0 ]]; then
+	ensure_cgo
+	race=(-race)
+fi
 
 log "gofmt -l ."
 unformatted=$(gofmt -l .)
@@ -66,7 +85,44 @@ has_pkg=0
 for a in "${args[@]}"; do
 	[[ $a == .* ]] && has_pkg=1
 done
-((has_pkg)) || args+=(./...)
 
-log "go test -count=1 ${args[*]}"
-go test -count=1 "${args[@]}"
+if ((has_pkg)); then
+	log "go test -count=1 ${race[*]} ${args[*]}"
+	go test -count=1 "${race[@]}" "${args[@]}"
+else
+	# e2e drives the real binaries on a rehearsal clock and acts at plan
+	# times, so it runs alone, after the rest: the race-instrumented
+	# packages beside it would take the CPU its worker needs to keep up.
+	mapfile -t pkgs < <(go list ./... | grep -v '/e2e$')
+	log "go test -count=1 ${race[*]} ${args[*]} ./... except ./e2e/"
+	go test -count=1 "${race[@]}" "${args[@]}" "${pkgs[@]}"
+	log "go test -count=1 ${race[*]} ${args[*]} ./e2e/"
+	go test -count=1 "${race[@]}" "${args[@]}" ./e2e/
+fi
+
+# fuzz_targets: prints "PACKAGE TARGET" for every fuzz target of the module,
+# so a new Fuzz function is fuzzed without editing this script. The -race
+# flag matches the run above, whose test binaries go test then reuses.
+fuzz_targets() {
+	go test "${race[@]}" -list '^Fuzz' ./... |
+		awk '/^Fuzz/ { names[n++] = $1; next }
+			/^ok[ \t]/ { for (i = 0; i < n; i++) print $2, names[i]; n = 0 }'
+}
+
+case $FUZZTIME in
+0 | 0s | off) log "fuzzing: skipped ($fuzz_skipped)" ;;
+*)
+	targets=$(fuzz_targets)
+	if [[ -z $targets ]]; then
+		log "fuzzing: the module has no fuzz targets"
+	else
+		log "fuzzing $(wc -l <<<"$targets") targets for $FUZZTIME each"
+		while read -r pkg target; do
+			log "go test -run '^\$' -fuzz '^$target\$' -fuzztime $FUZZTIME $pkg"
+			# A failing input is saved under the package's testdata/fuzz/$target;
+			# commit it and it becomes a regression test of the ordinary run.
+			go test -run '^$' -fuzz "^$target\$" -fuzztime "$FUZZTIME" "$pkg" </dev/null
+		done <<<"$targets"
+	fi
+	;;
+esac

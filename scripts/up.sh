@@ -80,7 +80,7 @@ esac
 cat <<EOT
 
 semesterflow is up.
-  Temporal UI    http://localhost:${TEMPORAL_UI_PORT}
+  Temporal UI    $TEMPORAL_UI_URL
   Portal         $PORTAL_URL (officers follow the links in their emails)
   Mailpit API    ${MAILPIT_API/127.0.0.1/localhost}/api/v1/messages
   Database       psql "$DATABASE_URL" -c 'select * from onboarding'

@@ -57,7 +57,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "start", "--plan FILE [--time-scale N]")
 	planFile := fs.String("plan", "", "the plan file (YAML)")
 	scale := fs.Float64("time-scale", 1, "plan seconds per real second: 1 runs on the real calendar, 86400 rehearses one plan day per second")
-	by := fs.String("by", e.getenv("USER"), "who starts the term, for the audit log")
+	by := fs.String("by", whoRuns(e), "who starts the term, for the audit log; your login name unless given")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -76,10 +76,15 @@ func runStart(ctx context.Context, e *env, args []string) error {
 		return usageError{fmt.Sprintf("the plan's onboarding window closed on %s, so on the real calendar every email would go out at once; "+
 			"rehearse it with --time-scale 86400, or fix the plan's dates", plan.HumanTime(s.WindowCloses, p.Term.TimeZone))}
 	}
-	input := workflows.SemesterInput{Plan: *p, TimeScale: *scale, StartedBy: *by}
+	input := workflows.SemesterInput{Plan: *p, TimeScale: *scale, StartedBy: strings.TrimSpace(*by)}
 	size, err := inputSize(input)
 	if err != nil {
 		return err
+	}
+	// The audit log must name a person; without one, ask rather than
+	// record "unknown".
+	if input.StartedBy == "" {
+		return usageError{"cannot tell who is starting the term (no login name, $USER or $LOGNAME); name yourself with --by, for example --by li.wei"}
 	}
 	c, namespace, err := dial(ctx, e)
 	if err != nil {

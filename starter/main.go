@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"os/user"
+	"strings"
 	"syscall"
 )
 
@@ -63,11 +65,14 @@ var commands = []command{
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// osUser names the account running the command, or returns ""; nil
+	// means no account is known (tests).
+	osUser func() string
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, osUser: osUserName}, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
@@ -160,4 +165,30 @@ func required(name, value string) error {
 		return usageError{fmt.Sprintf("--%s is required", name)}
 	}
 	return nil
+}
+
+// osUserName is the login name of the process's user, or "" when the
+// system cannot tell (a container's uid with no passwd entry).
+func osUserName() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	return u.Username
+}
+
+// whoRuns names who runs the command, for the audit log: the OS account,
+// else $USER, else $LOGNAME; "" when none is known.
+func whoRuns(e *env) string {
+	if e.osUser != nil {
+		if name := strings.TrimSpace(e.osUser()); name != "" {
+			return name
+		}
+	}
+	for _, v := range []string{"USER", "LOGNAME"} {
+		if name := strings.TrimSpace(e.getenv(v)); name != "" {
+			return name
+		}
+	}
+	return ""
 }

@@ -63,3 +63,50 @@ func TestCommandsWithoutServices(t *testing.T) {
 		})
 	}
 }
+
+// TestWhoStartsTheTerm checks who the audit log names when --by is not
+// given: the OS account first, then $USER, then $LOGNAME; with none of
+// them, start refuses (exit 2) instead of recording "unknown".
+func TestWhoStartsTheTerm(t *testing.T) {
+	tests := []struct {
+		name   string
+		osUser string
+		vars   map[string]string
+		want   string
+	}{
+		{"the OS account wins", "alice", map[string]string{"USER": "bob", "LOGNAME": "carol"}, "alice"},
+		{"then USER", "", map[string]string{"USER": "bob", "LOGNAME": "carol"}, "bob"},
+		{"then LOGNAME", "", map[string]string{"LOGNAME": "carol"}, "carol"},
+		{"blank values do not count", " ", map[string]string{"USER": "  ", "LOGNAME": "carol"}, "carol"},
+		{"nobody", "", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &env{getenv: func(k string) string { return tt.vars[k] }, osUser: func() string { return tt.osUser }}
+			if got := whoRuns(e); got != tt.want {
+				t.Errorf("whoRuns = %q, want %q", got, tt.want)
+			}
+			// start --help shows the name it would record.
+			var out, errOut bytes.Buffer
+			e.stdout, e.stderr = &out, &errOut
+			if code := run(context.Background(), e, []string{"start", "--help"}); code != exitOK {
+				t.Fatalf("start --help exited %d: %s", code, errOut.String())
+			}
+			if shown := strings.Contains(errOut.String(), `(default "`+tt.want+`")`); shown != (tt.want != "") {
+				t.Errorf("start --help, want the default %q shown:\n%s", tt.want, errOut.String())
+			}
+		})
+	}
+
+	// With no name at all, start refuses before it talks to Temporal.
+	plan := "../examples/fall-term.yaml"
+	for _, args := range [][]string{
+		{"start", "--plan", plan, "--time-scale", "86400"},
+		{"start", "--plan", plan, "--time-scale", "86400", "--by", "  "},
+	} {
+		out, errOut, code := runStarter(args...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, "cannot tell who is starting the term") || !strings.Contains(errOut, "--by") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 asking for --by", args, code, out, errOut)
+		}
+	}
+}

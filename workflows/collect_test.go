@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,11 +20,15 @@ import (
 // collectFixture runs a Collection of three department summaries due on
 // 3 October (the publicity one on the 5th), on the test clock.
 type collectFixture struct {
-	t        *testing.T
-	env      *testsuite.TestWorkflowEnvironment
-	in       workflows.CollectionInput
-	start    time.Time
-	loc      *time.Location
+	t     *testing.T
+	env   *testsuite.TestWorkflowEnvironment
+	in    workflows.CollectionInput
+	start time.Time
+	loc   *time.Location
+	// The environment runs activities on goroutines of their own, and a
+	// collection's emails and reports run beside its timers, so the mocks
+	// lock mu.
+	mu       sync.Mutex
 	notified []string // "kind at [slot keys]"
 	stored   [][]string
 	outcome  activities.RecordCollectionOutcomeInput
@@ -68,6 +73,8 @@ func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFix
 	f.env.SetStartTime(start)
 	f.env.RegisterActivity(&activities.Activities{})
 	notified := func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
 		var keys []string
 		for _, s := range in.Slots {
 			keys = append(keys, s.Key)
@@ -82,11 +89,15 @@ func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFix
 	f.env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(notified)
 	f.env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordCollectionOutcomeInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			f.outcome = in
 			return nil
 		})
 	f.env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			var slots []string
 			for _, s := range in.Submissions {
 				slots = append(slots, s.Slot)
@@ -193,6 +204,8 @@ func TestCollectionCalendarNeverWaitsForTheRequest(t *testing.T) {
 	var reports []workflows.PartReport
 	f.env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.ReportPartInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			reports = append(reports, in.Report)
 			return nil
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,6 +51,9 @@ type evalFixture struct {
 	summariesErr error
 	in           workflows.EvaluationInput
 	start        time.Time
+	// The report and the summaries go out beside each other, each activity
+	// on a goroutine of its own, so the mocks lock mu.
+	mu sync.Mutex
 	// steps lists what ran, in order: "request 01-04 09:00 a,b,c",
 	// "compute 01-12 23:59", "report ...", "summaries ...".
 	steps    []string
@@ -75,6 +79,8 @@ func newEvalFixture(t *testing.T) *evalFixture {
 	now := func() string { return f.env.Now().In(loc).Format("01-02 15:04") }
 	f.env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			var keys []string
 			for _, s := range in.Slots {
 				keys = append(keys, s.Key)
@@ -87,6 +93,8 @@ func newEvalFixture(t *testing.T) *evalFixture {
 	f.env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(nil)
 	f.env.OnActivity(acts.ComputeEvaluations, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.ComputeEvaluationsResult, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			f.steps = append(f.steps, "compute "+now())
 			f.computed = append(f.computed, in)
 			avg := 0.75
@@ -94,11 +102,15 @@ func newEvalFixture(t *testing.T) *evalFixture {
 		})
 	f.env.OnActivity(acts.SendEvaluationReport, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.DeliveryResult, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			f.steps = append(f.steps, "report "+now())
 			return activities.DeliveryResult{Sent: len(in.Leaders)}, nil
 		})
 	f.env.OnActivity(acts.SendEvaluationSummaries, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.DeliveryResult, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			f.steps = append(f.steps, "summaries "+now())
 			if f.summariesErr != nil {
 				return activities.DeliveryResult{}, f.summariesErr
@@ -107,6 +119,8 @@ func newEvalFixture(t *testing.T) *evalFixture {
 		})
 	f.env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.ReportPartInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			if in.TermKey == "semester/2026-fall" {
 				f.reports = append(f.reports, in.Report)
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,6 +60,10 @@ type series struct {
 	// inviteDelay makes every invitation take that long (test time) to
 	// go out, as a failing SMTP server or a busy worker would.
 	inviteDelay time.Duration
+	// mu guards what the mocks record: the environment runs each activity
+	// on a goroutine of its own, and the invitations, attendance and
+	// reports run beside the calendar.
+	mu sync.Mutex
 	// What the runs did, in order.
 	runs        int
 	continued   []workflows.ExchangesInput
@@ -190,22 +195,30 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 	env.RegisterWorkflow(workflows.Collection)
 	env.OnActivity(acts.NotifyExchange, mock.Anything, mock.Anything).After(s.inviteDelay).Return(
 		func(_ context.Context, in activities.NotifyExchangeInput) (activities.DeliveryResult, error) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
 			s.invitations = append(s.invitations, invitation{at: env.Now().In(s.loc), in: in})
 			return activities.DeliveryResult{Sent: len(in.Recipients)}, nil
 		})
 	env.OnActivity(acts.NotifyPartProblem, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.NotifyPartProblemInput) (activities.DeliveryResult, error) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
 			s.notices = append(s.notices, in)
 			return activities.DeliveryResult{Sent: len(in.To)}, nil
 		})
 	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordAttendanceInput) error {
+			s.mu.Lock()
+			defer s.mu.Unlock()
 			s.attendance = append(s.attendance, in)
 			return nil
 		})
 	if s.realMinutes {
 		env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
 			func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+				s.mu.Lock()
+				defer s.mu.Unlock()
 				s.collected = append(s.collected, in)
 				return activities.DeliveryResult{}, nil
 			})
@@ -218,6 +231,8 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 	}
 	env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.ReportPartInput) error {
+			s.mu.Lock()
+			defer s.mu.Unlock()
 			if in.TermKey == "semester/2026-fall" {
 				s.reports = append(s.reports, in.Report)
 			}

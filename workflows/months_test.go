@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -532,15 +533,22 @@ func TestMonthWithRealCollections(t *testing.T) {
 	env.RegisterActivity(&activities.Activities{})
 	notified := map[string]int{} // "<collection kind> <notification kind>" -> batches
 	stored := map[string]int{}   // collection kind -> submissions stored
+	// The month's collections run side by side and the environment runs
+	// each activity on its own goroutine, so these mocks lock mu.
+	var mu sync.Mutex
 	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
 			id := strings.Split(activityWorkflowID(ctx), "/")
+			mu.Lock()
+			defer mu.Unlock()
 			notified[id[len(id)-1]+" "+in.Kind]++
 			return activities.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+			mu.Lock()
+			defer mu.Unlock()
 			stored[in.Kind] += len(in.Submissions)
 			return nil
 		})

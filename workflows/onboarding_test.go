@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,11 +19,14 @@ import (
 // fixture is a department of three officers whose plan time runs on the
 // test environment's clock (scale 1, starting on the term's first day).
 type fixture struct {
-	t        *testing.T
-	env      *testsuite.TestWorkflowEnvironment
-	plan     *plan.Plan
-	in       workflows.OnboardingInput
-	start    time.Time
+	t     *testing.T
+	env   *testsuite.TestWorkflowEnvironment
+	plan  *plan.Plan
+	in    workflows.OnboardingInput
+	start time.Time
+	// The environment runs activities on goroutines of their own, several
+	// at once when acknowledgements arrive together, so the mocks lock mu.
+	mu       sync.Mutex
 	notified []notification
 	acks     []activities.RecordAcknowledgementInput
 	closed   []string
@@ -81,16 +85,22 @@ func newFixture(t *testing.T) *fixture {
 			for _, o := range in.Officers {
 				n.to = append(n.to, o.Email)
 			}
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			f.notified = append(f.notified, n)
 			return activities.DeliveryResult{Sent: len(in.Officers)}, nil
 		})
 	env.OnActivity(acts.RecordAcknowledgement, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RecordAcknowledgementInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			f.acks = append(f.acks, in)
 			return nil
 		})
 	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.CloseOnboardingInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
 			f.closed = append(f.closed, in.Emails...)
 			return nil
 		})

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -68,4 +69,27 @@ func Screenshot(tb testing.TB, ctx context.Context, path string) {
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// Overflow reports, in words, what is wider than it may be on the page in
+// ctx: the page itself wider than the screen, or an element matching
+// selector (a card) whose content is wider than the element. It returns ""
+// when everything fits.
+func Overflow(tb testing.TB, ctx context.Context, selector string) string {
+	tb.Helper()
+	js := `((sel) => {
+	const out = [], root = document.documentElement;
+	if (root.scrollWidth > root.clientWidth) out.push("the page is " + root.scrollWidth + "px wide on a " + root.clientWidth + "px screen");
+	const cards = document.querySelectorAll(sel);
+	if (cards.length === 0) out.push("nothing matches " + sel);
+	cards.forEach((c, i) => {
+		if (c.scrollWidth > c.clientWidth) out.push(sel + " #" + (i + 1) + " holds " + c.scrollWidth + "px of content in " + c.clientWidth + "px");
+	});
+	return out.join("; ");
+})(` + strconv.Quote(selector) + `)`
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		tb.Fatalf("measure the page: %v", err)
+	}
+	return got
 }
