@@ -248,15 +248,15 @@ func (w *exchanges) hold(ctx workflow.Context, m ExchangeMeeting) error {
 		w.beside.problems = append(w.beside.problems, unrecordedProblem(m.Number))
 	}
 	note := w.recordAttendanceBeside(ctx, m, missed)
-	closes, err := w.startMinutes(ctx, m, missed)
-	if err != nil {
-		return err
-	}
+	minutes := w.minutesRequest(ctx, m, missed)
 	if missed && w.lateAttendance {
-		// The secretary may record it for as long as the minutes are taken.
-		w.in.LateAttendance = append(w.in.LateAttendance, LateAttendance{Meeting: m.Number, Until: closes, Note: note})
+		// The secretary may record it for as long as the minutes are
+		// taken, from the minutes' link.
+		w.in.LateAttendance = append(w.in.LateAttendance, LateAttendance{
+			Meeting: m.Number, Until: slotCloses(minutes.TimeZone, minutes.LateDays, minutes.Slots[0].Due), Note: note,
+		})
 	}
-	return nil
+	return w.startMinutes(ctx, m, minutes)
 }
 
 // unrecordedProblem is the part's problem for exchange n, nobody could sign
@@ -383,7 +383,7 @@ func (w *exchanges) runRecorded(ctx workflow.Context) (ExchangesProgress, error)
 	if err := w.recordAttendance(ctx, m); err != nil {
 		return ExchangesProgress{}, err
 	}
-	if _, err := w.startMinutes(ctx, m, false); err != nil {
+	if err := w.startMinutes(ctx, m, w.minutesRequest(ctx, m, false)); err != nil {
 		return ExchangesProgress{}, err
 	}
 
@@ -545,17 +545,11 @@ func (w *exchanges) count(records []activities.AttendanceRecord) {
 	w.in.Held++
 }
 
-// startMinutes asks the secretary for the exchange's minutes. The
-// collection runs on its own (abandoned, as this series continues as new)
-// and reports to the term itself; the series does not wait for it, so a
-// late secretary never holds up the next exchange.
-//
-// An exchange nobody could sign in at gets its minutes due as long after
-// now as they normally are after the exchange, and the secretary is asked
-// to note who came.
-//
-// It returns when the minutes close: their due date and late days.
-func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, missed bool) (time.Time, error) {
+// startMinutes asks the secretary for the exchange's minutes (in, from
+// minutesRequest). The collection runs on its own (abandoned, as this
+// series continues as new) and reports to the term itself; the series does
+// not wait for it, so a late secretary never holds up the next exchange.
+func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, in CollectionInput) error {
 	d := w.in.Department
 	id := MinutesWorkflowID(w.in.TermID, d.ID, m.Number)
 	day := plan.HumanTime(m.Start, w.in.TimeZone)
@@ -570,29 +564,37 @@ func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, missed
 			SearchDepartment.ValueSet(d.ID),
 		),
 	})
-	in := w.minutesInput(m)
-	if missed {
-		if late := w.planNow(ctx).Sub(m.End); late > 0 {
-			in.Slots[0].Due = in.Slots[0].Due.Add(late)
-			in.Opens = w.planNow(ctx)
-		}
-		in.Instructions = "Nobody could sign in at this exchange: the service was not running over its sign-in window, so its attendance is unrecorded. " +
-			"Write down who came, who was excused and who was absent, then what each officer reported, what was decided and who does what by when."
-		if w.lateAttendance {
-			in.Instructions = "Nobody could sign in at this exchange: the service was not running over its sign-in window, so its attendance is unrecorded. " +
-				"Record who came, who was excused and who was absent on the attendance sheet the link opens, above the minutes' form, until the minutes close: it counts in each officer's evaluation. " +
-				"Then write what each officer reported, what was decided and who does what by when."
-		}
-	}
-	closes := slotCloses(in.TimeZone, in.LateDays, in.Slots[0].Due)
 	f := workflow.ExecuteChildWorkflow(cctx, Collection, in)
 	err := f.GetChildWorkflowExecution().Get(ctx, nil)
 	var started *temporal.ChildWorkflowExecutionAlreadyStartedError
 	if err != nil && !errors.As(err, &started) {
-		return closes, fmt.Errorf("ask for the minutes of exchange %d: %w", m.Number, err)
+		return fmt.Errorf("ask for the minutes of exchange %d: %w", m.Number, err)
 	}
 	w.minutes = append(w.minutes, id)
-	return closes, nil
+	return nil
+}
+
+// minutesRequest is the collection of exchange m's minutes. An exchange
+// nobody could sign in at gets its minutes due as long after now as they
+// normally are after the exchange, and the secretary is asked to record
+// who came.
+func (w *exchanges) minutesRequest(ctx workflow.Context, m ExchangeMeeting, missed bool) CollectionInput {
+	in := w.minutesInput(m)
+	if !missed {
+		return in
+	}
+	if late := w.planNow(ctx).Sub(m.End); late > 0 {
+		in.Slots[0].Due = in.Slots[0].Due.Add(late)
+		in.Opens = w.planNow(ctx)
+	}
+	in.Instructions = "Nobody could sign in at this exchange: the service was not running over its sign-in window, so its attendance is unrecorded. " +
+		"Write down who came, who was excused and who was absent, then what each officer reported, what was decided and who does what by when."
+	if w.lateAttendance {
+		in.Instructions = "Nobody could sign in at this exchange: the service was not running over its sign-in window, so its attendance is unrecorded. " +
+			"Record who came, who was excused and who was absent on the attendance sheet the link opens, above the minutes' form, until the minutes close: it counts in each officer's evaluation. " +
+			"Then write what each officer reported, what was decided and who does what by when."
+	}
+	return in
 }
 
 // minutesInput is the Collection that asks for one exchange's minutes.
