@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,21 +15,22 @@ import (
 	"semesterflow/workflows"
 )
 
-// An exchange was over before its series could open sign-in (the worker
-// was down over it), so its attendance is unrecorded. The secretary opens
-// the minutes link in her email, finds an attendance sheet above the
-// minutes, is told in the validator's words what is wrong with a sheet that
-// marks Ma Li both present and excused, and with an excuse without its
-// reason, records the attendance, and still hands in the minutes.
+// Two exchanges were over before their series could open sign-in (the
+// worker was down over them), so their attendance is unrecorded. The
+// secretary opens exchange 1's minutes link in his email, finds an
+// attendance sheet above the minutes, is told in the validator's words what
+// is wrong with a sheet that marks Ma Li both present and excused, and with
+// an excuse without its reason, records the attendance, and still hands in
+// the minutes. For exchange 2 he hands in the minutes first: the sheet
+// stays until he records the attendance.
 func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 	r := newRig(t)
 	ctx := testenv.Browser(t, false, false)
 	now := time.Now().Truncate(time.Second)
 	d := r.department()
 	secretary := d.Officers[1]
-	// Exchange 1 ended two hours ago: nobody signed in. Exchange 2 is in a
-	// week, so the series runs on.
-	held := now.Add(-3 * time.Hour)
+	// Exchanges 1 and 2 ended four and two hours ago: nobody signed in.
+	// Exchange 3 is in a week, so the series runs on.
 	meeting := func(n int, start time.Time) workflows.ExchangeMeeting {
 		return workflows.ExchangeMeeting{InviteAt: start.AddDate(0, 0, -3), Meeting: plan.Meeting{
 			Number: n, Start: start, End: start.Add(time.Hour),
@@ -38,16 +40,18 @@ func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 	id := workflows.ExchangesWorkflowID(r.tag, d.ID)
 	r.start(id, workflows.Exchanges, workflows.ExchangesInput{
 		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Department: d, Secretary: secretary,
-		Meetings: []workflows.ExchangeMeeting{meeting(1, held), meeting(2, now.AddDate(0, 0, 7))}, SendTime: "09:00",
+		Meetings: []workflows.ExchangeMeeting{meeting(1, now.Add(-5*time.Hour)), meeting(2, now.Add(-3*time.Hour)), meeting(3, now.AddDate(0, 0, 7))}, SendTime: "09:00",
 		Clock: plan.ProductionClock(now),
 	})
-	minutesID := workflows.MinutesWorkflowID(r.tag, d.ID, 1)
-	t.Cleanup(func() { _ = r.temporal.TerminateWorkflow(context.Background(), minutesID, "", "test over") })
+	for _, n := range []int{1, 2} {
+		minutesID := workflows.MinutesWorkflowID(r.tag, d.ID, n)
+		t.Cleanup(func() { _ = r.temporal.TerminateWorkflow(context.Background(), minutesID, "", "test over") })
+	}
 
-	statuses := func() string {
+	statuses := func(meeting int) string {
 		t.Helper()
 		rows, err := r.db.QueryContext(context.Background(),
-			`SELECT officer_email, status, reason FROM attendance WHERE term_id = ? AND meeting_number = 1 ORDER BY officer_email`, r.tag)
+			`SELECT officer_email, status, reason FROM attendance WHERE term_id = ? AND meeting_number = ? ORDER BY officer_email`, r.tag, meeting)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,12 +67,25 @@ func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 		return strings.Join(out, " ")
 	}
 	var unrecorded int
-	r.storedRow(&unrecorded, `SELECT count(*) FROM attendance WHERE term_id = ? AND meeting_number = 1 AND status = 'unrecorded' HAVING count(*) = 2`)
-	if got := statuses(); got != "guo=unrecorded: ma=unrecorded:" {
-		t.Fatalf("rows before the secretary acts: %s", got)
+	r.storedRow(&unrecorded, `SELECT count(*) FROM attendance WHERE term_id = ? AND status = 'unrecorded' HAVING count(*) = 4`)
+	for _, n := range []int{1, 2} {
+		if got := statuses(n); got != "guo=unrecorded: ma=unrecorded:" {
+			t.Fatalf("exchange %d's rows before the secretary acts: %s", n, got)
+		}
 	}
-
-	link := r.linkFor(secretary.Email)
+	// The secretary's two requests for minutes, by exchange.
+	minutesLink := map[int]string{}
+	for _, m := range r.mailpit.WaitFor(t, "to:"+secretary.Email, 2, 30*time.Second) {
+		for _, n := range []int{1, 2} {
+			if strings.Contains(m.Subject, fmt.Sprintf("minutes of exchange %d ", n)) {
+				minutesLink[n] = linkPattern.FindString(r.mailpit.Message(t, m.ID).Text)
+			}
+		}
+	}
+	if minutesLink[1] == "" || minutesLink[2] == "" {
+		t.Fatalf("minutes links %v, want one for each exchange", minutesLink)
+	}
+	link := minutesLink[1]
 	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("form.sheet"))); err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +141,7 @@ func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "give the reason Ma Li was excused from exchange 1") {
 		t.Errorf("an excuse without its reason: %d\n%s", status, page)
 	}
-	if got := statuses(); got != "guo=unrecorded: ma=unrecorded:" {
+	if got := statuses(1); got != "guo=unrecorded: ma=unrecorded:" {
 		t.Fatalf("refused sheets changed the rows: %s", got)
 	}
 
@@ -133,17 +150,18 @@ func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 		!strings.Contains(page, "The minutes can still be handed in from the same link") {
 		t.Fatalf("after recording the attendance: %d\n%s", status, page)
 	}
-	if got := statuses(); got != "guo=present: ma=excused:Exam that evening" {
+	if got := statuses(1); got != "guo=present: ma=excused:Exam that evening" {
 		t.Errorf("rows after the secretary recorded them: %s", got)
 	}
 	var actor string
-	r.storedRow(&actor, `SELECT actor FROM audit_log WHERE term_id = ? AND action = 'record_attendance'`)
+	r.storedRow(&actor, `SELECT actor FROM audit_log WHERE term_id = ? AND action = 'record_attendance' AND subject LIKE '%/1'`)
 	if actor != secretary.Email {
 		t.Errorf("audit actor = %q, want the secretary", actor)
 	}
 	var p workflows.ExchangesProgress
 	r.query(id, workflows.QueryProgress, &p)
-	if c := p.Officers; c[0].Excused != 1 || c[1].Present != 1 || c[0].Unrecorded+c[1].Unrecorded != 0 ||
+	// Exchange 2 is still unrecorded.
+	if c := p.Officers; c[0].Excused != 1 || c[1].Present != 1 || c[0].Unrecorded != 1 || c[1].Unrecorded != 1 ||
 		!strings.Contains(strings.Join(p.Problems, "\n"), "exchange 1's attendance was recorded late by Guo Rui") {
 		t.Errorf("the series has %+v, problems %q", c, p.Problems)
 	}
@@ -164,5 +182,48 @@ func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 	r.storedRow(&minutes, `SELECT body FROM submissions WHERE term_id = ? AND kind = 'minutes'`)
 	if !strings.HasPrefix(minutes, "Ma Li reported") {
 		t.Errorf("stored minutes = %q", minutes)
+	}
+
+	// Exchange 2: the minutes first, from the form below the sheet.
+	link = minutesLink[2]
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("form.sheet"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx,
+		chromedp.SendKeys(chromedp.CSS("textarea#text"), "A short exchange about the freshers' fair."),
+		chromedp.Click(chromedp.CSS("form:not(.sheet) button[type=submit]")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "is handed in") || !strings.Contains(page, "Thank you") {
+		t.Fatalf("after handing in exchange 2's minutes:\n%s", page)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("form.sheet"))); err != nil {
+		t.Fatalf("exchange 2's sheet once the minutes are in: %v", err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "was handed in by "+secretary.Email) {
+		t.Errorf("the page does not say the minutes are in:\n%s", page)
+	}
+	if textareas, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('textarea').length`)); err != nil || textareas != 0 {
+		t.Errorf("the minutes form is still offered once they are in (%d, %v)", textareas, err)
+	}
+	page, status = submitSheet(radio(0, "absent"), radio(1, "present"))
+	if status != http.StatusOK || !strings.Contains(page, "the attendance of exchange 2 is recorded, 1 present, 0 excused and 1 absent.") ||
+		strings.Contains(page, "The minutes can still be handed in") {
+		t.Fatalf("after recording exchange 2's attendance: %d\n%s", status, page)
+	}
+	if got := statuses(2); got != "guo=present: ma=absent:" {
+		t.Errorf("exchange 2's rows: %s", got)
+	}
+	var end workflows.ExchangesProgress // fresh: zero counts are left out of the answer
+	r.query(id, workflows.QueryProgress, &end)
+	if c := end.Officers; c[0].Absent != 1 || c[1].Present != 2 || c[0].Unrecorded+c[1].Unrecorded != 0 {
+		t.Errorf("the series' counts once both are recorded: %+v", c)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "Already done") {
+		t.Errorf("exchange 2's link once both are done:\n%s", page)
 	}
 }
