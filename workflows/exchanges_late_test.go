@@ -239,3 +239,24 @@ func TestExchangesWaitForLateAttendanceBeforeEnding(t *testing.T) {
 		}
 	})
 }
+
+// The portal finds an exchange's series from its minutes' workflow ID
+// alone, and nothing else passes for one.
+func TestExchangesOfMinutes(t *testing.T) {
+	id, n, ok := workflows.ExchangesOfMinutes(workflows.MinutesWorkflowID("2026-fall", "publicity", 3))
+	if !ok || n != 3 || id != workflows.ExchangesWorkflowID("2026-fall", "publicity") {
+		t.Errorf("minutes of exchange 3: %q %d %v", id, n, ok)
+	}
+	for _, other := range []string{
+		workflows.CollectionWorkflowID("2026-fall", "kickoff", "department_plan"),
+		workflows.ExchangesWorkflowID("2026-fall", "publicity"),
+		"semester/2026-fall/exchanges/publicity/minutes-0",
+		"semester/2026-fall/exchanges/publicity/minutes-3x",
+		"semester/2026-fall/month/2026-10/minutes-3",
+		"other/2026-fall/exchanges/publicity/minutes-3",
+	} {
+		if id, n, ok := workflows.ExchangesOfMinutes(other); ok {
+			t.Errorf("%s taken for the minutes of exchange %d of %s", other, n, id)
+		}
+	}
+}
