@@ -51,6 +51,9 @@ type MeetingOutcome struct {
 const (
 	ActionSignIn = "sign_in"
 	ActionExcuse = "excuse_absence"
+	// ActionRecordAttendance is the secretary recording, afterwards, the
+	// attendance at an exchange nobody could sign in at.
+	ActionRecordAttendance = "record_attendance"
 )
 
 // NotifyExchangeInput is one exchange's invitation to a department.
@@ -228,4 +231,71 @@ func (a *Activities) RecordAttendance(ctx context.Context, in RecordAttendanceIn
 		return storeError(fmt.Sprintf("record attendance at exchange %d of %s", in.MeetingNumber, in.DepartmentID), err)
 	}
 	return nil
+}
+
+// RecordLateAttendanceInput is the attendance at an exchange nobody could
+// sign in at, as the secretary recorded it afterwards.
+type RecordLateAttendanceInput struct {
+	TermID        string `json:"term_id"`
+	DepartmentID  string `json:"department_id"`
+	MeetingNumber int    `json:"meeting_number"`
+	// Key is the audit entry's idempotency key: "update/" and the update ID.
+	Key string `json:"key"`
+	// By is who recorded it (the secretary, or the head), At when, in plan
+	// time.
+	By string    `json:"by"`
+	At time.Time `json:"at"`
+	// Records are every officer: present, excused with the reason, or
+	// absent; none signed in.
+	Records []AttendanceRecord `json:"records"`
+	// Note replaces the meeting's note.
+	Note string `json:"note"`
+}
+
+// RecordLateAttendanceResult says how many attendance rows changed: none
+// when the activity ran before.
+type RecordLateAttendanceResult struct {
+	Changed int `json:"changed"`
+}
+
+// RecordLateAttendance stores the attendance the secretary recorded after
+// the exchange: only rows still unrecorded change, the meeting's note is
+// set and one audit entry, keyed by the update, says who recorded what, in
+// one transaction. Running it again changes nothing.
+func (a *Activities) RecordLateAttendance(ctx context.Context, in RecordLateAttendanceInput) (RecordLateAttendanceResult, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	late := store.LateAttendance{
+		TermID: in.TermID, DepartmentID: in.DepartmentID, MeetingNumber: in.MeetingNumber, Note: in.Note,
+	}
+	// Empty lists, not null, so the audit payload always has all three.
+	present, absent, excused := []string{}, []string{}, []map[string]string{}
+	for _, r := range in.Records {
+		late.Officers = append(late.Officers, store.LateAttendanceRow{Email: r.Email, Status: r.Status, Reason: r.Reason})
+		switch r.Status {
+		case AttendancePresent:
+			present = append(present, r.Email)
+		case AttendanceExcused:
+			excused = append(excused, map[string]string{"email": r.Email, "reason": r.Reason})
+		default:
+			absent = append(absent, r.Email)
+		}
+	}
+	late.Audit = store.AuditEntry{
+		Key:        in.Key,
+		TermID:     in.TermID,
+		WorkflowID: workflowID,
+		Actor:      in.By,
+		Action:     ActionRecordAttendance,
+		Subject:    fmt.Sprintf("exchange/%s/%d", in.DepartmentID, in.MeetingNumber),
+		Payload: map[string]any{
+			"department": in.DepartmentID, "meeting": in.MeetingNumber,
+			"present": present, "excused": excused, "absent": absent,
+		},
+		PlanTime: in.At,
+	}
+	changed, err := a.Store.RecordLateAttendance(ctx, late)
+	if err != nil {
+		return RecordLateAttendanceResult{}, storeError(fmt.Sprintf("record the late attendance at exchange %d of %s", in.MeetingNumber, in.DepartmentID), err)
+	}
+	return RecordLateAttendanceResult{Changed: changed}, nil
 }

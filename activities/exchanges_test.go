@@ -2,6 +2,7 @@ package activities_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -193,5 +194,78 @@ func TestRecordAttendanceTwiceWritesOnce(t *testing.T) {
 	if len(audit) != 2 || audit[0].Action != "excuse_absence" || audit[0].Payload["reason"] != "Exam" || audit[1].Actor != r.people[0].Email ||
 		audit[1].Subject != "exchange/publicity/3" {
 		t.Errorf("audit = %+v, want the excuse and the sign-in once each", audit)
+	}
+}
+
+// TestRecordLateAttendanceTwiceChangesOnce: the secretary's late recording
+// of an exchange nobody could sign in at replaces its unrecorded rows and
+// notes who recorded what once, however often the activity runs.
+func TestRecordLateAttendanceTwiceChangesOnce(t *testing.T) {
+	r := newExchangeRig(t)
+	ctx := context.Background()
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	start := time.Date(2026, 11, 10, 19, 0, 0, 0, loc)
+	unrecorded := activities.RecordAttendanceInput{TermID: r.termID, DepartmentID: "publicity", MeetingNumber: 3, At: start.Add(30 * time.Minute),
+		Outcome: &activities.MeetingOutcome{Start: start, End: start.Add(time.Hour), Invitation: activities.InvitationNone, RecordedLate: true, Note: "nobody could sign in"}}
+	for _, p := range r.people {
+		unrecorded.Records = append(unrecorded.Records, activities.AttendanceRecord{Email: p.Email, Status: activities.AttendanceUnrecorded})
+	}
+	if _, err := r.env.ExecuteActivity(r.acts.RecordAttendance, unrecorded); err != nil {
+		t.Fatal(err)
+	}
+	in := activities.RecordLateAttendanceInput{
+		TermID: r.termID, DepartmentID: "publicity", MeetingNumber: 3,
+		Key: "update/record-1", By: r.people[2].Email, At: time.Date(2026, 11, 12, 10, 0, 0, 0, loc),
+		Records: []activities.AttendanceRecord{
+			{Email: r.people[0].Email, Status: activities.AttendancePresent},
+			{Email: r.people[1].Email, Status: activities.AttendanceExcused, Reason: "Exam"},
+			{Email: r.people[2].Email, Status: activities.AttendanceAbsent},
+		},
+		Note: "nobody could sign in; recorded afterwards by He Xin",
+	}
+	var changed []int
+	for range 2 {
+		v, err := r.env.ExecuteActivity(r.acts.RecordLateAttendance, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res activities.RecordLateAttendanceResult
+		if err := v.Get(&res); err != nil {
+			t.Fatal(err)
+		}
+		changed = append(changed, res.Changed)
+	}
+	if changed[0] != 3 || changed[1] != 0 {
+		t.Errorf("rows changed by the two runs: %v, want 3 then 0", changed)
+	}
+	rows, err := r.store.Attendances(ctx, r.termID, "publicity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, row := range rows {
+		got = append(got, row.OfficerEmail[:strings.Index(row.OfficerEmail, ".")]+"="+row.Status+":"+row.Reason)
+	}
+	if strings.Join(got, " ") != "guo=excused:Exam he=absent: ma=present:" {
+		t.Errorf("attendance rows %v", got)
+	}
+	meetings, err := r.store.Meetings(ctx, r.termID, "publicity")
+	if err != nil || len(meetings) != 1 || meetings[0].Note != in.Note || !meetings[0].RecordedLate {
+		t.Errorf("meeting = %+v (%v), want its note replaced and still recorded late", meetings, err)
+	}
+	audit, err := r.store.AuditEntries(ctx, r.termID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(audit) != 1 || audit[0].Actor != r.people[2].Email || audit[0].Action != activities.ActionRecordAttendance ||
+		audit[0].Subject != "exchange/publicity/3" || fmt.Sprint(audit[0].Payload["present"]) != "["+r.people[0].Email+"]" {
+		t.Errorf("audit = %+v, want one record_attendance by He Xin naming who came", audit)
+	}
+
+	// A refused input is not retried: the store says why.
+	bad := in
+	bad.Key, bad.Records = "update/record-2", []activities.AttendanceRecord{{Email: r.people[0].Email, Status: activities.AttendanceExcused}}
+	if _, err := r.env.ExecuteActivity(r.acts.RecordLateAttendance, bad); err == nil || !strings.Contains(err.Error(), "excused without a reason") {
+		t.Errorf("an excuse without a reason: %v", err)
 	}
 }

@@ -164,3 +164,106 @@ func (s *Store) AttendanceCounts(ctx context.Context, termID string) ([]Attendan
 	}
 	return out, nil
 }
+
+// LateAttendance is the attendance at an exchange nobody could sign in at,
+// recorded afterwards by the department's secretary: every officer's
+// status, the meeting's new note, and the audit entry of the recording.
+type LateAttendance struct {
+	TermID        string
+	DepartmentID  string
+	MeetingNumber int
+	// Officers are present, excused (with the reason) or absent; nobody
+	// signed in, so no row has a sign-in time.
+	Officers []LateAttendanceRow
+	// Note replaces the meeting's note, for people.
+	Note  string
+	Audit AuditEntry
+}
+
+// LateAttendanceRow is one officer's attendance as the secretary recorded it.
+type LateAttendanceRow struct {
+	Email  string
+	Status string
+	Reason string
+}
+
+// RecordLateAttendance stores attendance recorded after the exchange, in
+// one transaction: each officer's row becomes what the secretary recorded
+// only while it is still unrecorded (a row missing because the series'
+// own write has not landed is inserted), the meeting's note is set, and the
+// audit entry is written once by its key. It returns how many attendance
+// rows changed: a retry changes none, and never overwrites what a sign-in
+// or an earlier recording stored.
+func (s *Store) RecordLateAttendance(ctx context.Context, in LateAttendance) (int, error) {
+	if err := checkLateAttendance(in); err != nil {
+		return 0, err
+	}
+	rows := make([]Attendance, len(in.Officers))
+	for i, o := range in.Officers {
+		rows[i] = Attendance{TermID: in.TermID, DepartmentID: in.DepartmentID, MeetingNumber: in.MeetingNumber,
+			OfficerEmail: o.Email, Status: o.Status, Reason: o.Reason}
+	}
+	var changed int
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewInsert().Model(&rows).
+			On("CONFLICT (term_id, department_id, meeting_number, officer_email) DO UPDATE").
+			Set("status = EXCLUDED.status").
+			Set("reason = EXCLUDED.reason").
+			Where("?TableAlias.status = ?", AttendanceUnrecorded).
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("store: record the late attendance of meeting %d: %w", in.MeetingNumber, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("store: record the late attendance of meeting %d: %w", in.MeetingNumber, err)
+		}
+		changed = int(n)
+		if _, err := tx.NewUpdate().Model((*Meeting)(nil)).
+			Set("note = ?", in.Note).
+			Where("term_id = ? AND department_id = ? AND number = ?", in.TermID, in.DepartmentID, in.MeetingNumber).
+			Where("note IS DISTINCT FROM ?", in.Note).
+			Exec(ctx); err != nil {
+			return fmt.Errorf("store: note the late attendance of meeting %d: %w", in.MeetingNumber, err)
+		}
+		if _, err := insertAudit(ctx, tx, in.Audit); err != nil {
+			return fmt.Errorf("store: record the late attendance of meeting %d: %w", in.MeetingNumber, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return changed, nil
+}
+
+func checkLateAttendance(in LateAttendance) error {
+	id := fmt.Sprintf("%s/%s/%d", in.TermID, in.DepartmentID, in.MeetingNumber)
+	if in.TermID == "" || in.DepartmentID == "" || in.MeetingNumber < 1 {
+		return invalidf("late attendance %s lacks a term, department or meeting", id)
+	}
+	if len(in.Officers) == 0 {
+		return invalidf("late attendance %s lists no officer", id)
+	}
+	seen := map[string]bool{}
+	for _, o := range in.Officers {
+		switch {
+		case o.Email == "":
+			return invalidf("late attendance %s has an officer without an email", id)
+		case seen[o.Email]:
+			return invalidf("late attendance %s lists %s twice", id, o.Email)
+		}
+		seen[o.Email] = true
+		switch o.Status {
+		case AttendancePresent, AttendanceAbsent:
+		case AttendanceExcused:
+			if o.Reason == "" {
+				return invalidf("late attendance %s: %s is excused without a reason", id, o.Email)
+			}
+		default:
+			// Unrecorded is what is being replaced: it cannot be recorded.
+			return invalidf("late attendance %s: status %q of %s is not present, excused or absent", id, o.Status, o.Email)
+		}
+	}
+	return checkAudit(in.Audit)
+}

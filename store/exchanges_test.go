@@ -184,3 +184,157 @@ func TestMeetingOutcomeAndUnrecordedAttendance(t *testing.T) {
 		t.Errorf("counts = %+v, want one absence and the unrecorded exchange left out", counts)
 	}
 }
+
+// TestRecordLateAttendanceChangesOnlyUnrecordedRows: the secretary records
+// an exchange nobody could sign in at. Only its unrecorded rows change (an
+// officer's row stored otherwise, and other exchanges, are kept), the note
+// and one audit entry are written, and a retry changes nothing.
+func TestRecordLateAttendanceChangesOnlyUnrecordedRows(t *testing.T) {
+	db, s := newTestStore(t)
+	ctx := context.Background()
+	m := Meeting{TermID: "2026-fall", DepartmentID: "publicity", Number: 1,
+		StartsAt: at(t, "2026-10-13T19:00:00+08:00"), EndsAt: at(t, "2026-10-13T20:00:00+08:00"),
+		Invitation: InvitationNone, RecordedLate: true, Note: "nobody could sign in"}
+	if err := s.SaveMeetingOutcome(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	row := func(meeting int, email, status string) Attendance {
+		return Attendance{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: meeting, OfficerEmail: email, Status: status}
+	}
+	if err := s.RecordAttendance(ctx, []Attendance{
+		row(1, "ma.li@example.edu", AttendanceUnrecorded),
+		row(1, "guo.rui@example.edu", AttendanceUnrecorded),
+		// Stored otherwise already: a late recording must not overwrite it.
+		row(1, "he.xin@example.edu", AttendanceAbsent),
+		row(2, "ma.li@example.edu", AttendanceUnrecorded),
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	late := LateAttendance{
+		TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 1,
+		Officers: []LateAttendanceRow{
+			{Email: "ma.li@example.edu", Status: AttendancePresent},
+			{Email: "guo.rui@example.edu", Status: AttendanceExcused, Reason: "Physics exam"},
+			{Email: "he.xin@example.edu", Status: AttendancePresent},
+		},
+		Note: "nobody could sign in; the attendance was recorded afterwards by He Xin",
+		Audit: AuditEntry{Key: "update/late-1", TermID: "2026-fall", Actor: "he.xin@example.edu", Action: "record_attendance",
+			Subject: "exchange/publicity/1", PlanTime: at(t, "2026-10-28T10:00:00+08:00"),
+			Payload: map[string]any{"present": []string{"ma.li@example.edu", "he.xin@example.edu"}}},
+	}
+	changed, err := s.RecordLateAttendance(ctx, late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed != 2 {
+		t.Errorf("%d rows changed, want Ma Li's and Guo Rui's", changed)
+	}
+	before := rowVersions(t, db, "attendance", "(meeting_number, officer_email)")
+	meetingBefore := rowVersions(t, db, "meetings", "number")
+	// The activity retried: nothing changes, nothing is rewritten.
+	if changed, err := s.RecordLateAttendance(ctx, late); err != nil || changed != 0 {
+		t.Errorf("retry: %d rows changed (%v), want none", changed, err)
+	}
+	if after := rowVersions(t, db, "attendance", "(meeting_number, officer_email)"); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("a retry rewrote attendance rows:\n%v\n%v", before, after)
+	}
+	if after := rowVersions(t, db, "meetings", "number"); fmt.Sprint(after) != fmt.Sprint(meetingBefore) {
+		t.Errorf("a retry rewrote the meeting's row")
+	}
+
+	got, err := s.Attendances(ctx, "2026-fall", "publicity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"1 guo.rui@example.edu excused Physics exam", "1 he.xin@example.edu absent ", "1 ma.li@example.edu present ", "2 ma.li@example.edu unrecorded "}
+	if len(got) != len(want) {
+		t.Fatalf("rows = %+v, want %q", got, want)
+	}
+	for i, r := range got {
+		if s := rowString(r); s != want[i] {
+			t.Errorf("row %d = %q, want %q", i, s, want[i])
+		}
+		if r.SignedInAt != nil {
+			t.Errorf("%s has a sign-in time though nobody signed in", r.OfficerEmail)
+		}
+	}
+	meetings, err := s.Meetings(ctx, "2026-fall", "publicity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(meetings) != 1 || meetings[0].Note != late.Note || !meetings[0].RecordedLate {
+		t.Errorf("meeting = %+v, want the new note and still recorded late", meetings)
+	}
+	entries, err := s.AuditEntries(ctx, "2026-fall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Actor != "he.xin@example.edu" || entries[0].Action != "record_attendance" || entries[0].Subject != "exchange/publicity/1" {
+		t.Errorf("audit = %+v, want one record_attendance by He Xin", entries)
+	}
+	counts, err := s.AttendanceCounts(ctx, "2026-fall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCounts := map[string]AttendanceCount{
+		"guo.rui@example.edu": {OfficerEmail: "guo.rui@example.edu", Excused: 1},
+		"he.xin@example.edu":  {OfficerEmail: "he.xin@example.edu", Absent: 1},
+		"ma.li@example.edu":   {OfficerEmail: "ma.li@example.edu", Present: 1},
+	}
+	for _, c := range counts {
+		if c != wantCounts[c.OfficerEmail] {
+			t.Errorf("counts of %s = %+v, want %+v", c.OfficerEmail, c, wantCounts[c.OfficerEmail])
+		}
+	}
+}
+
+// TestRecordLateAttendanceInsertsMissingRows: when the secretary's
+// recording lands before the series' own write of the unrecorded rows,
+// the rows are inserted, and the series' write then keeps them.
+func TestRecordLateAttendanceInsertsMissingRows(t *testing.T) {
+	_, s := newTestStore(t)
+	ctx := context.Background()
+	late := LateAttendance{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 1,
+		Officers: []LateAttendanceRow{{Email: "ma.li@example.edu", Status: AttendanceAbsent}},
+		Audit:    AuditEntry{Key: "update/late-2", TermID: "2026-fall", Actor: "he.xin@example.edu", Action: "record_attendance", PlanTime: at(t, "2026-10-28T10:00:00+08:00")}}
+	if changed, err := s.RecordLateAttendance(ctx, late); err != nil || changed != 1 {
+		t.Fatalf("%d rows (%v), want 1 inserted", changed, err)
+	}
+	if err := s.RecordAttendance(ctx, []Attendance{{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 1,
+		OfficerEmail: "ma.li@example.edu", Status: AttendanceUnrecorded}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Attendances(ctx, "2026-fall", "publicity")
+	if err != nil || len(got) != 1 || got[0].Status != AttendanceAbsent {
+		t.Errorf("rows = %+v (%v), want Ma Li absent as recorded", got, err)
+	}
+}
+
+func TestRecordLateAttendanceRejectsBadInput(t *testing.T) {
+	db, s := newTestStore(t)
+	ctx := context.Background()
+	good := func() LateAttendance {
+		return LateAttendance{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 1,
+			Officers: []LateAttendanceRow{{Email: "ma.li@example.edu", Status: AttendancePresent}},
+			Audit:    AuditEntry{Key: "update/x", TermID: "2026-fall", Actor: "he.xin@example.edu", Action: "record_attendance", PlanTime: at(t, "2026-10-28T10:00:00+08:00")}}
+	}
+	cases := map[string]func(*LateAttendance){
+		"no meeting":              func(l *LateAttendance) { l.MeetingNumber = 0 },
+		"no officer":              func(l *LateAttendance) { l.Officers = nil },
+		"an officer twice":        func(l *LateAttendance) { l.Officers = append(l.Officers, l.Officers[0]) },
+		"excused without reason":  func(l *LateAttendance) { l.Officers[0].Status = AttendanceExcused },
+		"unrecorded again":        func(l *LateAttendance) { l.Officers[0].Status = AttendanceUnrecorded },
+		"an officer without mail": func(l *LateAttendance) { l.Officers[0].Email = "" },
+		"no audit key":            func(l *LateAttendance) { l.Audit.Key = "" },
+	}
+	for name, spoil := range cases {
+		l := good()
+		spoil(&l)
+		if _, err := s.RecordLateAttendance(ctx, l); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+	if n := count(t, db, "SELECT count(*) FROM attendance"); n != 0 {
+		t.Errorf("refused input wrote %d rows", n)
+	}
+}

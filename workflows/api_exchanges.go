@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"semesterflow/plan"
@@ -16,6 +18,15 @@ const (
 	// UpdateExcuse is an officer announcing, with a reason, that they will
 	// miss the next exchange. Takes ExcuseInput, returns ExcuseResult.
 	UpdateExcuse = "excuse"
+	// UpdateRecordAttendance is the department's secretary (or its head)
+	// recording, afterwards, the attendance at an exchange nobody could
+	// sign in at, until its minutes close. Takes RecordAttendanceInput,
+	// returns RecordAttendanceResult.
+	UpdateRecordAttendance = "record-attendance"
+	// QueryAttendanceSheet answers whether an exchange's attendance awaits
+	// recording, and who may record it (arguments: the meeting's number,
+	// an email). Returns AttendanceSheet.
+	QueryAttendanceSheet = "attendance-sheet"
 )
 
 // Phases of a department's exchanges, as its progress shows them.
@@ -25,6 +36,9 @@ const (
 	PhaseInvited = "invited"
 	// PhaseSignIn: the next exchange's sign-in window is open.
 	PhaseSignIn = "sign-in"
+	// PhaseAwaitingAttendance: every exchange is held, and the secretary
+	// may still record the attendance of one nobody could sign in at.
+	PhaseAwaitingAttendance = "awaiting attendance"
 )
 
 // InviteDaysBefore is how many days before an exchange its invitation goes
@@ -42,6 +56,25 @@ func ExchangesWorkflowID(termID, departmentID string) string {
 // secretary for the minutes of exchange number n.
 func MinutesWorkflowID(termID, departmentID string, n int) string {
 	return fmt.Sprintf("semester/%s/exchanges/%s/minutes-%d", termID, departmentID, n)
+}
+
+// ExchangesOfMinutes is the Exchanges workflow and the exchange's number
+// behind a minutes collection's workflow ID (MinutesWorkflowID); ok is false
+// for any other ID.
+func ExchangesOfMinutes(minutesWorkflowID string) (exchangesWorkflowID string, meeting int, ok bool) {
+	rest, number, found := strings.Cut(minutesWorkflowID, "/minutes-")
+	if !found {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(number)
+	if err != nil || n < 1 {
+		return "", 0, false
+	}
+	scope, departmentID, _ := strings.Cut(strings.TrimPrefix(rest, "semester/"), "/exchanges/")
+	if MinutesWorkflowID(scope, departmentID, n) != minutesWorkflowID {
+		return "", 0, false
+	}
+	return ExchangesWorkflowID(scope, departmentID), n, true
 }
 
 // ExchangesPart is the part name under which a department's exchanges
@@ -104,6 +137,10 @@ type ExchangesInput struct {
 	Problems []string `json:"problems,omitempty"`
 	// Attendance is the running count per officer, in plan order.
 	Attendance []OfficerAttendance `json:"attendance,omitempty"`
+	// LateAttendance lists the exchanges nobody could sign in at (since
+	// the change "late-attendance"), recorded by the secretary afterwards
+	// or still awaiting it.
+	LateAttendance []LateAttendance `json:"late_attendance,omitempty"`
 	// ReportSeq is the last PartReport's number, so the term keeps taking
 	// reports after continue-as-new.
 	ReportSeq int `json:"report_seq,omitempty"`
@@ -211,6 +248,77 @@ type ExchangesProgress struct {
 	// MinutesWorkflowIDs are the minutes collections started so far in
 	// this run (earlier ones by MinutesWorkflowID).
 	MinutesWorkflowIDs []string `json:"minutes_workflow_ids,omitempty"`
+	// LateAttendance: see ExchangesInput.
+	LateAttendance []LateAttendance `json:"late_attendance,omitempty"`
+}
+
+// LateAttendance is an exchange nobody could sign in at: its attendance is
+// unrecorded until the secretary records it, which they may do until its
+// minutes close.
+type LateAttendance struct {
+	Meeting int `json:"meeting"`
+	// Until is when recording closes (plan time): when the minutes'
+	// collection stops taking late minutes, and their link expires.
+	Until time.Time `json:"until"`
+	// Note is the meeting's note as stored; the recording adds to it.
+	Note string `json:"note,omitempty"`
+	// RecordedBy (an email) and RecordedAt (plan time) are set once the
+	// attendance is recorded.
+	RecordedBy string    `json:"recorded_by,omitempty"`
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
+}
+
+// RecordAttendanceInput is the attendance at an exchange nobody could sign
+// in at, as the secretary records it afterwards: who was present, who was
+// excused and why; every other officer was absent.
+type RecordAttendanceInput struct {
+	// Email is who records it: the department's secretary, or its head.
+	Email   string           `json:"email"`
+	Meeting int              `json:"meeting"`
+	Present []string         `json:"present,omitempty"`
+	Excused []ExcusedOfficer `json:"excused,omitempty"`
+}
+
+// ExcusedOfficer is an officer excused from an exchange, with the reason.
+type ExcusedOfficer struct {
+	Email  string `json:"email"`
+	Reason string `json:"reason"`
+}
+
+// RecordAttendanceResult says what was recorded.
+type RecordAttendanceResult struct {
+	Meeting    int    `json:"meeting"`
+	Department string `json:"department"`
+	Present    int    `json:"present"`
+	Excused    int    `json:"excused"`
+	Absent     int    `json:"absent"`
+	// At is the plan time of the recording.
+	At time.Time `json:"at"`
+}
+
+// AttendanceSheet answers QueryAttendanceSheet: an exchange's attendance as
+// the person who may record it afterwards sees it.
+type AttendanceSheet struct {
+	TermName   string `json:"term_name"`
+	TimeZone   string `json:"time_zone"`
+	Department string `json:"department"`
+	Meeting    int    `json:"meeting"`
+	// Start is the exchange's start; zero when the department has no such
+	// exchange.
+	Start time.Time `json:"start,omitzero"`
+	// Awaiting is set while nobody has recorded the attendance of an
+	// exchange nobody could sign in at, and Until has not passed.
+	Awaiting bool      `json:"awaiting"`
+	Until    time.Time `json:"until,omitzero"`
+	// Recorder says whether the person may record it: the secretary or
+	// the head.
+	Recorder bool `json:"recorder"`
+	// Officers are whose attendance is recorded, in plan order.
+	Officers []plan.Person `json:"officers,omitempty"`
+	// RecordedBy and RecordedAt are set once it is recorded; RecordedBy is
+	// the recorder's name.
+	RecordedBy string    `json:"recorded_by,omitempty"`
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
 }
 
 // MeetingTask answers QueryTask on Exchanges: the exchange being held, as

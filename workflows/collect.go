@@ -520,11 +520,17 @@ func (c *collection) slotFor(ctx workflow.Context, in SubmitInput) (int, error) 
 // days after its due date at the same local time, across a daylight-saving
 // change too (a time that crossed JSON keeps only its offset).
 func (c *collection) closes(s Slot) time.Time {
-	loc, err := time.LoadLocation(c.in.TimeZone)
+	return slotCloses(c.in.TimeZone, c.in.LateDays, s.Due)
+}
+
+// slotCloses is when a slot due at due closes in a collection in timeZone
+// with lateDays: see collection.closes.
+func slotCloses(timeZone string, lateDays int, due time.Time) time.Time {
+	loc, err := time.LoadLocation(timeZone)
 	if err != nil {
 		loc = time.UTC
 	}
-	return s.Due.In(loc).AddDate(0, 0, c.in.LateDays)
+	return due.In(loc).AddDate(0, 0, lateDays)
 }
 
 func owns(s Slot, email string) bool {

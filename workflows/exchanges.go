@@ -73,6 +73,15 @@ type exchanges struct {
 	// invitation is how the current exchange's invitation went: empty
 	// while it is on its way, then an activities.Invitation* outcome.
 	invitation string
+	// lateAttendance is set for runs since changeLateAttendance: the
+	// secretary may record the attendance of an exchange nobody could sign
+	// in at, and the series waits for it before it ends.
+	lateAttendance bool
+	// storing marks the exchanges whose attendance rows this run is still
+	// writing; recording is the exchange whose late attendance is being
+	// stored (0 for none).
+	storing   map[int]bool
+	recording int
 }
 
 func newExchanges(in ExchangesInput) (*exchanges, error) {
@@ -88,6 +97,7 @@ func newExchanges(in ExchangesInput) (*exchanges, error) {
 		signIns: make([]*mark, len(d.Officers)),
 		excuses: make([]*mark, len(d.Officers)),
 		report:  &reporter{termKey: in.ReportTo, part: ExchangesPart(d.ID), seq: in.ReportSeq},
+		storing: map[int]bool{},
 	}
 	// Counts follow the department's officers; those carried over are
 	// matched by email, so a hand-made input may leave them out.
@@ -122,10 +132,13 @@ func (w *exchanges) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateExcuse, w.excuse, workflow.UpdateHandlerOptions{
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateExcuse, w.excuse, workflow.UpdateHandlerOptions{
 		Validator:   w.validateExcuse,
 		Description: "An officer announces, with a reason, that they will miss the next exchange",
-	})
+	}); err != nil {
+		return err
+	}
+	return w.setupLateAttendance(ctx)
 }
 
 func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
@@ -134,6 +147,8 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 	if w.beside.blocking {
 		return w.runRecorded(ctx)
 	}
+	// Decided once per run, before its first command, as newBeside is.
+	w.lateAttendance = workflow.GetVersion(ctx, changeLateAttendance, workflow.DefaultVersion, 1) == 1
 	w.beside.problems = append([]string(nil), w.in.Problems...)
 	if w.in.Next < len(w.in.Meetings) && w.in.ReportSeq == 0 {
 		w.begin(w.in.Meetings[w.in.Next])
@@ -170,7 +185,11 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 			}
 		}
 		if w.beside.idle() {
-			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			// A late recording that ends now reports beside the calendar:
+			// that report must not be left behind either.
+			if err := workflow.Await(ctx, func() bool {
+				return workflow.AllHandlersFinished(ctx) && (!w.lateAttendance || w.beside.idle())
+			}); err != nil {
 				return ExchangesProgress{}, err
 			}
 			cont := w.in
@@ -178,6 +197,11 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 			cont.ReportSeq = w.report.seq
 			cont.Problems = w.beside.problems
 			return ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, cont)
+		}
+	}
+	if w.lateAttendance {
+		if err := w.awaitLateAttendance(ctx); err != nil {
+			return ExchangesProgress{}, err
 		}
 	}
 	return w.finish(ctx)
@@ -221,11 +245,24 @@ func (w *exchanges) hold(ctx workflow.Context, m ExchangeMeeting) error {
 	}
 	if missed {
 		w.in.RecordedLate++
-		w.beside.problems = append(w.beside.problems, fmt.Sprintf(
-			"exchange %d: nobody could sign in, as the service was not running over its sign-in window; attendance unrecorded", m.Number))
+		w.beside.problems = append(w.beside.problems, unrecordedProblem(m.Number))
 	}
-	w.recordAttendanceBeside(ctx, m, missed)
-	return w.startMinutes(ctx, m, missed)
+	note := w.recordAttendanceBeside(ctx, m, missed)
+	minutes := w.minutesRequest(ctx, m, missed)
+	if missed && w.lateAttendance {
+		// The secretary may record it for as long as the minutes are
+		// taken, from the minutes' link.
+		w.in.LateAttendance = append(w.in.LateAttendance, LateAttendance{
+			Meeting: m.Number, Until: slotCloses(minutes.TimeZone, minutes.LateDays, minutes.Slots[0].Due), Note: note,
+		})
+	}
+	return w.startMinutes(ctx, m, minutes)
+}
+
+// unrecordedProblem is the part's problem for exchange n, nobody could sign
+// in at, until the secretary records its attendance.
+func unrecordedProblem(n int) string {
+	return fmt.Sprintf("exchange %d: nobody could sign in, as the service was not running over its sign-in window; attendance unrecorded", n)
 }
 
 // inviteBeside sends the exchange's invitation without holding up its
@@ -279,8 +316,8 @@ func (w *exchanges) tellHead(ctx workflow.Context, m ExchangeMeeting, problem st
 
 // recordAttendanceBeside stores the meeting's row with its outcome, every
 // officer's attendance and the audit entries, beside the calendar; the
-// running counts change at once.
-func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m ExchangeMeeting, missed bool) {
+// running counts change at once. It returns the meeting's note.
+func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m ExchangeMeeting, missed bool) string {
 	in := w.attendanceInput(m)
 	invitation, note := w.invitation, ""
 	if invitation == "" {
@@ -294,13 +331,16 @@ func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m ExchangeMeeti
 	}
 	in.Outcome = &activities.MeetingOutcome{Start: m.Start, End: m.End, Where: w.in.Where, Invitation: invitation, RecordedLate: missed, Note: note}
 	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
+	w.storing[m.Number] = true
 	w.beside.start(ctx, workflow.ExecuteActivity(actx, a.RecordAttendance, in), func(ctx workflow.Context, f workflow.Future) {
+		delete(w.storing, m.Number)
 		if err := f.Get(ctx, nil); err != nil {
 			w.beside.problems = append(w.beside.problems, fmt.Sprintf("the attendance of exchange %d could not be stored", m.Number))
 			workflow.GetLogger(ctx).Error("attendance not stored", "exchange", m.Number, "error", err)
 		}
 	})
 	w.count(in.Records)
+	return note
 }
 
 // runRecorded is the series as it ran before changeCalendarNeverWaits,
@@ -343,7 +383,7 @@ func (w *exchanges) runRecorded(ctx workflow.Context) (ExchangesProgress, error)
 	if err := w.recordAttendance(ctx, m); err != nil {
 		return ExchangesProgress{}, err
 	}
-	if err := w.startMinutes(ctx, m, false); err != nil {
+	if err := w.startMinutes(ctx, m, w.minutesRequest(ctx, m, false)); err != nil {
 		return ExchangesProgress{}, err
 	}
 
@@ -505,15 +545,11 @@ func (w *exchanges) count(records []activities.AttendanceRecord) {
 	w.in.Held++
 }
 
-// startMinutes asks the secretary for the exchange's minutes. The
-// collection runs on its own (abandoned, as this series continues as new)
-// and reports to the term itself; the series does not wait for it, so a
-// late secretary never holds up the next exchange.
-//
-// An exchange nobody could sign in at gets its minutes due as long after
-// now as they normally are after the exchange, and the secretary is asked
-// to note who came.
-func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, missed bool) error {
+// startMinutes asks the secretary for the exchange's minutes (in, from
+// minutesRequest). The collection runs on its own (abandoned, as this
+// series continues as new) and reports to the term itself; the series does
+// not wait for it, so a late secretary never holds up the next exchange.
+func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, in CollectionInput) error {
 	d := w.in.Department
 	id := MinutesWorkflowID(w.in.TermID, d.ID, m.Number)
 	day := plan.HumanTime(m.Start, w.in.TimeZone)
@@ -528,15 +564,6 @@ func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, missed
 			SearchDepartment.ValueSet(d.ID),
 		),
 	})
-	in := w.minutesInput(m)
-	if missed {
-		if late := w.planNow(ctx).Sub(m.End); late > 0 {
-			in.Slots[0].Due = in.Slots[0].Due.Add(late)
-			in.Opens = w.planNow(ctx)
-		}
-		in.Instructions = "Nobody could sign in at this exchange: the service was not running over its sign-in window, so its attendance is unrecorded. " +
-			"Write down who came, who was excused and who was absent, then what each officer reported, what was decided and who does what by when."
-	}
 	f := workflow.ExecuteChildWorkflow(cctx, Collection, in)
 	err := f.GetChildWorkflowExecution().Get(ctx, nil)
 	var started *temporal.ChildWorkflowExecutionAlreadyStartedError
@@ -545,6 +572,29 @@ func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, missed
 	}
 	w.minutes = append(w.minutes, id)
 	return nil
+}
+
+// minutesRequest is the collection of exchange m's minutes. An exchange
+// nobody could sign in at gets its minutes due as long after now as they
+// normally are after the exchange, and the secretary is asked to record
+// who came.
+func (w *exchanges) minutesRequest(ctx workflow.Context, m ExchangeMeeting, missed bool) CollectionInput {
+	in := w.minutesInput(m)
+	if !missed {
+		return in
+	}
+	if late := w.planNow(ctx).Sub(m.End); late > 0 {
+		in.Slots[0].Due = in.Slots[0].Due.Add(late)
+		in.Opens = w.planNow(ctx)
+	}
+	in.Instructions = "Nobody could sign in at this exchange: the service was not running over its sign-in window, so its attendance is unrecorded. " +
+		"Write down who came, who was excused and who was absent, then what each officer reported, what was decided and who does what by when."
+	if w.lateAttendance {
+		in.Instructions = "Nobody could sign in at this exchange: the service was not running over its sign-in window, so its attendance is unrecorded. " +
+			"Record who came, who was excused and who was absent on the attendance sheet the link opens, above the minutes' form, until the minutes close: it counts in each officer's evaluation. " +
+			"Then write what each officer reported, what was decided and who does what by when."
+	}
+	return in
 }
 
 // minutesInput is the Collection that asks for one exchange's minutes.
@@ -726,11 +776,13 @@ func (w *exchanges) sendReport(ctx workflow.Context) {
 		rep.Summary += fmt.Sprintf(" (%d over before the series started)", w.in.Missed)
 	}
 	if w.in.RecordedLate > 0 {
-		rep.Summary += fmt.Sprintf("; %d recorded late", w.in.RecordedLate)
+		rep.Summary += fmt.Sprintf("; %d recorded late", w.in.RecordedLate) + w.lateAttendanceSummary(ctx)
 	}
 	rep.Problems = w.problems()
 	if next := w.nextMeeting(); next != nil {
 		rep.Next = &Deadline{What: fmt.Sprintf("exchange %d of the %s", next.Number, w.in.Department.Name), Due: next.Start}
+	} else if e := w.nextLateAttendance(ctx); e != nil {
+		rep.Next = &Deadline{What: fmt.Sprintf("the attendance of exchange %d of the %s, from %s", e.Meeting, w.in.Department.Name, w.in.Secretary.Name), Due: e.Until}
 	}
 	w.report.send(ctx, rep)
 }
@@ -740,8 +792,14 @@ func (w *exchanges) setPhase(ctx workflow.Context, phase string) {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchPhase.ValueSet(phase)); err != nil {
 		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
 	}
+	w.showDetails(ctx)
+}
+
+// showDetails keeps the phase and every officer's counts in the Web UI's
+// current details.
+func (w *exchanges) showDetails(ctx workflow.Context) {
 	var b strings.Builder
-	b.WriteString(fmt.Sprintf("**%s** exchanges: %s, %d of %d held", w.in.Department.Name, phase, w.in.Held, len(w.in.Meetings)))
+	b.WriteString(fmt.Sprintf("**%s** exchanges: %s, %d of %d held", w.in.Department.Name, w.phase, w.in.Held, len(w.in.Meetings)))
 	if next := w.nextMeeting(); next != nil {
 		b.WriteString(fmt.Sprintf("; next: exchange %d on %s", next.Number, w.humanTime(next.Start)))
 	}
@@ -784,6 +842,7 @@ func (w *exchanges) progress() ExchangesProgress {
 		Problems:           w.problems(),
 		Officers:           append([]OfficerAttendance(nil), w.counts...),
 		MinutesWorkflowIDs: append([]string(nil), w.minutes...),
+		LateAttendance:     append([]LateAttendance(nil), w.in.LateAttendance...),
 	}
 	if m := w.cur; m != nil {
 		n := &MeetingAttendance{Number: m.Number, Start: m.Start, SignInOpens: m.SignInOpens, SignInCloses: m.SignInCloses, Invited: w.invited}

@@ -69,10 +69,14 @@ type series struct {
 	continued   []workflows.ExchangesInput
 	invitations []invitation
 	attendance  []activities.RecordAttendanceInput
+	late        []activities.RecordLateAttendanceInput
 	notices     []activities.NotifyPartProblemInput
 	minutes     []startedMinutes
 	reports     []workflows.PartReport
+	reportedAt  []time.Time
 	result      workflows.ExchangesProgress
+	// endedAt is when the last run ended (test time).
+	endedAt time.Time
 }
 
 type invitation struct {
@@ -105,6 +109,11 @@ type scheduledQuery struct {
 	// taskFor, when set, makes it a task query for that person.
 	taskFor string
 	task    workflows.MeetingTask
+	// sheetFor and sheetMeeting, when set, make it an attendance-sheet
+	// query for that person and exchange.
+	sheetFor     string
+	sheetMeeting int
+	sheet        workflows.AttendanceSheet
 }
 
 func newSeries(t *testing.T, yaml string) *series {
@@ -154,6 +163,16 @@ func (s *series) queryTask(local, email string) *scheduledQuery {
 	return q
 }
 
+func (s *series) querySheet(local string, meeting int, email string) *scheduledQuery {
+	q := s.query(local)
+	q.sheetFor, q.sheetMeeting = email, meeting
+	return q
+}
+
+func (s *series) recordAttendance(local string, in workflows.RecordAttendanceInput) *updateOutcome {
+	return s.update(local, workflows.UpdateRecordAttendance, in)
+}
+
 // run executes up to maxRuns runs from the term's first day (or from
 // start, when set) and returns the last run's error.
 func (s *series) run(maxRuns int, start time.Time) error {
@@ -169,6 +188,7 @@ func (s *series) run(maxRuns int, start time.Time) error {
 		if !env.IsWorkflowCompleted() {
 			s.t.Fatalf("run %d did not complete", s.runs)
 		}
+		s.endedAt = now().In(s.loc)
 		err := env.GetWorkflowError()
 		var can *workflow.ContinueAsNewError
 		if !errors.As(err, &can) {
@@ -214,6 +234,13 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 			s.attendance = append(s.attendance, in)
 			return nil
 		})
+	env.OnActivity(acts.RecordLateAttendance, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordLateAttendanceInput) (activities.RecordLateAttendanceResult, error) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.late = append(s.late, in)
+			return activities.RecordLateAttendanceResult{Changed: len(in.Records)}, nil
+		})
 	if s.realMinutes {
 		env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
 			func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
@@ -235,6 +262,7 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 			defer s.mu.Unlock()
 			if in.TermKey == "semester/2026-fall" {
 				s.reports = append(s.reports, in.Report)
+				s.reportedAt = append(s.reportedAt, env.Now())
 			}
 			return nil
 		})
@@ -256,6 +284,14 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 			continue
 		}
 		env.RegisterDelayedCallback(func() {
+			if q.sheetFor != "" {
+				v, err := env.QueryWorkflow(workflows.QueryAttendanceSheet, q.sheetMeeting, q.sheetFor)
+				if err == nil {
+					err = v.Get(&q.sheet)
+				}
+				q.err = err
+				return
+			}
 			if q.taskFor != "" {
 				v, err := env.QueryWorkflow(workflows.QueryTask, q.taskFor)
 				if err == nil {

@@ -156,7 +156,7 @@ func (s *Server) showAction(w http.ResponseWriter, r *http.Request) {
 // plain page when it was already done or is over.
 func (s *Server) showTask(w http.ResponseWriter, r *http.Request, token string, t *taskPage, f form, status int) {
 	switch {
-	case t.Done != "":
+	case t.Done != "" && t.Sheet == nil:
 		s.message(w, http.StatusOK, "Already done", t.Done)
 		return
 	case t.Over != "":
@@ -209,12 +209,31 @@ func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := readForm(r, t)
+	// The attendance sheet and the minutes share the page: "form" says
+	// which was sent; what it acts on comes from the link.
+	sheetPosted := r.PostForm.Get("form") == attendanceForm
+	if sheetPosted && t.Sheet == nil {
+		s.message(w, http.StatusConflict, "Nothing was recorded",
+			"There is no attendance left to record for this exchange: it was recorded already, or can no longer be. Open the link from your email again to see where it stands.")
+		return
+	}
+	if sheetPosted {
+		t.Sheet.read(r)
+	}
 	if !s.csrfOK(r, token) {
 		// The person's own form, but older than the cookie (or the cookie
 		// is gone): show it again, with what they typed and a fresh token.
 		s.logger.Info("form token refused", "has_cookie", csrfNonce(r) != "")
-		f.Error = "For your safety, please check your text and press the button again."
+		if sheetPosted {
+			t.Sheet.Error = "For your safety, please check the attendance and press the button again."
+		} else {
+			f.Error = "For your safety, please check your text and press the button again."
+		}
 		s.showTask(w, r, token, t, f, http.StatusForbidden)
+		return
+	}
+	if sheetPosted && t.Over == "" {
+		s.recordAttendance(w, r, c, token, t, form{})
 		return
 	}
 	if t.Done != "" || t.Over != "" {
@@ -227,36 +246,58 @@ func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 		s.showTask(w, r, token, t, f, http.StatusUnprocessableEntity)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.updateTimeout)
-	defer cancel()
-	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: c.WorkflowID, UpdateName: t.update, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(ctx, nil)
-	}
-	if err != nil {
-		var appErr *temporal.ApplicationError
-		if errors.As(err, &appErr) {
-			// The validator's or the handler's own words.
-			f.Error = appErr.Message()
-			s.showTask(w, r, token, t, f, http.StatusUnprocessableEntity)
-			return
-		}
-		if ctx.Err() != nil && r.Context().Err() == nil {
-			// The Update may still complete: say so rather than "nothing
-			// changed".
-			s.logger.Error("action not confirmed in time", "workflow", c.WorkflowID, "error", err)
-			s.message(w, http.StatusGatewayTimeout, "Not confirmed yet",
-				"We could not confirm it in time; it may still be recorded. Open the link from your email again in a minute to see whether it was.")
-			return
-		}
-		s.taskUnavailable(w, err)
+	refused, err := s.update(r.Context(), c.WorkflowID, t.update, arg, nil)
+	switch {
+	case refused != "":
+		f.Error = refused
+		s.showTask(w, r, token, t, f, http.StatusUnprocessableEntity)
+		return
+	case err != nil:
+		s.actionFailed(w, r, c.WorkflowID, err)
 		return
 	}
 	s.logger.Info("action taken", "action", c.Action, "workflow", c.WorkflowID, "slot", c.Slot)
 	s.message(w, http.StatusOK, "Done", t.Thanks)
+}
+
+// update sends an Update and waits for its result (into result, unless
+// nil). A refusal by the validator or the handler comes back as refused,
+// in their own words; err is any other failure.
+func (s *Server) update(ctx context.Context, workflowID, name string, arg, result any) (refused string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, s.updateTimeout)
+	defer cancel()
+	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflowID, UpdateName: name, Args: []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(ctx, result)
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Message(), nil
+	}
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%w (%w)", errNotConfirmed, err)
+	}
+	return "", err
+}
+
+// errNotConfirmed: the Update was sent but not confirmed in time.
+var errNotConfirmed = errors.New("not confirmed in time")
+
+// actionFailed answers an action whose Update failed other than by a
+// refusal.
+func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, workflowID string, err error) {
+	if errors.Is(err, errNotConfirmed) && r.Context().Err() == nil {
+		// The Update may still complete: say so rather than "nothing
+		// changed".
+		s.logger.Error("action not confirmed in time", "workflow", workflowID, "error", err)
+		s.message(w, http.StatusGatewayTimeout, "Not confirmed yet",
+			"We could not confirm it in time; it may still be recorded. Open the link from your email again in a minute to see whether it was.")
+		return
+	}
+	s.taskUnavailable(w, err)
 }
 
 // taskUnavailable explains a workflow that cannot be asked right now.

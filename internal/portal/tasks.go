@@ -28,7 +28,12 @@ type taskPage struct {
 	CSRF         string
 	Form         form
 
-	// Done or Over, when set, replace the form with a plain page.
+	// Sheet, when set, is the attendance sheet of an exchange nobody could
+	// sign in at, on its minutes' page.
+	Sheet *attendanceSheet
+
+	// Done or Over, when set, replace the form with a plain page (Done
+	// leaves the attendance sheet, if there is one).
 	Done string
 	Over string
 	// Thanks is the page after the action was taken.
@@ -203,6 +208,9 @@ func (s *Server) submitTask(ctx context.Context, c links.Claims) (*taskPage, err
 		t.Done = fmt.Sprintf("%s for %s was handed in by %s on %s.", ct.Title, sl.Label, ct.SubmittedBy, humanTime(ct.SubmittedAt, ct.TimeZone))
 	case sl.Closed:
 		t.Over = fmt.Sprintf("%s for %s closed on %s.", ct.Title, sl.Label, humanTime(ct.Closes, ct.TimeZone))
+	}
+	if t.Over == "" {
+		s.addAttendanceSheet(ctx, c, t)
 	}
 	return t, nil
 }
