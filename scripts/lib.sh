@@ -11,7 +11,9 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/bin"
-RUN_DIR="$ROOT/.run"
+# SEMESTERFLOW_RUN_DIR lets one checkout run a second stack beside the
+# first (scripts/faults.sh does).
+RUN_DIR="${SEMESTERFLOW_RUN_DIR:-$ROOT/.run}"
 # Every script writes pid files, logs or the link key here, some before any
 # service starts; a fresh clone has no .run yet.
 mkdir -p "$RUN_DIR"
@@ -482,8 +484,11 @@ ensure_mailpit() {
 		# works against it too. Mailpit keeps 500 messages by default and
 		# drops the oldest; a rehearsed term and the tests running beside it
 		# send several thousand, and the tests read early ones at the end.
+		# MAILPIT_ARGS adds flags, e.g. --database FILE so that messages
+		# survive a restart and --enable-chaos (scripts/faults.sh).
+		# shellcheck disable=SC2086 # word splitting is the point
 		start_bg mailpit "$BIN/mailpit" --smtp "$smtp_host:$smtp_port" --listen "$MAILPIT_LISTEN" \
-			--disable-version-check --smtp-auth-accept-any --smtp-auth-allow-insecure --max 50000
+			--disable-version-check --smtp-auth-accept-any --smtp-auth-allow-insecure --max 50000 ${MAILPIT_ARGS:-}
 		pid=$(running_pid mailpit)
 	fi
 	wait_until "mailpit API at $MAILPIT_API" "$RUN_DIR/mailpit.log" "$pid" mailpit_ready
