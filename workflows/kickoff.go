@@ -96,16 +96,9 @@ func (k *kickoff) run(ctx workflow.Context) (KickoffResult, error) {
 	}
 	plans := k.startPlans(ctx, opens)
 
-	k.sleepUntil(ctx, k.in.Starts, "kickoff meeting: "+orWhere(k.in.Where))
-	if k.planNow(ctx).Before(k.in.Ends) {
-		k.setPhase(ctx, KickoffPhaseMeeting)
-		k.sleepUntil(ctx, k.in.Ends, "kickoff meeting ends")
-	}
-	k.setPhase(ctx, KickoffPhaseCollecting)
-
-	var got CollectionResult
-	if err := plans.Get(ctx, &got); err != nil {
-		return KickoffResult{}, fmt.Errorf("collect the departments' plans: %w", err)
+	got, err := k.holdMeeting(ctx, plans)
+	if err != nil {
+		return KickoffResult{}, err
 	}
 	res := k.result(got)
 	k.progress.PlansIn, k.progress.Missing = len(res.HandedIn), res.Missing
@@ -146,16 +139,9 @@ func (k *kickoff) runBeside(ctx workflow.Context) (KickoffResult, error) {
 	}
 	plans := k.startPlans(ctx, opens)
 
-	k.sleepUntil(ctx, k.in.Starts, "kickoff meeting: "+orWhere(k.in.Where))
-	if k.planNow(ctx).Before(k.in.Ends) {
-		k.setPhase(ctx, KickoffPhaseMeeting)
-		k.sleepUntil(ctx, k.in.Ends, "kickoff meeting ends")
-	}
-	k.setPhase(ctx, KickoffPhaseCollecting)
-
-	var got CollectionResult
-	if err := plans.Get(ctx, &got); err != nil {
-		return KickoffResult{}, fmt.Errorf("collect the departments' plans: %w", err)
+	got, err := k.holdMeeting(ctx, plans)
+	if err != nil {
+		return KickoffResult{}, err
 	}
 	if err := k.beside.wait(ctx); err != nil {
 		return KickoffResult{}, err
@@ -169,6 +155,23 @@ func (k *kickoff) runBeside(ctx workflow.Context) (KickoffResult, error) {
 		return KickoffResult{}, err
 	}
 	return res, nil
+}
+
+// holdMeeting follows the meeting on the plan's clock, then waits for the
+// plans' collection to end.
+func (k *kickoff) holdMeeting(ctx workflow.Context, plans workflow.ChildWorkflowFuture) (CollectionResult, error) {
+	k.sleepUntil(ctx, k.in.Starts, "kickoff meeting: "+orWhere(k.in.Where))
+	if k.planNow(ctx).Before(k.in.Ends) {
+		k.setPhase(ctx, KickoffPhaseMeeting)
+		k.sleepUntil(ctx, k.in.Ends, "kickoff meeting ends")
+	}
+	k.setPhase(ctx, KickoffPhaseCollecting)
+
+	var got CollectionResult
+	if err := plans.Get(ctx, &got); err != nil {
+		return CollectionResult{}, fmt.Errorf("collect the departments' plans: %w", err)
+	}
+	return got, nil
 }
 
 // invite records the meeting and emails the invitations, stamped with the

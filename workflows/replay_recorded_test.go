@@ -18,9 +18,16 @@ import (
 // evaluation). Runs under way when the worker is upgraded must go on
 // exactly as they began.
 func TestReplayRecordedTerm(t *testing.T) {
-	files, err := filepath.Glob("testdata/recorded/*.json")
-	if err != nil || len(files) < 10 {
-		t.Fatalf("recorded histories: %v (%d files)", err, len(files))
+	replayEvery(t, "testdata/recorded", 10)
+}
+
+// replayEvery replays every history recorded under dir, of which there
+// must be at least least, with today's workflows.
+func replayEvery(t *testing.T, dir string, least int) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) < least {
+		t.Fatalf("recorded histories in %s: %v (%d files)", dir, err, len(files))
 	}
 	for _, f := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
