@@ -163,6 +163,12 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 		if err := workflow.Await(ctx, func() bool { return w.saving == 0 }); err != nil {
 			return OnboardingProgress{}, err
 		}
+		// The assignment's activity writes the rows the close marks: on a
+		// worker far behind it may still be on its way. Nothing more is
+		// admitted already; only the record waits.
+		if err := w.beside.wait(ctx); err != nil {
+			return OnboardingProgress{}, err
+		}
 		never := w.pending()
 		emails := make([]string, len(never))
 		for i, o := range never {

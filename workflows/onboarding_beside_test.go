@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -60,5 +61,51 @@ func TestOnboardingCalendarNeverWaitsForTheAssignment(t *testing.T) {
 		if !o.Escalated || o.RemindersSent != 3 || o.Outcome != workflows.OutcomeNever {
 			t.Errorf("%s: %+v, want escalated after 3 reminders, never acknowledged", o.Email, o)
 		}
+	}
+}
+
+// TestOnboardingClosesOnlyAfterTheAssignmentIsRecorded: the assignment's
+// activity, which writes the rows, is still on its way when the late
+// window closes (a worker far behind). The close, which marks those rows
+// "never", is recorded after it, not before rows exist.
+func TestOnboardingClosesOnlyAfterTheAssignmentIsRecorded(t *testing.T) {
+	p, err := plan.Decode([]byte(threeOfficers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	start, _ := p.Term.Starts.In(p.Location())
+	env.SetStartTime(start)
+	env.RegisterActivity(&activities.Activities{})
+	var mu sync.Mutex
+	var order []string
+	note := func(what string) {
+		mu.Lock()
+		defer mu.Unlock()
+		order = append(order, what+" "+env.Now().In(p.Location()).Format("01-02"))
+	}
+	isAssignment := mock.MatchedBy(func(in activities.NotifyOnboardingInput) bool { return in.Kind == activities.NotifyAssignment })
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, isAssignment).After(30 * 24 * time.Hour).Return(
+		func(context.Context, activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
+			note("assignment")
+			return activities.DeliveryResult{Sent: 3}, nil
+		})
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.CloseOnboardingInput) error {
+			note("close")
+			return nil
+		})
+	env.ExecuteWorkflow(workflows.Onboarding, workflows.OnboardingInput{
+		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+		Department: p.Departments[0], Training: p.Training, Schedule: p.OnboardingSchedule(),
+		Clock: plan.ProductionClock(start),
+	})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(order, ", ") != "assignment 10-07, close 10-07" {
+		t.Errorf("activities ran as %q, want the assignment, then the close", order)
 	}
 }
