@@ -38,6 +38,8 @@ func Evaluation(ctx workflow.Context, in EvaluationInput) (EvaluationProgress, e
 		if temporal.IsCanceledError(err) {
 			phase = PhaseCancelled
 		}
+		// The run is ending: the report is waited for, not sent beside.
+		e.report.beside = nil
 		e.setPhase(dctx, phase, phase+": "+err.Error())
 		return EvaluationProgress{}, err
 	}

@@ -78,10 +78,10 @@ type exchanges struct {
 	// in at, and the series waits for it before it ends.
 	lateAttendance bool
 	// storing marks the exchanges whose attendance rows this run is still
-	// writing; recording is the exchange whose late attendance is being
-	// stored (0 for none).
+	// writing; recording marks those whose late attendance is being
+	// stored.
 	storing   map[int]bool
-	recording int
+	recording map[int]bool
 }
 
 func newExchanges(in ExchangesInput) (*exchanges, error) {
@@ -815,7 +815,9 @@ func (w *exchanges) showDetails(ctx workflow.Context) {
 func (w *exchanges) nextMeeting() *ExchangeMeeting {
 	k := w.in.Next
 	if w.closed && w.cur != nil {
-		k++
+		// The one after the exchange held: exchanges are numbered from 1
+		// in calendar order, and a run may already have moved Next past it.
+		k = w.cur.Number
 	}
 	if k >= len(w.in.Meetings) {
 		return nil

@@ -81,7 +81,7 @@ func (w *exchanges) checkRecordAttendance(ctx workflow.Context, in RecordAttenda
 	case e.RecordedBy != "":
 		return r, fmt.Errorf("the attendance of exchange %d of the %s was already recorded by %s on %s",
 			e.Meeting, d.Name, w.personName(e.RecordedBy), w.humanTime(e.RecordedAt))
-	case w.recording == e.Meeting:
+	case w.recording[e.Meeting]:
 		return r, fmt.Errorf("the attendance of exchange %d of the %s is being recorded just now; open the link again in a minute to see it", e.Meeting, d.Name)
 	case !w.planNow(ctx).Before(e.Until):
 		return r, fmt.Errorf("the attendance of exchange %d of the %s could be recorded until %s; that has passed, so it stays unrecorded",
@@ -182,8 +182,11 @@ func (w *exchanges) recordLateAttendance(ctx workflow.Context, in RecordAttendan
 	d := w.in.Department
 	n := w.in.LateAttendance[r.entry].Meeting
 	// A second recording that arrives meanwhile is refused.
-	w.recording = n
-	defer func() { w.recording = 0 }()
+	if w.recording == nil {
+		w.recording = map[int]bool{}
+	}
+	w.recording[n] = true
+	defer delete(w.recording, n)
 	// The series' own write of the unrecorded rows lands first, so that
 	// this one replaces them.
 	if err := workflow.Await(ctx, func() bool { return !w.storing[n] }); err != nil {

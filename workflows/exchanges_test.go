@@ -687,3 +687,26 @@ func TestExchangesLastMinutesRunAsARealCollection(t *testing.T) {
 		t.Errorf("minutes emails:\n%s\nwant:\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestExchangesReportTheNextExchange: between two exchanges the series
+// names the one to come, not the one after it.
+func TestExchangesReportTheNextExchange(t *testing.T) {
+	s := newSeries(t, exchangesPlan)
+	if err := s.run(20, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, r := range s.reports {
+		for held := 1; held < 6; held++ {
+			if strings.HasSuffix(r.Summary, fmt.Sprintf(": %d of 6 exchanges held", held)) && r.Next != nil {
+				seen++
+				if want := fmt.Sprintf("exchange %d of the", held+1); !strings.HasPrefix(r.Next.What, want) {
+					t.Errorf("with %d held the report names %q next, want exchange %d", held, r.Next.What, held+1)
+				}
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no report between two exchanges")
+	}
+}
