@@ -20,15 +20,7 @@ import (
 // reminders and the escalation still go out on their days, and the
 // onboarding ends saying the assignment was late.
 func TestOnboardingCalendarNeverWaitsForTheAssignment(t *testing.T) {
-	p, err := plan.Decode([]byte(threeOfficers))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	start, _ := p.Term.Starts.In(p.Location())
-	env.SetStartTime(start)
-	env.RegisterActivity(&activities.Activities{})
+	env, p, run := slowOnboardingEnv(t)
 	var sent []string // "kind at", in the order they went out
 	record := func(_ context.Context, in activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
 		sent = append(sent, in.Kind+" "+env.Now().In(p.Location()).Format("01-02 15:04"))
@@ -38,11 +30,7 @@ func TestOnboardingCalendarNeverWaitsForTheAssignment(t *testing.T) {
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, isAssignment).After(12 * 24 * time.Hour).Return(record)
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(record)
 	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(nil)
-	env.ExecuteWorkflow(workflows.Onboarding, workflows.OnboardingInput{
-		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
-		Department: p.Departments[0], Training: p.Training, Schedule: p.OnboardingSchedule(),
-		Clock: plan.ProductionClock(start),
-	})
+	run()
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -69,15 +57,7 @@ func TestOnboardingCalendarNeverWaitsForTheAssignment(t *testing.T) {
 // window closes (a worker far behind). The close, which marks those rows
 // "never", is recorded after it, not before rows exist.
 func TestOnboardingClosesOnlyAfterTheAssignmentIsRecorded(t *testing.T) {
-	p, err := plan.Decode([]byte(threeOfficers))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	start, _ := p.Term.Starts.In(p.Location())
-	env.SetStartTime(start)
-	env.RegisterActivity(&activities.Activities{})
+	env, p, run := slowOnboardingEnv(t)
 	var mu sync.Mutex
 	var order []string
 	note := func(what string) {
@@ -97,15 +77,34 @@ func TestOnboardingClosesOnlyAfterTheAssignmentIsRecorded(t *testing.T) {
 			note("close")
 			return nil
 		})
-	env.ExecuteWorkflow(workflows.Onboarding, workflows.OnboardingInput{
-		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
-		Department: p.Departments[0], Training: p.Training, Schedule: p.OnboardingSchedule(),
-		Clock: plan.ProductionClock(start),
-	})
+	run()
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(order, ", ") != "assignment 10-07, close 10-07" {
 		t.Errorf("activities ran as %q, want the assignment, then the close", order)
+	}
+}
+
+// slowOnboardingEnv is the three-officer department's onboarding on the
+// test clock from the term's first day; the test mocks its activities,
+// then calls run.
+func slowOnboardingEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.Plan, func()) {
+	t.Helper()
+	p, err := plan.Decode([]byte(threeOfficers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	start, _ := p.Term.Starts.In(p.Location())
+	env.SetStartTime(start)
+	env.RegisterActivity(&activities.Activities{})
+	return env, p, func() {
+		env.ExecuteWorkflow(workflows.Onboarding, workflows.OnboardingInput{
+			TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+			Department: p.Departments[0], Training: p.Training, Schedule: p.OnboardingSchedule(),
+			Clock: plan.ProductionClock(start),
+		})
 	}
 }
