@@ -22,15 +22,15 @@ import (
 //  2. send: only the keys the outbox does not show as sent, and none an
 //     earlier attempt saw accepted (below), go to the SMTP server, in order
 //     on one connection;
-//  3. remember: as soon as the server accepts an email, its key and the time
-//     go into the activity's heartbeat details, which Temporal keeps across
-//     the activity's attempts;
-//  4. record: the outbox row is marked sent and the key leaves the details.
-//     If the database does not answer, the batch stops (its SMTP session
-//     closes), the details are sent to Temporal at once and waited for
-//     (pinned: the SDK's own heartbeats are throttled), the record is
-//     retried with backoff for RecordPatience, and the rest of the batch
-//     goes out on a new session once it succeeds.
+//  3. record: as soon as the server accepts an email, its outbox row is
+//     marked sent;
+//  4. remember: if the database does not answer, the key and the time go
+//     into the activity's heartbeat details, which Temporal keeps across the
+//     activity's attempts: the batch stops (its SMTP session closes), the
+//     details are sent to Temporal at once and waited for (pinned: the SDK's
+//     own heartbeats are throttled), the record is retried with backoff for
+//     RecordPatience, and the rest of the batch goes out on a new session
+//     once it succeeds.
 //
 // A database that stays down longer than RecordPatience fails the attempt
 // with the key still in the heartbeat details, pinned once more, and the
@@ -171,13 +171,16 @@ func (a *Activities) deliver(ctx context.Context, purpose string, msgs []mail.Me
 		err = a.Mailer.SendBatch(ctx, rest, func(m mail.Message) error {
 			accepted[m.Key] = true
 			progress.Unrecorded = append(progress.Unrecorded, acceptedEmail{Key: m.Key, At: time.Now()})
-			// Before the outbox: if recording fails, the retry still knows.
-			// Each accepted email is also progress, so a worker that dies
-			// mid-batch is noticed at the heartbeat timeout, not the batch's.
-			activity.RecordHeartbeat(ctx, *progress)
+			// The outbox first: the SDK's heartbeat can be a round trip to
+			// Temporal, and a worker killed before the record commits sends
+			// the email again. Only when the record fails must Temporal
+			// hold the key, and then the batch pins it (below).
 			if err := a.markAccepted(context.WithoutCancel(ctx), progress); err != nil {
 				return &unrecordedError{err}
 			}
+			// Each accepted email is progress, so a worker that dies
+			// mid-batch is noticed at the heartbeat timeout, not the batch's.
+			activity.RecordHeartbeat(ctx, *progress)
 			return nil
 		})
 		if err == nil {
