@@ -299,3 +299,25 @@ func (a *Activities) RecordLateAttendance(ctx context.Context, in RecordLateAtte
 	}
 	return RecordLateAttendanceResult{Changed: changed}, nil
 }
+
+// CorrectInvitationInput says that an exchange's invitation, stored as
+// undelivered because it was still on its way when sign-in closed, went out.
+type CorrectInvitationInput struct {
+	TermID        string `json:"term_id"`
+	DepartmentID  string `json:"department_id"`
+	MeetingNumber int    `json:"meeting_number"`
+	// Invitation is what it is now: InvitationLate, or InvitationSent.
+	Invitation string `json:"invitation"`
+	// NoteWas, in the meeting's note, becomes NoteNow.
+	NoteWas string `json:"note_was"`
+	NoteNow string `json:"note_now"`
+}
+
+// CorrectInvitation corrects the meeting's row of an invitation that went
+// out after its attendance was stored. Running it again changes nothing.
+func (a *Activities) CorrectInvitation(ctx context.Context, in CorrectInvitationInput) error {
+	if _, err := a.Store.CorrectMeetingInvitation(ctx, in.TermID, in.DepartmentID, in.MeetingNumber, in.Invitation, in.NoteWas, in.NoteNow); err != nil {
+		return storeError(fmt.Sprintf("correct the invitation of exchange %d of %s", in.MeetingNumber, in.DepartmentID), err)
+	}
+	return nil
+}

@@ -47,6 +47,35 @@ func (s *Store) SaveMeetingOutcome(ctx context.Context, m Meeting) error {
 	return nil
 }
 
+// CorrectMeetingInvitation records that an exchange's invitation, stored
+// as undelivered because it was still on its way when sign-in closed, went
+// out after all: the row's invitation becomes invitation, and noteWas in its
+// note becomes noteNow. A row whose invitation is no longer undelivered is
+// left alone, so running it again changes nothing. It returns whether the
+// row changed.
+func (s *Store) CorrectMeetingInvitation(ctx context.Context, termID, departmentID string, number int, invitation, noteWas, noteNow string) (bool, error) {
+	switch {
+	case termID == "" || departmentID == "" || number < 1:
+		return false, invalidf("meeting %s/%s/%d lacks a term, department or number", termID, departmentID, number)
+	case invitation != InvitationSent && invitation != InvitationLate:
+		return false, invalidf("meeting %s/%s/%d: an invitation that went out is sent or late, not %q", termID, departmentID, number, invitation)
+	}
+	res, err := s.db.NewUpdate().Model((*Meeting)(nil)).
+		Set("invitation = ?", invitation).
+		Set("note = replace(note, ?, ?)", noteWas, noteNow).
+		Where("term_id = ? AND department_id = ? AND number = ?", termID, departmentID, number).
+		Where("invitation = ?", InvitationUndelivered).
+		Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: correct the invitation of meeting %d: %w", number, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: correct the invitation of meeting %d: %w", number, err)
+	}
+	return n > 0, nil
+}
+
 func checkMeeting(m Meeting) error {
 	if m.TermID == "" || m.DepartmentID == "" || m.Number < 1 || m.StartsAt.IsZero() || m.EndsAt.IsZero() {
 		return invalidf("meeting %s/%s/%d lacks a term, department, number or times", m.TermID, m.DepartmentID, m.Number)

@@ -338,3 +338,46 @@ func TestRecordLateAttendanceRejectsBadInput(t *testing.T) {
 		t.Errorf("refused input wrote %d rows", n)
 	}
 }
+
+// TestCorrectMeetingInvitation: an invitation stored as undelivered, being
+// still on its way when sign-in closed, went out later. The row says late,
+// its note says so, and running the correction again changes nothing.
+func TestCorrectMeetingInvitation(t *testing.T) {
+	db, s := newTestStore(t)
+	ctx := context.Background()
+	const was, now = "the invitation had not gone out when sign-in closed", "the invitation went out 2 days late, after sign-in closed"
+	m := Meeting{TermID: "2026-fall", DepartmentID: "publicity", Number: 1,
+		StartsAt: at(t, "2026-10-13T19:00:00+08:00"), EndsAt: at(t, "2026-10-13T20:00:00+08:00"),
+		Invitation: InvitationUndelivered, Note: was}
+	sent := m
+	sent.Number, sent.Invitation, sent.Note = 2, InvitationSent, ""
+	for _, m := range []Meeting{m, sent} {
+		if err := s.SaveMeetingOutcome(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if changed, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 1, InvitationLate, was, now); err != nil || !changed {
+		t.Fatalf("correction: changed %v, %v", changed, err)
+	}
+	before := rowVersions(t, db, "meetings", "number")
+	if changed, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 1, InvitationLate, was, now); err != nil || changed {
+		t.Errorf("retry: changed %v, %v; want nothing changed", changed, err)
+	}
+	// Only an undelivered invitation is corrected.
+	if changed, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 2, InvitationLate, was, now); err != nil || changed {
+		t.Errorf("a sent invitation: changed %v, %v; want it left alone", changed, err)
+	}
+	if after := rowVersions(t, db, "meetings", "number"); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("rows rewritten:\n%v\n%v", before, after)
+	}
+	got, err := s.Meetings(ctx, "2026-fall", "publicity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Invitation != InvitationLate || got[0].Note != now || got[1].Invitation != InvitationSent {
+		t.Errorf("meetings = %+v, want exchange 1 late with the new note, exchange 2 sent", got)
+	}
+	if _, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 1, InvitationUndelivered, was, now); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a correction to undelivered: %v, want ErrInvalid", err)
+	}
+}

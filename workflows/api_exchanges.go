@@ -144,6 +144,21 @@ type ExchangesInput struct {
 	// ReportSeq is the last PartReport's number, so the term keeps taking
 	// reports after continue-as-new.
 	ReportSeq int `json:"report_seq,omitempty"`
+	// EarlyExcuses are excuses from the next exchange taken after the
+	// previous one's sign-in closed and before this run began holding it
+	// (since the change "exchange-gaps").
+	EarlyExcuses []EarlyExcuse `json:"early_excuses,omitempty"`
+}
+
+// EarlyExcuse is an officer's excuse from an exchange, taken while the
+// series still held the exchange before it.
+type EarlyExcuse struct {
+	Meeting int    `json:"meeting"`
+	Email   string `json:"email"`
+	Reason  string `json:"reason"`
+	// At is its plan time; UpdateID keys its audit entry.
+	At       time.Time `json:"at"`
+	UpdateID string    `json:"update_id"`
 }
 
 // ExchangesInputFrom builds a department's ExchangesInput from a valid plan
@@ -262,6 +277,10 @@ type LateAttendance struct {
 	Until time.Time `json:"until"`
 	// Note is the meeting's note as stored; the recording adds to it.
 	Note string `json:"note,omitempty"`
+	// Excused are the officers who had excused themselves before the
+	// exchange started (since the change "exchange-gaps"): they stay
+	// excused, whatever the recording says.
+	Excused []ExcusedOfficer `json:"excused,omitempty"`
 	// RecordedBy (an email) and RecordedAt (plan time) are set once the
 	// attendance is recorded.
 	RecordedBy string    `json:"recorded_by,omitempty"`

@@ -74,6 +74,17 @@ func (b *beside) start(ctx workflow.Context, f workflow.Future, then func(workfl
 	})
 }
 
+// do runs fn beside the calendar, as start does, for work that waits on the
+// workflow's state before it starts its activity. Only for runs since
+// changeCalendarNeverWaits.
+func (b *beside) do(ctx workflow.Context, fn func(ctx workflow.Context)) {
+	b.pending++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		fn(ctx)
+		b.pending--
+	})
+}
+
 // wait returns once everything started has ended: before a run completes
 // or continues as new, so that no email or report is left behind.
 func (b *beside) wait(ctx workflow.Context) error {

@@ -77,11 +77,16 @@ type exchanges struct {
 	// secretary may record the attendance of an exchange nobody could sign
 	// in at, and the series waits for it before it ends.
 	lateAttendance bool
+	// gaps is set for runs since changeExchangeGaps.
+	gaps bool
 	// storing marks the exchanges whose attendance rows this run is still
 	// writing; recording marks those whose late attendance is being
 	// stored.
 	storing   map[int]bool
 	recording map[int]bool
+	// uninvited marks the exchanges whose rows were stored with the
+	// invitation undelivered while it was still on its way (changeExchangeGaps).
+	uninvited map[int]bool
 }
 
 func newExchanges(in ExchangesInput) (*exchanges, error) {
@@ -91,13 +96,15 @@ func newExchanges(in ExchangesInput) (*exchanges, error) {
 			fmt.Sprintf("department %q is unknown or has no officers to meet", d.ID), "BadInput", nil)
 	}
 	w := &exchanges{
-		in:      in,
-		index:   map[string]int{},
-		phase:   PhaseWaiting,
-		signIns: make([]*mark, len(d.Officers)),
-		excuses: make([]*mark, len(d.Officers)),
-		report:  &reporter{termKey: in.ReportTo, part: ExchangesPart(d.ID), seq: in.ReportSeq},
-		storing: map[int]bool{},
+		in:        in,
+		index:     map[string]int{},
+		phase:     PhaseWaiting,
+		signIns:   make([]*mark, len(d.Officers)),
+		excuses:   make([]*mark, len(d.Officers)),
+		report:    &reporter{termKey: in.ReportTo, part: ExchangesPart(d.ID), seq: in.ReportSeq},
+		storing:   map[int]bool{},
+		recording: map[int]bool{},
+		uninvited: map[int]bool{},
 	}
 	// Counts follow the department's officers; those carried over are
 	// matched by email, so a hand-made input may leave them out.
@@ -149,6 +156,7 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 	}
 	// Decided once per run, before its first command, as newBeside is.
 	w.lateAttendance = workflow.GetVersion(ctx, changeLateAttendance, workflow.DefaultVersion, 1) == 1
+	w.gaps = w.lateAttendance && workflow.GetVersion(ctx, changeExchangeGaps, workflow.DefaultVersion, 1) == 1
 	w.beside.problems = append([]string(nil), w.in.Problems...)
 	if w.in.Next < len(w.in.Meetings) && w.in.ReportSeq == 0 {
 		w.begin(w.in.Meetings[w.in.Next])
@@ -176,6 +184,16 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 		// Continue as new once nothing is in flight; if the next
 		// invitation is due first, hold the next exchange in this run.
 		next := w.in.Meetings[w.in.Next]
+		if w.gaps {
+			ok, err := w.readyToContinue(ctx, next)
+			if err != nil {
+				return ExchangesProgress{}, err
+			}
+			if ok {
+				return ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, w.continued())
+			}
+			continue
+		}
 		if d := w.in.Clock.Real(next.InviteAt).Sub(workflow.Now(ctx)); d > 0 && !w.beside.idle() {
 			if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
 				Timeout:      d,
@@ -207,7 +225,34 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 	return w.finish(ctx)
 }
 
-// begin makes m the exchange being held, with nobody signed in or excused.
+// readyToContinue waits, until next's invitation is due at the latest,
+// for nothing to be in flight and every accepted update to be handled. It
+// says whether the run may continue as new; if not, it holds next itself,
+// so no write or update ever holds up the calendar.
+func (w *exchanges) readyToContinue(ctx workflow.Context, next ExchangeMeeting) (bool, error) {
+	ready := func() bool { return w.beside.idle() && workflow.AllHandlersFinished(ctx) }
+	if d := w.in.Clock.Real(next.InviteAt).Sub(workflow.Now(ctx)); d > 0 && !ready() {
+		if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+			Timeout:      d,
+			TimerOptions: workflow.TimerOptions{Summary: fmt.Sprintf("invitation: exchange %d of the %s", next.Number, w.in.Department.Name)},
+		}, ready); err != nil {
+			return false, err
+		}
+	}
+	return ready(), nil
+}
+
+// continued is the next run's input.
+func (w *exchanges) continued() ExchangesInput {
+	cont := w.in
+	cont.Attendance = append([]OfficerAttendance(nil), w.counts...)
+	cont.ReportSeq = w.report.seq
+	cont.Problems = w.beside.problems
+	return cont
+}
+
+// begin makes m the exchange being held, with nobody signed in and only
+// those excused who did so while the exchange before it was held.
 func (w *exchanges) begin(m ExchangeMeeting) {
 	if w.cur != nil && w.cur.Number == m.Number {
 		return
@@ -217,6 +262,20 @@ func (w *exchanges) begin(m ExchangeMeeting) {
 	w.signIns = make([]*mark, len(w.in.Department.Officers))
 	w.excuses = make([]*mark, len(w.in.Department.Officers))
 	w.actions = nil
+	var later []EarlyExcuse
+	for _, e := range w.in.EarlyExcuses {
+		i, ok := w.index[e.Email]
+		switch {
+		case e.Meeting > m.Number:
+			later = append(later, e)
+		case e.Meeting == m.Number && ok:
+			w.excuses[i] = &mark{at: e.At, updateID: e.UpdateID, reason: e.Reason}
+			w.actions = append(w.actions, activities.AttendanceAction{
+				Key: "update/" + e.UpdateID, Email: e.Email, Action: activities.ActionExcuse, Reason: e.Reason, At: e.At,
+			})
+		}
+	}
+	w.in.EarlyExcuses = later
 }
 
 // hold runs one exchange on the plan's clock: the invitation goes out
@@ -240,8 +299,13 @@ func (w *exchanges) hold(ctx workflow.Context, m ExchangeMeeting) error {
 	w.setPhase(ctx, PhaseSignIn)
 	w.sleepUntil(ctx, m.SignInCloses, fmt.Sprintf("sign-in closes: exchange %d of the %s", m.Number, dept))
 	w.closed = true
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return err
+	// Sign-ins and excuses are taken at once and refused from now on, so
+	// nothing needs waiting for; a late recording may be waiting on its
+	// write, and must not hold up this exchange (changeExchangeGaps).
+	if !w.gaps {
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			return err
+		}
 	}
 	if missed {
 		w.in.RecordedLate++
@@ -252,11 +316,27 @@ func (w *exchanges) hold(ctx workflow.Context, m ExchangeMeeting) error {
 	if missed && w.lateAttendance {
 		// The secretary may record it for as long as the minutes are
 		// taken, from the minutes' link.
-		w.in.LateAttendance = append(w.in.LateAttendance, LateAttendance{
+		e := LateAttendance{
 			Meeting: m.Number, Until: slotCloses(minutes.TimeZone, minutes.LateDays, minutes.Slots[0].Due), Note: note,
-		})
+		}
+		if w.gaps {
+			e.Excused = w.excusedInTime()
+		}
+		w.in.LateAttendance = append(w.in.LateAttendance, e)
 	}
 	return w.startMinutes(ctx, m, minutes)
+}
+
+// excusedInTime are the officers excused from the current exchange who did
+// not sign in.
+func (w *exchanges) excusedInTime() []ExcusedOfficer {
+	var out []ExcusedOfficer
+	for i, o := range w.in.Department.Officers {
+		if w.excuses[i] != nil && w.signIns[i] == nil {
+			out = append(out, ExcusedOfficer{Email: o.Email, Reason: w.excuses[i].reason})
+		}
+	}
+	return out
 }
 
 // unrecordedProblem is the part's problem for exchange n, nobody could sign
@@ -269,6 +349,10 @@ func unrecordedProblem(n int) string {
 // calendar. One that goes out late, or not at all, is recorded and the head
 // is told; an exchange already under way is not invited to.
 func (w *exchanges) inviteBeside(ctx workflow.Context, m ExchangeMeeting) {
+	if w.gaps {
+		w.inviteWhileOfUse(ctx, m)
+		return
+	}
 	if !w.planNow(ctx).Before(m.Start) {
 		w.invitation = activities.InvitationNone
 		w.beside.problems = append(w.beside.problems, fmt.Sprintf("exchange %d had started before its invitation could go out", m.Number))
@@ -314,6 +398,10 @@ func (w *exchanges) tellHead(ctx workflow.Context, m ExchangeMeeting, problem st
 	})
 }
 
+// noteNotInvited is the meeting's note when its invitation was still on its
+// way as sign-in closed.
+const noteNotInvited = "the invitation had not gone out when sign-in closed"
+
 // recordAttendanceBeside stores the meeting's row with its outcome, every
 // officer's attendance and the audit entries, beside the calendar; the
 // running counts change at once. It returns the meeting's note.
@@ -321,11 +409,19 @@ func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m ExchangeMeeti
 	in := w.attendanceInput(m)
 	invitation, note := w.invitation, ""
 	if invitation == "" {
-		invitation, note = activities.InvitationUndelivered, "the invitation had not gone out when sign-in closed"
+		invitation, note = activities.InvitationUndelivered, noteNotInvited
+		if w.gaps {
+			// Corrected if it goes out after all.
+			w.uninvited[m.Number] = true
+		}
 	}
 	if missed {
-		for i := range in.Records {
-			in.Records[i] = activities.AttendanceRecord{Email: in.Records[i].Email, Status: activities.AttendanceUnrecorded}
+		for i, r := range in.Records {
+			// Those who excused themselves in time stay excused.
+			if w.gaps && r.Status != activities.AttendanceAbsent {
+				continue
+			}
+			in.Records[i] = activities.AttendanceRecord{Email: r.Email, Status: activities.AttendanceUnrecorded}
 		}
 		note = strings.TrimPrefix(note+"; nobody could sign in: the service was not running over the sign-in window", "; ")
 	}
@@ -672,17 +768,29 @@ func (w *exchanges) signIn(ctx workflow.Context, in SignInInput) (SignInResult, 
 }
 
 func (w *exchanges) validateExcuse(ctx workflow.Context, in ExcuseInput) error {
-	_, err := w.checkExcuse(ctx, in)
+	_, _, err := w.checkExcuse(ctx, in)
 	return err
 }
 
 // checkExcuse finds the officer excusing themselves and says why the excuse
-// cannot be taken.
-func (w *exchanges) checkExcuse(ctx workflow.Context, in ExcuseInput) (int, error) {
+// cannot be taken. Once the current exchange's sign-in has closed, the
+// excuse is for the next one, which it returns (changeExchangeGaps).
+func (w *exchanges) checkExcuse(ctx workflow.Context, in ExcuseInput) (int, *ExchangeMeeting, error) {
 	i, err := w.officer(in.Email, "excuse yourself")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
+	m := w.cur
+	if next := w.nextMeeting(); w.gaps && w.closed && m != nil && next != nil && in.Meeting != m.Number {
+		return i, next, w.checkEarlyExcuse(ctx, i, *next, in)
+	}
+	i, err = w.checkCurrentExcuse(ctx, i, in)
+	return i, nil, err
+}
+
+// checkCurrentExcuse says why an excuse from the current exchange cannot be
+// taken.
+func (w *exchanges) checkCurrentExcuse(ctx workflow.Context, i int, in ExcuseInput) (int, error) {
 	m := w.cur
 	name := w.in.Department.Officers[i].Name
 	now := w.planNow(ctx)
@@ -698,7 +806,16 @@ func (w *exchanges) checkExcuse(ctx workflow.Context, in ExcuseInput) (int, erro
 	case w.closed || !now.Before(m.Start):
 		msg := fmt.Sprintf("exchange %d of the %s started at %s; an absence is excused before the exchange starts",
 			m.Number, w.in.Department.Name, w.humanTime(m.Start))
-		if w.in.Next+1 < len(w.in.Meetings) {
+		switch {
+		case w.gaps && m.Number < len(w.in.Meetings):
+			// Exchanges are numbered from 1 in calendar order.
+			n := w.in.Meetings[m.Number]
+			if w.closed {
+				msg += fmt.Sprintf(". Absences from exchange %d on %s are taken now", n.Number, w.humanTime(n.Start))
+			} else {
+				msg += fmt.Sprintf(". To miss exchange %d on %s, try again after %s", n.Number, w.humanTime(n.Start), w.humanTime(m.SignInCloses))
+			}
+		case !w.gaps && w.in.Next+1 < len(w.in.Meetings):
 			n := w.in.Meetings[w.in.Next+1]
 			msg += fmt.Sprintf(". To miss exchange %d on %s, try again after %s", n.Number, w.humanTime(n.Start), w.humanTime(m.SignInCloses))
 		}
@@ -715,12 +832,19 @@ func (w *exchanges) checkExcuse(ctx workflow.Context, in ExcuseInput) (int, erro
 }
 
 func (w *exchanges) excuse(ctx workflow.Context, in ExcuseInput) (ExcuseResult, error) {
-	i, err := w.checkExcuse(ctx, in)
+	i, next, err := w.checkExcuse(ctx, in)
 	if err != nil {
 		return ExcuseResult{}, err
 	}
 	at := w.planNow(ctx)
 	reason := strings.TrimSpace(in.Reason)
+	if next != nil {
+		w.in.EarlyExcuses = append(w.in.EarlyExcuses, EarlyExcuse{
+			Meeting: next.Number, Email: w.in.Department.Officers[i].Email, Reason: reason, At: at,
+			UpdateID: workflow.GetCurrentUpdateInfo(ctx).ID,
+		})
+		return ExcuseResult{Meeting: next.Number, Department: w.in.Department.Name, Start: next.Start}, nil
+	}
 	w.excuses[i] = &mark{at: at, updateID: workflow.GetCurrentUpdateInfo(ctx).ID, reason: reason}
 	o := w.in.Department.Officers[i]
 	w.actions = append(w.actions, activities.AttendanceAction{

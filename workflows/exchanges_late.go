@@ -119,8 +119,16 @@ func (w *exchanges) checkRecordAttendance(ctx workflow.Context, in RecordAttenda
 		}
 		status[i], reasons[i] = activities.AttendanceExcused, reason
 	}
+	// Those who excused themselves before the exchange stay excused.
+	inTime := map[string]string{}
+	for _, x := range e.Excused {
+		inTime[x.Email] = x.Reason
+	}
 	for i, o := range d.Officers {
 		rec := activities.AttendanceRecord{Email: o.Email, Status: status[i], Reason: reasons[i]}
+		if reason, ok := inTime[o.Email]; ok {
+			rec.Status, rec.Reason = activities.AttendanceExcused, reason
+		}
 		switch rec.Status {
 		case activities.AttendancePresent:
 			r.present++
@@ -182,9 +190,6 @@ func (w *exchanges) recordLateAttendance(ctx workflow.Context, in RecordAttendan
 	d := w.in.Department
 	n := w.in.LateAttendance[r.entry].Meeting
 	// A second recording that arrives meanwhile is refused.
-	if w.recording == nil {
-		w.recording = map[int]bool{}
-	}
 	w.recording[n] = true
 	defer delete(w.recording, n)
 	// The series' own write of the unrecorded rows lands first, so that
@@ -207,9 +212,28 @@ func (w *exchanges) recordLateAttendance(ctx workflow.Context, in RecordAttendan
 		return RecordAttendanceResult{}, fmt.Errorf("the attendance of exchange %d of the %s could not be stored, so nothing is recorded: %w", n, d.Name, err)
 	}
 
+	w.countLateAttendance(r)
 	e := &w.in.LateAttendance[r.entry]
 	e.RecordedBy, e.RecordedAt = r.by.Email, at
+	w.replaceProblem(unrecordedProblem(n), fmt.Sprintf(
+		"exchange %d's attendance was recorded late by %s: nobody could sign in, as the service was not running over its sign-in window", n, r.by.Name))
+	w.showDetails(ctx)
+	w.sendReport(ctx)
+	return RecordAttendanceResult{Meeting: n, Department: d.Name, Present: r.present, Excused: r.excused, Absent: r.absent, At: at}, nil
+}
+
+// countLateAttendance moves the officers whose attendance at the exchange
+// was unrecorded to what the recording says; those excused in time were
+// counted so already.
+func (w *exchanges) countLateAttendance(r lateRecording) {
+	excused := map[string]bool{}
+	for _, x := range w.in.LateAttendance[r.entry].Excused {
+		excused[x.Email] = true
+	}
 	for i, rec := range r.records {
+		if excused[rec.Email] {
+			continue
+		}
 		c := &w.counts[i]
 		if c.Unrecorded > 0 {
 			c.Unrecorded--
@@ -223,11 +247,6 @@ func (w *exchanges) recordLateAttendance(ctx workflow.Context, in RecordAttendan
 			c.Absent++
 		}
 	}
-	w.replaceProblem(unrecordedProblem(n), fmt.Sprintf(
-		"exchange %d's attendance was recorded late by %s: nobody could sign in, as the service was not running over its sign-in window", n, r.by.Name))
-	w.showDetails(ctx)
-	w.sendReport(ctx)
-	return RecordAttendanceResult{Meeting: n, Department: d.Name, Present: r.present, Excused: r.excused, Absent: r.absent, At: at}, nil
 }
 
 // awaitLateAttendance keeps a series whose exchanges are all held open

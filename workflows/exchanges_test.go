@@ -60,6 +60,12 @@ type series struct {
 	// inviteDelay makes every invitation take that long (test time) to
 	// go out, as a failing SMTP server or a busy worker would.
 	inviteDelay time.Duration
+	// lateDelay makes every store write of late attendance take that long,
+	// as it would while the database is away.
+	lateDelay time.Duration
+	// resume starts the run of that number (from 1) at that plan time
+	// rather than at once: the worker was away meanwhile.
+	resume map[int]time.Time
 	// mu guards what the mocks record: the environment runs each activity
 	// on a goroutine of its own, and the invitations, attendance and
 	// reports run beside the calendar.
@@ -69,12 +75,15 @@ type series struct {
 	continued   []workflows.ExchangesInput
 	invitations []invitation
 	attendance  []activities.RecordAttendanceInput
-	late        []activities.RecordLateAttendanceInput
-	notices     []activities.NotifyPartProblemInput
-	minutes     []startedMinutes
-	reports     []workflows.PartReport
-	reportedAt  []time.Time
-	result      workflows.ExchangesProgress
+	// attendedAt is when each attendance write ran (test time).
+	attendedAt []time.Time
+	late       []activities.RecordLateAttendanceInput
+	corrected  []activities.CorrectInvitationInput
+	notices    []activities.NotifyPartProblemInput
+	minutes    []startedMinutes
+	reports    []workflows.PartReport
+	reportedAt []time.Time
+	result     workflows.ExchangesProgress
 	// endedAt is when the last run ended (test time).
 	endedAt time.Time
 }
@@ -183,6 +192,9 @@ func (s *series) run(maxRuns int, start time.Time) error {
 	in := s.in
 	for s.runs < maxRuns {
 		s.runs++
+		if at, ok := s.resume[s.runs]; ok && at.After(start) {
+			start = at
+		}
 		env, now := s.newEnv(start)
 		env.ExecuteWorkflow(workflows.Exchanges, in)
 		if !env.IsWorkflowCompleted() {
@@ -232,14 +244,22 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.attendance = append(s.attendance, in)
+			s.attendedAt = append(s.attendedAt, env.Now())
 			return nil
 		})
-	env.OnActivity(acts.RecordLateAttendance, mock.Anything, mock.Anything).Return(
+	env.OnActivity(acts.RecordLateAttendance, mock.Anything, mock.Anything).After(s.lateDelay).Return(
 		func(_ context.Context, in activities.RecordLateAttendanceInput) (activities.RecordLateAttendanceResult, error) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.late = append(s.late, in)
 			return activities.RecordLateAttendanceResult{Changed: len(in.Records)}, nil
+		})
+	env.OnActivity(acts.CorrectInvitation, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.CorrectInvitationInput) error {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.corrected = append(s.corrected, in)
+			return nil
 		})
 	if s.realMinutes {
 		env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
