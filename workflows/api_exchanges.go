@@ -144,6 +144,9 @@ type ExchangesInput struct {
 	// ReportSeq is the last PartReport's number, so the term keeps taking
 	// reports after continue-as-new.
 	ReportSeq int `json:"report_seq,omitempty"`
+	// Unstored are the writes the previous run was still retrying (since
+	// the change "writes-carried"); this run starts them again first.
+	Unstored *UnstoredWrites `json:"unstored,omitempty"`
 }
 
 // ExchangesInputFrom builds a department's ExchangesInput from a valid plan

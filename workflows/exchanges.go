@@ -82,6 +82,10 @@ type exchanges struct {
 	// stored.
 	storing   map[int]bool
 	recording map[int]bool
+	// carry is set for runs since changeWritesCarried: the series may
+	// continue as new with writes in flight, listed in unstored.
+	carry    bool
+	unstored []activities.RecordAttendanceInput
 }
 
 func newExchanges(in ExchangesInput) (*exchanges, error) {
@@ -149,7 +153,14 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 	}
 	// Decided once per run, before its first command, as newBeside is.
 	w.lateAttendance = workflow.GetVersion(ctx, changeLateAttendance, workflow.DefaultVersion, 1) == 1
+	w.carry = workflow.GetVersion(ctx, changeWritesCarried, workflow.DefaultVersion, 1) == 1
 	w.beside.problems = append([]string(nil), w.in.Problems...)
+	if u := w.in.Unstored; u != nil {
+		for _, in := range u.Attendance {
+			w.storeAttendanceBeside(ctx, in)
+		}
+		w.report.resume(ctx, u.Report)
+	}
 	if w.in.Next < len(w.in.Meetings) && w.in.ReportSeq == 0 {
 		w.begin(w.in.Meetings[w.in.Next])
 		w.setPhase(ctx, PhaseWaiting)
@@ -175,7 +186,10 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 		w.sendReport(ctx)
 		// Continue as new once nothing is in flight; if the next
 		// invitation is due first, hold the next exchange in this run.
+		// Writes still in flight by then (the database is away) go along
+		// into the next run.
 		next := w.in.Meetings[w.in.Next]
+		waited := false
 		if d := w.in.Clock.Real(next.InviteAt).Sub(workflow.Now(ctx)); d > 0 && !w.beside.idle() {
 			if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
 				Timeout:      d,
@@ -183,12 +197,14 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 			}, w.beside.idle); err != nil {
 				return ExchangesProgress{}, err
 			}
+			waited = true
 		}
-		if w.beside.idle() {
+		settled := func() bool { return w.beside.idle() || w.carry && waited && w.beside.mailIdle() }
+		if settled() {
 			// A late recording that ends now reports beside the calendar:
 			// that report must not be left behind either.
 			if err := workflow.Await(ctx, func() bool {
-				return workflow.AllHandlersFinished(ctx) && (!w.lateAttendance || w.beside.idle())
+				return workflow.AllHandlersFinished(ctx) && (!w.lateAttendance || settled())
 			}); err != nil {
 				return ExchangesProgress{}, err
 			}
@@ -196,6 +212,13 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 			cont.Attendance = append([]OfficerAttendance(nil), w.counts...)
 			cont.ReportSeq = w.report.seq
 			cont.Problems = w.beside.problems
+			cont.Unstored = nil
+			if w.carry {
+				u := &UnstoredWrites{Attendance: append([]activities.RecordAttendanceInput(nil), w.unstored...), Report: w.report.unstored}
+				if !u.empty() {
+					cont.Unstored = u
+				}
+			}
 			return ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, cont)
 		}
 	}
@@ -330,17 +353,31 @@ func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m ExchangeMeeti
 		note = strings.TrimPrefix(note+"; nobody could sign in: the service was not running over the sign-in window", "; ")
 	}
 	in.Outcome = &activities.MeetingOutcome{Start: m.Start, End: m.End, Where: w.in.Where, Invitation: invitation, RecordedLate: missed, Note: note}
-	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
-	w.storing[m.Number] = true
-	w.beside.start(ctx, workflow.ExecuteActivity(actx, a.RecordAttendance, in), func(ctx workflow.Context, f workflow.Future) {
-		delete(w.storing, m.Number)
-		if err := f.Get(ctx, nil); err != nil {
-			w.beside.problems = append(w.beside.problems, fmt.Sprintf("the attendance of exchange %d could not be stored", m.Number))
-			workflow.GetLogger(ctx).Error("attendance not stored", "exchange", m.Number, "error", err)
-		}
-	})
+	w.storeAttendanceBeside(ctx, in)
 	w.count(in.Records)
 	return note
+}
+
+// storeAttendanceBeside writes an exchange's attendance beside the
+// calendar, until the database takes it.
+func (w *exchanges) storeAttendanceBeside(ctx workflow.Context, in activities.RecordAttendanceInput) {
+	n := in.MeetingNumber
+	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", n, w.in.Department.Name))
+	w.storing[n] = true
+	w.unstored = append(w.unstored, in)
+	w.beside.startWrite(ctx, workflow.ExecuteActivity(actx, a.RecordAttendance, in), func(ctx workflow.Context, f workflow.Future) {
+		delete(w.storing, n)
+		for i, u := range w.unstored {
+			if u.MeetingNumber == n {
+				w.unstored = append(w.unstored[:i], w.unstored[i+1:]...)
+				break
+			}
+		}
+		if err := f.Get(ctx, nil); err != nil {
+			w.beside.problems = append(w.beside.problems, fmt.Sprintf("the attendance of exchange %d could not be stored", n))
+			workflow.GetLogger(ctx).Error("attendance not stored", "exchange", n, "error", err)
+		}
+	})
 }
 
 // runRecorded is the series as it ran before changeCalendarNeverWaits,

@@ -60,6 +60,9 @@ type series struct {
 	// inviteDelay makes every invitation take that long (test time) to
 	// go out, as a failing SMTP server or a busy worker would.
 	inviteDelay time.Duration
+	// storeOutage makes the first run's writes (attendance, reports) take
+	// that long, as a database away would.
+	storeOutage time.Duration
 	// mu guards what the mocks record: the environment runs each activity
 	// on a goroutine of its own, and the invitations, attendance and
 	// reports run beside the calendar.
@@ -75,8 +78,10 @@ type series struct {
 	reports     []workflows.PartReport
 	reportedAt  []time.Time
 	result      workflows.ExchangesProgress
-	// endedAt is when the last run ended (test time).
+	// endedAt is when the last run ended (test time); runEnds has every
+	// run's end.
 	endedAt time.Time
+	runEnds []time.Time
 }
 
 type invitation struct {
@@ -189,6 +194,7 @@ func (s *series) run(maxRuns int, start time.Time) error {
 			s.t.Fatalf("run %d did not complete", s.runs)
 		}
 		s.endedAt = now().In(s.loc)
+		s.runEnds = append(s.runEnds, s.endedAt)
 		err := env.GetWorkflowError()
 		var can *workflow.ContinueAsNewError
 		if !errors.As(err, &can) {
@@ -227,7 +233,11 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 			s.notices = append(s.notices, in)
 			return activities.DeliveryResult{Sent: len(in.To)}, nil
 		})
-	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).Return(
+	var outage time.Duration
+	if s.runs == 1 {
+		outage = s.storeOutage
+	}
+	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).After(outage).Return(
 		func(_ context.Context, in activities.RecordAttendanceInput) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -256,7 +266,7 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 				return workflows.CollectionResult{Kind: in.Kind, Scope: in.Scope}, nil
 			})
 	}
-	env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
+	env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).After(outage).Return(
 		func(_ context.Context, in activities.ReportPartInput) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -708,5 +718,46 @@ func TestExchangesReportTheNextExchange(t *testing.T) {
 	}
 	if seen == 0 {
 		t.Fatal("no report between two exchanges")
+	}
+}
+
+// TestExchangesCarryTheirWritesWhileTheDatabaseIsAway: the database takes
+// nothing for the first 40 days of exchanges, so exchange 1's attendance and
+// the series' reports cannot be stored. The series still continues as new
+// at exchange 2's invitation, carrying the unstored attendance, which the
+// next run stores; every exchange is held on its day.
+func TestExchangesCarryTheirWritesWhileTheDatabaseIsAway(t *testing.T) {
+	s := newSeries(t, exchangesPlan)
+	s.storeOutage = 40 * 24 * time.Hour
+	s.signIn("2026-10-13 18:45", "ma.li@example.edu")
+	if err := s.run(20, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	second := s.in.Meetings[1]
+	if len(s.continued) == 0 || s.continued[0].Next != 1 || !s.runEnds[0].Equal(second.InviteAt) {
+		t.Fatalf("the first run ended on %v (continued: %d); want it to continue as new, holding exchange 1 only, on exchange 2's invitation, %v",
+			s.runEnds[0], len(s.continued), second.InviteAt)
+	}
+	if u := s.continued[0].Unstored; u == nil || len(u.Attendance) != 1 || u.Attendance[0].MeetingNumber != 1 || u.Report == nil {
+		t.Errorf("carried writes = %+v, want exchange 1's attendance and the latest report", u)
+	}
+	if len(s.attendance) != 6 {
+		t.Fatalf("attendance stored for %d of 6 exchanges", len(s.attendance))
+	}
+	for i, in := range s.attendance {
+		if in.MeetingNumber != i+1 {
+			t.Errorf("attendance %d is for exchange %d", i, in.MeetingNumber)
+		}
+	}
+	if r := s.attendance[0].Records[0]; r.Email != "ma.li@example.edu" || r.Status != activities.AttendancePresent {
+		t.Errorf("Ma Li at exchange 1: %+v, want present", r)
+	}
+	for i, inv := range s.invitations {
+		if want := s.in.Meetings[i].InviteAt; !inv.at.Equal(want) {
+			t.Errorf("invitation %d went out at %v, want %v", i+1, inv.at, want)
+		}
+	}
+	if s.result.Held != 6 || s.result.Phase != workflows.PhaseDone || len(s.result.Problems) != 0 {
+		t.Errorf("result = %+v, want 6 held, done, no problems", s.result)
 	}
 }
