@@ -31,8 +31,18 @@ type RecordHelpRequestInput struct {
 }
 
 // RecordHelpRequest stores the request with its audit entry, then emails
-// the coordinator how to assign an officer.
+// the coordinator how to assign an officer, in one activity: help desks
+// recorded before the change "help-desk-beside" still call it.
 func (a *Activities) RecordHelpRequest(ctx context.Context, in RecordHelpRequestInput) (DeliveryResult, error) {
+	if err := a.StoreHelpRequest(ctx, in); err != nil {
+		return DeliveryResult{}, err
+	}
+	return a.NotifyHelpRequested(ctx, in)
+}
+
+// StoreHelpRequest stores the request with its audit entry. A retry
+// changes nothing.
+func (a *Activities) StoreHelpRequest(ctx context.Context, in RecordHelpRequestInput) error {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	task := store.HelpTask{
 		TermID: in.TermID, TaskID: in.TaskID, DepartmentID: in.DepartmentID, Requester: in.Requester.Email,
@@ -45,8 +55,15 @@ func (a *Activities) RecordHelpRequest(ctx context.Context, in RecordHelpRequest
 		PlanTime: in.At,
 	}
 	if err := a.Store.RequestHelp(ctx, task, audit); err != nil {
-		return DeliveryResult{}, storeError("record help request "+in.TaskID, err)
+		return storeError("record help request "+in.TaskID, err)
 	}
+	return nil
+}
+
+// NotifyHelpRequested emails the coordinator a stored request and how to
+// assign an officer to it.
+func (a *Activities) NotifyHelpRequested(ctx context.Context, in RecordHelpRequestInput) (DeliveryResult, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	purpose := "help-requested-" + in.TaskID
 	m, err := renderTo("help_requested", mail.HelpRequestedData{
 		TermName:       in.TermName,
@@ -81,9 +98,19 @@ type RecordTaskAssignmentInput struct {
 }
 
 // RecordTaskAssignment stores who does the task with its audit entry, then
-// tells the requester who will help. The assignee hears from the task's
-// own collection, which asks them to confirm it is done.
+// tells the requester who will help, in one activity: help desks recorded
+// before the change "help-desk-beside" still call it. The assignee hears
+// from the task's own collection, which asks them to confirm it is done.
 func (a *Activities) RecordTaskAssignment(ctx context.Context, in RecordTaskAssignmentInput) (DeliveryResult, error) {
+	if err := a.StoreTaskAssignment(ctx, in); err != nil {
+		return DeliveryResult{}, err
+	}
+	return a.NotifyTaskAssigned(ctx, in)
+}
+
+// StoreTaskAssignment stores who does the task with its audit entry. A
+// retry changes nothing.
+func (a *Activities) StoreTaskAssignment(ctx context.Context, in RecordTaskAssignmentInput) error {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	audit := store.AuditEntry{
 		Key: in.AuditKey, TermID: in.TermID, WorkflowID: workflowID, Actor: in.AssignedBy.Email,
@@ -92,8 +119,15 @@ func (a *Activities) RecordTaskAssignment(ctx context.Context, in RecordTaskAssi
 		PlanTime: in.At,
 	}
 	if err := a.Store.AssignHelpTask(ctx, in.TermID, in.TaskID, in.Assignee.Email, in.AssignedBy.Email, in.At, audit); err != nil {
-		return DeliveryResult{}, storeError("assign help task "+in.TaskID, err)
+		return storeError("assign help task "+in.TaskID, err)
 	}
+	return nil
+}
+
+// NotifyTaskAssigned tells the requester who will help with a stored
+// assignment.
+func (a *Activities) NotifyTaskAssigned(ctx context.Context, in RecordTaskAssignmentInput) (DeliveryResult, error) {
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	purpose := "task-assigned-" + in.TaskID
 	m, err := renderTo("task_assigned", mail.TaskAssignedData{
 		TermName:       in.TermName,

@@ -133,7 +133,7 @@ func Decode(data []byte) (*Plan, error) {
 		}
 		return fail(ps...)
 	}
-	p.normalize()
+	p.normalize(w.numbers)
 	var ps []Problem
 	var verr *ValidationError
 	if errors.As(p.Validate(), &verr) {
@@ -218,6 +218,9 @@ type walker struct {
 	problems    []Problem
 	aliasBudget int
 	bombed      bool
+	// numbers holds the path of every number the plan writes, so that a
+	// 0 written is kept rather than taken for "use the default".
+	numbers map[string]bool
 }
 
 func (w *walker) add(path, format string, args ...any) {
@@ -322,6 +325,10 @@ func (w *walker) walk(node *yaml.Node, t reflect.Type, path string, viaAlias boo
 		if _, fits := value.(int); t.Kind() == reflect.Int && !fits {
 			w.add(path, "%s is too large a number (line %d)", node.Value, line)
 		}
+		if w.numbers == nil {
+			w.numbers = map[string]bool{}
+		}
+		w.numbers[path] = true
 	}
 }
 

@@ -110,31 +110,35 @@ type Weights struct {
 	Assessment float64 `yaml:"assessment" json:"assessment"`
 }
 
-// normalizeParts fills in the later parts' defaults.
-func (p *Plan) normalizeParts() {
-	setDefault := func(v *int, d int) {
-		if *v == 0 {
+// normalizeParts fills in the later parts' defaults, for the numbers the
+// plan leaves out (given holds those it writes). The numbers stay plain
+// values rather than pointers, so the plan's JSON, which the workflows
+// carry and recorded histories hold, keeps its shape: once decoded, every
+// number is set.
+func (p *Plan) normalizeParts(given map[string]bool) {
+	setDefault := func(path string, v *int, d int) {
+		if *v == 0 && !given[path] {
 			*v = d
 		}
 	}
 	if k := p.Kickoff; k != nil {
-		setDefault(&k.DurationMinutes, 120)
-		setDefault(&k.PlansDueDays, 7)
+		setDefault("kickoff.duration_minutes", &k.DurationMinutes, 120)
+		setDefault("kickoff.plans_due_days", &k.PlansDueDays, 7)
 	}
 	if x := p.Exchanges; x != nil {
-		setDefault(&x.EveryWeeks, 2)
-		setDefault(&x.DurationMinutes, 60)
-		setDefault(&x.SignInOpensMinutesBefore, 30)
-		setDefault(&x.SignInClosesMinutesAfter, 30)
-		setDefault(&x.MinutesDueDays, 2)
+		setDefault("exchanges.every_weeks", &x.EveryWeeks, 2)
+		setDefault("exchanges.duration_minutes", &x.DurationMinutes, 60)
+		setDefault("exchanges.sign_in_opens_minutes_before", &x.SignInOpensMinutesBefore, 30)
+		setDefault("exchanges.sign_in_closes_minutes_after", &x.SignInClosesMinutesAfter, 30)
+		setDefault("exchanges.minutes_due_days", &x.MinutesDueDays, 2)
 	}
 	if m := p.Months; m != nil {
-		setDefault(&m.RecommendationsDueDay, 5)
-		setDefault(&m.ThemeDueDay, 7)
-		setDefault(&m.EntriesDueDay, 15)
-		setDefault(&m.ScoresDueDay, 20)
-		setDefault(&m.SummaryDueDay, 3)
-		if m.MaxScore == 0 {
+		setDefault("months.recommendations_due_day", &m.RecommendationsDueDay, 5)
+		setDefault("months.theme_due_day", &m.ThemeDueDay, 7)
+		setDefault("months.entries_due_day", &m.EntriesDueDay, 15)
+		setDefault("months.scores_due_day", &m.ScoresDueDay, 20)
+		setDefault("months.summary_due_day", &m.SummaryDueDay, 3)
+		if m.MaxScore == 0 && !given["months.max_score"] {
 			m.MaxScore = 10
 		}
 		for i := range m.Judges {
@@ -142,8 +146,8 @@ func (p *Plan) normalizeParts() {
 		}
 	}
 	if c := p.Contest; c != nil {
-		setDefault(&c.AtRiskDays, 7)
-		setDefault(&c.ResultsDueDays, 2)
+		setDefault("contest.at_risk_days", &c.AtRiskDays, 7)
+		setDefault("contest.results_due_days", &c.ResultsDueDays, 2)
 		if c.RemindDaysBefore == nil {
 			c.RemindDaysBefore = []int{3, 1}
 		}
@@ -162,7 +166,7 @@ func (p *Plan) normalizeParts() {
 			w := 0.5
 			e.ExcusedWeight = &w
 		}
-		if e.MaxScore == 0 {
+		if e.MaxScore == 0 && !given["evaluation.max_score"] {
 			e.MaxScore = 10
 		}
 	}
@@ -218,8 +222,11 @@ func (c *checker) exchanges() {
 		c.inTerm(fmt.Sprintf("exchanges.skip_weeks_of[%d]", i), day, err, string(d))
 	}
 	durationOK := c.minutes("exchanges.duration_minutes", x.DurationMinutes, 1)
-	c.minutes("exchanges.sign_in_opens_minutes_before", x.SignInOpensMinutesBefore, 0)
-	c.minutes("exchanges.sign_in_closes_minutes_after", x.SignInClosesMinutesAfter, 0)
+	opensOK := c.minutes("exchanges.sign_in_opens_minutes_before", x.SignInOpensMinutesBefore, 0)
+	if c.minutes("exchanges.sign_in_closes_minutes_after", x.SignInClosesMinutesAfter, 0) && opensOK &&
+		x.SignInOpensMinutesBefore == 0 && x.SignInClosesMinutesAfter == 0 {
+		c.ps.add("exchanges.sign_in_closes_minutes_after", "is 0 as sign_in_opens_minutes_before is, which leaves no time to sign in; give one of them from 1 to %d minutes", MaxMinutes)
+	}
 	minutesOK := c.dayCount("exchanges.minutes_due_days", x.MinutesDueDays, 0)
 	if !calendarOK {
 		return

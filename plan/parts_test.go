@@ -1,6 +1,8 @@
 package plan_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +96,84 @@ func TestSecretary(t *testing.T) {
 	d.Officers = d.Officers[:2]
 	if got := d.Secretary().Email; got != d.Head.Email {
 		t.Errorf("without a secretary = %s, want the head", got)
+	}
+}
+
+// TestZeroWrittenIsHonoured: numbers written as 0 where 0 means something
+// (plans due on the meeting's day, sign-in from the start, minutes due on
+// the exchange's day, the contest checked for risk on its day and its
+// results due that day, no late acknowledgements) are kept, not replaced
+// by their defaults; numbers left out still get them.
+func TestZeroWrittenIsHonoured(t *testing.T) {
+	base := `
+term: {id: 2026-fall, name: Fall, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
+leaders: [{name: Li Wei, email: li.wei@example.edu}]
+departments:
+  - id: organization
+    name: Organization Department
+    head: {name: Zhou Min, email: zhou.min@example.edu}
+    officers: [{name: Chen Jie, email: chen.jie@example.edu}]
+training:
+  sessions: [{title: Rules, at: "2026-09-03 19:00"}]
+  deadline_days_after_start: 14
+  %s
+kickoff:
+  at: "2026-09-15 19:00"
+  agenda: [The term's plan]
+  %s
+exchanges:
+  first: "2026-09-29 19:00"
+  %s
+contest:
+  name: Knowledge Contest
+  at: "2026-10-28 19:00"
+  milestones: [{title: Questions, owner: chen.jie@example.edu, due: 2026-10-20}]
+  %s
+`
+	zero, err := plan.Decode([]byte(fmt.Sprintf(base,
+		"late_window_days: 0",
+		"plans_due_days: 0",
+		"sign_in_opens_minutes_before: 0\n  minutes_due_days: 0",
+		"at_risk_days: 0\n  results_due_days: 0")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unset, err := plan.Decode([]byte(fmt.Sprintf(base, "", "", "", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type numbers struct{ late, plans, opens, closes, minutes, atRisk, results int }
+	of := func(p *plan.Plan) numbers {
+		return numbers{*p.Training.LateWindowDays, p.Kickoff.PlansDueDays, p.Exchanges.SignInOpensMinutesBefore,
+			p.Exchanges.SignInClosesMinutesAfter, p.Exchanges.MinutesDueDays, p.Contest.AtRiskDays, p.Contest.ResultsDueDays}
+	}
+	if got, want := of(zero), (numbers{0, 0, 0, 30, 0, 0, 0}); got != want {
+		t.Errorf("written as 0: %+v, want %+v", got, want)
+	}
+	if got, want := of(unset), (numbers{7, 7, 30, 30, 2, 7, 2}); got != want {
+		t.Errorf("left out: %+v, want the defaults %+v", got, want)
+	}
+	m := zero.ExchangeCalendar()[0]
+	if !m.SignInOpens.Equal(m.Start) || m.MinutesDue.Format("01-02 15:04") != "09-29 23:59" {
+		t.Errorf("first exchange = %+v, want sign-in from its start and minutes due that day", m)
+	}
+	s := zero.OnboardingSchedule()
+	if !s.WindowCloses.Equal(s.Deadline) {
+		t.Errorf("late window closes %v, want at the deadline %v", s.WindowCloses, s.Deadline)
+	}
+	// As JSON, the way the term workflow takes it, the plan keeps them.
+	b, err := json.Marshal(zero)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back plan.Plan
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got := of(&back); got != of(zero) {
+		t.Errorf("after JSON: %+v, want %+v", got, of(zero))
 	}
 }

@@ -23,8 +23,11 @@ var DefaultRemindDaysBefore = []int{2, 0}
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
-// normalize trims names and lower-cases emails, and fills in defaults.
-func (p *Plan) normalize() {
+// normalize trims names and lower-cases emails, and fills in the defaults
+// of what the plan leaves out. given holds the paths of the numbers the plan
+// writes: a number written as 0 stays 0, to be honoured or refused, never
+// replaced by its default.
+func (p *Plan) normalize(given map[string]bool) {
 	p.Term.ID = strings.TrimSpace(p.Term.ID)
 	p.Term.Name = strings.TrimSpace(p.Term.Name)
 	p.Term.TimeZone = strings.TrimSpace(p.Term.TimeZone)
@@ -54,7 +57,7 @@ func (p *Plan) normalize() {
 		days := DefaultLateWindowDays
 		t.LateWindowDays = &days
 	}
-	p.normalizeParts()
+	p.normalizeParts(given)
 }
 
 func (p *Person) normalize() {

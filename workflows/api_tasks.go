@@ -99,6 +99,11 @@ type HelpDeskState struct {
 	// ReportSeq carries the numbering of the reports to the term, which
 	// drops a report numbered no higher than one it already has.
 	ReportSeq int `json:"report_seq,omitempty"`
+	// Problems are what the desk could not do on time so far, and
+	// Unstored the writes the previous run was still retrying (both since
+	// the change "help-desk-beside").
+	Problems []string        `json:"problems,omitempty"`
+	Unstored *UnstoredWrites `json:"unstored,omitempty"`
 }
 
 // HelpTask is one request for help and where it stands.
@@ -165,6 +170,9 @@ type HelpDeskProgress struct {
 	Phase  string     `json:"phase"`
 	Counts TaskCounts `json:"counts"`
 	Tasks  []HelpTask `json:"tasks"`
+	// Problems are the emails that went out late or not at all, and the
+	// writes that could not be stored.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // HelpDeskInputFrom builds the help desk's input from a valid plan. A plan

@@ -7,6 +7,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"semesterflow/activities"
 	"semesterflow/plan"
 )
 
@@ -14,6 +15,26 @@ import (
 // part's emails and reports run beside its calendar instead of holding it
 // up. Runs recorded before it wait for each activity, as they did.
 const changeCalendarNeverWaits = "calendar-never-waits"
+
+// changeWritesCarried is the workflow.GetVersion change under which a part
+// that continues as new no longer waits for its database writes in flight
+// (a database away for hours would hold it indefinitely): it carries them
+// into its next run, which starts them again. Runs recorded before it wait
+// for them, as they did.
+const changeWritesCarried = "writes-carried"
+
+// UnstoredWrites are the writes a run was still retrying when it continued
+// as new. Every one is idempotent (first-wins or numbered), so an attempt
+// of the previous run that lands as well changes nothing.
+type UnstoredWrites struct {
+	Tasks []activities.TaskOutcome `json:"tasks,omitempty"`
+	// Report is the part's latest report; earlier ones are superseded.
+	Report *activities.ReportPartInput `json:"report,omitempty"`
+}
+
+func (u *UnstoredWrites) empty() bool {
+	return u == nil || len(u.Tasks) == 0 && u.Report == nil
+}
 
 // How long an email is tried, in real time, when its use runs out sooner:
 // long enough that an SMTP server or a database away for ten minutes loses
@@ -47,6 +68,10 @@ type beside struct {
 	blocking bool
 	clock    plan.Clock
 	pending  int
+	// writes counts the pending activities that are database writes: a
+	// part may continue as new with writes in flight, carrying them, but
+	// never with emails.
+	writes   int
 	problems []string
 }
 
@@ -96,6 +121,23 @@ func (b *beside) wait(ctx workflow.Context) error {
 
 // idle says whether nothing started is still running.
 func (b *beside) idle() bool { return b == nil || b.pending == 0 }
+
+// startWrite is start for a database write, counted apart from emails.
+func (b *beside) startWrite(ctx workflow.Context, f workflow.Future, then func(workflow.Context, workflow.Future)) {
+	if b == nil || b.blocking {
+		b.start(ctx, f, then)
+		return
+	}
+	b.writes++
+	b.start(ctx, f, func(ctx workflow.Context, f workflow.Future) {
+		b.writes--
+		then(ctx, f)
+	})
+}
+
+// mailIdle says whether no email started is still on its way; writes may
+// be.
+func (b *beside) mailIdle() bool { return b == nil || b.pending == b.writes }
 
 // email is one batch of emails sent beside the calendar.
 type email struct {

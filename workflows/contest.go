@@ -351,7 +351,7 @@ func (c *contest) recordResults(ctx workflow.Context, in RecordResultsInput) (Co
 	// Claim the results so that a second leader is turned away while these
 	// are stored.
 	c.results, c.saving = &r, true
-	actx := withStoreOptions(ctx, "record: results of "+c.in.Name)
+	actx := withUpdateStoreOptions(ctx, "record: results of "+c.in.Name)
 	err = workflow.ExecuteActivity(actx, a.RecordContestResult, activities.RecordContestResultInput{
 		TermID: c.in.TermID, Name: c.in.Name, HeldAt: c.in.At,
 		Text: r.Text, Winners: r.Winners, By: r.By, At: r.At,
@@ -360,6 +360,9 @@ func (c *contest) recordResults(ctx workflow.Context, in RecordResultsInput) (Co
 	c.saving = false
 	if err != nil {
 		c.results = nil
+		if c.beside != nil {
+			c.beside.problems = append(c.beside.problems, fmt.Sprintf("the results of %s recorded by %s could not be stored", c.in.Name, r.By))
+		}
 		return ContestResults{}, fmt.Errorf("could not record the results, please try again: %w", err)
 	}
 	c.setPhase(ctx, ContestResultsRecorded)

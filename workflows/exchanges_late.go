@@ -203,12 +203,13 @@ func (w *exchanges) recordLateAttendance(ctx workflow.Context, in RecordAttendan
 		note += "; "
 	}
 	note += fmt.Sprintf("the attendance was recorded afterwards by %s on %s", r.by.Name, w.humanTime(at))
-	actx := withStoreOptions(ctx, fmt.Sprintf("late attendance at exchange %d of the %s, recorded by %s", n, d.Name, r.by.Name))
+	actx := withUpdateStoreOptions(ctx, fmt.Sprintf("late attendance at exchange %d of the %s, recorded by %s", n, d.Name, r.by.Name))
 	if err := workflow.ExecuteActivity(actx, a.RecordLateAttendance, activities.RecordLateAttendanceInput{
 		TermID: w.in.TermID, DepartmentID: d.ID, MeetingNumber: n,
 		Key: "update/" + workflow.GetCurrentUpdateInfo(ctx).ID, By: r.by.Email, At: at,
 		Records: r.records, Note: note,
 	}).Get(ctx, nil); err != nil {
+		w.beside.problems = append(w.beside.problems, fmt.Sprintf("the attendance of exchange %d recorded by %s on %s could not be stored", n, r.by.Name, w.humanTime(at)))
 		return RecordAttendanceResult{}, fmt.Errorf("the attendance of exchange %d of the %s could not be stored, so nothing is recorded: %w", n, d.Name, err)
 	}
 

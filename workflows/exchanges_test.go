@@ -60,6 +60,9 @@ type series struct {
 	// inviteDelay makes every invitation take that long (test time) to
 	// go out, as a failing SMTP server or a busy worker would.
 	inviteDelay time.Duration
+	// storeOutage makes the first run's writes (attendance, reports) take
+	// that long, as a database away would.
+	storeOutage time.Duration
 	// lateDelay makes every store write of late attendance take that long,
 	// as it would while the database is away.
 	lateDelay time.Duration
@@ -239,7 +242,11 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 			s.notices = append(s.notices, in)
 			return activities.DeliveryResult{Sent: len(in.To)}, nil
 		})
-	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).Return(
+	var outage time.Duration
+	if s.runs == 1 {
+		outage = s.storeOutage
+	}
+	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).After(outage).Return(
 		func(_ context.Context, in activities.RecordAttendanceInput) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -276,7 +283,7 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 				return workflows.CollectionResult{Kind: in.Kind, Scope: in.Scope}, nil
 			})
 	}
-	env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
+	env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).After(outage).Return(
 		func(_ context.Context, in activities.ReportPartInput) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -728,5 +735,44 @@ func TestExchangesReportTheNextExchange(t *testing.T) {
 	}
 	if seen == 0 {
 		t.Fatal("no report between two exchanges")
+	}
+}
+
+// TestExchangesGoOnWhileTheDatabaseIsAway: the database takes nothing for
+// the first 40 days of exchanges, so the first run's attendance and reports
+// wait that long to be stored. Every exchange is still invited to and held
+// on its day, and every attendance is stored once the database is back.
+func TestExchangesGoOnWhileTheDatabaseIsAway(t *testing.T) {
+	s := newSeries(t, exchangesPlan)
+	s.storeOutage = 40 * 24 * time.Hour
+	s.signIn("2026-10-13 18:45", "ma.li@example.edu")
+	if err := s.run(20, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.attendance) != 6 {
+		t.Fatalf("attendance stored for %d of 6 exchanges", len(s.attendance))
+	}
+	stored := map[int]activities.RecordAttendanceInput{}
+	for _, in := range s.attendance {
+		stored[in.MeetingNumber] = in
+	}
+	for n := 1; n <= 6; n++ {
+		if _, ok := stored[n]; !ok {
+			t.Errorf("exchange %d's attendance was never stored", n)
+		}
+	}
+	if r := stored[1].Records[0]; r.Email != "ma.li@example.edu" || r.Status != activities.AttendancePresent {
+		t.Errorf("Ma Li at exchange 1: %+v, want present", r)
+	}
+	if len(s.invitations) != 6 {
+		t.Fatalf("%d invitations, want 6", len(s.invitations))
+	}
+	for i, inv := range s.invitations {
+		if want := s.in.Meetings[i].InviteAt; !inv.at.Equal(want) {
+			t.Errorf("invitation %d went out at %v, want %v", i+1, inv.at, want)
+		}
+	}
+	if s.result.Held != 6 || s.result.Phase != workflows.PhaseDone || len(s.result.Problems) != 0 {
+		t.Errorf("result = %+v, want 6 held, done, no problems", s.result)
 	}
 }

@@ -347,7 +347,7 @@ func (w *onboarding) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Ack
 	w.saving++
 	defer func() { w.saving-- }()
 
-	actx := withStoreOptions(ctx, "record the acknowledgement of "+w.officers[i].Name)
+	actx := withUpdateStoreOptions(ctx, "record the acknowledgement of "+w.officers[i].Name)
 	err = workflow.ExecuteActivity(actx, a.RecordAcknowledgement, activities.RecordAcknowledgementInput{
 		TermID:       w.in.TermID,
 		DepartmentID: w.in.Department.ID,
@@ -360,6 +360,9 @@ func (w *onboarding) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Ack
 	if err != nil {
 		w.officers[i].AcknowledgedAt = nil
 		w.officers[i].Outcome = OutcomePending
+		if w.beside != nil {
+			w.beside.problems = append(w.beside.problems, fmt.Sprintf("the acknowledgement of %s on %s could not be stored", w.officers[i].Name, plan.HumanTime(at, w.in.TimeZone)))
+		}
 		return AcknowledgeResult{}, fmt.Errorf("could not record the acknowledgement, please try again: %w", err)
 	}
 	w.changed = true

@@ -30,6 +30,9 @@ type reporter struct {
 	// beside, when set, stores reports without holding up the part's
 	// calendar; the part waits for it before it ends.
 	beside *beside
+	// unstored is the latest report while it is being stored beside;
+	// earlier ones are superseded by it.
+	unstored *activities.ReportPartInput
 }
 
 // send stores a report for the term. A report that cannot be stored is
@@ -46,13 +49,32 @@ func (r *reporter) sendWith(ctx workflow.Context, rep PartReport, b *beside) {
 	}
 	r.seq++
 	rep.Part, rep.Seq = r.part, r.seq
-	actx := withStoreOptions(ctx, "report: "+rep.Phase)
-	in := activities.ReportPartInput{TermKey: r.termKey, Report: rep}
-	b.start(ctx, workflow.ExecuteActivity(actx, a.ReportPart, in), func(ctx workflow.Context, f workflow.Future) {
+	r.store(ctx, activities.ReportPartInput{TermKey: r.termKey, Report: rep}, b)
+}
+
+func (r *reporter) store(ctx workflow.Context, in activities.ReportPartInput, b *beside) {
+	actx := withStoreOptions(ctx, "report: "+in.Report.Phase)
+	if b != nil && !b.blocking {
+		r.unstored = &in
+	}
+	seq := in.Report.Seq
+	b.startWrite(ctx, workflow.ExecuteActivity(actx, a.ReportPart, in), func(ctx workflow.Context, f workflow.Future) {
+		if r.unstored != nil && r.unstored.Report.Seq == seq {
+			r.unstored = nil
+		}
 		if err := f.Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("part report not stored", "part", r.part, "error", err)
 		}
 	})
+}
+
+// resume stores again, beside, a report the previous run was still
+// storing when it continued as new.
+func (r *reporter) resume(ctx workflow.Context, in *activities.ReportPartInput) {
+	if r == nil || in == nil || in.Report.Seq < r.seq {
+		return
+	}
+	r.store(ctx, *in, r.beside)
 }
 
 // failed tells the term that the part ended with an error (or was

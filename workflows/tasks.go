@@ -15,6 +15,17 @@ import (
 	"semesterflow/plan"
 )
 
+// changeHelpDeskBeside is the workflow.GetVersion change under which the
+// help desk's Updates wait only for their rows: the emails to the
+// coordinator and the requester, its reports and the record of finished
+// tasks go beside, and it carries writes still in flight across
+// continue-as-new. Runs recorded before it wait for each, as they did.
+const changeHelpDeskBeside = "help-desk-beside"
+
+// carryAfter is how long, in real time, the help desk waits for its writes
+// in flight before it continues as new carrying them instead.
+const carryAfter = time.Minute
+
 // maxTaskDescription bounds a request's description, in characters.
 const maxTaskDescription = 2000
 
@@ -60,6 +71,11 @@ type helpDesk struct {
 	running int
 	ended   []taskEnd
 	changed bool
+	// beside sends the emails, reports and records of finished tasks; it
+	// is blocking in runs recorded before changeHelpDeskBeside.
+	beside *beside
+	// unstored are finished tasks whose record is still being written.
+	unstored []activities.TaskOutcome
 }
 
 // taskEnd is a task collection that ended.
@@ -121,6 +137,17 @@ func (h *helpDesk) setup(ctx workflow.Context) error {
 }
 
 func (h *helpDesk) run(ctx workflow.Context) (HelpDeskProgress, error) {
+	v := workflow.GetVersion(ctx, changeHelpDeskBeside, workflow.DefaultVersion, 1)
+	h.beside = &beside{blocking: v == workflow.DefaultVersion, clock: h.in.Clock}
+	if !h.beside.blocking {
+		h.report.beside = h.beside
+		h.beside.problems = append([]string(nil), h.state.Problems...)
+		if u := h.state.Unstored; u != nil {
+			h.storeOutcomes(ctx, u.Tasks)
+			h.report.resume(ctx, u.Report)
+		}
+		h.state.Problems, h.state.Unstored = nil, nil
+	}
 	h.showProgress(ctx)
 	h.sendReport(ctx, false)
 	var termEnd workflow.Future
@@ -157,6 +184,23 @@ func (h *helpDesk) run(ctx workflow.Context) (HelpDeskProgress, error) {
 			next := h.in
 			state := h.state
 			state.ReportSeq = h.report.seq
+			if !h.beside.blocking {
+				// Emails go out from this run; writes the database has not
+				// taken within carryAfter go along into the next.
+				if err := workflow.Await(ctx, h.beside.mailIdle); err != nil {
+					return HelpDeskProgress{}, err
+				}
+				if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+					Timeout: carryAfter, TimerOptions: workflow.TimerOptions{Summary: "help desk: writes in flight"},
+				}, h.beside.idle); err != nil {
+					return HelpDeskProgress{}, err
+				}
+				state.ReportSeq = h.report.seq
+				state.Problems = h.beside.problems
+				if u := (&UnstoredWrites{Tasks: append([]activities.TaskOutcome(nil), h.unstored...), Report: h.report.unstored}); !u.empty() {
+					state.Unstored = u
+				}
+			}
 			next.State = &state
 			return HelpDeskProgress{}, workflow.NewContinueAsNewError(ctx, HelpDesk, next)
 		}
@@ -178,7 +222,18 @@ func (h *helpDesk) run(ctx workflow.Context) (HelpDeskProgress, error) {
 	}
 	h.phase = HelpDeskClosed
 	h.showProgress(ctx)
+	if !h.beside.blocking {
+		// The last report says how every email went.
+		if err := h.beside.wait(ctx); err != nil {
+			return HelpDeskProgress{}, err
+		}
+	}
 	h.sendReport(ctx, true)
+	if !h.beside.blocking {
+		if err := h.beside.wait(ctx); err != nil {
+			return HelpDeskProgress{}, err
+		}
+	}
 	return h.progress(), nil
 }
 
@@ -215,19 +270,57 @@ func (h *helpDesk) recordEnded(ctx workflow.Context) error {
 	if len(outcomes) == 0 {
 		return nil
 	}
+	if !h.beside.blocking {
+		// The desk goes on at once; the rows follow.
+		h.storeOutcomes(ctx, outcomes)
+		h.noteOutcomes(outcomes)
+		return nil
+	}
 	actx := withStoreOptions(ctx, fmt.Sprintf("record %d finished help tasks", len(outcomes)))
 	if err := workflow.ExecuteActivity(actx, a.CompleteHelpTasks, activities.CompleteHelpTasksInput{
 		TermID: h.in.TermID, Outcomes: outcomes,
 	}).Get(ctx, nil); err != nil {
 		return fmt.Errorf("record finished help tasks: %w", err)
 	}
+	h.noteOutcomes(outcomes)
+	return nil
+}
+
+func (h *helpDesk) noteOutcomes(outcomes []activities.TaskOutcome) {
 	for _, o := range outcomes {
 		if i, ok := h.index[o.TaskID]; ok {
 			h.state.Tasks[i].Status, h.state.Tasks[i].CompletedAt = o.Status, o.CompletedAt
 		}
 	}
 	h.changed = true
-	return nil
+}
+
+// storeOutcomes records finished tasks beside the desk, until the database
+// takes them.
+func (h *helpDesk) storeOutcomes(ctx workflow.Context, outcomes []activities.TaskOutcome) {
+	if len(outcomes) == 0 {
+		return
+	}
+	h.unstored = append(h.unstored, outcomes...)
+	actx := withStoreOptions(ctx, fmt.Sprintf("record %d finished help tasks", len(outcomes)))
+	in := activities.CompleteHelpTasksInput{TermID: h.in.TermID, Outcomes: outcomes}
+	h.beside.startWrite(ctx, workflow.ExecuteActivity(actx, a.CompleteHelpTasks, in), func(ctx workflow.Context, f workflow.Future) {
+		for _, o := range outcomes {
+			for i, u := range h.unstored {
+				if u.TaskID == o.TaskID {
+					h.unstored = append(h.unstored[:i], h.unstored[i+1:]...)
+					break
+				}
+			}
+		}
+		if err := f.Get(ctx, nil); err != nil {
+			for _, o := range outcomes {
+				h.beside.problems = append(h.beside.problems, fmt.Sprintf("how help task %s ended could not be stored", o.TaskID))
+			}
+			h.changed = true
+			workflow.GetLogger(ctx).Error("finished help tasks not stored", "error", err)
+		}
+	})
 }
 
 // request is a validated request for help.
@@ -332,21 +425,39 @@ func (h *helpDesk) requestHelp(ctx workflow.Context, in RequestHelpInput) (Reque
 	})
 	h.index[id] = len(h.state.Tasks) - 1
 
-	actx := withMailOptions(ctx, fmt.Sprintf("record help request %s from the %s, email the coordinator", id, r.dept.Name))
-	err = workflow.ExecuteActivity(actx, a.RecordHelpRequest, activities.RecordHelpRequestInput{
+	rec := activities.RecordHelpRequestInput{
 		TermID: h.in.TermID, TermName: h.in.TermName, TimeZone: h.in.TimeZone,
 		TaskID: id, DepartmentID: r.dept.ID, DepartmentName: r.dept.Name, Requester: r.requester,
 		Description: r.text, Due: r.due, At: now, Coordinator: h.in.Coordinator,
 		AuditKey: "update/" + workflow.GetCurrentUpdateInfo(ctx).ID,
-	}).Get(ctx, nil)
+	}
+	if h.beside.blocking {
+		actx := withMailOptions(ctx, fmt.Sprintf("record help request %s from the %s, email the coordinator", id, r.dept.Name))
+		err = workflow.ExecuteActivity(actx, a.RecordHelpRequest, rec).Get(ctx, nil)
+	} else {
+		actx := withUpdateStoreOptions(ctx, fmt.Sprintf("record help request %s from the %s", id, r.dept.Name))
+		err = workflow.ExecuteActivity(actx, a.StoreHelpRequest, rec).Get(ctx, nil)
+	}
 	if err != nil {
 		if i, ok := h.index[id]; ok {
 			h.state.Tasks = append(h.state.Tasks[:i], h.state.Tasks[i+1:]...)
 			h.reindex()
 		}
+		if !h.beside.blocking {
+			h.beside.problems = append(h.beside.problems, fmt.Sprintf("the request for help from %s on %s could not be stored", r.requester.Name, h.human(now)))
+			h.changed = true
+		}
 		return RequestHelpResult{}, fmt.Errorf("could not record the request, please try again: %w", err)
 	}
 	h.changed = true
+	if !h.beside.blocking {
+		h.beside.send(ctx, email{
+			what: fmt.Sprintf("the request for help %s to the coordinator", id),
+			due:  now, until: r.due.AddDate(0, 0, TaskLateDays),
+			activity: a.NotifyHelpRequested, input: rec,
+			done: h.noteEmail,
+		})
+	}
 	return RequestHelpResult{TaskID: id, Due: r.due, Coordinator: h.in.Coordinator}, nil
 }
 
@@ -411,21 +522,39 @@ func (h *helpDesk) assignTask(ctx workflow.Context, in AssignTaskInput) (AssignT
 	id := t.ID
 	task := *t
 
-	actx := withMailOptions(ctx, fmt.Sprintf("record assignment of %s to %s, tell the requester", id, officer.Name))
-	err = workflow.ExecuteActivity(actx, a.RecordTaskAssignment, activities.RecordTaskAssignmentInput{
+	rec := activities.RecordTaskAssignmentInput{
 		TermID: h.in.TermID, TermName: h.in.TermName, TimeZone: h.in.TimeZone,
 		TaskID: id, DepartmentName: task.DepartmentName, Description: task.Description, Due: task.Due,
 		Requester: task.Requester, Assignee: officer, AssignedBy: by, At: now,
 		AuditKey: "update/" + workflow.GetCurrentUpdateInfo(ctx).ID,
-	}).Get(ctx, nil)
+	}
+	if h.beside.blocking {
+		actx := withMailOptions(ctx, fmt.Sprintf("record assignment of %s to %s, tell the requester", id, officer.Name))
+		err = workflow.ExecuteActivity(actx, a.RecordTaskAssignment, rec).Get(ctx, nil)
+	} else {
+		actx := withUpdateStoreOptions(ctx, fmt.Sprintf("record assignment of %s to %s", id, officer.Name))
+		err = workflow.ExecuteActivity(actx, a.StoreTaskAssignment, rec).Get(ctx, nil)
+	}
 	if err != nil {
 		if j, ok := h.index[id]; ok {
 			t := &h.state.Tasks[j]
 			t.Status, t.Assignee, t.AssignedBy, t.AssignedAt = TaskRequested, nil, "", nil
 		}
+		if !h.beside.blocking {
+			h.beside.problems = append(h.beside.problems, fmt.Sprintf("the assignment of %s to %s on %s could not be stored", id, officer.Name, h.human(now)))
+			h.changed = true
+		}
 		return AssignTaskResult{}, fmt.Errorf("could not record the assignment, please try again: %w", err)
 	}
 	h.changed = true
+	if !h.beside.blocking {
+		h.beside.send(ctx, email{
+			what: fmt.Sprintf("the notice to %s of who helps with %s", task.Requester.Name, id),
+			due:  now, until: task.Due.AddDate(0, 0, TaskLateDays),
+			activity: a.NotifyTaskAssigned, input: rec,
+			done: h.noteEmail,
+		})
+	}
 	if err := h.startTask(ctx, task, now); err != nil {
 		return AssignTaskResult{}, fmt.Errorf("%s is assigned to %s, but its reminders could not be started: %w", id, officer.Name, err)
 	}
@@ -485,6 +614,22 @@ func (h *helpDesk) startTask(ctx workflow.Context, t HelpTask, now time.Time) er
 	return nil
 }
 
+// noteEmail has the report tell of an email that went out late or not at
+// all (beside.send keeps it among the problems).
+func (h *helpDesk) noteEmail(_ workflow.Context, late time.Duration, err error) {
+	if err != nil || late > 0 {
+		h.changed = true
+	}
+}
+
+// problems are what the help desk could not do on time so far.
+func (h *helpDesk) problems() []string {
+	if h.beside == nil {
+		return nil
+	}
+	return append([]string(nil), h.beside.problems...)
+}
+
 // shorten keeps the first n characters of s, on one line.
 func shorten(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
@@ -536,7 +681,7 @@ func (h *helpDesk) sendReport(ctx workflow.Context, done bool) {
 	c := h.counts()
 	now := h.planNow(ctx)
 	rep := PartReport{
-		Phase: h.phase, Done: done,
+		Phase: h.phase, Done: done, Problems: h.problems(),
 		Summary: fmt.Sprintf("Help for other departments: %d requested, %d assigned, %d done, %d late, %d missed",
 			c.Requested, c.Assigned, c.Done, c.Late, c.Missed),
 	}
@@ -560,7 +705,7 @@ func (h *helpDesk) sendReport(ctx workflow.Context, done bool) {
 }
 
 func (h *helpDesk) progress() HelpDeskProgress {
-	return HelpDeskProgress{Phase: h.phase, Counts: h.counts(), Tasks: append([]HelpTask(nil), h.state.Tasks...)}
+	return HelpDeskProgress{Phase: h.phase, Counts: h.counts(), Tasks: append([]HelpTask(nil), h.state.Tasks...), Problems: h.problems()}
 }
 
 // cancelTasks stops the collections of tasks still assigned when the help

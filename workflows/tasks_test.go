@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/converter"
@@ -23,27 +24,64 @@ type helpDeskFixture struct {
 	requests    []activities.RecordHelpRequestInput
 	assignments []activities.RecordTaskAssignmentInput
 	completed   []activities.TaskOutcome
+	// mailed are the help desk's own emails: "requested t1 10-01 10:00".
+	mailed []string
 }
 
+// newHelpDeskFixture mocks the help desk's activities; its emails and its
+// records of finished tasks take as long as given (test time), and fail
+// with mailErr when set.
 func newHelpDeskFixture(t *testing.T) *helpDeskFixture {
 	t.Helper()
+	return newSlowHelpDeskFixture(t, 0, 0, nil)
+}
+
+func newSlowHelpDeskFixture(t *testing.T, mailDelay, completeDelay time.Duration, mailErr error) *helpDeskFixture {
+	t.Helper()
 	f := &helpDeskFixture{contestFixture: newContestFixture(t)}
-	f.env.OnActivity(acts.RecordHelpRequest, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordHelpRequestInput) (activities.DeliveryResult, error) {
+	f.env.OnActivity(acts.StoreHelpRequest, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordHelpRequestInput) error {
 			f.requests = append(f.requests, in)
-			return activities.DeliveryResult{Sent: 1}, nil
+			return nil
 		})
-	f.env.OnActivity(acts.RecordTaskAssignment, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordTaskAssignmentInput) (activities.DeliveryResult, error) {
+	f.env.OnActivity(acts.StoreTaskAssignment, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RecordTaskAssignmentInput) error {
 			f.assignments = append(f.assignments, in)
-			return activities.DeliveryResult{Sent: 1}, nil
+			return nil
 		})
-	f.env.OnActivity(acts.CompleteHelpTasks, mock.Anything, mock.Anything).Return(
+	f.env.OnActivity(acts.NotifyHelpRequested, mock.Anything, mock.Anything).After(mailDelay).Return(
+		func(_ context.Context, in activities.RecordHelpRequestInput) (activities.DeliveryResult, error) {
+			f.mailed = append(f.mailed, "requested "+in.TaskID+" "+f.now())
+			return activities.DeliveryResult{Sent: 1}, mailErr
+		})
+	f.env.OnActivity(acts.NotifyTaskAssigned, mock.Anything, mock.Anything).After(mailDelay).Return(
+		func(_ context.Context, in activities.RecordTaskAssignmentInput) (activities.DeliveryResult, error) {
+			f.mailed = append(f.mailed, "assigned "+in.TaskID+" "+f.now())
+			return activities.DeliveryResult{Sent: 1}, mailErr
+		})
+	f.env.OnActivity(acts.CompleteHelpTasks, mock.Anything, mock.Anything).After(completeDelay).Return(
 		func(_ context.Context, in activities.CompleteHelpTasksInput) error {
 			f.completed = append(f.completed, in.Outcomes...)
 			return nil
 		})
 	return f
+}
+
+// timedUpdate is an update whose completion time (plan time) is noted.
+type timedUpdate struct {
+	anyUpdate
+	doneAt string
+}
+
+func (f *helpDeskFixture) timed(local, name string, arg any) *timedUpdate {
+	u := &timedUpdate{}
+	f.env.RegisterDelayedCallback(func() {
+		cb := u.callbacks()
+		complete := cb.OnComplete
+		cb.OnComplete = func(v any, err error) { u.doneAt = f.now(); complete(v, err) }
+		f.env.UpdateWorkflow(name, fmt.Sprintf("%s-%s", name, local), cb, arg)
+	}, f.after(local))
+	return u
 }
 
 func (f *helpDeskFixture) update(local, name string, arg any) *anyUpdate {
@@ -268,5 +306,80 @@ func TestHelpDeskContinuesAsNewWithItsTasks(t *testing.T) {
 	}
 	if len(got.Tasks) != 2 || got.Tasks[0].ID != "t1" || got.Tasks[0].Status != workflows.TaskMissed {
 		t.Errorf("tasks = %+v", got.Tasks)
+	}
+}
+
+// TestHelpDeskUpdatesNeverWaitForTheirEmails: the SMTP server holds every
+// email of the help desk for twelve days, then refuses it. A head's request
+// and the coordinator's assignment still return at once with their rows
+// recorded; the task's reminder and escalation come on their days, and the
+// help desk reports both emails undelivered.
+func TestHelpDeskUpdatesNeverWaitForTheirEmails(t *testing.T) {
+	f := newSlowHelpDeskFixture(t, 12*24*time.Hour, 0, errors.New("451 try again later"))
+	req := f.timed("2026-10-01 10:00", workflows.UpdateRequestHelp,
+		workflows.RequestHelpInput{Email: "sun.hao@example.edu", Due: "2026-10-10", Text: "Two people for the leaflets."})
+	asg := f.timed("2026-10-01 12:00", workflows.UpdateAssignTask,
+		workflows.AssignTaskInput{Email: "zhang.hua@example.edu", Task: "t1", Officer: "lin.yue@example.edu"})
+	got := f.run(f.input())
+
+	if r, ok := req.value.(workflows.RequestHelpResult); !ok || r.TaskID != "t1" || req.doneAt != "10-01 10:00" {
+		t.Errorf("request returned %+v (%v) at %s, want t1 at once", req.value, req.err, req.doneAt)
+	}
+	if r, ok := asg.value.(workflows.AssignTaskResult); !ok || r.Assignee.Email != "lin.yue@example.edu" || asg.doneAt != "10-01 12:00" {
+		t.Errorf("assignment returned %+v (%v) at %s, want Lin Yue at once", asg.value, asg.err, asg.doneAt)
+	}
+	if len(f.requests) != 1 || f.requests[0].TaskID != "t1" || len(f.assignments) != 1 || f.assignments[0].Assignee.Email != "lin.yue@example.edu" {
+		t.Errorf("rows: requests %+v, assignments %+v", f.requests, f.assignments)
+	}
+	notified := strings.Join(f.notified, "\n")
+	for _, want := range []string{"request 10-01 12:00 t1", "reminder 10-09 09:00 t1", "escalation 10-10 23:59 t1"} {
+		if !strings.Contains(notified, want) {
+			t.Errorf("no %q among the task's emails:\n%s", want, notified)
+		}
+	}
+	if strings.Join(f.mailed, ", ") != "requested t1 10-13 10:00, assigned t1 10-13 12:00" {
+		t.Errorf("the help desk's emails were tried at %v", f.mailed)
+	}
+	want := []string{
+		"the request for help t1 to the coordinator could not be delivered",
+		"the notice to Sun Hao of who helps with t1 could not be delivered",
+	}
+	if strings.Join(got.Problems, "; ") != strings.Join(want, "; ") {
+		t.Errorf("problems = %q, want %q", got.Problems, want)
+	}
+	if got.Counts.Missed != 1 || got.Phase != workflows.HelpDeskClosed {
+		t.Errorf("final progress = %+v, want t1 missed and the desk closed", got)
+	}
+}
+
+// TestHelpDeskGoesOnWhileTheDatabaseIsAway: recording how a task ended
+// takes 120 days (the database away). The help desk shows the task missed
+// at once, takes a new request meanwhile, closes with the term, and ends
+// once the record is in.
+func TestHelpDeskGoesOnWhileTheDatabaseIsAway(t *testing.T) {
+	f := newSlowHelpDeskFixture(t, 0, 120*24*time.Hour, nil)
+	f.request("2026-10-01 10:00", "sun.hao@example.edu", "", "2026-10-10", "Two people for the leaflets.")
+	f.assign("2026-10-01 12:00", "zhang.hua@example.edu", "t1", "lin.yue@example.edu")
+	later := f.timed("2026-10-20 10:00", workflows.UpdateRequestHelp,
+		workflows.RequestHelpInput{Email: "sun.hao@example.edu", Due: "2026-10-30", Text: "Chairs."})
+	var mid, closed workflows.HelpDeskProgress
+	f.env.RegisterDelayedCallback(func() { mid = queryAs[workflows.HelpDeskProgress](t, f.env, workflows.QueryProgress) }, f.after("2026-10-20 11:00"))
+	f.env.RegisterDelayedCallback(func() { closed = queryAs[workflows.HelpDeskProgress](t, f.env, workflows.QueryProgress) }, f.after("2027-01-16 00:01"))
+	got := f.run(f.input())
+
+	if mid.Counts.Missed != 1 || mid.Counts.Requested != 1 {
+		t.Errorf("progress on 20 October = %+v, want t1 missed and t2 requested", mid.Counts)
+	}
+	if later.doneAt != "10-20 10:00" || later.err != nil {
+		t.Errorf("the request of 20 October returned at %s (%v), want at once", later.doneAt, later.err)
+	}
+	if closed.Phase != workflows.HelpDeskClosed {
+		t.Errorf("phase just after the term = %q, want closed", closed.Phase)
+	}
+	if len(f.completed) != 1 || f.completed[0].TaskID != "t1" || f.completed[0].Status != workflows.TaskMissed {
+		t.Errorf("recorded outcomes = %+v, want t1 missed", f.completed)
+	}
+	if got.Phase != workflows.HelpDeskClosed || got.Counts.Missed != 1 || got.Counts.Requested != 1 {
+		t.Errorf("final progress = %+v", got)
 	}
 }
