@@ -133,6 +133,8 @@ kill_worker() {
 	local pid
 	pid=$(running_pid worker) || die "no worker to kill"
 	kill -KILL "$pid"
+	# When, to the millisecond: a duplicate must be explained by a kill.
+	date +%s.%3N >>"$ROOT_DIR/.run/faults-kills"
 	while pid_alive "$pid"; do sleep 0.1; done
 	up
 }
@@ -177,6 +179,8 @@ wait_for_term
 note "without faults: term completed in $((SECONDS - began)) s"
 snapshot base
 scripts/down.sh --purge >/dev/null 2>&1
+
+rm -f .run/faults-kills
 
 # 2. The same rehearsal with faults, at these seconds after the term starts
 # (at a plan day a second, 0 to about 150 s is 1 September to the end of
@@ -250,8 +254,32 @@ check "exchanges with their meeting row" "$(wc -l <.run/faults-faults-rows.meeti
 check "attendance rows" "$(wc -l <.run/faults-faults-rows.attendance)" "$(wc -l <.run/faults-base-rows.attendance)"
 mailpit_ids | sort >.run/faults-mailpit-ids
 q "SELECT message_id FROM email_outbox WHERE status = 'sent'" | tr -d '<>' | sort >.run/faults-outbox-ids
-check "Message-IDs in Mailpit more than once" "$(uniq -d .run/faults-mailpit-ids | wc -l)" 0
 uniq -d .run/faults-mailpit-ids >.run/faults-duplicates
+# One window is left by design (see activities/deliver.go): a worker killed
+# in the milliseconds between the SMTP server's acceptance of an email and
+# its outbox record leaves the retry no trace of it, and the email goes out
+# again, with the same Message-ID, rather than never. A duplicate is that
+# one only if its first copy arrived within a second before a SIGKILL; any
+# other is a defect.
+explained=0
+while read -r id; do
+	[[ -n $id ]] || continue
+	arrived=$(curl -fsS "$MAILPIT_API/api/v1/search?query=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote("message-id:\""+sys.argv[1]+"\""))' "$id")" |
+		python3 -c 'import json,sys,datetime
+for m in json.load(sys.stdin)["messages"]:
+    print(datetime.datetime.fromisoformat(m["Created"].replace("Z","+00:00")).timestamp())' | sort -n)
+	first=$(head -n 1 <<<"$arrived")
+	kill=$(awk -v t="$first" '$1 >= t && $1 - t <= 1 { print $1; exit }' .run/faults-kills)
+	row=$(q "SELECT key || ' (' || status || ')' FROM email_outbox WHERE message_id = '<$id>'")
+	if [[ -n $kill ]]; then
+		explained=$((explained + 1))
+		note "  duplicate $id, $row: first copy $(awk -v k="$kill" -v t="$first" 'BEGIN { printf "%d ms", (k - t) * 1000 }') before a SIGKILL (the window left by design)"
+	else
+		note "  duplicate $id, $row: copies at $(tr '\n' ' ' <<<"$arrived"); no SIGKILL within a second after the first"
+	fi
+done <.run/faults-duplicates
+check "Message-IDs in Mailpit more than once, but within a second before a SIGKILL" "$(($(wc -l <.run/faults-duplicates) - explained))" 0
+note "duplicates within a second before a SIGKILL: $explained"
 check "sent in the outbox but not in Mailpit" "$(comm -23 <(sort -u .run/faults-outbox-ids) <(sort -u .run/faults-mailpit-ids) | wc -l)" 0
 check "in Mailpit but not sent in the outbox" "$(comm -13 <(sort -u .run/faults-outbox-ids) <(sort -u .run/faults-mailpit-ids) | wc -l)" 0
 check "emails still pending in the outbox" "$(q "SELECT count(*) FROM email_outbox WHERE status <> 'sent'")" 0

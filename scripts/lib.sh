@@ -14,6 +14,8 @@ BIN="$ROOT/bin"
 # SEMESTERFLOW_RUN_DIR lets one checkout run a second stack beside the
 # first (scripts/faults.sh does).
 RUN_DIR="${SEMESTERFLOW_RUN_DIR:-$ROOT/.run}"
+# RUN_REL is RUN_DIR as messages show it: relative to the checkout.
+RUN_REL="${RUN_DIR#"$ROOT"/}"
 # Every script writes pid files, logs or the link key here, some before any
 # service starts; a fresh clone has no .run yet.
 mkdir -p "$RUN_DIR"
@@ -125,11 +127,11 @@ install_tools() {
 	while read -r name pkg mod version; do
 		[[ -n $name ]] || continue
 		tool_current "$name" "$mod" "$version" && continue
-		log "installing $name $version into bin/ (log in .run/install-$name.log)"
+		log "installing $name $version into bin/ (log in $RUN_REL/install-$name.log)"
 		started=$SECONDS
 		if ! GOBIN="$BIN" go install "$pkg@$version" >"$RUN_DIR/install-$name.log" 2>&1; then
 			tail -n 30 "$RUN_DIR/install-$name.log" >&2
-			die "go install $pkg@$version failed; full log in .run/install-$name.log"
+			die "go install $pkg@$version failed; full log in $RUN_REL/install-$name.log"
 		fi
 		tool_current "$name" "$mod" "$version" ||
 			die "bin/$name does not report $mod $version after installing it"
@@ -198,7 +200,7 @@ start_bg() {
 	done
 	pid_alive "$pid" || {
 		tail -n 30 "$log" >&2
-		die "$name exited right after starting; log in .run/$name.log"
+		die "$name exited right after starting; log in $RUN_REL/$name.log"
 	}
 	die "$name: pid $pid does not run $1; is setsid forking?"
 }
@@ -270,11 +272,11 @@ pg_ready() {
 }
 
 apt_install() {
-	log "apt-get install $* (log in .run/apt.log)"
+	log "apt-get install $* (log in $RUN_REL/apt.log)"
 	if ! as_root env DEBIAN_FRONTEND=noninteractive sh -c 'apt-get update -q && apt-get install -y -q "$@"' _ "$@" \
 		>>"$RUN_DIR/apt.log" 2>&1; then
 		tail -n 30 "$RUN_DIR/apt.log" >&2
-		die "apt-get install $* failed; log in .run/apt.log"
+		die "apt-get install $* failed; log in $RUN_REL/apt.log"
 	fi
 }
 
@@ -319,7 +321,7 @@ start_local_postgres() {
 		[[ -d /etc/postgresql/$ver/main ]] && name=semesterflow
 		log "postgres: creating cluster $ver/$name on port $PG_PORT"
 		as_root pg_createcluster --port "$PG_PORT" "$ver" "$name" >>"$RUN_DIR/apt.log" 2>&1 ||
-			die "pg_createcluster --port $PG_PORT $ver $name failed; log in .run/apt.log"
+			die "pg_createcluster --port $PG_PORT $ver $name failed; log in $RUN_REL/apt.log"
 		cluster="$ver $name"
 		fresh=1
 	fi
@@ -436,7 +438,7 @@ ensure_temporal() {
 		is_local_host "$HOST" || die "temporal at $TEMPORAL_ADDRESS does not answer, and it is not on this machine"
 		[[ -x $BIN/temporal ]] || die "bin/temporal is missing; run install_tools first"
 		for sa in "${SEARCH_ATTRIBUTES[@]}"; do flags+=(--search-attribute "$sa"); done
-		log "temporal: starting the dev server on $HOST:$PORT (log in .run/temporal.log)"
+		log "temporal: starting the dev server on $HOST:$PORT (log in $RUN_REL/temporal.log)"
 		start_bg temporal "$BIN/temporal" server start-dev \
 			--ip "$HOST" --port "$PORT" --ui-port "$TEMPORAL_UI_PORT" \
 			--db-filename "$RUN_DIR/temporal.db" --log-level warn "${flags[@]}"
@@ -478,7 +480,7 @@ ensure_mailpit() {
 	else
 		is_local_host "$smtp_host" || die "SMTP at $smtp_host:$smtp_port does not answer, and it is not on this machine"
 		[[ -x $BIN/mailpit ]] || die "bin/mailpit is missing; run install_tools first"
-		log "mailpit: starting (SMTP $smtp_host:$smtp_port, API $MAILPIT_API, log in .run/mailpit.log)"
+		log "mailpit: starting (SMTP $smtp_host:$smtp_port, API $MAILPIT_API, log in $RUN_REL/mailpit.log)"
 		# No version check: it would call out to the internet on every start.
 		# Any SMTP login is accepted, so a mailer configured with credentials
 		# works against it too. Mailpit keeps 500 messages by default and

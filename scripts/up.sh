@@ -32,16 +32,16 @@ start_binary() {
 			return 0
 		fi
 	fi
-	log "$name: starting (log in .run/$name.log)"
+	log "$name: starting (log in $RUN_REL/$name.log)"
 	start_bg "$name" "$BIN/$name"
 	printf '%s\n' "$sum" >"$RUN_DIR/$name.sum"
-	pid=$(running_pid "$name") || die "$name exited right after starting; log in .run/$name.log"
+	pid=$(running_pid "$name") || die "$name exited right after starting; log in $RUN_REL/$name.log"
 	# A binary with bad config dies within a moment; catch that here rather
 	# than leave the term's workflows waiting for a worker that is not there.
 	sleep 2
 	if ! pid_alive "$pid"; then
 		tail -n 30 "$RUN_DIR/$name.log" >&2
-		die "$name exited; log in .run/$name.log"
+		die "$name exited; log in $RUN_REL/$name.log"
 	fi
 }
 
@@ -85,6 +85,6 @@ semesterflow is up.
   Mailpit API    ${MAILPIT_API/127.0.0.1/localhost}/api/v1/messages
   Database       psql "$DATABASE_URL" -c 'select * from onboarding'
   Term status    ./bin/starter status --term $TERM_ID
-  Logs           .run/worker.log, .run/portal.log
+  Logs           $RUN_REL/worker.log, $RUN_REL/portal.log
   Stop it all    scripts/down.sh
 EOT
