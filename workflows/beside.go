@@ -16,13 +16,6 @@ import (
 // up. Runs recorded before it wait for each activity, as they did.
 const changeCalendarNeverWaits = "calendar-never-waits"
 
-// changeWritesCarried is the workflow.GetVersion change under which a part
-// that continues as new no longer waits for its database writes in flight
-// (a database away for hours would hold it indefinitely): it carries them
-// into its next run, which starts them again. Runs recorded before it wait
-// for them, as they did.
-const changeWritesCarried = "writes-carried"
-
 // UnstoredWrites are the writes a run was still retrying when it continued
 // as new. Every one is idempotent (first-wins or numbered), so an attempt
 // of the previous run that lands as well changes nothing.
