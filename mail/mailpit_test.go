@@ -1,9 +1,16 @@
 package mail
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
+	netmail "net/mail"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,6 +63,118 @@ func arrived(t *testing.T, mp *testenv.Mailpit, m Message) testenv.MailMessage {
 	return mp.Message(t, got[0].ID)
 }
 
+// mimePart is one node of a message's MIME tree as it reached the sink: its
+// media type, and either its sub-parts or its body with the transfer
+// encoding removed.
+type mimePart struct {
+	Type  string
+	Parts []mimePart
+	Body  string
+}
+
+// shape names the tree's types, e.g. "multipart/alternative(text/plain
+// text/html)", so a test states the whole structure in one comparison.
+func (p mimePart) shape() string {
+	if len(p.Parts) == 0 {
+		return p.Type
+	}
+	var kids []string
+	for _, c := range p.Parts {
+		kids = append(kids, c.shape())
+	}
+	return p.Type + "(" + strings.Join(kids, " ") + ")"
+}
+
+// find returns the first leaf of the given media type.
+func (p mimePart) find(typ string) (mimePart, bool) {
+	if len(p.Parts) == 0 {
+		return p, p.Type == typ
+	}
+	for _, c := range p.Parts {
+		if f, ok := c.find(typ); ok {
+			return f, true
+		}
+	}
+	return mimePart{}, false
+}
+
+// rawMIME parses the message Mailpit stored byte for byte. Mailpit's Text
+// field is no proof of a text/plain part: Mailpit derives it from the HTML
+// when the part is missing.
+func rawMIME(t *testing.T, mp *testenv.Mailpit, id string) mimePart {
+	t.Helper()
+	msg, err := netmail.ReadMessage(bytes.NewReader(mp.Raw(t, id)))
+	if err != nil {
+		t.Fatalf("raw message %s: %v", id, err)
+	}
+	p, err := readMIME(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
+	if err != nil {
+		t.Fatalf("raw message %s: %v", id, err)
+	}
+	return p
+}
+
+func readMIME(contentType, encoding string, body io.Reader) (mimePart, error) {
+	typ, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return mimePart{}, err
+	}
+	p := mimePart{Type: typ}
+	if strings.HasPrefix(typ, "multipart/") {
+		// NextPart removes a quoted-printable encoding itself and drops
+		// the header, so the switch below only sees the others.
+		r := multipart.NewReader(body, params["boundary"])
+		for {
+			part, err := r.NextPart()
+			if err == io.EOF {
+				return p, nil
+			}
+			if err != nil {
+				return mimePart{}, err
+			}
+			c, err := readMIME(part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"), part)
+			if err != nil {
+				return mimePart{}, err
+			}
+			p.Parts = append(p.Parts, c)
+		}
+	}
+	switch strings.ToLower(encoding) {
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body)
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return mimePart{}, err
+	}
+	p.Body = strings.ReplaceAll(string(b), "\r\n", "\n")
+	return p, nil
+}
+
+// checkBodies checks that the raw message has the wanted structure and that
+// its text and HTML parts carry what was sent.
+func checkBodies(t *testing.T, mp *testenv.Mailpit, id string, m Message, wantShape string) mimePart {
+	t.Helper()
+	root := rawMIME(t, mp, id)
+	if got := root.shape(); got != wantShape {
+		t.Errorf("%s: MIME structure %s, want %s", m.To.Email, got, wantShape)
+	}
+	norm := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+	for typ, want := range map[string]string{"text/plain": m.Text, "text/html": m.HTML} {
+		part, ok := root.find(typ)
+		if !ok {
+			t.Errorf("%s: no %s part", m.To.Email, typ)
+			continue
+		}
+		if norm(part.Body) != norm(want) {
+			t.Errorf("%s: %s part (%d bytes) differs from what was sent (%d bytes)", m.To.Email, typ, len(part.Body), len(want))
+		}
+	}
+	return root
+}
+
 func TestMailpitBatchOnOneConnection(t *testing.T) {
 	s, p, mp := mailpitSender(t)
 	run := testenv.UniqueID("batch")
@@ -105,6 +224,7 @@ func TestMailpitBatchOnOneConnection(t *testing.T) {
 		if !strings.Contains(got.Text, "Please acknowledge by Mon 14 Sep 2026") || strings.Contains(got.Text, "<p") {
 			t.Errorf("%s: text part missing or wrong:\n%s", m.To.Email, got.Text)
 		}
+		checkBodies(t, mp, got.ID, m, "multipart/alternative(text/plain text/html)")
 	}
 }
 
@@ -131,6 +251,11 @@ func TestMailpitCalendarAttachment(t *testing.T) {
 	}
 	if got.HTML == "" || got.Text == "" {
 		t.Error("bodies were lost next to the attachment")
+	}
+	// The invite rides beside the two bodies, not as a third alternative.
+	root := checkBodies(t, mp, got.ID, m, "multipart/mixed(multipart/alternative(text/plain text/html) text/calendar)")
+	if cal, ok := root.find("text/calendar"); ok && cal.Body != strings.ReplaceAll(ics, "\r\n", "\n") {
+		t.Errorf("the invite arrived changed:\n%s", cal.Body)
 	}
 }
 

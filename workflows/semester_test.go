@@ -3,6 +3,8 @@ package workflows_test
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -246,13 +249,28 @@ func TestSemesterFinishesWhenADepartmentFails(t *testing.T) {
 	}
 }
 
-func TestSemesterContinuesAsNewWithItsState(t *testing.T) {
-	env, p := termEnv(t)
-	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
-	// Temporal suggests continue-as-new once a history grows long; here it
-	// does so on plan day 10, while the departments are onboarding.
-	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, 10*time.Second)
-	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400, StartedBy: "li.wei"})
+// childStarts records the IDs of the workflows the term itself starts in
+// env (not its parts' own children).
+func childStarts(env *testsuite.TestWorkflowEnvironment, termID string) func() map[string]bool {
+	var mu sync.Mutex
+	ids := map[string]bool{}
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+		if info.ParentWorkflowExecution != nil && info.ParentWorkflowExecution.ID == termID {
+			mu.Lock()
+			defer mu.Unlock()
+			ids[info.WorkflowExecution.ID] = true
+		}
+	})
+	return func() map[string]bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return maps.Clone(ids)
+	}
+}
+
+// continuedInput is the input a run that continued as new hands its next run.
+func continuedInput(t *testing.T, env *testsuite.TestWorkflowEnvironment) workflows.SemesterInput {
+	t.Helper()
 	var can *workflow.ContinueAsNewError
 	if err := env.GetWorkflowError(); !errors.As(err, &can) {
 		t.Fatalf("error = %v, want continue-as-new", err)
@@ -261,6 +279,22 @@ func TestSemesterContinuesAsNewWithItsState(t *testing.T) {
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
 		t.Fatal(err)
 	}
+	return next
+}
+
+func TestSemesterContinuesAsNewWithItsState(t *testing.T) {
+	env, p := termEnv(t)
+	termID := workflows.SemesterWorkflowID(p.Term.ID)
+	realStart := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	env.SetStartTime(realStart)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: termID})
+	firstRun := childStarts(env, termID)
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	// Temporal suggests continue-as-new once a history grows long; here it
+	// does so on plan day 10, while the departments are onboarding.
+	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, 10*time.Second)
+	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400, StartedBy: "li.wei"})
+	next := continuedInput(t, env)
 	st := next.State
 	if st == nil || !st.DirectorySaved || !st.OnboardingStarted || st.Phase != workflows.PhaseOnboarding || st.Departments[0].ReportSeq == 0 {
 		t.Fatalf("carried state = %+v; want the directory saved and onboarding started", st)
@@ -272,6 +306,46 @@ func TestSemesterContinuesAsNewWithItsState(t *testing.T) {
 		t.Errorf("carried %d departments and clock %+v", len(st.Departments), st.Clock)
 	}
 	env.AssertNumberOfCalls(t, "SaveDirectory", 1)
+
+	// By 10 September the kickoff, the exchanges, September, the contest,
+	// the help desk and onboarding have started; the next run must know.
+	want := []string{"kickoff", "month/2026-09", "contest", "tasks", "onboarding"}
+	for _, d := range p.Departments {
+		want = append(want, "exchanges/"+d.ID)
+	}
+	for _, name := range want {
+		if !slices.Contains(st.Started, name) {
+			t.Errorf("the carried state does not say %q started: started = %q", name, st.Started)
+		}
+	}
+
+	// The next run, in an environment where nothing of the first run is
+	// running, so a part started again shows as a new start. It continues
+	// as new itself five plan days on.
+	env2, _ := termEnv(t)
+	env2.SetStartTime(realStart.Add(10 * time.Second))
+	env2.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: termID})
+	secondRun := childStarts(env2, termID)
+	env2.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	env2.RegisterDelayedCallback(func() { env2.SetContinueAsNewSuggested(true) }, 5*time.Second)
+	env2.ExecuteWorkflow(workflows.SemesterPlan, next)
+	after := continuedInput(t, env2).State
+	var again []string
+	for id := range secondRun() {
+		if firstRun()[id] {
+			again = append(again, id)
+		}
+	}
+	if len(again) > 0 {
+		slices.Sort(again)
+		t.Errorf("after continue-as-new the term started %d workflows of the first run again: %q", len(again), again)
+	}
+	for _, name := range st.Started {
+		if !slices.Contains(after.Started, name) {
+			t.Errorf("the second run forgot that %q started: started = %q", name, after.Started)
+		}
+	}
+	env2.AssertNotCalled(t, "SaveDirectory", mock.Anything, mock.Anything)
 }
 
 func TestSemesterCancelledByALeader(t *testing.T) {

@@ -3,9 +3,11 @@ package portal_test
 import (
 	"context"
 	"crypto/rand"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
@@ -391,5 +393,138 @@ func TestJudgeScoresFromTheEmailLink(t *testing.T) {
 	r.storedRow(&scores, `SELECT scores::text FROM submissions WHERE term_id = ? AND kind = 'competition_score'`)
 	if scores != "[8, 9.5]" {
 		t.Errorf("stored scores = %s, want [8, 9.5]", scores)
+	}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// formSession is one browser's visit: its own cookie jar, which holds the
+// form's cookie once a link's page is opened.
+type formSession struct {
+	t      *testing.T
+	client *http.Client
+}
+
+func newFormSession(t *testing.T) *formSession {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &formSession{t: t, client: &http.Client{Jar: jar}}
+}
+
+// open fetches link's page and returns its form's csrf field.
+func (s *formSession) open(link string) string {
+	s.t.Helper()
+	status, page := s.post(link, nil)
+	if status != http.StatusOK {
+		s.t.Fatalf("GET %s: %d\n%s", link, status, page)
+	}
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		s.t.Fatalf("no csrf field on the page of %s:\n%s", link, page)
+	}
+	return m[1]
+}
+
+// mainText is a page's card without the markup around it, for failure
+// messages.
+func mainText(page string) string {
+	if _, after, ok := strings.Cut(page, "<main>"); ok {
+		page, _, _ = strings.Cut(after, "</main>")
+	}
+	return html.UnescapeString(strings.Join(strings.Fields(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, " ")), " "))
+}
+
+// post sends the form to link (or, with a nil form, fetches link) and
+// returns the status and page.
+func (s *formSession) post(link string, form url.Values) (int, string) {
+	s.t.Helper()
+	var res *http.Response
+	var err error
+	if form == nil {
+		res, err = s.client.Get(link)
+	} else {
+		res, err = s.client.PostForm(link, form)
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	page, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(page)
+}
+
+// A page's cookie is not enough: a form whose csrf field is missing, made
+// up, or belongs to another link or another visit is shown again and
+// nothing is handed in. The field of the page itself then works.
+func TestPortalRefusesAFormWithoutItsOwnCSRFField(t *testing.T) {
+	r := newRig(t)
+	id := r.startSummaries()
+	link, otherLink := r.linkFor(r.email("yuan.jun")), r.linkFor(r.email("sun.hao"))
+	s := newFormSession(t)
+	field := s.open(link)
+	otherLinksField := s.open(otherLink)
+	otherVisitsField := newFormSession(t).open(link)
+
+	text := "Three matches and the autumn run."
+	for _, c := range []struct {
+		name string
+		csrf []string
+	}{
+		{"no csrf field", nil},
+		{"an empty csrf field", []string{""}},
+		{"a made-up csrf field", []string{strings.Repeat("0", len(field))}},
+		{"the csrf field of another link's page", []string{otherLinksField}},
+		{"the csrf field of another visit", []string{otherVisitsField}},
+	} {
+		form := url.Values{"text": {text}}
+		if c.csrf != nil {
+			form["csrf"] = c.csrf
+		}
+		status, page := s.post(link, form)
+		if status != http.StatusForbidden || !strings.Contains(page, "press the button again") || !strings.Contains(page, text) {
+			t.Errorf("%s, with the page's cookie: %d, want 403 with the form again and the text kept: %s", c.name, status, mainText(page))
+		}
+		if task := r.task(id, "sports", r.email("yuan.jun")); task.Slot.Submitted {
+			t.Fatalf("%s, with the page's cookie: the summary was handed in by %s", c.name, task.SubmittedBy)
+		}
+	}
+
+	if status, page := s.post(link, url.Values{"text": {text}, "csrf": {field}}); status != http.StatusOK || !strings.Contains(page, "is handed in") {
+		t.Fatalf("the page's own field: %d, want it handed in: %s", status, mainText(page))
+	}
+	if task := r.task(id, "sports", r.email("yuan.jun")); !task.Slot.Submitted {
+		t.Error("the page's own field did not hand the summary in")
+	}
+}
+
+// What a form acts on comes from its signed link: fields naming another
+// person and slot, posted beside it, are ignored.
+func TestPortalActsAsTheLinksPersonAndSlotWhateverTheForm(t *testing.T) {
+	r := newRig(t)
+	id := r.startSummaries()
+	yuan, sun := r.email("yuan.jun"), r.email("sun.hao")
+	link := r.linkFor(yuan)
+	s := newFormSession(t)
+	field := s.open(link)
+
+	text := "Three matches and the autumn run."
+	form := url.Values{"text": {text}, "csrf": {field},
+		"email": {sun}, "person": {sun}, "slot": {"publicity"}, "workflow": {id}, "action": {"submit"}}
+	if status, page := s.post(link, form); status != http.StatusOK || !strings.Contains(page, "for Sports Department is handed in") {
+		t.Fatalf("posting identity fields beside the link: %d: %s", status, mainText(page))
+	}
+	if task := r.task(id, "sports", yuan); !task.Slot.Submitted || task.SubmittedBy != yuan {
+		t.Errorf("the sports slot: handed in %v by %q, want it handed in by %s, the link's person", task.Slot.Submitted, task.SubmittedBy, yuan)
+	}
+	if task := r.task(id, "publicity", sun); task.Slot.Submitted {
+		t.Errorf("the form's fields handed in the publicity slot, by %s", task.SubmittedBy)
+	}
+	var author string
+	r.storedRow(&author, `SELECT author_email FROM submissions WHERE term_id = ? AND kind = 'summary' AND slot = 'sports'`)
+	if author != yuan {
+		t.Errorf("the stored sports summary is by %q, want %q", author, yuan)
 	}
 }

@@ -93,6 +93,13 @@ func (m *Mailpit) Part(tb testing.TB, id, partID string) []byte {
 	return m.raw(tb, "/api/v1/message/"+url.PathEscape(id)+"/part/"+url.PathEscape(partID))
 }
 
+// Raw fetches a message as it reached the SMTP sink, headers and MIME parts
+// unparsed, so a test can check the structure the Text and HTML fields hide.
+func (m *Mailpit) Raw(tb testing.TB, id string) []byte {
+	tb.Helper()
+	return m.raw(tb, "/api/v1/message/"+url.PathEscape(id)+"/raw")
+}
+
 // WaitFor polls until the query matches at least n messages or the timeout
 // passes, and returns what matched last.
 func (m *Mailpit) WaitFor(tb testing.TB, query string, n int, timeout time.Duration) []MailSummary {
