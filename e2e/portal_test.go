@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -8,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"semesterflow/internal/links"
 )
 
 var (
@@ -86,6 +90,19 @@ func (s *stack) actFromEmail(to, subject string, i int, fields url.Values, want 
 		return
 	}
 	if status, page := s.followLink(links[i], fields); status != http.StatusOK || !strings.Contains(page, want) {
-		s.t.Errorf("acting from the email %q to %s: %d, want 200 saying %q\n%s", subject, to, status, want, page)
+		s.t.Errorf("acting from the email %q to %s at %s: %d, want 200 saying %q (the link expires at %s)\n%s",
+			subject, to, time.Now().UTC().Format(time.StampMilli), status, want, linkExpires(links[i]), page)
 	}
+}
+
+// linkExpires reads the expiry a portal link carries, to tell a link used
+// too late from one refused too soon.
+func linkExpires(link string) string {
+	body, _, _ := strings.Cut(link[strings.LastIndex(link, "/")+1:], ".")
+	raw, err := base64.RawURLEncoding.DecodeString(body)
+	var c links.Claims
+	if err != nil || json.Unmarshal(raw, &c) != nil {
+		return "an unreadable time"
+	}
+	return c.Expires.UTC().Format(time.StampMilli)
 }

@@ -50,7 +50,8 @@ type Claims struct {
 	// Slot narrows the action: a collection's slot key, or a meeting's
 	// number for sign-in and excuses.
 	Slot string `json:"s,omitempty"`
-	// Expires is when the link stops working, in real time.
+	// Expires is when the link stops working, in real time; Sign rounds
+	// it up to the second.
 	Expires time.Time `json:"e"`
 }
 
@@ -86,7 +87,15 @@ func (s *Signer) Sign(c Claims) (string, error) {
 	if c.Person == "" || c.WorkflowID == "" || !c.Action.valid() || c.Expires.IsZero() {
 		return "", fmt.Errorf("links: a link needs a person, a workflow, a known action and an expiry: %+v", c)
 	}
-	c.Expires = c.Expires.UTC().Truncate(time.Second)
+	// Whole seconds keep the token short. Rounding up, not down: a link
+	// must not stop short of what it is for (in a rehearsal at a plan day
+	// a second, a second is a day of the late window); the workflow still
+	// refuses what comes after its deadline.
+	if e := c.Expires.UTC().Truncate(time.Second); e.Before(c.Expires) {
+		c.Expires = e.Add(time.Second)
+	} else {
+		c.Expires = e
+	}
 	payload, err := json.Marshal(c)
 	if err != nil {
 		return "", err

@@ -38,6 +38,22 @@ func TestSignedLinkVerifiesUntilItExpires(t *testing.T) {
 	}
 }
 
+// A link works until the moment it was signed for, even when that moment
+// falls within a second: a slot's close in real time has a fraction of a
+// second, and in a rehearsal at a plan day a second that second is a whole
+// plan day of the late window.
+func TestSignedLinkWorksUntilItsExpiryWithinTheSecond(t *testing.T) {
+	s, _ := NewSigner(testKey)
+	closes := time.Date(2026, 10, 17, 15, 59, 0, 750_000_000, time.UTC)
+	token := mustSign(t, s, claims(closes))
+	if _, err := s.Verify(token, closes.Add(-500*time.Millisecond)); err != nil {
+		t.Errorf("half a second before the link's expiry: %v, want it to work", err)
+	}
+	if _, err := s.Verify(token, closes.Add(time.Second)); !errors.Is(err, ErrExpired) {
+		t.Errorf("a second after the link's expiry: %v, want ErrExpired", err)
+	}
+}
+
 func TestTamperedOrForeignLinksAreForged(t *testing.T) {
 	s, _ := NewSigner(testKey)
 	other, _ := NewSigner([]byte("another key of thirty-two bytes!!"))
