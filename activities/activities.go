@@ -78,13 +78,6 @@ func storeError(what string, err error) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// DeliveryResult says how many emails of a batch went out now and how many
-// had already gone out on an earlier attempt.
-type DeliveryResult struct {
-	Sent        int `json:"sent"`
-	AlreadySent int `json:"already_sent"`
-}
-
 func (a *Activities) from() string {
 	if f, ok := a.Mailer.(interface{ From() string }); ok {
 		return f.From()

@@ -4,62 +4,29 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/internal/links"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// Kinds of collection email.
-const (
-	NotifyRequest = "request"
-)
-
-// CollectionSlot is one slot of a collection as its emails need it.
-type CollectionSlot struct {
-	Key        string        `json:"key"`
-	Label      string        `json:"label"`
-	Due        time.Time     `json:"due"`
-	Owners     []plan.Person `json:"owners"`
-	EscalateTo []plan.Person `json:"escalate_to,omitempty"`
-	// LinkExpires is when the slot's portal links stop working (real
-	// time): when the slot closes.
-	LinkExpires time.Time `json:"link_expires,omitzero"`
-}
-
-// NotifyCollectionInput is one wake-up's batch of collection emails.
-type NotifyCollectionInput struct {
-	// Kind is NotifyRequest, NotifyReminder or NotifyEscalation.
-	Kind string `json:"kind"`
-	// Occurrence tells apart two batches of one kind, e.g. two reminders.
-	Occurrence   string           `json:"occurrence"`
-	TermID       string           `json:"term_id"`
-	TermName     string           `json:"term_name"`
-	TimeZone     string           `json:"time_zone"`
-	Title        string           `json:"title"`
-	Instructions string           `json:"instructions,omitempty"`
-	Criteria     []string         `json:"criteria,omitempty"`
-	DaysLeft     int              `json:"days_left,omitempty"`
-	Slots        []CollectionSlot `json:"slots"`
-}
-
 // NotifyCollection sends one email per person for the batch's slots: the
 // owners for requests and reminders, the escalation contacts for an
 // escalation. Someone concerned by several slots gets one email listing
 // them all, on one SMTP connection for the whole batch.
-func (a *Activities) NotifyCollection(ctx context.Context, in NotifyCollectionInput) (DeliveryResult, error) {
+func (a *Activities) NotifyCollection(ctx context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
 	template := map[string]string{
-		NotifyRequest:    "collection_request",
-		NotifyReminder:   "collection_reminder",
-		NotifyEscalation: "collection_escalation",
+		contract.NotifyRequest:    "collection_request",
+		contract.NotifyReminder:   "collection_reminder",
+		contract.NotifyEscalation: "collection_escalation",
 	}[in.Kind]
 	if template == "" {
-		return DeliveryResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("unknown collection notification %q", in.Kind), "BadInput", nil)
+		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("unknown collection notification %q", in.Kind), "BadInput", nil)
 	}
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 
@@ -72,7 +39,7 @@ func (a *Activities) NotifyCollection(ctx context.Context, in NotifyCollectionIn
 	boxes := map[string]*inbox{}
 	for _, s := range in.Slots {
 		recipients := s.Owners
-		if in.Kind == NotifyEscalation {
+		if in.Kind == contract.NotifyEscalation {
 			recipients = s.EscalateTo
 		}
 		for _, p := range recipients {
@@ -83,7 +50,7 @@ func (a *Activities) NotifyCollection(ctx context.Context, in NotifyCollectionIn
 				order = append(order, p.Email)
 			}
 			item := mail.CollectionItem{Label: s.Label, Due: plan.HumanTime(s.Due, in.TimeZone)}
-			if in.Kind == NotifyEscalation {
+			if in.Kind == contract.NotifyEscalation {
 				for _, o := range s.Owners {
 					item.Owners = append(item.Owners, mail.Officer{Name: o.Name, Email: o.Email})
 				}
@@ -109,7 +76,7 @@ func (a *Activities) NotifyCollection(ctx context.Context, in NotifyCollectionIn
 			Items:         b.items,
 		})
 		if err != nil {
-			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render collection emails", "Template", err)
+			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render collection emails", "Template", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:     emailKey(workflowID, purpose, email),
@@ -131,28 +98,9 @@ func (a *Activities) submitCommand(workflowID, slot, email string, scores bool) 
 	return b.String()
 }
 
-// SubmissionRecord is one submission to store.
-type SubmissionRecord struct {
-	Slot   string    `json:"slot"`
-	Author string    `json:"author"`
-	Text   string    `json:"text,omitempty"`
-	Scores []float64 `json:"scores,omitempty"`
-	At     time.Time `json:"at"`
-	Due    time.Time `json:"due"`
-	Late   bool      `json:"late"`
-}
-
-// RecordSubmissionsInput is a batch of submissions of one collection.
-type RecordSubmissionsInput struct {
-	TermID      string             `json:"term_id"`
-	Kind        string             `json:"kind"`
-	Scope       string             `json:"scope"`
-	Submissions []SubmissionRecord `json:"submissions"`
-}
-
 // RecordSubmissions stores a batch of submissions with an audit entry for
 // each, in one transaction.
-func (a *Activities) RecordSubmissions(ctx context.Context, in RecordSubmissionsInput) error {
+func (a *Activities) RecordSubmissions(ctx context.Context, in contract.RecordSubmissionsInput) error {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	subs := make([]store.Submission, len(in.Submissions))
 	audit := make([]store.AuditEntry, len(in.Submissions))
@@ -179,27 +127,9 @@ func (a *Activities) RecordSubmissions(ctx context.Context, in RecordSubmissions
 	return nil
 }
 
-// SlotOutcome is how one slot of a collection ended.
-type SlotOutcome struct {
-	Key       string    `json:"key"`
-	Label     string    `json:"label"`
-	Owners    []string  `json:"owners"`
-	Due       time.Time `json:"due"`
-	Submitted bool      `json:"submitted"`
-	Late      bool      `json:"late"`
-}
-
-// RecordCollectionOutcomeInput is how a whole collection ended.
-type RecordCollectionOutcomeInput struct {
-	TermID string        `json:"term_id"`
-	Kind   string        `json:"kind"`
-	Scope  string        `json:"scope"`
-	Slots  []SlotOutcome `json:"slots"`
-}
-
 // RecordCollectionOutcome stores how every slot ended, so what was missed
 // is on record next to what was handed in.
-func (a *Activities) RecordCollectionOutcome(ctx context.Context, in RecordCollectionOutcomeInput) error {
+func (a *Activities) RecordCollectionOutcome(ctx context.Context, in contract.RecordCollectionOutcomeInput) error {
 	rows := make([]store.CollectionSlot, len(in.Slots))
 	for i, s := range in.Slots {
 		rows[i] = store.CollectionSlot{

@@ -3,39 +3,21 @@ package activities
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// ContestMilestone is one preparation milestone of the contest.
-type ContestMilestone struct {
-	// Key is the milestone's slot in the milestones collection, "m1"...
-	Key   string      `json:"key"`
-	Title string      `json:"title"`
-	Owner plan.Person `json:"owner"`
-	Due   time.Time   `json:"due"`
-}
-
-// OpenMilestonesInput names the milestones collection and its slots.
-type OpenMilestonesInput struct {
-	TermID string `json:"term_id"`
-	Kind   string `json:"kind"`
-	Scope  string `json:"scope"`
-	// Keys are every milestone's slot, in plan order.
-	Keys []string `json:"keys"`
-}
-
 // OpenMilestones returns, in plan order, the keys of the milestones with no
 // submission stored yet. The Contest workflow cannot see into its
 // milestones collection, so it asks the submissions table, where the
 // collection stores each completion.
-func (a *Activities) OpenMilestones(ctx context.Context, in OpenMilestonesInput) ([]string, error) {
+func (a *Activities) OpenMilestones(ctx context.Context, in contract.OpenMilestonesInput) ([]string, error) {
 	subs, err := a.Store.Submissions(ctx, in.TermID, in.Kind, in.Scope)
 	if err != nil {
 		return nil, storeError("read the contest's milestones", err)
@@ -53,24 +35,11 @@ func (a *Activities) OpenMilestones(ctx context.Context, in OpenMilestonesInput)
 	return open, nil
 }
 
-// NotifyContestAtRiskInput is the contest-at-risk notice to the leaders.
-type NotifyContestAtRiskInput struct {
-	TermID      string             `json:"term_id"`
-	TermName    string             `json:"term_name"`
-	TimeZone    string             `json:"time_zone"`
-	ContestName string             `json:"contest_name"`
-	ContestAt   time.Time          `json:"contest_at"`
-	Where       string             `json:"where,omitempty"`
-	Total       int                `json:"total"`
-	Open        []ContestMilestone `json:"open"`
-	Leaders     []plan.Person      `json:"leaders"`
-}
-
 // NotifyContestAtRisk emails every leader the list of milestones still
 // open, in one batch.
-func (a *Activities) NotifyContestAtRisk(ctx context.Context, in NotifyContestAtRiskInput) (DeliveryResult, error) {
+func (a *Activities) NotifyContestAtRisk(ctx context.Context, in contract.NotifyContestAtRiskInput) (contract.DeliveryResult, error) {
 	if len(in.Open) == 0 {
-		return DeliveryResult{}, nil
+		return contract.DeliveryResult{}, nil
 	}
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	data := mail.ContestAtRiskData{
@@ -94,29 +63,16 @@ func (a *Activities) NotifyContestAtRisk(ctx context.Context, in NotifyContestAt
 		d.RecipientName = l.Name
 		m, err := renderTo("contest_at_risk", d, emailKey(workflowID, purpose, l.Email), l)
 		if err != nil {
-			return DeliveryResult{}, err
+			return contract.DeliveryResult{}, err
 		}
 		msgs = append(msgs, m)
 	}
 	return a.deliver(ctx, purpose, msgs)
 }
 
-// NotifyContestResultsReminderInput asks the leaders for the results.
-type NotifyContestResultsReminderInput struct {
-	TermID      string        `json:"term_id"`
-	TermName    string        `json:"term_name"`
-	TimeZone    string        `json:"time_zone"`
-	ContestName string        `json:"contest_name"`
-	ContestAt   time.Time     `json:"contest_at"`
-	ResultsDue  time.Time     `json:"results_due"`
-	Leaders     []plan.Person `json:"leaders"`
-	// Departments are the IDs a winners list may name.
-	Departments []string `json:"departments"`
-}
-
 // NotifyContestResultsReminder emails every leader a reminder to record
 // the contest's results, in one batch.
-func (a *Activities) NotifyContestResultsReminder(ctx context.Context, in NotifyContestResultsReminderInput) (DeliveryResult, error) {
+func (a *Activities) NotifyContestResultsReminder(ctx context.Context, in contract.NotifyContestResultsReminderInput) (contract.DeliveryResult, error) {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	const purpose = "contest-results-reminder"
 	msgs := make([]mail.Message, 0, len(in.Leaders))
@@ -131,32 +87,16 @@ func (a *Activities) NotifyContestResultsReminder(ctx context.Context, in Notify
 			Departments:   in.Departments,
 		}, emailKey(workflowID, purpose, l.Email), l)
 		if err != nil {
-			return DeliveryResult{}, err
+			return contract.DeliveryResult{}, err
 		}
 		msgs = append(msgs, m)
 	}
 	return a.deliver(ctx, purpose, msgs)
 }
 
-// RecordContestResultInput is the contest's result: the leaders' text and
-// winners, or, with Missing, the fact that none came in by the due date.
-type RecordContestResultInput struct {
-	TermID  string    `json:"term_id"`
-	Name    string    `json:"name"`
-	HeldAt  time.Time `json:"held_at"`
-	Missing bool      `json:"missing,omitempty"`
-	Text    string    `json:"text,omitempty"`
-	Winners []string  `json:"winners,omitempty"`
-	By      string    `json:"by,omitempty"`
-	// At is the plan time of the recording, or the due date when missing.
-	At time.Time `json:"at"`
-	// AuditKey makes the leader's audit entry unique: the update's ID.
-	AuditKey string `json:"audit_key,omitempty"`
-}
-
 // RecordContestResult stores the contest's result, with an audit entry for
 // a leader's recording, in one transaction.
-func (a *Activities) RecordContestResult(ctx context.Context, in RecordContestResultInput) error {
+func (a *Activities) RecordContestResult(ctx context.Context, in contract.RecordContestResultInput) error {
 	r := store.ContestResult{
 		TermID: in.TermID, Name: in.Name, HeldAt: in.HeldAt, Status: store.ContestRecorded,
 		Results: in.Text, Winners: in.Winners, RecordedBy: in.By, RecordedAt: in.At,

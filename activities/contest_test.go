@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/plan"
 	"semesterflow/store"
@@ -62,13 +63,13 @@ func (h *partsHarness) at(local string) time.Time {
 }
 
 // deliver runs a delivering activity and returns its result.
-func (h *partsHarness) deliver(fn any, in any) activities.DeliveryResult {
+func (h *partsHarness) deliver(fn any, in any) contract.DeliveryResult {
 	h.t.Helper()
 	v, err := h.env.ExecuteActivity(fn, in)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	var res activities.DeliveryResult
+	var res contract.DeliveryResult
 	if err := v.Get(&res); err != nil {
 		h.t.Fatal(err)
 	}
@@ -102,10 +103,10 @@ func (h *partsHarness) contains(what string, msg testenv.MailMessage, wants ...s
 func TestContestAtRiskNoticeReachesEachLeaderOnce(t *testing.T) {
 	h := newPartsHarness(t)
 	leaders := []plan.Person{h.person("Li Wei"), h.person("Zhang Hua")}
-	in := activities.NotifyContestAtRiskInput{
+	in := contract.NotifyContestAtRiskInput{
 		TermID: h.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
 		ContestName: "Knowledge Contest", ContestAt: h.at("2026-10-28 19:00"), Where: "Auditorium", Total: 5,
-		Open: []activities.ContestMilestone{
+		Open: []contract.ContestMilestone{
 			{Key: "m4", Title: "Registration", Owner: h.person("Huang Bo"), Due: h.at("2026-10-16 23:59")},
 			{Key: "m5", Title: "Preliminary round", Owner: h.person("Zhao Ning"), Due: h.at("2026-10-21 23:59")},
 		},
@@ -130,7 +131,7 @@ func TestContestResultsReminderAndRecording(t *testing.T) {
 	h := newPartsHarness(t)
 	ctx := context.Background()
 	leader := h.person("Li Wei")
-	reminder := activities.NotifyContestResultsReminderInput{
+	reminder := contract.NotifyContestResultsReminderInput{
 		TermID: h.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", ContestName: "Knowledge Contest",
 		ContestAt: h.at("2026-10-28 19:00"), ResultsDue: h.at("2026-10-30 23:59"),
 		Leaders: []plan.Person{leader}, Departments: []string{"organization", "publicity"},
@@ -143,7 +144,7 @@ func TestContestResultsReminderAndRecording(t *testing.T) {
 	h.contains("reminder", msg, "Fri 30 Oct 2026, 23:59 (Asia/Shanghai)",
 		"starter record-results --term "+h.termID+" --email "+leader.Email, "organization", "publicity")
 
-	rec := activities.RecordContestResultInput{
+	rec := contract.RecordContestResultInput{
 		TermID: h.termID, Name: "Knowledge Contest", HeldAt: reminder.ContestAt,
 		Text: "Publicity first.", Winners: []string{"publicity"}, By: leader.Email, At: h.at("2026-10-29 10:00"), AuditKey: "update/results-1",
 	}
@@ -152,7 +153,7 @@ func TestContestResultsReminderAndRecording(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	missing := activities.RecordContestResultInput{TermID: h.termID, Name: "Knowledge Contest", HeldAt: reminder.ContestAt, Missing: true, At: reminder.ResultsDue}
+	missing := contract.RecordContestResultInput{TermID: h.termID, Name: "Knowledge Contest", HeldAt: reminder.ContestAt, Missing: true, At: reminder.ResultsDue}
 	if _, err := h.env.ExecuteActivity(h.acts.RecordContestResult, missing); err != nil {
 		t.Fatal(err)
 	}
@@ -174,13 +175,13 @@ func TestContestResultsReminderAndRecording(t *testing.T) {
 
 func TestOpenMilestonesReadsTheSubmissions(t *testing.T) {
 	h := newPartsHarness(t)
-	if _, err := h.env.ExecuteActivity(h.acts.RecordSubmissions, activities.RecordSubmissionsInput{
+	if _, err := h.env.ExecuteActivity(h.acts.RecordSubmissions, contract.RecordSubmissionsInput{
 		TermID: h.termID, Kind: "milestone", Scope: "contest",
-		Submissions: []activities.SubmissionRecord{{Slot: "m2", Author: "lin.yue@example.edu", At: h.at("2026-10-07 12:00"), Due: h.at("2026-10-08 23:59")}},
+		Submissions: []contract.SubmissionRecord{{Slot: "m2", Author: "lin.yue@example.edu", At: h.at("2026-10-07 12:00"), Due: h.at("2026-10-08 23:59")}},
 	}); err != nil {
 		t.Fatal(err)
 	}
-	v, err := h.env.ExecuteActivity(h.acts.OpenMilestones, activities.OpenMilestonesInput{
+	v, err := h.env.ExecuteActivity(h.acts.OpenMilestones, contract.OpenMilestonesInput{
 		TermID: h.termID, Kind: "milestone", Scope: "contest", Keys: []string{"m1", "m2", "m3"},
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/mail"
 	"semesterflow/store"
 )
@@ -115,9 +116,9 @@ func progressOf(ctx context.Context, batch map[string]bool) *deliveryProgress {
 // refused, at most recordTryTimeout when the database hangs) and the round
 // trip of the pinning heartbeat. Temporal unreachable at the same time
 // widens it to the whole outage.
-func (a *Activities) deliver(ctx context.Context, purpose string, msgs []mail.Message) (DeliveryResult, error) {
+func (a *Activities) deliver(ctx context.Context, purpose string, msgs []mail.Message) (contract.DeliveryResult, error) {
 	if len(msgs) == 0 {
-		return DeliveryResult{}, nil
+		return contract.DeliveryResult{}, nil
 	}
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	rows := make([]store.OutboxEmail, len(msgs))
@@ -146,13 +147,13 @@ func (a *Activities) deliver(ctx context.Context, purpose string, msgs []mail.Me
 	// server keeps the earlier attempt's details for the next one.
 	unsent, err := a.Store.ClaimOutbox(ctx, rows)
 	if err != nil {
-		return DeliveryResult{}, storeError("claim outbox", err)
+		return contract.DeliveryResult{}, storeError("claim outbox", err)
 	}
 	if len(progress.Unrecorded) > 0 {
 		activity.GetLogger(ctx).Info("recording emails an earlier attempt sent", "purpose", purpose, "emails", len(progress.Unrecorded))
 		// Temporal has these already: they came from there.
 		if err := a.recordAccepted(ctx, progress, true); err != nil {
-			return DeliveryResult{}, err
+			return contract.DeliveryResult{}, err
 		}
 	}
 	wanted := make(map[string]bool, len(unsent))
@@ -200,11 +201,11 @@ func (a *Activities) deliver(ctx context.Context, purpose string, msgs []mail.Me
 				// heartbeats, for the retry.
 				a.pin(ctx, progress)
 			}
-			return DeliveryResult{}, fmt.Errorf("send %s emails: %w", purpose, err)
+			return contract.DeliveryResult{}, fmt.Errorf("send %s emails: %w", purpose, err)
 		}
 	}
 	activity.GetLogger(ctx).Info("emails delivered", "purpose", purpose, "sent", len(pending), "already_sent", len(msgs)-len(pending))
-	return DeliveryResult{Sent: len(pending), AlreadySent: len(msgs) - len(pending)}, nil
+	return contract.DeliveryResult{Sent: len(pending), AlreadySent: len(msgs) - len(pending)}, nil
 }
 
 // recordAccepted marks the accepted emails of progress sent in the outbox,

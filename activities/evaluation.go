@@ -3,60 +3,32 @@ package activities
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/internal/evaluation"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// EvaluateDepartmentInput names a department's officers and the plan's
-// evaluation rules for the evaluation activities.
-type EvaluateDepartmentInput struct {
-	TermID         string          `json:"term_id"`
-	TermName       string          `json:"term_name"`
-	TimeZone       string          `json:"time_zone"`
-	DepartmentID   string          `json:"department_id"`
-	DepartmentName string          `json:"department_name"`
-	Head           plan.Person     `json:"head"`
-	Leaders        []plan.Person   `json:"leaders"`
-	Officers       []plan.Person   `json:"officers"`
-	Evaluation     plan.Evaluation `json:"evaluation"`
-	// At is the plan time of this step: the evaluations' computed_at, or
-	// when the emails went out.
-	At time.Time `json:"at"`
-}
-
-// ComputeEvaluationsResult sums up a department's evaluations for the
-// workflow's progress; the evaluations themselves stay in Postgres.
-type ComputeEvaluationsResult struct {
-	Evaluated int `json:"evaluated"`
-	Assessed  int `json:"assessed"`
-	// Average is the mean total of the officers who have one.
-	Average *float64 `json:"average,omitempty"`
-	// NoTotal lists the officers with nothing recorded for a weighted part.
-	NoTotal []string `json:"no_total,omitempty"`
-}
-
 // ComputeEvaluations reads what the term recorded about each officer of
 // the department (attendance, training, tasks, the leaders' assessment),
 // scores it with the plan's rules and stores every evaluation, in one
 // batch. Running it again with the same input changes nothing.
-func (a *Activities) ComputeEvaluations(ctx context.Context, in EvaluateDepartmentInput) (ComputeEvaluationsResult, error) {
+func (a *Activities) ComputeEvaluations(ctx context.Context, in contract.EvaluateDepartmentInput) (contract.ComputeEvaluationsResult, error) {
 	emails := make([]string, len(in.Officers))
 	for i, o := range in.Officers {
 		emails[i] = o.Email
 	}
 	facts, err := a.Store.EvaluationFacts(ctx, in.TermID, emails)
 	if err != nil {
-		return ComputeEvaluationsResult{}, storeError("read the facts of "+in.DepartmentID, err)
+		return contract.ComputeEvaluationsResult{}, storeError("read the facts of "+in.DepartmentID, err)
 	}
 	rules := evaluation.RulesFrom(in.Evaluation)
-	var res ComputeEvaluationsResult
+	var res contract.ComputeEvaluationsResult
 	rows := make([]store.Evaluation, 0, len(in.Officers))
 	sum, n := 0.0, 0
 	for _, o := range in.Officers {
@@ -82,7 +54,7 @@ func (a *Activities) ComputeEvaluations(ctx context.Context, in EvaluateDepartme
 		res.Average = &avg
 	}
 	if err := a.Store.SaveEvaluations(ctx, rows); err != nil {
-		return ComputeEvaluationsResult{}, storeError("save the evaluations of "+in.DepartmentID, err)
+		return contract.ComputeEvaluationsResult{}, storeError("save the evaluations of "+in.DepartmentID, err)
 	}
 	return res, nil
 }
@@ -90,7 +62,7 @@ func (a *Activities) ComputeEvaluations(ctx context.Context, in EvaluateDepartme
 // departmentEvaluations loads the department's stored evaluations in the
 // order of its officers; an officer without one means the evaluations were
 // not computed, which no retry can fix.
-func (a *Activities) departmentEvaluations(ctx context.Context, in EvaluateDepartmentInput) ([]store.Evaluation, error) {
+func (a *Activities) departmentEvaluations(ctx context.Context, in contract.EvaluateDepartmentInput) ([]store.Evaluation, error) {
 	rows, err := a.Store.Evaluations(ctx, in.TermID, in.DepartmentID)
 	if err != nil {
 		return nil, storeError("read the evaluations of "+in.DepartmentID, err)
@@ -115,10 +87,10 @@ func (a *Activities) departmentEvaluations(ctx context.Context, in EvaluateDepar
 // table of the officers with their totals and every part, and how they are
 // computed. The report is kept in evaluation_reports as rendered for the
 // leaders together ("Hello,"); each email greets its leader by name.
-func (a *Activities) SendEvaluationReport(ctx context.Context, in EvaluateDepartmentInput) (DeliveryResult, error) {
+func (a *Activities) SendEvaluationReport(ctx context.Context, in contract.EvaluateDepartmentInput) (contract.DeliveryResult, error) {
 	rows, err := a.departmentEvaluations(ctx, in)
 	if err != nil {
-		return DeliveryResult{}, err
+		return contract.DeliveryResult{}, err
 	}
 	rules := evaluation.RulesFrom(in.Evaluation)
 	data := mail.EvaluationReportData{
@@ -149,12 +121,12 @@ func (a *Activities) SendEvaluationReport(ctx context.Context, in EvaluateDepart
 
 	kept, err := mail.Render("evaluation_report", data)
 	if err != nil {
-		return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the evaluation report", "Template", err)
+		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the evaluation report", "Template", err)
 	}
 	if err := a.Store.SaveEvaluationReport(ctx, store.EvaluationReport{
 		TermID: in.TermID, DepartmentID: in.DepartmentID, Subject: kept.Subject, HTML: kept.HTML, Text: kept.Text,
 	}); err != nil {
-		return DeliveryResult{}, storeError("keep the evaluation report of "+in.DepartmentID, err)
+		return contract.DeliveryResult{}, storeError("keep the evaluation report of "+in.DepartmentID, err)
 	}
 
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
@@ -165,7 +137,7 @@ func (a *Activities) SendEvaluationReport(ctx context.Context, in EvaluateDepart
 		d.RecipientName = l.Name
 		r, err := mail.Render("evaluation_report", d)
 		if err != nil {
-			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the evaluation report", "Template", err)
+			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the evaluation report", "Template", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:     emailKey(workflowID, purpose, l.Email),
@@ -186,10 +158,10 @@ func (a *Activities) SendEvaluationReport(ctx context.Context, in EvaluateDepart
 // SendEvaluationSummaries sends every officer of the department their own
 // evaluation: each part with the counts it came from, its weight and
 // points, and what the assessor wrote.
-func (a *Activities) SendEvaluationSummaries(ctx context.Context, in EvaluateDepartmentInput) (DeliveryResult, error) {
+func (a *Activities) SendEvaluationSummaries(ctx context.Context, in contract.EvaluateDepartmentInput) (contract.DeliveryResult, error) {
 	rows, err := a.departmentEvaluations(ctx, in)
 	if err != nil {
-		return DeliveryResult{}, err
+		return contract.DeliveryResult{}, err
 	}
 	rules := evaluation.RulesFrom(in.Evaluation)
 	explained := evaluation.Explain(rules)
@@ -227,7 +199,7 @@ func (a *Activities) SendEvaluationSummaries(ctx context.Context, in EvaluateDep
 		}
 		rendered, err := mail.Render("evaluation_summary", d)
 		if err != nil {
-			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render evaluation summaries", "Template", err)
+			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render evaluation summaries", "Template", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:     emailKey(workflowID, purpose, o.Email),

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/evaluation"
 	"semesterflow/internal/testenv"
 	"semesterflow/mail"
@@ -36,7 +37,7 @@ type evalHarness struct {
 	store   *store.Store
 	mailpit *testenv.Mailpit
 	plan    *plan.Plan
-	in      activities.EvaluateDepartmentInput
+	in      contract.EvaluateDepartmentInput
 }
 
 // The totals the rules give, with weights 0.3/0.1/0.3/0.3 and an excused
@@ -98,11 +99,11 @@ evaluation:
 	var suite testsuite.WorkflowTestSuite
 	h.env = suite.NewTestActivityEnvironment()
 	h.env.RegisterActivity(h.acts)
-	if _, err := h.env.ExecuteActivity(h.acts.SaveDirectory, activities.SaveDirectoryInput{Plan: *p, At: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+	if _, err := h.env.ExecuteActivity(h.acts.SaveDirectory, contract.SaveDirectoryInput{Plan: *p, At: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 	d := p.Departments[0]
-	h.in = activities.EvaluateDepartmentInput{
+	h.in = contract.EvaluateDepartmentInput{
 		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
 		DepartmentID: d.ID, DepartmentName: d.Name, Head: d.Head, Leaders: p.Leaders, Officers: d.Officers,
 		Evaluation: *p.Evaluation, At: time.Date(2027, 1, 12, 23, 59, 0, 0, p.Location()),
@@ -136,8 +137,8 @@ func (h *evalHarness) seed(db *bun.DB) {
 		t.Fatal(err)
 	}
 	for _, ack := range []store.Acknowledgement{
-		{TermID: p.Term.ID, OfficerEmail: ma, Outcome: store.OutcomeOnTime, At: s.Deadline.Add(-72 * time.Hour)},
-		{TermID: p.Term.ID, OfficerEmail: guo, Outcome: store.OutcomeLate, At: s.Deadline.Add(24 * time.Hour)},
+		{TermID: p.Term.ID, OfficerEmail: ma, Outcome: contract.OutcomeOnTime, At: s.Deadline.Add(-72 * time.Hour)},
+		{TermID: p.Term.ID, OfficerEmail: guo, Outcome: contract.OutcomeLate, At: s.Deadline.Add(24 * time.Hour)},
 	} {
 		if err := h.store.RecordAcknowledgement(ctx, ack, store.AuditEntry{Key: "update/ack/" + ack.OfficerEmail, PlanTime: ack.At}); err != nil {
 			t.Fatal(err)
@@ -166,8 +167,8 @@ func (h *evalHarness) seed(db *bun.DB) {
 	}
 }
 
-func (h *evalHarness) run(fn any) (activities.DeliveryResult, error) {
-	var res activities.DeliveryResult
+func (h *evalHarness) run(fn any) (contract.DeliveryResult, error) {
+	var res contract.DeliveryResult
 	v, err := h.env.ExecuteActivity(fn, h.in)
 	if err == nil {
 		err = v.Get(&res)
@@ -175,13 +176,13 @@ func (h *evalHarness) run(fn any) (activities.DeliveryResult, error) {
 	return res, err
 }
 
-func (h *evalHarness) compute() activities.ComputeEvaluationsResult {
+func (h *evalHarness) compute() contract.ComputeEvaluationsResult {
 	h.t.Helper()
 	v, err := h.env.ExecuteActivity(h.acts.ComputeEvaluations, h.in)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	var res activities.ComputeEvaluationsResult
+	var res contract.ComputeEvaluationsResult
 	if err := v.Get(&res); err != nil {
 		h.t.Fatal(err)
 	}

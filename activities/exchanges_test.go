@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/plan"
 	"semesterflow/store"
@@ -47,10 +48,10 @@ func newExchangeRig(t *testing.T) *exchangeRig {
 	return r
 }
 
-func (r *exchangeRig) invitation() activities.NotifyExchangeInput {
+func (r *exchangeRig) invitation() contract.NotifyExchangeInput {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	start := time.Date(2026, 11, 10, 19, 0, 0, 0, loc)
-	return activities.NotifyExchangeInput{
+	return contract.NotifyExchangeInput{
 		TermID: r.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
 		DepartmentID: "publicity", DepartmentName: "Publicity Department", Where: "Meeting room 2",
 		Meeting: plan.Meeting{Number: 3, Start: start, End: start.Add(time.Hour),
@@ -66,13 +67,13 @@ func (r *exchangeRig) invitation() activities.NotifyExchangeInput {
 func TestExchangeInvitationWithCalendarInviteArrivesOnce(t *testing.T) {
 	r := newExchangeRig(t)
 	in := r.invitation()
-	var results []activities.DeliveryResult
+	var results []contract.DeliveryResult
 	for range 2 {
 		v, err := r.env.ExecuteActivity(r.acts.NotifyExchange, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var res activities.DeliveryResult
+		var res contract.DeliveryResult
 		if err := v.Get(&res); err != nil {
 			t.Fatal(err)
 		}
@@ -159,16 +160,16 @@ func TestRecordAttendanceTwiceWritesOnce(t *testing.T) {
 	ctx := context.Background()
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	signed := time.Date(2026, 11, 10, 18, 47, 0, 0, loc)
-	in := activities.RecordAttendanceInput{
+	in := contract.RecordMeetingAttendanceInput{
 		TermID: r.termID, DepartmentID: "publicity", MeetingNumber: 3, At: signed.Add(43 * time.Minute),
-		Records: []activities.AttendanceRecord{
-			{Email: r.people[0].Email, Status: activities.AttendancePresent, SignedInAt: &signed},
-			{Email: r.people[1].Email, Status: activities.AttendanceExcused, Reason: "Exam"},
-			{Email: r.people[2].Email, Status: activities.AttendanceAbsent},
+		Records: []contract.AttendanceRecord{
+			{Email: r.people[0].Email, Status: contract.AttendancePresent, SignedInAt: &signed},
+			{Email: r.people[1].Email, Status: contract.AttendanceExcused, Reason: "Exam"},
+			{Email: r.people[2].Email, Status: contract.AttendanceAbsent},
 		},
-		Actions: []activities.AttendanceAction{
-			{Key: "update/excuse-1", Email: r.people[1].Email, Action: activities.ActionExcuse, Reason: "Exam", At: signed.Add(-24 * time.Hour)},
-			{Key: "update/sign-in-1", Email: r.people[0].Email, Action: activities.ActionSignIn, At: signed},
+		Actions: []contract.AttendanceAction{
+			{Key: "update/excuse-1", Email: r.people[1].Email, Action: contract.ActionExcuse, Reason: "Exam", At: signed.Add(-24 * time.Hour)},
+			{Key: "update/sign-in-1", Email: r.people[0].Email, Action: contract.ActionSignIn, At: signed},
 		},
 	}
 	for range 2 {
@@ -205,21 +206,21 @@ func TestRecordLateAttendanceTwiceChangesOnce(t *testing.T) {
 	ctx := context.Background()
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	start := time.Date(2026, 11, 10, 19, 0, 0, 0, loc)
-	unrecorded := activities.RecordAttendanceInput{TermID: r.termID, DepartmentID: "publicity", MeetingNumber: 3, At: start.Add(30 * time.Minute),
-		Outcome: &activities.MeetingOutcome{Start: start, End: start.Add(time.Hour), Invitation: activities.InvitationNone, RecordedLate: true, Note: "nobody could sign in"}}
+	unrecorded := contract.RecordMeetingAttendanceInput{TermID: r.termID, DepartmentID: "publicity", MeetingNumber: 3, At: start.Add(30 * time.Minute),
+		Outcome: &contract.MeetingOutcome{Start: start, End: start.Add(time.Hour), Invitation: contract.InvitationNone, RecordedLate: true, Note: "nobody could sign in"}}
 	for _, p := range r.people {
-		unrecorded.Records = append(unrecorded.Records, activities.AttendanceRecord{Email: p.Email, Status: activities.AttendanceUnrecorded})
+		unrecorded.Records = append(unrecorded.Records, contract.AttendanceRecord{Email: p.Email, Status: contract.AttendanceUnrecorded})
 	}
 	if _, err := r.env.ExecuteActivity(r.acts.RecordAttendance, unrecorded); err != nil {
 		t.Fatal(err)
 	}
-	in := activities.RecordLateAttendanceInput{
+	in := contract.RecordLateAttendanceInput{
 		TermID: r.termID, DepartmentID: "publicity", MeetingNumber: 3,
 		Key: "update/record-1", By: r.people[2].Email, At: time.Date(2026, 11, 12, 10, 0, 0, 0, loc),
-		Records: []activities.AttendanceRecord{
-			{Email: r.people[0].Email, Status: activities.AttendancePresent},
-			{Email: r.people[1].Email, Status: activities.AttendanceExcused, Reason: "Exam"},
-			{Email: r.people[2].Email, Status: activities.AttendanceAbsent},
+		Records: []contract.AttendanceRecord{
+			{Email: r.people[0].Email, Status: contract.AttendancePresent},
+			{Email: r.people[1].Email, Status: contract.AttendanceExcused, Reason: "Exam"},
+			{Email: r.people[2].Email, Status: contract.AttendanceAbsent},
 		},
 		Note: "nobody could sign in; recorded afterwards by He Xin",
 	}
@@ -229,7 +230,7 @@ func TestRecordLateAttendanceTwiceChangesOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var res activities.RecordLateAttendanceResult
+		var res contract.RecordLateAttendanceResult
 		if err := v.Get(&res); err != nil {
 			t.Fatal(err)
 		}
@@ -257,14 +258,14 @@ func TestRecordLateAttendanceTwiceChangesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(audit) != 1 || audit[0].Actor != r.people[2].Email || audit[0].Action != activities.ActionRecordAttendance ||
+	if len(audit) != 1 || audit[0].Actor != r.people[2].Email || audit[0].Action != contract.ActionRecordAttendance ||
 		audit[0].Subject != "exchange/publicity/3" || fmt.Sprint(audit[0].Payload["present"]) != "["+r.people[0].Email+"]" {
 		t.Errorf("audit = %+v, want one record_attendance by He Xin naming who came", audit)
 	}
 
 	// A refused input is not retried: the store says why.
 	bad := in
-	bad.Key, bad.Records = "update/record-2", []activities.AttendanceRecord{{Email: r.people[0].Email, Status: activities.AttendanceExcused}}
+	bad.Key, bad.Records = "update/record-2", []contract.AttendanceRecord{{Email: r.people[0].Email, Status: contract.AttendanceExcused}}
 	if _, err := r.env.ExecuteActivity(r.acts.RecordLateAttendance, bad); err == nil || !strings.Contains(err.Error(), "excused without a reason") {
 		t.Errorf("an excuse without a reason: %v", err)
 	}

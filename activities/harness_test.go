@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/mail"
 	"semesterflow/plan"
@@ -79,7 +80,7 @@ func newRealRig(t *testing.T, planYAML string) *realRig {
 	r.env = suite.NewTestActivityEnvironment()
 	r.env.RegisterActivity(r.acts)
 	start, _ := p.Term.Starts.In(p.Location())
-	r.run(r.acts.SaveDirectory, activities.SaveDirectoryInput{Plan: *p, StartedBy: "test", At: start}, nil)
+	r.run(r.acts.SaveDirectory, contract.SaveDirectoryInput{Plan: *p, StartedBy: "test", At: start}, nil)
 	return r
 }
 

@@ -4,32 +4,24 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// SendDirectoryInput names the term whose personnel directory goes to every
-// department head. The directory itself is read from Postgres, where the
-// term's SaveDirectory put it, so the workflow's history does not carry
-// every officer.
-type SendDirectoryInput struct {
-	TermID string `json:"term_id"`
-}
-
 // SendDirectory emails the term's personnel directory (leaders, then every
 // department with its head first) to every department head, one email each,
 // in one batch.
-func (a *Activities) SendDirectory(ctx context.Context, in SendDirectoryInput) (DeliveryResult, error) {
+func (a *Activities) SendDirectory(ctx context.Context, in contract.SendDirectoryInput) (contract.DeliveryResult, error) {
 	dir, err := a.Store.LoadDirectory(ctx, in.TermID)
 	if err != nil {
 		// Retried: the term's SaveDirectory may not have committed yet.
-		return DeliveryResult{}, storeError("load the directory of "+in.TermID, err)
+		return contract.DeliveryResult{}, storeError("load the directory of "+in.TermID, err)
 	}
 	data := mail.DirectoryData{TermName: dir.Term.Name, Groups: directoryGroups(dir)}
 
@@ -45,7 +37,7 @@ func (a *Activities) SendDirectory(ctx context.Context, in SendDirectoryInput) (
 		data.RecipientName = d.HeadName
 		r, err := mail.Render("directory", data)
 		if err != nil {
-			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the directory email", "Template", err)
+			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the directory email", "Template", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:     emailKey(workflowID, purpose, d.HeadEmail),
@@ -93,43 +85,11 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// KickoffHead is a department head invited to the kickoff.
-type KickoffHead struct {
-	DepartmentName string      `json:"department_name"`
-	Head           plan.Person `json:"head"`
-}
-
-// SendKickoffInvitationsInput describes the kickoff meeting and whom to
-// invite.
-type SendKickoffInvitationsInput struct {
-	TermID   string    `json:"term_id"`
-	TermName string    `json:"term_name"`
-	TimeZone string    `json:"time_zone"`
-	Starts   time.Time `json:"starts"`
-	Ends     time.Time `json:"ends"`
-	Where    string    `json:"where,omitempty"`
-	Agenda   []string  `json:"agenda"`
-	// PlansDue is when the departments' plans and suggestions are due.
-	PlansDue time.Time     `json:"plans_due"`
-	Heads    []KickoffHead `json:"heads"`
-	Leaders  []plan.Person `json:"leaders"`
-	// Stamp is the plan time the invitations go out, the invite's DTSTAMP:
-	// fixed by the workflow so that a retried send produces the same file.
-	Stamp time.Time `json:"stamp"`
-}
-
-// KickoffInvitationsResult says how many were invited and how the emails
-// went.
-type KickoffInvitationsResult struct {
-	DeliveryResult
-	Invited int `json:"invited"`
-}
-
 // SendKickoffInvitations records the kickoff meeting and emails every
 // department head and leader an invitation with the agenda and a calendar
 // invite, one email per person, in one batch. Someone who is both a head and
 // a leader is invited once, as the head.
-func (a *Activities) SendKickoffInvitations(ctx context.Context, in SendKickoffInvitationsInput) (KickoffInvitationsResult, error) {
+func (a *Activities) SendKickoffInvitations(ctx context.Context, in contract.SendKickoffInvitationsInput) (contract.KickoffInvitationsResult, error) {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 
 	type invitee struct {
@@ -159,7 +119,7 @@ func (a *Activities) SendKickoffInvitations(ctx context.Context, in SendKickoffI
 		Agenda: in.Agenda, Invited: len(invitees), WorkflowID: workflowID,
 	})
 	if err != nil {
-		return KickoffInvitationsResult{}, storeError("record the kickoff of "+in.TermID, err)
+		return contract.KickoffInvitationsResult{}, storeError("record the kickoff of "+in.TermID, err)
 	}
 
 	inv := mail.Invite{
@@ -198,7 +158,7 @@ func (a *Activities) SendKickoffInvitations(ctx context.Context, in SendKickoffI
 		d.RecipientName, d.DepartmentName = p.person.Name, p.department
 		r, err := mail.Render("kickoff_invitation", d)
 		if err != nil {
-			return KickoffInvitationsResult{}, temporal.NewNonRetryableApplicationError("render the kickoff invitations", "Template", err)
+			return contract.KickoffInvitationsResult{}, temporal.NewNonRetryableApplicationError("render the kickoff invitations", "Template", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:         emailKey(workflowID, purpose, p.person.Email),
@@ -211,7 +171,7 @@ func (a *Activities) SendKickoffInvitations(ctx context.Context, in SendKickoffI
 	}
 	res, err := a.deliver(ctx, purpose, msgs)
 	if err != nil {
-		return KickoffInvitationsResult{}, err
+		return contract.KickoffInvitationsResult{}, err
 	}
-	return KickoffInvitationsResult{DeliveryResult: res, Invited: len(invitees)}, nil
+	return contract.KickoffInvitationsResult{DeliveryResult: res, Invited: len(invitees)}, nil
 }

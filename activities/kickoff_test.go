@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -51,8 +51,8 @@ kickoff:
 
 func TestDirectoryReachesEveryHeadOnceListingEveryone(t *testing.T) {
 	r := newRealRig(t, kickoffPlanYAML)
-	in := activities.SendDirectoryInput{TermID: r.plan.Term.ID}
-	var first, second activities.DeliveryResult
+	in := contract.SendDirectoryInput{TermID: r.plan.Term.ID}
+	var first, second contract.DeliveryResult
 	r.run(r.acts.SendDirectory, in, &first)
 	r.run(r.acts.SendDirectory, in, &second)
 	if first.Sent != 3 || second.Sent != 0 || second.AlreadySent != 3 {
@@ -118,17 +118,17 @@ func containsLine(s string, words ...string) bool {
 	return false
 }
 
-func (r *realRig) invitationsInput() activities.SendKickoffInvitationsInput {
+func (r *realRig) invitationsInput() contract.SendKickoffInvitationsInput {
 	loc := r.plan.Location()
 	starts := time.Date(2026, 9, 15, 19, 0, 0, 0, loc)
-	in := activities.SendKickoffInvitationsInput{
+	in := contract.SendKickoffInvitationsInput{
 		TermID: r.plan.Term.ID, TermName: r.plan.Term.Name, TimeZone: r.plan.Term.TimeZone,
 		Starts: starts, Ends: starts.Add(90 * time.Minute), Where: r.plan.Kickoff.Where,
 		Agenda: r.plan.Kickoff.Agenda, PlansDue: time.Date(2026, 9, 22, 23, 59, 0, 0, loc),
 		Leaders: r.plan.Leaders, Stamp: time.Date(2026, 9, 1, 0, 0, 0, 0, loc),
 	}
 	for _, d := range r.plan.Departments {
-		in.Heads = append(in.Heads, activities.KickoffHead{DepartmentName: d.Name, Head: d.Head})
+		in.Heads = append(in.Heads, contract.KickoffHead{DepartmentName: d.Name, Head: d.Head})
 	}
 	return in
 }
@@ -136,7 +136,7 @@ func (r *realRig) invitationsInput() activities.SendKickoffInvitationsInput {
 func TestKickoffInvitationsCarryACalendarInviteAndGoOutOnce(t *testing.T) {
 	r := newRealRig(t, kickoffPlanYAML)
 	in := r.invitationsInput()
-	var first, second activities.KickoffInvitationsResult
+	var first, second contract.KickoffInvitationsResult
 	r.run(r.acts.SendKickoffInvitations, in, &first)
 	r.run(r.acts.SendKickoffInvitations, in, &second)
 	// Three heads and two leaders, one of whom heads the Organization

@@ -7,49 +7,19 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// SummaryKind is the collection kind, in the submissions table, of the
-// departments' monthly summaries; their scope is the month (YYYY-MM).
-const SummaryKind = "summary"
-
-// AnnounceMonthThemeInput is a month's theme as decided, and who hears it.
-type AnnounceMonthThemeInput struct {
-	TermID   string `json:"term_id"`
-	TermName string `json:"term_name"`
-	TimeZone string `json:"time_zone"`
-	// Month is YYYY-MM; MonthName is e.g. "October 2026".
-	Month       string `json:"month"`
-	MonthName   string `json:"month_name"`
-	Arrangement string `json:"arrangement,omitempty"`
-	// Theme is empty when the month has no theme.
-	Theme string `json:"theme,omitempty"`
-	// SetBy is the leader's email, or store.ThemeSetByFallback.
-	SetBy     string `json:"set_by"`
-	SetByName string `json:"set_by_name,omitempty"`
-	Fallback  bool   `json:"fallback"`
-	// Recommendations is how many departments recommended the theme.
-	Recommendations int       `json:"recommendations,omitempty"`
-	SetAt           time.Time `json:"set_at"`
-	// AuditKey keys the audit entry of the leader's decision (the
-	// update's ID); empty for a fallback, which no person did.
-	AuditKey     string        `json:"audit_key,omitempty"`
-	EntriesDue   time.Time     `json:"entries_due"`
-	SummariesDue time.Time     `json:"summaries_due"`
-	Recipients   []plan.Person `json:"recipients"`
-}
-
 // AnnounceMonthTheme records the month's theme (with the leader's audit
 // entry) and emails it to every recipient, in one batch.
-func (a *Activities) AnnounceMonthTheme(ctx context.Context, in AnnounceMonthThemeInput) (DeliveryResult, error) {
+func (a *Activities) AnnounceMonthTheme(ctx context.Context, in contract.AnnounceMonthThemeInput) (contract.DeliveryResult, error) {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	row := store.MonthTheme{
 		TermID: in.TermID, Month: in.Month, Arrangement: in.Arrangement, Theme: in.Theme,
@@ -65,7 +35,7 @@ func (a *Activities) AnnounceMonthTheme(ctx context.Context, in AnnounceMonthThe
 		}
 	}
 	if err := a.Store.RecordMonthTheme(ctx, row, audit); err != nil {
-		return DeliveryResult{}, storeError("record the theme of "+in.Month, err)
+		return contract.DeliveryResult{}, storeError("record the theme of "+in.Month, err)
 	}
 	data := mail.MonthThemeData{
 		TermName: in.TermName, MonthName: in.MonthName, Theme: in.Theme,
@@ -78,43 +48,9 @@ func (a *Activities) AnnounceMonthTheme(ctx context.Context, in AnnounceMonthThe
 		func(d *mail.MonthThemeData, name string) { d.RecipientName = name })
 }
 
-// JudgeScores is one judge's scores for an entry, one per criterion.
-type JudgeScores struct {
-	Judge  string    `json:"judge"`
-	Scores []float64 `json:"scores"`
-}
-
-// CompetitionEntryResult is one department's entry with its result.
-type CompetitionEntryResult struct {
-	DepartmentID   string `json:"department_id"`
-	DepartmentName string `json:"department_name"`
-	// Rank is 1 for the winner and 0 for an entry no judge scored.
-	Rank int `json:"rank"`
-	// MeanTotal is the mean over the judges who scored of the sum of the
-	// criterion scores.
-	MeanTotal      float64       `json:"mean_total"`
-	Judges         int           `json:"judges"`
-	CriterionMeans []float64     `json:"criterion_means,omitempty"`
-	ByJudge        []JudgeScores `json:"by_judge,omitempty"`
-}
-
-// AnnounceCompetitionInput is a month's competition results and who hears
-// them.
-type AnnounceCompetitionInput struct {
-	TermID    string   `json:"term_id"`
-	TermName  string   `json:"term_name"`
-	Month     string   `json:"month"`
-	MonthName string   `json:"month_name"`
-	Criteria  []string `json:"criteria"`
-	MaxScore  float64  `json:"max_score"`
-	// Results lists the ranked entries best first, then the unranked ones.
-	Results    []CompetitionEntryResult `json:"results"`
-	Recipients []plan.Person            `json:"recipients"`
-}
-
 // AnnounceCompetitionResults records the month's results in one statement
 // and emails the results table to every recipient, in one batch.
-func (a *Activities) AnnounceCompetitionResults(ctx context.Context, in AnnounceCompetitionInput) (DeliveryResult, error) {
+func (a *Activities) AnnounceCompetitionResults(ctx context.Context, in contract.AnnounceCompetitionInput) (contract.DeliveryResult, error) {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	rows := make([]store.CompetitionResult, len(in.Results))
 	for i, r := range in.Results {
@@ -129,55 +65,24 @@ func (a *Activities) AnnounceCompetitionResults(ctx context.Context, in Announce
 		}
 	}
 	if err := a.Store.RecordCompetitionResults(ctx, rows); err != nil {
-		return DeliveryResult{}, storeError("record the competition results of "+in.Month, err)
+		return contract.DeliveryResult{}, storeError("record the competition results of "+in.Month, err)
 	}
 	data := competitionData(in.TermName, in.MonthName, in.Criteria, in.MaxScore, in.Results)
 	return deliverEach(ctx, a, "competition_results", "competition-results", workflowID, in.Recipients, data,
 		func(d *mail.CompetitionResultsData, name string) { d.RecipientName = name })
 }
 
-// DigestDepartment is a department as the digest lists it, with the people
-// whose names may sign its summary.
-type DigestDepartment struct {
-	ID     string        `json:"id"`
-	Name   string        `json:"name"`
-	People []plan.Person `json:"people,omitempty"`
-}
-
-// PublishMonthDigestInput is what the monthly digest compiles, apart from
-// the summaries, which are read from the submissions table.
-type PublishMonthDigestInput struct {
-	TermID    string `json:"term_id"`
-	TermName  string `json:"term_name"`
-	TimeZone  string `json:"time_zone"`
-	Month     string `json:"month"`
-	MonthName string `json:"month_name"`
-	Theme     string `json:"theme,omitempty"`
-	// ThemeNote says how the theme was decided, e.g. "set by Li Wei".
-	ThemeNote   string                   `json:"theme_note,omitempty"`
-	Arrangement string                   `json:"arrangement,omitempty"`
-	Criteria    []string                 `json:"criteria"`
-	MaxScore    float64                  `json:"max_score"`
-	Results     []CompetitionEntryResult `json:"results,omitempty"`
-	// Departments in plan order, each with a summary or "no summary
-	// received".
-	Departments []DigestDepartment `json:"departments"`
-	Recipients  []plan.Person      `json:"recipients"`
-	// At is the plan time of publication.
-	At time.Time `json:"at"`
-}
-
 // PublishMonthDigest compiles the month's digest from the stored summaries,
 // archives it (the portal serves the stored page) and emails it to every
 // recipient, in one batch. Run again, it archives the same digest and
 // sends nothing new.
-func (a *Activities) PublishMonthDigest(ctx context.Context, in PublishMonthDigestInput) (DeliveryResult, error) {
+func (a *Activities) PublishMonthDigest(ctx context.Context, in contract.PublishMonthDigestInput) (contract.DeliveryResult, error) {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	// Summaries come from Postgres rather than the workflow: 200 long texts
 	// do not belong in a workflow's history.
-	subs, err := a.Store.Submissions(ctx, in.TermID, SummaryKind, in.Month)
+	subs, err := a.Store.Submissions(ctx, in.TermID, contract.SummaryKind, in.Month)
 	if err != nil {
-		return DeliveryResult{}, storeError("read the summaries of "+in.Month, err)
+		return contract.DeliveryResult{}, storeError("read the summaries of "+in.Month, err)
 	}
 	bySlot := make(map[string]store.Submission, len(subs))
 	for _, s := range subs {
@@ -203,10 +108,10 @@ func (a *Activities) PublishMonthDigest(ctx context.Context, in PublishMonthDige
 	}
 	page, text, err := mail.RenderDigestPage(data)
 	if err != nil {
-		return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the digest page", "Template", err)
+		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the digest page", "Template", err)
 	}
 	if err := a.Store.SaveMonthDigest(ctx, store.MonthDigest{TermID: in.TermID, Month: in.Month, HTML: page, Text: text, PublishedAt: in.At}); err != nil {
-		return DeliveryResult{}, storeError("archive the digest of "+in.Month, err)
+		return contract.DeliveryResult{}, storeError("archive the digest of "+in.Month, err)
 	}
 	if a.PortalURL != "" {
 		data.PageURL = strings.TrimRight(a.PortalURL, "/") + "/digests/" + url.PathEscape(in.TermID) + "/" + url.PathEscape(in.Month)
@@ -227,7 +132,7 @@ func TieBreakRule(criteria []string) string {
 
 // competitionData turns results into the emails' table, numbers rounded to
 // two decimals.
-func competitionData(termName, monthName string, criteria []string, maxScore float64, results []CompetitionEntryResult) mail.CompetitionResultsData {
+func competitionData(termName, monthName string, criteria []string, maxScore float64, results []contract.CompetitionEntryResult) mail.CompetitionResultsData {
 	d := mail.CompetitionResultsData{
 		TermName: termName, MonthName: monthName, Criteria: criteria,
 		MaxTotal: formatScore(maxScore * float64(len(criteria))),
@@ -254,14 +159,14 @@ func formatScore(x float64) string {
 // deliverEach sends one email per recipient, greeted by name through
 // greet, each keyed by the workflow, the purpose and the recipient; a
 // repeated address (a leader who is also a head) hears once.
-func deliverEach[D any](ctx context.Context, a *Activities, template, purpose, workflowID string, to []plan.Person, data D, greet func(*D, string)) (DeliveryResult, error) {
+func deliverEach[D any](ctx context.Context, a *Activities, template, purpose, workflowID string, to []plan.Person, data D, greet func(*D, string)) (contract.DeliveryResult, error) {
 	msgs, err := renderEach(template, to, workflowID, purpose, func(p plan.Person) any {
 		d := data
 		greet(&d, p.Name)
 		return d
 	})
 	if err != nil {
-		return DeliveryResult{}, err
+		return contract.DeliveryResult{}, err
 	}
 	return a.deliver(ctx, purpose, msgs)
 }

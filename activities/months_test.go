@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/plan"
 	"semesterflow/store"
@@ -42,13 +43,13 @@ func (h *monthsHarness) person(name, user string) plan.Person {
 	return plan.Person{Name: name, Email: user + "." + h.tag + "@example.edu"}
 }
 
-func (h *monthsHarness) run(fn any, in any) activities.DeliveryResult {
+func (h *monthsHarness) run(fn any, in any) contract.DeliveryResult {
 	h.t.Helper()
 	v, err := h.env.ExecuteActivity(fn, in)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	var res activities.DeliveryResult
+	var res contract.DeliveryResult
 	if err := v.Get(&res); err != nil {
 		h.t.Fatal(err)
 	}
@@ -77,10 +78,10 @@ func shanghai(t *testing.T, local string) time.Time {
 	return at
 }
 
-func sampleResults() []activities.CompetitionEntryResult {
-	return []activities.CompetitionEntryResult{
+func sampleResults() []contract.CompetitionEntryResult {
+	return []contract.CompetitionEntryResult{
 		{DepartmentID: "sports", DepartmentName: "Sports Department", Rank: 1, MeanTotal: 25.5, Judges: 1, CriterionMeans: []float64{10, 8, 7.5},
-			ByJudge: []activities.JudgeScores{{Judge: "zhang.hua@example.edu", Scores: []float64{10, 8, 7.5}}}},
+			ByJudge: []contract.JudgeScores{{Judge: "zhang.hua@example.edu", Scores: []float64{10, 8, 7.5}}}},
 		{DepartmentID: "publicity", DepartmentName: "Publicity Department", Rank: 2, MeanTotal: 25.5, Judges: 2, CriterionMeans: []float64{8.5, 8.5, 8.5}},
 		{DepartmentID: "arts", DepartmentName: "Arts Department"},
 	}
@@ -95,22 +96,22 @@ func TestDigestIsArchivedAndEmailedOnceWhenRunTwice(t *testing.T) {
 	leader := h.person("Li Wei", "li.wei")
 	due := shanghai(t, "2026-11-03 23:59")
 	err := h.store.RecordSubmissions(ctx, []store.Submission{
-		{TermID: "2026-fall", Kind: activities.SummaryKind, Scope: "2026-10", Slot: "organization", AuthorEmail: secretary.Email,
+		{TermID: "2026-fall", Kind: contract.SummaryKind, Scope: "2026-10", Slot: "organization", AuthorEmail: secretary.Email,
 			Body: "A visit to the memorial hall with 24 members.", SubmittedAt: shanghai(t, "2026-11-02 20:00"), DueAt: due},
-		{TermID: "2026-fall", Kind: activities.SummaryKind, Scope: "2026-10", Slot: "publicity", AuthorEmail: pubHead.Email,
+		{TermID: "2026-fall", Kind: contract.SummaryKind, Scope: "2026-10", Slot: "publicity", AuthorEmail: pubHead.Email,
 			Body: "Posters & a short film.", SubmittedAt: shanghai(t, "2026-11-05 10:00"), DueAt: due, Late: true},
 		// Another month's summary must stay out of October's digest.
-		{TermID: "2026-fall", Kind: activities.SummaryKind, Scope: "2026-09", Slot: "sports", AuthorEmail: "x@example.edu",
+		{TermID: "2026-fall", Kind: contract.SummaryKind, Scope: "2026-09", Slot: "sports", AuthorEmail: "x@example.edu",
 			Body: "September's football.", SubmittedAt: shanghai(t, "2026-10-02 20:00"), DueAt: due},
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := activities.PublishMonthDigestInput{
+	in := contract.PublishMonthDigestInput{
 		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Month: "2026-10", MonthName: "October 2026",
 		Theme: "Red memory", ThemeNote: "set by Li Wei", Arrangement: "Study the congress.",
 		Criteria: []string{"ideological content", "creativity", "participation"}, MaxScore: 10, Results: sampleResults(),
-		Departments: []activities.DigestDepartment{
+		Departments: []contract.DigestDepartment{
 			{ID: "organization", Name: "Organization Department", People: []plan.Person{secretary, head}},
 			{ID: "publicity", Name: "Publicity Department", People: []plan.Person{pubHead}},
 			{ID: "sports", Name: "Sports Department"},
@@ -166,7 +167,7 @@ func TestCompetitionResultsAreAnnouncedOnce(t *testing.T) {
 	head := h.person("Yuan Jun", "yuan.jun")
 	judge := h.person("Zhang Hua", "zhang.hua")
 	leaderJudge := h.person("Li Wei", "li.wei")
-	in := activities.AnnounceCompetitionInput{
+	in := contract.AnnounceCompetitionInput{
 		TermID: "2026-fall", TermName: "Fall term 2026", Month: "2026-10", MonthName: "October 2026",
 		Criteria: []string{"ideological content", "creativity", "participation"}, MaxScore: 10, Results: sampleResults(),
 		// A leader who judges is listed twice and hears once.
@@ -206,7 +207,7 @@ func TestThemeIsRecordedWithItsAuditAndAnnounced(t *testing.T) {
 	ctx := context.Background()
 	head := h.person("Guo Rui", "guo.rui")
 	leader := h.person("Li Wei", "li.wei")
-	in := activities.AnnounceMonthThemeInput{
+	in := contract.AnnounceMonthThemeInput{
 		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Month: "2026-10", MonthName: "October 2026",
 		Arrangement: "Study the congress.", Theme: "Red memory", SetBy: leader.Email, SetByName: leader.Name,
 		SetAt: shanghai(t, "2026-10-03 10:00"), AuditKey: "update/set-theme-1",

@@ -8,31 +8,16 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/internal/links"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// Kinds of onboarding notification.
-const (
-	NotifyAssignment = "assignment"
-	NotifyReminder   = "reminder"
-	NotifyEscalation = "escalation"
-)
-
-// SaveDirectoryInput is the plan whose term and directory are persisted.
-type SaveDirectoryInput struct {
-	Plan plan.Plan `json:"plan"`
-	// StartedBy, TimeScale and At describe the start for the audit log.
-	StartedBy string    `json:"started_by,omitempty"`
-	TimeScale float64   `json:"time_scale,omitempty"`
-	At        time.Time `json:"at"`
-}
-
 // SaveDirectory writes the term, its leaders, departments and officers. The
 // directory is re-established from the plan: people no longer listed go.
-func (a *Activities) SaveDirectory(ctx context.Context, in SaveDirectoryInput) error {
+func (a *Activities) SaveDirectory(ctx context.Context, in contract.SaveDirectoryInput) error {
 	p := in.Plan
 	dir := store.Directory{
 		Term: store.Term{
@@ -90,62 +75,36 @@ func (a *Activities) SaveDirectory(ctx context.Context, in SaveDirectoryInput) e
 	return nil
 }
 
-// NotifyOnboardingInput is one onboarding wake-up's batch of emails.
-type NotifyOnboardingInput struct {
-	Kind           string        `json:"kind"`
-	TermID         string        `json:"term_id"`
-	TermName       string        `json:"term_name"`
-	TimeZone       string        `json:"time_zone"`
-	DepartmentID   string        `json:"department_id"`
-	DepartmentName string        `json:"department_name"`
-	Head           plan.Person   `json:"head"`
-	Training       plan.Training `json:"training"`
-	AssignedAt     time.Time     `json:"assigned_at"`
-	Deadline       time.Time     `json:"deadline"`
-	WindowCloses   time.Time     `json:"window_closes"`
-	// Officers are the recipients of assignments and reminders, and the
-	// officers an escalation is about.
-	Officers []plan.Person `json:"officers"`
-	// DaysLeft and Reminder (1 for the first) describe a reminder.
-	DaysLeft int `json:"days_left,omitempty"`
-	Reminder int `json:"reminder,omitempty"`
-	// At is the plan time of this wake-up.
-	At time.Time `json:"at"`
-	// LinkExpires is when the acknowledgement links stop working (real
-	// time): when the late window closes.
-	LinkExpires time.Time `json:"link_expires,omitzero"`
-}
-
 // NotifyOnboarding records and sends one batch of onboarding emails on one
 // SMTP connection: assignments (and the onboarding rows they open), reminders
 // to those who have not acknowledged, or an escalation to the head.
-func (a *Activities) NotifyOnboarding(ctx context.Context, in NotifyOnboardingInput) (DeliveryResult, error) {
+func (a *Activities) NotifyOnboarding(ctx context.Context, in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
 	emails := make([]string, len(in.Officers))
 	for i, o := range in.Officers {
 		emails[i] = o.Email
 	}
 	switch in.Kind {
-	case NotifyAssignment:
+	case contract.NotifyAssignment:
 		rows := make([]store.Onboarding, len(in.Officers))
 		for i, o := range in.Officers {
 			rows[i] = store.Onboarding{
 				TermID: in.TermID, OfficerEmail: o.Email, DepartmentID: in.DepartmentID,
-				Status: store.OnboardingAssigned, Outcome: store.OutcomePending,
+				Status: store.OnboardingAssigned, Outcome: contract.OutcomePending,
 				AssignedAt: in.AssignedAt, DeadlineAt: in.Deadline,
 			}
 		}
 		if err := a.Store.AssignOnboarding(ctx, rows); err != nil {
-			return DeliveryResult{}, storeError("assign onboarding", err)
+			return contract.DeliveryResult{}, storeError("assign onboarding", err)
 		}
-	case NotifyReminder, NotifyEscalation:
+	case contract.NotifyReminder, contract.NotifyEscalation:
 	default:
-		return DeliveryResult{}, temporal.NewNonRetryableApplicationError(
+		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("unknown onboarding notification %q", in.Kind), "BadInput", nil)
 	}
 
 	msgs, purpose, err := a.onboardingMessages(ctx, in)
 	if err != nil {
-		return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render onboarding emails", "Template", err)
+		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render onboarding emails", "Template", err)
 	}
 	res, err := a.deliver(ctx, purpose, msgs)
 	if err != nil {
@@ -153,9 +112,9 @@ func (a *Activities) NotifyOnboarding(ctx context.Context, in NotifyOnboardingIn
 	}
 
 	switch in.Kind {
-	case NotifyReminder:
+	case contract.NotifyReminder:
 		err = a.Store.MarkReminded(ctx, in.TermID, emails, in.Reminder)
-	case NotifyEscalation:
+	case contract.NotifyEscalation:
 		err = a.Store.MarkEscalated(ctx, in.TermID, emails, in.At)
 	}
 	if err != nil {
@@ -165,7 +124,7 @@ func (a *Activities) NotifyOnboarding(ctx context.Context, in NotifyOnboardingIn
 }
 
 // onboardingMessages renders the batch's emails and names its purpose.
-func (a *Activities) onboardingMessages(ctx context.Context, in NotifyOnboardingInput) ([]mail.Message, string, error) {
+func (a *Activities) onboardingMessages(ctx context.Context, in contract.NotifyOnboardingInput) ([]mail.Message, string, error) {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	data := mail.OnboardingData{
 		TermName:       in.TermName,
@@ -189,7 +148,7 @@ func (a *Activities) onboardingMessages(ctx context.Context, in NotifyOnboarding
 		data.Materials = append(data.Materials, mail.Material{Title: m.Title, URL: m.URL})
 	}
 
-	if in.Kind == NotifyEscalation {
+	if in.Kind == contract.NotifyEscalation {
 		for _, o := range in.Officers {
 			data.Overdue = append(data.Overdue, mail.Officer{Name: o.Name, Email: o.Email, Role: o.Role})
 		}
@@ -203,7 +162,7 @@ func (a *Activities) onboardingMessages(ctx context.Context, in NotifyOnboarding
 	}
 
 	template, purpose := "onboarding_assignment", "onboarding-assignment"
-	if in.Kind == NotifyReminder {
+	if in.Kind == contract.NotifyReminder {
 		template, purpose = "onboarding_reminder", fmt.Sprintf("onboarding-reminder-%d", in.Reminder)
 	}
 	msgs := make([]mail.Message, 0, len(in.Officers))
@@ -235,21 +194,9 @@ func render(template string, data mail.OnboardingData, key string, to plan.Perso
 	}, nil
 }
 
-// RecordAcknowledgementInput is one officer's acknowledgement.
-type RecordAcknowledgementInput struct {
-	TermID       string    `json:"term_id"`
-	DepartmentID string    `json:"department_id"`
-	Email        string    `json:"email"`
-	Outcome      string    `json:"outcome"`
-	Note         string    `json:"note,omitempty"`
-	At           time.Time `json:"at"`
-	// AuditKey makes the audit entry unique: the update's ID.
-	AuditKey string `json:"audit_key"`
-}
-
 // RecordAcknowledgement stores the acknowledgement and its audit entry in
 // one transaction.
-func (a *Activities) RecordAcknowledgement(ctx context.Context, in RecordAcknowledgementInput) error {
+func (a *Activities) RecordAcknowledgement(ctx context.Context, in contract.RecordAcknowledgementInput) error {
 	info := activity.GetInfo(ctx)
 	ack := store.Acknowledgement{TermID: in.TermID, OfficerEmail: in.Email, Outcome: in.Outcome, Note: in.Note, At: in.At}
 	audit := store.AuditEntry{
@@ -268,15 +215,9 @@ func (a *Activities) RecordAcknowledgement(ctx context.Context, in RecordAcknowl
 	return nil
 }
 
-// CloseOnboardingInput lists the officers who never acknowledged.
-type CloseOnboardingInput struct {
-	TermID string   `json:"term_id"`
-	Emails []string `json:"emails"`
-}
-
 // CloseOnboarding records "never" for officers still pending when the late
 // window closes.
-func (a *Activities) CloseOnboarding(ctx context.Context, in CloseOnboardingInput) error {
+func (a *Activities) CloseOnboarding(ctx context.Context, in contract.CloseOnboardingInput) error {
 	if err := a.Store.CloseOnboarding(ctx, in.TermID, in.Emails); err != nil {
 		return storeError("close onboarding", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/mail"
 	"semesterflow/plan"
@@ -57,16 +58,16 @@ training:
 	var suite testsuite.WorkflowTestSuite
 	h.env = suite.NewTestActivityEnvironment()
 	h.env.RegisterActivity(h.acts)
-	if _, err := h.env.ExecuteActivity(h.acts.SaveDirectory, activities.SaveDirectoryInput{Plan: *p, StartedBy: "li.wei", At: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+	if _, err := h.env.ExecuteActivity(h.acts.SaveDirectory, contract.SaveDirectoryInput{Plan: *p, StartedBy: "li.wei", At: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 	return h
 }
 
-func (h *harness) notifyInput(kind string, officers []plan.Person) activities.NotifyOnboardingInput {
+func (h *harness) notifyInput(kind string, officers []plan.Person) contract.NotifyOnboardingInput {
 	s := h.plan.OnboardingSchedule()
 	d := h.plan.Departments[0]
-	return activities.NotifyOnboardingInput{
+	return contract.NotifyOnboardingInput{
 		Kind: kind, TermID: h.plan.Term.ID, TermName: h.plan.Term.Name, TimeZone: h.plan.Term.TimeZone,
 		DepartmentID: d.ID, DepartmentName: d.Name, Head: d.Head, Training: h.plan.Training,
 		AssignedAt: s.AssignAt, Deadline: s.Deadline, WindowCloses: s.WindowCloses,
@@ -74,8 +75,8 @@ func (h *harness) notifyInput(kind string, officers []plan.Person) activities.No
 	}
 }
 
-func (h *harness) notify(in activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
-	var res activities.DeliveryResult
+func (h *harness) notify(in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
+	var res contract.DeliveryResult
 	v, err := h.env.ExecuteActivity(h.acts.NotifyOnboarding, in)
 	if err == nil {
 		err = v.Get(&res)
@@ -86,7 +87,7 @@ func (h *harness) notify(in activities.NotifyOnboardingInput) (activities.Delive
 func TestAssignmentEmailArrivesOnceWhenTheActivityRunsTwice(t *testing.T) {
 	h := newHarness(t)
 	officers := h.plan.Departments[0].Officers
-	in := h.notifyInput(activities.NotifyAssignment, officers)
+	in := h.notifyInput(contract.NotifyAssignment, officers)
 
 	first, err := h.notify(in)
 	if err != nil {
@@ -128,7 +129,7 @@ func TestAssignmentEmailArrivesOnceWhenTheActivityRunsTwice(t *testing.T) {
 		t.Fatalf("%d onboarding rows, want 3", len(rows))
 	}
 	for _, r := range rows {
-		if r.Status != store.OnboardingAssigned || r.Outcome != store.OutcomePending || !r.DeadlineAt.Equal(in.Deadline) {
+		if r.Status != store.OnboardingAssigned || r.Outcome != contract.OutcomePending || !r.DeadlineAt.Equal(in.Deadline) {
 			t.Errorf("row %+v; want assigned, pending, deadline %v", r, in.Deadline)
 		}
 	}
@@ -154,7 +155,7 @@ func (f flakyMailer) SendBatch(ctx context.Context, msgs []mail.Message, sent fu
 func TestRetryAfterAFailedBatchSendsOnlyWhatWasMissing(t *testing.T) {
 	h := newHarness(t)
 	officers := h.plan.Departments[0].Officers
-	in := h.notifyInput(activities.NotifyReminder, officers)
+	in := h.notifyInput(contract.NotifyReminder, officers)
 
 	flaky := &activities.Activities{Store: h.store, Mailer: flakyMailer{real: h.sender, n: 1}}
 	var suite testsuite.WorkflowTestSuite
@@ -193,10 +194,10 @@ func TestRetryAfterAFailedBatchSendsOnlyWhatWasMissing(t *testing.T) {
 func TestEscalationNamesEveryOverdueOfficerToTheHead(t *testing.T) {
 	h := newHarness(t)
 	overdue := h.plan.Departments[0].Officers[1:]
-	if _, err := h.notify(h.notifyInput(activities.NotifyAssignment, h.plan.Departments[0].Officers)); err != nil {
+	if _, err := h.notify(h.notifyInput(contract.NotifyAssignment, h.plan.Departments[0].Officers)); err != nil {
 		t.Fatal(err)
 	}
-	in := h.notifyInput(activities.NotifyEscalation, overdue)
+	in := h.notifyInput(contract.NotifyEscalation, overdue)
 	in.At = in.Deadline
 	if _, err := h.notify(in); err != nil {
 		t.Fatal(err)
@@ -226,13 +227,13 @@ func TestEscalationNamesEveryOverdueOfficerToTheHead(t *testing.T) {
 func TestRecordAcknowledgementTwiceWritesOneAuditEntry(t *testing.T) {
 	h := newHarness(t)
 	officers := h.plan.Departments[0].Officers
-	if _, err := h.notify(h.notifyInput(activities.NotifyAssignment, officers)); err != nil {
+	if _, err := h.notify(h.notifyInput(contract.NotifyAssignment, officers)); err != nil {
 		t.Fatal(err)
 	}
 	at := h.plan.OnboardingSchedule().Deadline.Add(-48 * time.Hour)
-	in := activities.RecordAcknowledgementInput{
+	in := contract.RecordAcknowledgementInput{
 		TermID: h.plan.Term.ID, DepartmentID: "publicity", Email: officers[0].Email,
-		Outcome: store.OutcomeOnTime, Note: "attended on the 9th", At: at, AuditKey: "update/test-1",
+		Outcome: contract.OutcomeOnTime, Note: "attended on the 9th", At: at, AuditKey: "update/test-1",
 	}
 	for range 2 {
 		if _, err := h.env.ExecuteActivity(h.acts.RecordAcknowledgement, in); err != nil {
@@ -252,7 +253,7 @@ func TestRecordAcknowledgementTwiceWritesOneAuditEntry(t *testing.T) {
 	}
 	rows, _ := h.store.Onboardings(context.Background(), h.plan.Term.ID)
 	for _, r := range rows {
-		if r.OfficerEmail == officers[0].Email && (r.Outcome != store.OutcomeOnTime || r.AcknowledgedAt == nil || !r.AcknowledgedAt.Equal(at)) {
+		if r.OfficerEmail == officers[0].Email && (r.Outcome != contract.OutcomeOnTime || r.AcknowledgedAt == nil || !r.AcknowledgedAt.Equal(at)) {
 			t.Errorf("acknowledged row = %+v", r)
 		}
 	}

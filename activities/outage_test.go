@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/mail"
 	"semesterflow/plan"
@@ -104,15 +105,15 @@ func (m *outageMailer) From() string { return m.real.From() }
 
 // request asks three people of the test for their department's plan: one
 // email each, in one batch.
-func (r *outageRig) request() activities.NotifyCollectionInput {
+func (r *outageRig) request() contract.NotifyCollectionInput {
 	var owners []plan.Person
 	for _, name := range []string{"ann", "bob", "cat"} {
 		owners = append(owners, plan.Person{Name: name, Email: name + "." + r.tag + "@example.edu"})
 	}
-	return activities.NotifyCollectionInput{
-		Kind: activities.NotifyRequest, Occurrence: "plan", TermID: r.tag, TermName: "Fall 2026",
+	return contract.NotifyCollectionInput{
+		Kind: contract.NotifyRequest, Occurrence: "plan", TermID: r.tag, TermName: "Fall 2026",
 		TimeZone: "Asia/Shanghai", Title: "Department plan",
-		Slots: []activities.CollectionSlot{{Key: "org", Label: "Organization", Due: time.Now().Add(72 * time.Hour), Owners: owners}},
+		Slots: []contract.CollectionSlot{{Key: "org", Label: "Organization", Due: time.Now().Add(72 * time.Hour), Owners: owners}},
 	}
 }
 
@@ -120,7 +121,7 @@ func (r *outageRig) request() activities.NotifyCollectionInput {
 // attempt comes another, given the heartbeat details the SDK sent the server
 // for the attempts before it, until one succeeds. It returns that attempt's
 // result and how many attempts there were.
-func (r *outageRig) untilDelivered(acts *activities.Activities, in activities.NotifyCollectionInput) (activities.DeliveryResult, int) {
+func (r *outageRig) untilDelivered(acts *activities.Activities, in contract.NotifyCollectionInput) (contract.DeliveryResult, int) {
 	r.t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
@@ -146,7 +147,7 @@ func (r *outageRig) untilDelivered(acts *activities.Activities, in activities.No
 		mu.Unlock()
 		v, err := env.ExecuteActivity(acts.NotifyCollection, in)
 		if err == nil {
-			var res activities.DeliveryResult
+			var res contract.DeliveryResult
 			if err := v.Get(&res); err != nil {
 				r.t.Fatal(err)
 			}
@@ -253,7 +254,7 @@ func TestDeliveryIgnoresHeartbeatDetailsOfEarlierWorkers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res activities.DeliveryResult
+	var res contract.DeliveryResult
 	if err := v.Get(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -268,14 +269,14 @@ func (r *outageRig) live() *mail.Sender { return r.mailer.real }
 
 // outageDelivery runs one mail activity with the options mailOptions gives
 // the mail activities of the workflows, copied here, and no ScheduleToClose.
-func outageDelivery(ctx workflow.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+func outageDelivery(ctx workflow.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Minute,
 		HeartbeatTimeout:    time.Minute,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 5 * time.Second, MaximumInterval: 5 * time.Minute},
 	})
 	var acts *activities.Activities
-	var res activities.DeliveryResult
+	var res contract.DeliveryResult
 	err := workflow.ExecuteActivity(ctx, acts.NotifyCollection, in).Get(ctx, &res)
 	return res, err
 }
@@ -315,7 +316,7 @@ func TestDeliveryAcrossADatabaseOutageWithARealWorkerAndServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res activities.DeliveryResult
+	var res contract.DeliveryResult
 	if err := run.Get(ctx, &res); err != nil {
 		t.Fatal(err)
 	}
@@ -408,7 +409,7 @@ func TestDeliveryAfterAWorkerDiesWithAnUnrecordedEmail(t *testing.T) {
 	defer second.Stop()
 
 	// The server retries once the heartbeat timeout passes.
-	var res activities.DeliveryResult
+	var res contract.DeliveryResult
 	if err := run.Get(ctx, &res); err != nil {
 		t.Fatal(err)
 	}

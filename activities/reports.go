@@ -4,57 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
+	"semesterflow/contract"
 	"semesterflow/store"
 )
 
-// PartReport is what one part of the term (the kickoff, a department's
-// exchanges, a month, the contest, ...) says about itself, so the term's
-// progress can show every phase, what is overdue and by whom.
-type PartReport struct {
-	// Part names the part uniquely in the term, e.g. "kickoff",
-	// "exchanges/publicity", "month/2026-10/summary".
-	Part string `json:"part"`
-	// Seq increases with every report of a part; older ones are dropped.
-	Seq   int    `json:"seq"`
-	Phase string `json:"phase"`
-	// Summary is one line for people, e.g. "6 of 8 summaries in".
-	Summary string        `json:"summary,omitempty"`
-	Overdue []OverdueItem `json:"overdue,omitempty"`
-	// Next is the part's next deadline, if any.
-	Next *Deadline `json:"next,omitempty"`
-	Done bool      `json:"done"`
-	// Problems are what the part could not do on time, in plan order:
-	// "invitation to exchange 3 went out 2 h late". A part that is done
-	// with problems is not done as if all went well.
-	Problems []string `json:"problems,omitempty"`
-}
-
-// OverdueItem is something past its due date and not yet handed in.
-type OverdueItem struct {
-	Department string    `json:"department,omitempty"`
-	What       string    `json:"what"`
-	Who        string    `json:"who,omitempty"`
-	Due        time.Time `json:"due"`
-}
-
-// Deadline is an upcoming due date.
-type Deadline struct {
-	What string    `json:"what"`
-	Due  time.Time `json:"due"`
-}
-
-// ReportPartInput is one part's report to the term that follows it.
-type ReportPartInput struct {
-	// TermKey names the term's execution: its workflow ID and first run ID.
-	TermKey string     `json:"term_key"`
-	Report  PartReport `json:"report"`
-}
-
 // ReportPart keeps a part's latest report where its term reads it. A retry,
 // or a report older than the one stored, changes nothing.
-func (a *Activities) ReportPart(ctx context.Context, in ReportPartInput) error {
+func (a *Activities) ReportPart(ctx context.Context, in contract.ReportPartInput) error {
 	body, err := json.Marshal(in.Report)
 	if err != nil {
 		return storeError("encode the report of "+in.Report.Part, err)
@@ -68,35 +25,18 @@ func (a *Activities) ReportPart(ctx context.Context, in ReportPartInput) error {
 	return nil
 }
 
-// PartReportsInput asks for a term's part reports changed after a cursor.
-type PartReportsInput struct {
-	TermKey string `json:"term_key"`
-	// After is the cursor of the last page read; 0 reads from the start.
-	After int64 `json:"after"`
-	Limit int   `json:"limit"`
-}
-
-// PartReportsPage is one page of changed reports, oldest change first.
-type PartReportsPage struct {
-	Reports []PartReport `json:"reports,omitempty"`
-	// Cursor is where the next page starts: After for the next call.
-	Cursor int64 `json:"cursor"`
-	// More says the page was full: more changes may be waiting.
-	More bool `json:"more,omitempty"`
-}
-
 // PartReportsSince reads the reports of a term's parts that changed after
 // in.After.
-func (a *Activities) PartReportsSince(ctx context.Context, in PartReportsInput) (PartReportsPage, error) {
+func (a *Activities) PartReportsSince(ctx context.Context, in contract.PartReportsInput) (contract.PartReportsPage, error) {
 	rows, err := a.Store.PartReportsSince(ctx, in.TermKey, in.After, in.Limit)
 	if err != nil {
-		return PartReportsPage{}, storeError("read the part reports of "+in.TermKey, err)
+		return contract.PartReportsPage{}, storeError("read the part reports of "+in.TermKey, err)
 	}
-	page := PartReportsPage{Cursor: in.After, More: len(rows) == in.Limit}
+	page := contract.PartReportsPage{Cursor: in.After, More: len(rows) == in.Limit}
 	for _, row := range rows {
-		var r PartReport
+		var r contract.PartReport
 		if err := json.Unmarshal(row.Report, &r); err != nil {
-			return PartReportsPage{}, fmt.Errorf("report of %s, version %d: %w", row.Part, row.Version, err)
+			return contract.PartReportsPage{}, fmt.Errorf("report of %s, version %d: %w", row.Part, row.Version, err)
 		}
 		page.Reports = append(page.Reports, r)
 		page.Cursor = row.Version

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/store"
 )
@@ -27,27 +28,27 @@ func TestPartReportsRoundTripThroughPostgres(t *testing.T) {
 	const term = "semester/2026-fall/first-run"
 	due := time.Date(2026, 9, 22, 23, 59, 0, 0, time.FixedZone("CST", 8*3600))
 
-	report := func(part string, seq int, phase string, overdue ...activities.OverdueItem) {
+	report := func(part string, seq int, phase string, overdue ...contract.OverdueItem) {
 		t.Helper()
-		in := activities.ReportPartInput{TermKey: term, Report: activities.PartReport{Part: part, Seq: seq, Phase: phase, Overdue: overdue}}
+		in := contract.ReportPartInput{TermKey: term, Report: contract.PartReport{Part: part, Seq: seq, Phase: phase, Overdue: overdue}}
 		if _, err := env.ExecuteActivity(acts.ReportPart, in); err != nil {
 			t.Fatalf("report %s #%d: %v", part, seq, err)
 		}
 	}
-	read := func(after int64, limit int) activities.PartReportsPage {
+	read := func(after int64, limit int) contract.PartReportsPage {
 		t.Helper()
-		v, err := env.ExecuteActivity(acts.PartReportsSince, activities.PartReportsInput{TermKey: term, After: after, Limit: limit})
+		v, err := env.ExecuteActivity(acts.PartReportsSince, contract.PartReportsInput{TermKey: term, After: after, Limit: limit})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var page activities.PartReportsPage
+		var page contract.PartReportsPage
 		if err := v.Get(&page); err != nil {
 			t.Fatal(err)
 		}
 		return page
 	}
 
-	plans := activities.OverdueItem{Department: "publicity", What: "department plan: Publicity Department", Due: due}
+	plans := contract.OverdueItem{Department: "publicity", What: "department plan: Publicity Department", Due: due}
 	report("kickoff/plans", 1, "open")
 	report("kickoff/plans", 2, "open", plans)
 	report("kickoff/plans", 2, "open", plans) // a retry
@@ -70,7 +71,7 @@ func TestPartReportsRoundTripThroughPostgres(t *testing.T) {
 		t.Errorf("after the last change = %+v, want an empty page that keeps the cursor", last)
 	}
 
-	_, err := env.ExecuteActivity(acts.ReportPart, activities.ReportPartInput{Report: activities.PartReport{Part: "contest", Seq: 3}})
+	_, err := env.ExecuteActivity(acts.ReportPart, contract.ReportPartInput{Report: contract.PartReport{Part: "contest", Seq: 3}})
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() || !strings.Contains(err.Error(), "needs a term") {
 		t.Errorf("report without a term: %v, want a non-retryable error naming what is missing", err)

@@ -3,46 +3,28 @@ package activities
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 
+	"semesterflow/contract"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// RecordHelpRequestInput is a department's request for help.
-type RecordHelpRequestInput struct {
-	TermID         string      `json:"term_id"`
-	TermName       string      `json:"term_name"`
-	TimeZone       string      `json:"time_zone"`
-	TaskID         string      `json:"task_id"`
-	DepartmentID   string      `json:"department_id"`
-	DepartmentName string      `json:"department_name"`
-	Requester      plan.Person `json:"requester"`
-	Description    string      `json:"description"`
-	Due            time.Time   `json:"due"`
-	// At is the plan time of the request.
-	At          time.Time   `json:"at"`
-	Coordinator plan.Person `json:"coordinator"`
-	// AuditKey makes the audit entry unique: the update's ID.
-	AuditKey string `json:"audit_key"`
-}
-
 // RecordHelpRequest stores the request with its audit entry, then emails
 // the coordinator how to assign an officer, in one activity: help desks
 // recorded before the change "help-desk-beside" still call it.
-func (a *Activities) RecordHelpRequest(ctx context.Context, in RecordHelpRequestInput) (DeliveryResult, error) {
+func (a *Activities) RecordHelpRequest(ctx context.Context, in contract.RecordHelpRequestInput) (contract.DeliveryResult, error) {
 	if err := a.StoreHelpRequest(ctx, in); err != nil {
-		return DeliveryResult{}, err
+		return contract.DeliveryResult{}, err
 	}
 	return a.NotifyHelpRequested(ctx, in)
 }
 
 // StoreHelpRequest stores the request with its audit entry. A retry
 // changes nothing.
-func (a *Activities) StoreHelpRequest(ctx context.Context, in RecordHelpRequestInput) error {
+func (a *Activities) StoreHelpRequest(ctx context.Context, in contract.RecordHelpRequestInput) error {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	task := store.HelpTask{
 		TermID: in.TermID, TaskID: in.TaskID, DepartmentID: in.DepartmentID, Requester: in.Requester.Email,
@@ -62,7 +44,7 @@ func (a *Activities) StoreHelpRequest(ctx context.Context, in RecordHelpRequestI
 
 // NotifyHelpRequested emails the coordinator a stored request and how to
 // assign an officer to it.
-func (a *Activities) NotifyHelpRequested(ctx context.Context, in RecordHelpRequestInput) (DeliveryResult, error) {
+func (a *Activities) NotifyHelpRequested(ctx context.Context, in contract.RecordHelpRequestInput) (contract.DeliveryResult, error) {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	purpose := "help-requested-" + in.TaskID
 	m, err := renderTo("help_requested", mail.HelpRequestedData{
@@ -76,41 +58,25 @@ func (a *Activities) NotifyHelpRequested(ctx context.Context, in RecordHelpReque
 		ActionCommand:  fmt.Sprintf("%s assign --term %s --email %s --task %s --officer EMAIL", a.cli(), in.TermID, in.Coordinator.Email, in.TaskID),
 	}, emailKey(workflowID, purpose, in.Coordinator.Email), in.Coordinator)
 	if err != nil {
-		return DeliveryResult{}, err
+		return contract.DeliveryResult{}, err
 	}
 	return a.deliver(ctx, purpose, []mail.Message{m})
-}
-
-// RecordTaskAssignmentInput is the coordinator's choice of an officer.
-type RecordTaskAssignmentInput struct {
-	TermID         string      `json:"term_id"`
-	TermName       string      `json:"term_name"`
-	TimeZone       string      `json:"time_zone"`
-	TaskID         string      `json:"task_id"`
-	DepartmentName string      `json:"department_name"`
-	Description    string      `json:"description"`
-	Due            time.Time   `json:"due"`
-	Requester      plan.Person `json:"requester"`
-	Assignee       plan.Person `json:"assignee"`
-	AssignedBy     plan.Person `json:"assigned_by"`
-	At             time.Time   `json:"at"`
-	AuditKey       string      `json:"audit_key"`
 }
 
 // RecordTaskAssignment stores who does the task with its audit entry, then
 // tells the requester who will help, in one activity: help desks recorded
 // before the change "help-desk-beside" still call it. The assignee hears
 // from the task's own collection, which asks them to confirm it is done.
-func (a *Activities) RecordTaskAssignment(ctx context.Context, in RecordTaskAssignmentInput) (DeliveryResult, error) {
+func (a *Activities) RecordTaskAssignment(ctx context.Context, in contract.RecordTaskAssignmentInput) (contract.DeliveryResult, error) {
 	if err := a.StoreTaskAssignment(ctx, in); err != nil {
-		return DeliveryResult{}, err
+		return contract.DeliveryResult{}, err
 	}
 	return a.NotifyTaskAssigned(ctx, in)
 }
 
 // StoreTaskAssignment stores who does the task with its audit entry. A
 // retry changes nothing.
-func (a *Activities) StoreTaskAssignment(ctx context.Context, in RecordTaskAssignmentInput) error {
+func (a *Activities) StoreTaskAssignment(ctx context.Context, in contract.RecordTaskAssignmentInput) error {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	audit := store.AuditEntry{
 		Key: in.AuditKey, TermID: in.TermID, WorkflowID: workflowID, Actor: in.AssignedBy.Email,
@@ -126,7 +92,7 @@ func (a *Activities) StoreTaskAssignment(ctx context.Context, in RecordTaskAssig
 
 // NotifyTaskAssigned tells the requester who will help with a stored
 // assignment.
-func (a *Activities) NotifyTaskAssigned(ctx context.Context, in RecordTaskAssignmentInput) (DeliveryResult, error) {
+func (a *Activities) NotifyTaskAssigned(ctx context.Context, in contract.RecordTaskAssignmentInput) (contract.DeliveryResult, error) {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	purpose := "task-assigned-" + in.TaskID
 	m, err := renderTo("task_assigned", mail.TaskAssignedData{
@@ -140,27 +106,13 @@ func (a *Activities) NotifyTaskAssigned(ctx context.Context, in RecordTaskAssign
 		AssignedBy:     in.AssignedBy.Name,
 	}, emailKey(workflowID, purpose, in.Requester.Email), in.Requester)
 	if err != nil {
-		return DeliveryResult{}, err
+		return contract.DeliveryResult{}, err
 	}
 	return a.deliver(ctx, purpose, []mail.Message{m})
 }
 
-// TaskOutcome is how one assigned task ended.
-type TaskOutcome struct {
-	TaskID string `json:"task_id"`
-	// Status is store.TaskDone, store.TaskLate or store.TaskMissed.
-	Status      string     `json:"status"`
-	CompletedAt *time.Time `json:"completed_at,omitempty"`
-}
-
-// CompleteHelpTasksInput is a batch of tasks that ended.
-type CompleteHelpTasksInput struct {
-	TermID   string        `json:"term_id"`
-	Outcomes []TaskOutcome `json:"outcomes"`
-}
-
 // CompleteHelpTasks records how a batch of tasks ended, in one transaction.
-func (a *Activities) CompleteHelpTasks(ctx context.Context, in CompleteHelpTasksInput) error {
+func (a *Activities) CompleteHelpTasks(ctx context.Context, in contract.CompleteHelpTasksInput) error {
 	out := make([]store.TaskOutcome, len(in.Outcomes))
 	for i, o := range in.Outcomes {
 		out[i] = store.TaskOutcome{TaskID: o.TaskID, Status: o.Status, CompletedAt: o.CompletedAt}

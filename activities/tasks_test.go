@@ -4,15 +4,14 @@ import (
 	"context"
 	"testing"
 
-	"semesterflow/activities"
-	"semesterflow/store"
+	"semesterflow/contract"
 )
 
 func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
 	h := newPartsHarness(t)
 	ctx := context.Background()
 	requester, coordinator, assignee := h.person("Sun Hao"), h.person("Zhang Hua"), h.person("Lin Yue")
-	req := activities.RecordHelpRequestInput{
+	req := contract.RecordHelpRequestInput{
 		TermID: h.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
 		TaskID: "t1", DepartmentID: "publicity", DepartmentName: "Publicity Department", Requester: requester,
 		Description: "Two people for the leaflets.", Due: h.at("2026-10-10 23:59"), At: h.at("2026-10-01 10:00"),
@@ -27,7 +26,7 @@ func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
 	h.contains("request", msg, "Sun Hao", "Two people for the leaflets.", "Sat 10 Oct 2026, 23:59 (Asia/Shanghai)",
 		"starter assign --term "+h.termID+" --email "+coordinator.Email+" --task t1 --officer EMAIL")
 
-	asg := activities.RecordTaskAssignmentInput{
+	asg := contract.RecordTaskAssignmentInput{
 		TermID: h.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
 		TaskID: "t1", DepartmentName: "Publicity Department", Description: req.Description, Due: req.Due,
 		Requester: requester, Assignee: assignee, AssignedBy: coordinator, At: h.at("2026-10-02 09:00"), AuditKey: "update/assign-1",
@@ -43,7 +42,7 @@ func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
 	h.contains("assignment", msg, "Lin Yue", assignee.Email, "Zhang Hua")
 
 	done := h.at("2026-10-09 18:00")
-	out := activities.CompleteHelpTasksInput{TermID: h.termID, Outcomes: []activities.TaskOutcome{{TaskID: "t1", Status: store.TaskDone, CompletedAt: &done}}}
+	out := contract.CompleteHelpTasksInput{TermID: h.termID, Outcomes: []contract.TaskOutcome{{TaskID: "t1", Status: contract.TaskDone, CompletedAt: &done}}}
 	for range 2 {
 		if _, err := h.env.ExecuteActivity(h.acts.CompleteHelpTasks, out); err != nil {
 			t.Fatal(err)
@@ -56,7 +55,7 @@ func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
 	if len(tasks) != 1 {
 		t.Fatalf("%d help tasks, want 1", len(tasks))
 	}
-	if tk := tasks[0]; tk.Status != store.TaskDone || tk.Requester != requester.Email || tk.Assignee != assignee.Email ||
+	if tk := tasks[0]; tk.Status != contract.TaskDone || tk.Requester != requester.Email || tk.Assignee != assignee.Email ||
 		tk.AssignedBy != coordinator.Email || tk.CompletedAt == nil || !tk.CompletedAt.Equal(done) || tk.DepartmentID != "publicity" {
 		t.Errorf("task row = %+v", tk)
 	}

@@ -2,29 +2,19 @@ package activities
 
 import (
 	"context"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// TermCancelledInput says who cancelled the term, why, and who must hear.
-type TermCancelledInput struct {
-	Plan plan.Plan `json:"plan"`
-	// By is the leader who cancelled, or empty when the term was cancelled
-	// from Temporal itself.
-	By     string    `json:"by,omitempty"`
-	Reason string    `json:"reason"`
-	At     time.Time `json:"at"`
-}
-
 // NotifyTermCancelled records the cancellation in the audit log and tells
 // every leader, head and officer of the term, one email each, in one batch.
-func (a *Activities) NotifyTermCancelled(ctx context.Context, in TermCancelledInput) (DeliveryResult, error) {
+func (a *Activities) NotifyTermCancelled(ctx context.Context, in contract.TermCancelledInput) (contract.DeliveryResult, error) {
 	p := in.Plan
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	by := in.By
@@ -37,7 +27,7 @@ func (a *Activities) NotifyTermCancelled(ctx context.Context, in TermCancelledIn
 		Payload: map[string]any{"reason": in.Reason}, PlanTime: in.At,
 	})
 	if err != nil {
-		return DeliveryResult{}, storeError("audit the cancellation of "+p.Term.ID, err)
+		return contract.DeliveryResult{}, storeError("audit the cancellation of "+p.Term.ID, err)
 	}
 	var people []plan.Person
 	seen := map[string]bool{}
@@ -62,7 +52,7 @@ func (a *Activities) NotifyTermCancelled(ctx context.Context, in TermCancelledIn
 			When: plan.HumanTime(in.At, p.Term.TimeZone),
 		})
 		if err != nil {
-			return DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the cancellation notice", "Template", err)
+			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the cancellation notice", "Template", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key: emailKey(workflowID, purpose, x.Email), To: mail.Address{Name: x.Name, Email: x.Email},

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
+	"semesterflow/contract"
 	"semesterflow/internal/noopacts"
 	"semesterflow/internal/planfixture"
 	"semesterflow/internal/testenv"
@@ -78,8 +79,8 @@ func runTermOnServer(b *testing.B, c client.Client, p *plan.Plan, scale float64)
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Minute)
 	defer cancel()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.SemesterWorkflowID(term.Term.ID), TaskQueue: queue,
-	}, workflows.SemesterPlan, workflows.SemesterInput{Plan: term, TimeScale: scale})
+		ID: contract.SemesterWorkflowID(term.Term.ID), TaskQueue: queue,
+	}, workflows.SemesterPlan, contract.SemesterInput{Plan: term, TimeScale: scale})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -21,8 +21,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
-	"semesterflow/workflows"
 )
 
 // binaries builds the worker, the portal and the starter once per test run.
@@ -216,7 +216,7 @@ func (s *stack) writePlan(content string) string {
 func TestOnboardingEndToEnd(t *testing.T) {
 	s := newStack(t)
 	planFile := s.writePlan(s.smallPlan())
-	workflowID := workflows.SemesterWorkflowID(s.tag)
+	workflowID := contract.SemesterWorkflowID(s.tag)
 
 	out, errOut, code := s.run("start", "--plan", planFile, "--time-scale", "21600", "--by", "li.wei")
 	if code != 0 {
@@ -278,7 +278,7 @@ func TestOnboardingEndToEnd(t *testing.T) {
 	// The term finishes once the late window closes for everyone else.
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	var result workflows.SemesterResult
+	var result contract.SemesterResult
 	if err := s.temporal.GetWorkflow(ctx, workflowID, "").Get(ctx, &result); err != nil {
 		t.Fatalf("term workflow: %v", err)
 	}
@@ -395,7 +395,7 @@ func TestStartRejectsABadPlanAndChangesNothing(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, `departments[1].officers[0].email: "ma.li@" is not an email address`) {
 		t.Fatalf("start with a bad plan exited %d: %s", code, errOut)
 	}
-	_, err := s.temporal.DescribeWorkflowExecution(context.Background(), workflows.SemesterWorkflowID(s.tag), "")
+	_, err := s.temporal.DescribeWorkflowExecution(context.Background(), contract.SemesterWorkflowID(s.tag), "")
 	if err == nil {
 		t.Errorf("a workflow was started for a bad plan")
 	}

@@ -20,6 +20,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"semesterflow/contract"
 	"semesterflow/internal/planfixture"
 	"semesterflow/internal/testenv"
 	"semesterflow/plan"
@@ -113,8 +114,8 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 	b.ResetTimer()
 	started := time.Now()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.SemesterWorkflowID(p.Term.ID), TaskQueue: p.Term.ID,
-	}, workflows.SemesterPlan, workflows.SemesterInput{Plan: p, TimeScale: scale})
+		ID: contract.SemesterWorkflowID(p.Term.ID), TaskQueue: p.Term.ID,
+	}, workflows.SemesterPlan, contract.SemesterInput{Plan: p, TimeScale: scale})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -163,8 +164,8 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 	unrecorded := count("SELECT count(*) FROM meetings WHERE term_id = ? AND recorded_late", term)
 	late := count("SELECT count(*) FROM meetings WHERE term_id = ? AND invitation <> 'sent'", term)
 
-	var progress workflows.Progress
-	q, err := c.QueryWorkflow(ctx, workflows.SemesterWorkflowID(term), "", workflows.QueryProgress)
+	var progress contract.Progress
+	q, err := c.QueryWorkflow(ctx, contract.SemesterWorkflowID(term), "", contract.QueryProgress)
 	if err == nil {
 		err = q.Get(&progress)
 	}

@@ -14,8 +14,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
-	"semesterflow/workflows"
 )
 
 // TestWholeTermRehearsal rehearses the example term on the real stack at
@@ -71,7 +71,7 @@ func TestWholeTermRehearsal(t *testing.T) {
 		t.Errorf("the used link: %d\n%s", status, page)
 	}
 	at(15.9) // 16 September: the kickoff was yesterday; plans due on the 22nd
-	plans := workflows.KickoffPlansWorkflowID(s.tag)
+	plans := contract.KickoffPlansWorkflowID(s.tag)
 	if out, errOut, code := s.run("submit", "--workflow", plans, "--email", mail("zhou.min"), "--text", "Training first, then the contest."); code != 0 {
 		t.Errorf("submit plan exited %d: %s%s", code, out, errOut)
 	}
@@ -87,7 +87,7 @@ func TestWholeTermRehearsal(t *testing.T) {
 		t.Errorf("a plan from the link: %d\n%s", status, page)
 	}
 	at(18.5) // 19 September: the first contest milestone, due on the 20th
-	if _, errOut, code := s.run("submit", "--workflow", workflows.ContestMilestonesWorkflowID(s.tag), "--email", mail("chen.jie"), "--text", "Reviewed three years of contests."); code != 0 {
+	if _, errOut, code := s.run("submit", "--workflow", contract.ContestMilestonesWorkflowID(s.tag), "--email", mail("chen.jie"), "--text", "Reviewed three years of contests."); code != 0 {
 		t.Errorf("submit milestone exited %d: %s", code, errOut)
 	}
 
@@ -150,7 +150,7 @@ func TestWholeTermRehearsal(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if err := s.temporal.GetWorkflow(ctx, workflows.SemesterWorkflowID(s.tag), "").Get(ctx, nil); err != nil {
+	if err := s.temporal.GetWorkflow(ctx, contract.SemesterWorkflowID(s.tag), "").Get(ctx, nil); err != nil {
 		t.Fatalf("term: %v", err)
 	}
 	t.Logf("term rehearsed in %s", time.Since(started).Round(time.Second))
@@ -193,7 +193,7 @@ func TestWholeTermRehearsal(t *testing.T) {
 	// Every part and collection ended and said so where the term reads it:
 	// 8 exchanges, 8 evaluations, the kickoff, the contest, the help desk
 	// and 4 months, plus their collections.
-	termKey := workflows.SemesterWorkflowID(s.tag) + "/%"
+	termKey := contract.SemesterWorkflowID(s.tag) + "/%"
 	if done, open := count(`SELECT count(*) FROM part_reports WHERE term_key LIKE $1 AND done`, termKey),
 		count(`SELECT count(*) FROM part_reports WHERE term_key LIKE $1 AND NOT done`, termKey); done < 23 || open != 0 {
 		t.Errorf("part reports: %d done, %d not done; want at least 23 done and none open", done, open)
@@ -265,5 +265,5 @@ func TestWholeTermRehearsal(t *testing.T) {
 	}
 	query := fmt.Sprintf(`SemesterTerm = "%s"`, s.tag)
 	shoot(ui+"/namespaces/default/workflows?query="+url.QueryEscape(query), "Exchanges", "temporal-ui-term-workflows")
-	shoot(ui+"/namespaces/default/workflows/"+url.PathEscape(workflows.SemesterWorkflowID(s.tag)), "SemesterPlan", "temporal-ui-term")
+	shoot(ui+"/namespaces/default/workflows/"+url.PathEscape(contract.SemesterWorkflowID(s.tag)), "SemesterPlan", "temporal-ui-term")
 }

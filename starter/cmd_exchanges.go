@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"semesterflow/contract"
 	"semesterflow/plan"
-	"semesterflow/workflows"
 )
 
 func runSignIn(ctx context.Context, e *env, args []string) error {
@@ -19,8 +19,8 @@ func runSignIn(ctx context.Context, e *env, args []string) error {
 	if err := requiredFlags("term", *term, "email", *email); err != nil {
 		return err
 	}
-	var res workflows.SignInResult
-	where, err := updateExchanges(ctx, e, *term, *email, workflows.UpdateSignIn, workflows.SignInInput{Email: *email}, &res)
+	var res contract.SignInResult
+	where, err := updateExchanges(ctx, e, *term, *email, contract.UpdateSignIn, contract.SignInInput{Email: *email}, &res)
 	if err != nil {
 		return err
 	}
@@ -45,8 +45,8 @@ func runExcuse(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(*reason) == "" {
 		return usageError{"--reason is required: say why you will miss the exchange"}
 	}
-	var res workflows.ExcuseResult
-	where, err := updateExchanges(ctx, e, *term, *email, workflows.UpdateExcuse, workflows.ExcuseInput{Email: *email, Reason: *reason}, &res)
+	var res contract.ExcuseResult
+	where, err := updateExchanges(ctx, e, *term, *email, contract.UpdateExcuse, contract.ExcuseInput{Email: *email, Reason: *reason}, &res)
 	if err != nil {
 		return err
 	}
@@ -57,19 +57,19 @@ func runExcuse(ctx context.Context, e *env, args []string) error {
 
 // updateExchanges finds the officer's department through the term and
 // sends the update to that department's Exchanges, waiting for its result.
-func updateExchanges(ctx context.Context, e *env, term, email, name string, arg, into any) (workflows.OfficerLocation, error) {
+func updateExchanges(ctx context.Context, e *env, term, email, name string, arg, into any) (contract.OfficerLocation, error) {
 	c, _, err := dial(ctx, e)
 	if err != nil {
-		return workflows.OfficerLocation{}, err
+		return contract.OfficerLocation{}, err
 	}
 	defer c.Close()
 
-	var where workflows.OfficerLocation
-	if err := query(ctx, c, workflows.SemesterWorkflowID(term), workflows.QueryFindOfficer, &where, email); err != nil {
+	var where contract.OfficerLocation
+	if err := query(ctx, c, contract.SemesterWorkflowID(term), contract.QueryFindOfficer, &where, email); err != nil {
 		return where, err
 	}
 	notRunning := fmt.Sprintf("the exchanges of the %s are not running: they have not started yet or are over for this term", where.DepartmentName)
-	if err := update(ctx, c, workflows.ExchangesWorkflowID(term, where.DepartmentID), name, arg, into, notRunning); err != nil {
+	if err := update(ctx, c, contract.ExchangesWorkflowID(term, where.DepartmentID), name, arg, into, notRunning); err != nil {
 		return where, err
 	}
 	return where, nil

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"regexp"
 
-	"semesterflow/workflows"
+	"semesterflow/contract"
 )
 
 var monthPattern = regexp.MustCompile(`^\d{4}-\d{2}$`)
@@ -25,10 +25,10 @@ func runSetTheme(ctx context.Context, e *env, args []string) error {
 	if !monthPattern.MatchString(*month) {
 		return usageError{fmt.Sprintf("--month %q is not a month; write it as YYYY-MM, for example 2026-10", *month)}
 	}
-	var res workflows.SetThemeResult
+	var res contract.SetThemeResult
 	notRunning := fmt.Sprintf("organisation life for %s is not running in term %s: it has not opened yet or is over", *month, *term)
-	if err := sendUpdate(ctx, e, workflows.MonthWorkflowID(*term, *month), workflows.UpdateSetTheme,
-		workflows.SetThemeInput{Email: *email, Theme: *theme}, &res, notRunning); err != nil {
+	if err := sendUpdate(ctx, e, contract.MonthWorkflowID(*term, *month), contract.UpdateSetTheme,
+		contract.SetThemeInput{Email: *email, Theme: *theme}, &res, notRunning); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "The theme for %s is %q; every head and leader is told.\n", *month, res.Theme)

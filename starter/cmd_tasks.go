@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"semesterflow/workflows"
+	"semesterflow/contract"
 )
 
 func runRequestHelp(ctx context.Context, e *env, args []string) error {
@@ -27,9 +27,9 @@ func runRequestHelp(ctx context.Context, e *env, args []string) error {
 	if _, err := time.Parse("2006-01-02", *due); err != nil {
 		return usageError{fmt.Sprintf("--due %q: write the date as YYYY-MM-DD", *due)}
 	}
-	var res workflows.RequestHelpResult
-	if err := sendUpdate(ctx, e, workflows.HelpDeskWorkflowID(*term), workflows.UpdateRequestHelp,
-		workflows.RequestHelpInput{Email: *email, Department: *dept, Due: *due, Text: *text}, &res,
+	var res contract.RequestHelpResult
+	if err := sendUpdate(ctx, e, contract.HelpDeskWorkflowID(*term), contract.UpdateRequestHelp,
+		contract.RequestHelpInput{Email: *email, Department: *dept, Due: *due, Text: *text}, &res,
 		"help requests for "+*term+" are not taken: the term has not started or is over"); err != nil {
 		return err
 	}
@@ -52,9 +52,9 @@ func runAssign(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	var res workflows.AssignTaskResult
-	if err := sendUpdate(ctx, e, workflows.HelpDeskWorkflowID(*term), workflows.UpdateAssignTask,
-		workflows.AssignTaskInput{Email: *email, Task: *task, Officer: *officer}, &res,
+	var res contract.AssignTaskResult
+	if err := sendUpdate(ctx, e, contract.HelpDeskWorkflowID(*term), contract.UpdateAssignTask,
+		contract.AssignTaskInput{Email: *email, Task: *task, Officer: *officer}, &res,
 		"help tasks for "+*term+" are not taken: the term has not started or is over"); err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func runRecordResults(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	in := workflows.RecordResultsInput{Email: *email, Text: *text}
+	in := contract.RecordResultsInput{Email: *email, Text: *text}
 	if *winners != "" {
 		for i, w := range strings.Split(*winners, ",") {
 			w = strings.TrimSpace(w)
@@ -87,8 +87,8 @@ func runRecordResults(ctx context.Context, e *env, args []string) error {
 			in.Winners = append(in.Winners, w)
 		}
 	}
-	var res workflows.ContestResults
-	if err := sendUpdate(ctx, e, workflows.ContestWorkflowID(*term), workflows.UpdateRecordResults, in, &res,
+	var res contract.ContestResults
+	if err := sendUpdate(ctx, e, contract.ContestWorkflowID(*term), contract.UpdateRecordResults, in, &res,
 		"the contest of "+*term+" is not taking results: it has not started or its results window has closed"); err != nil {
 		return err
 	}

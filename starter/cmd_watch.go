@@ -13,7 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
-	"semesterflow/workflows"
+	"semesterflow/contract"
 )
 
 // runList lists the terms through a visibility query, with their phases.
@@ -96,12 +96,12 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer c.Close()
-	id := workflows.SemesterWorkflowID(*term)
+	id := contract.SemesterWorkflowID(*term)
 	tick := time.NewTicker(*every)
 	defer tick.Stop()
 	for {
-		var p workflows.Progress
-		if err := query(ctx, c, id, workflows.QueryProgress, &p); err != nil {
+		var p contract.Progress
+		if err := query(ctx, c, id, contract.QueryProgress, &p); err != nil {
 			return err
 		}
 		// Clear the screen and draw again from the top.

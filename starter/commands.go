@@ -18,9 +18,9 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/internal/config"
 	"semesterflow/plan"
-	"semesterflow/workflows"
 )
 
 func runValidate(_ context.Context, e *env, args []string) error {
@@ -76,7 +76,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 		return usageError{fmt.Sprintf("the plan's onboarding window closed on %s, so on the real calendar every email would go out at once; "+
 			"rehearse it with --time-scale 86400, or fix the plan's dates", plan.HumanTime(s.WindowCloses, p.Term.TimeZone))}
 	}
-	input := workflows.SemesterInput{Plan: *p, TimeScale: *scale, StartedBy: strings.TrimSpace(*by)}
+	input := contract.SemesterInput{Plan: *p, TimeScale: *scale, StartedBy: strings.TrimSpace(*by)}
 	size, err := inputSize(input)
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	}
 	defer c.Close()
 
-	id := workflows.SemesterWorkflowID(p.Term.ID)
+	id := contract.SemesterWorkflowID(p.Term.ID)
 	mode := "on the real calendar"
 	if *scale > 1 {
 		mode = fmt.Sprintf("rehearsed at %g plan seconds per second", *scale)
@@ -108,10 +108,10 @@ func runStart(ctx context.Context, e *env, args []string) error {
 		StaticDetails: fmt.Sprintf("%s to %s (%s), %d departments, %d officers, %s. Training deadline %s.",
 			p.Term.Starts, p.Term.Ends, p.Term.TimeZone, len(p.Departments), len(p.Officers()), mode, plan.HumanTime(s.Deadline, p.Term.TimeZone)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SearchTerm.ValueSet(p.Term.ID),
-			workflows.SearchPhase.ValueSet(workflows.PhaseDirectory),
+			contract.SearchTerm.ValueSet(p.Term.ID),
+			contract.SearchPhase.ValueSet(contract.PhaseDirectory),
 		),
-	}, workflows.SemesterPlan, input)
+	}, contract.WorkflowSemesterPlan, input)
 	if err != nil {
 		var started *serviceerror.WorkflowExecutionAlreadyStarted
 		if errors.As(err, &started) || temporal.IsWorkflowExecutionAlreadyStartedError(err) {
@@ -128,7 +128,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 // inputSize encodes the term's input as the client will, and refuses one
 // larger than a plan may take: validation bounds the plan, this also counts
 // what the command adds, such as --by.
-func inputSize(in workflows.SemesterInput) (int, error) {
+func inputSize(in contract.SemesterInput) (int, error) {
 	payload, err := converter.GetDefaultDataConverter().ToPayload(in)
 	if err != nil {
 		return 0, usageError{fmt.Sprintf("the plan cannot be encoded as the term's input: %v", err)}
@@ -187,18 +187,18 @@ func runAck(ctx context.Context, e *env, args []string) error {
 	}
 	defer c.Close()
 
-	var where workflows.OfficerLocation
-	if err := query(ctx, c, workflows.SemesterWorkflowID(*term), workflows.QueryFindOfficer, &where, *email); err != nil {
+	var where contract.OfficerLocation
+	if err := query(ctx, c, contract.SemesterWorkflowID(*term), contract.QueryFindOfficer, &where, *email); err != nil {
 		return err
 	}
-	var res workflows.AcknowledgeResult
+	var res contract.AcknowledgeResult
 	notRunning := fmt.Sprintf("onboarding for the %s is not running: it has not started yet or has already closed", where.DepartmentName)
-	if err := update(ctx, c, where.OnboardingWorkflowID, workflows.UpdateAcknowledgeTraining,
-		workflows.AcknowledgeInput{Email: *email, Note: *note}, &res, notRunning); err != nil {
+	if err := update(ctx, c, where.OnboardingWorkflowID, contract.UpdateAcknowledgeTraining,
+		contract.AcknowledgeInput{Email: *email, Note: *note}, &res, notRunning); err != nil {
 		return err
 	}
 	what := "on time"
-	if res.Outcome == workflows.OutcomeLate {
+	if res.Outcome == contract.OutcomeLate {
 		what = "late (after the deadline)"
 	}
 	fmt.Fprintf(e.stdout, "Thank you, %s: your training acknowledgement is recorded %s, at %s.\n", where.Name, what, plan.HumanTime(res.At, where.TimeZone))
@@ -219,25 +219,25 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer c.Close()
-	var p workflows.Progress
-	if err := query(ctx, c, workflows.SemesterWorkflowID(*term), workflows.QueryProgress, &p); err != nil {
+	var p contract.Progress
+	if err := query(ctx, c, contract.SemesterWorkflowID(*term), contract.QueryProgress, &p); err != nil {
 		return err
 	}
 	printProgress(e.stdout, p, time.Now())
 	return nil
 }
 
-func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
+func printProgress(w io.Writer, p contract.Progress, now time.Time) {
 	fmt.Fprintf(w, "%s (%s): %s\n", p.TermName, p.TermID, p.Phase)
 	deadline := plan.HumanTime(p.Deadline, p.TimeZone)
-	if p.Phase == workflows.PhaseDone {
+	if p.Phase == contract.PhaseDone {
 		fmt.Fprintf(w, "Training deadline was %s\n\n", deadline)
 	} else {
 		fmt.Fprintf(w, "Plan time %s; training deadline %s\n\n", plan.HumanTime(p.Clock.Plan(now), p.TimeZone), deadline)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DEPARTMENT\tPHASE\tOFFICERS\tON TIME\tLATE\tPENDING\tOVERDUE\tNEVER\t")
-	row := func(name, phase string, c workflows.OnboardingCounts) {
+	row := func(name, phase string, c contract.OnboardingCounts) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, phase, c.Officers, c.OnTime, c.Late, c.Pending, c.Overdue, c.Never)
 	}
 	for _, d := range p.Departments {
@@ -285,7 +285,7 @@ func printProgress(w io.Writer, p workflows.Progress, now time.Time) {
 
 // printProblems lists what each part could not do on time, so that a term
 // that ends "done" never hides a late or undelivered email.
-func printProblems(w io.Writer, p workflows.Progress) {
+func printProblems(w io.Writer, p contract.Progress) {
 	header := false
 	list := func(name string, problems []string) {
 		if len(problems) == 0 {
@@ -319,8 +319,8 @@ func runCancel(ctx context.Context, e *env, args []string) error {
 	if err := requiredFlags("term", *term, "email", *email, "reason", *reason); err != nil {
 		return err
 	}
-	if err := sendUpdate(ctx, e, workflows.SemesterWorkflowID(*term), workflows.UpdateCancelTerm,
-		workflows.CancelTermInput{Email: *email, Reason: *reason}, nil, fmt.Sprintf("term %s is not running", *term)); err != nil {
+	if err := sendUpdate(ctx, e, contract.SemesterWorkflowID(*term), contract.UpdateCancelTerm,
+		contract.CancelTermInput{Email: *email, Reason: *reason}, nil, fmt.Sprintf("term %s is not running", *term)); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Term %s is being cancelled: every part stops and everyone involved gets a notice.\n", *term)
@@ -380,7 +380,7 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 	if err := requiredFlags("workflow", *workflowID, "email", *email); err != nil {
 		return err
 	}
-	in := workflows.SubmitInput{Email: *email, Slot: *slot, Text: *text}
+	in := contract.SubmitInput{Email: *email, Slot: *slot, Text: *text}
 	if *file != "" {
 		if *text != "" {
 			return usageError{"give --text or --file, not both"}
@@ -400,9 +400,9 @@ func runSubmit(ctx context.Context, e *env, args []string) error {
 			in.Scores = append(in.Scores, v)
 		}
 	}
-	var res workflows.SubmitResult
+	var res contract.SubmitResult
 	notRunning := fmt.Sprintf("%s is not taking submissions: it has not started yet or has already closed", *workflowID)
-	if err := sendUpdate(ctx, e, *workflowID, workflows.UpdateSubmit, in, &res, notRunning); err != nil {
+	if err := sendUpdate(ctx, e, *workflowID, contract.UpdateSubmit, in, &res, notRunning); err != nil {
 		return err
 	}
 	when := "on time"

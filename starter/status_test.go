@@ -5,23 +5,23 @@ import (
 	"testing"
 	"time"
 
-	"semesterflow/workflows"
+	"semesterflow/contract"
 )
 
 // TestStatusSaysWhatWasNotDoneOnTime: a part that is done with problems
 // does not read as plain "done", and every problem is listed by part.
 func TestStatusSaysWhatWasNotDoneOnTime(t *testing.T) {
-	p := workflows.Progress{
-		TermID: "2026-fall", TermName: "Fall 2026", TimeZone: "Asia/Shanghai", Phase: workflows.PhaseDone,
-		Departments: []workflows.DepartmentProgress{
-			{DepartmentID: "sports", Name: "Sports Department", Phase: workflows.PhaseClosed,
+	p := contract.Progress{
+		TermID: "2026-fall", TermName: "Fall 2026", TimeZone: "Asia/Shanghai", Phase: contract.PhaseDone,
+		Departments: []contract.DepartmentProgress{
+			{DepartmentID: "sports", Name: "Sports Department", Phase: contract.PhaseClosed,
 				Problems: []string{"the training reminder emails to 5 officers could not be delivered"}},
-			{DepartmentID: "publicity", Name: "Publicity Department", Phase: workflows.PhaseClosed},
+			{DepartmentID: "publicity", Name: "Publicity Department", Phase: contract.PhaseClosed},
 		},
-		Parts: []workflows.PartStatus{
-			{PartReport: workflows.PartReport{Part: "exchanges/publicity", Done: true, Summary: "Publicity Department: 6 of 6 exchanges held",
+		Parts: []contract.PartStatus{
+			{PartReport: contract.PartReport{Part: "exchanges/publicity", Done: true, Summary: "Publicity Department: 6 of 6 exchanges held",
 				Problems: []string{"the invitation to exchange 3 went out 2 h late"}}},
-			{PartReport: workflows.PartReport{Part: "kickoff", Done: true, Summary: "kickoff meeting held"}},
+			{PartReport: contract.PartReport{Part: "kickoff", Done: true, Summary: "kickoff meeting held"}},
 		},
 	}
 	var b strings.Builder

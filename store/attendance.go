@@ -6,25 +6,6 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// Attendance statuses.
-const (
-	AttendancePresent = "present"
-	AttendanceExcused = "excused"
-	AttendanceAbsent  = "absent"
-	// AttendanceUnrecorded: nobody could sign in, as the service was not
-	// running over the sign-in window. It counts neither way.
-	AttendanceUnrecorded = "unrecorded"
-)
-
-// Invitation outcomes of a meeting, as stored.
-const (
-	InvitationSent        = "sent"
-	InvitationLate        = "late"
-	InvitationUndelivered = "undelivered"
-	// InvitationNone: the exchange was over before it could be invited to.
-	InvitationNone = "none"
-)
-
 // Meeting is one exchange of a department.
 type Meeting struct {
 	bun.BaseModel `bun:"table:meetings,alias:mt"`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"semesterflow/contract"
 	"semesterflow/internal/evaluation"
 )
 
@@ -68,9 +69,9 @@ func (s *Store) EvaluationFacts(ctx context.Context, termID string, emails []str
 		}
 		if err := tx.NewSelect().Model((*Attendance)(nil)).
 			Column("officer_email").
-			ColumnExpr("count(*) FILTER (WHERE status = ?) AS present", AttendancePresent).
-			ColumnExpr("count(*) FILTER (WHERE status = ?) AS excused", AttendanceExcused).
-			ColumnExpr("count(*) FILTER (WHERE status = ?) AS absent", AttendanceAbsent).
+			ColumnExpr("count(*) FILTER (WHERE status = ?) AS present", contract.AttendancePresent).
+			ColumnExpr("count(*) FILTER (WHERE status = ?) AS excused", contract.AttendanceExcused).
+			ColumnExpr("count(*) FILTER (WHERE status = ?) AS absent", contract.AttendanceAbsent).
 			Where("term_id = ? AND officer_email IN (?)", termID, bun.List(emails)).
 			Group("officer_email").
 			Scan(ctx, &att); err != nil {

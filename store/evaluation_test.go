@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"semesterflow/contract"
 	"semesterflow/internal/evaluation"
 	"semesterflow/plan"
 )
@@ -31,11 +32,11 @@ func seedEvaluationFacts(t *testing.T, db *bun.DB, s *Store) {
 			att = append(att, Attendance{TermID: "2026-fall", DepartmentID: dept, MeetingNumber: i + 1, OfficerEmail: email, Status: st})
 		}
 	}
-	add("org", "ann@example.edu", AttendancePresent, AttendancePresent, AttendanceExcused, AttendanceAbsent)
-	add("org", "bob@example.edu", AttendanceAbsent, AttendanceAbsent)
-	add("pub", "cat@example.edu", AttendancePresent)
+	add("org", "ann@example.edu", contract.AttendancePresent, contract.AttendancePresent, contract.AttendanceExcused, contract.AttendanceAbsent)
+	add("org", "bob@example.edu", contract.AttendanceAbsent, contract.AttendanceAbsent)
+	add("pub", "cat@example.edu", contract.AttendancePresent)
 	// Another term's attendance must not count.
-	att = append(att, Attendance{TermID: "2026-spring", DepartmentID: "org", MeetingNumber: 1, OfficerEmail: "ann@example.edu", Status: AttendanceAbsent})
+	att = append(att, Attendance{TermID: "2026-spring", DepartmentID: "org", MeetingNumber: 1, OfficerEmail: "ann@example.edu", Status: contract.AttendanceAbsent})
 	if _, err := db.NewInsert().Model(&att).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func seedEvaluationFacts(t *testing.T, db *bun.DB, s *Store) {
 		t.Fatal(err)
 	}
 	late := at(t, "2026-09-19T10:00:00+08:00")
-	if err := s.RecordAcknowledgement(ctx, Acknowledgement{TermID: "2026-fall", OfficerEmail: "ann@example.edu", Outcome: OutcomeLate, At: late},
+	if err := s.RecordAcknowledgement(ctx, Acknowledgement{TermID: "2026-fall", OfficerEmail: "ann@example.edu", Outcome: contract.OutcomeLate, At: late},
 		AuditEntry{Key: "update/ack-ann", PlanTime: late}); err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestEvaluationFactsReadWhatTheTermRecorded(t *testing.T) {
 	if ann.Present != 2 || ann.Excused != 1 || ann.Absent != 1 {
 		t.Errorf("Ann's attendance = %d/%d/%d, want present 2, excused 1, absent 1", ann.Present, ann.Excused, ann.Absent)
 	}
-	if ann.TrainingOutcome != OutcomeLate {
+	if ann.TrainingOutcome != contract.OutcomeLate {
 		t.Errorf("Ann's training = %q, want late", ann.TrainingOutcome)
 	}
 	if ann.TasksOnTime != 2 || ann.TasksLate != 1 {
@@ -113,10 +114,10 @@ func TestEvaluationFactsReadWhatTheTermRecorded(t *testing.T) {
 		t.Errorf("Cat missed %d tasks, want the milestone asked of her and never handed in", cat.TasksMissed)
 	}
 	bob := facts["bob@example.edu"]
-	if bob.Present != 0 || bob.Absent != 2 || bob.TrainingOutcome != OutcomeNever || bob.TasksOnTime+bob.TasksLate != 0 || bob.Assessed {
+	if bob.Present != 0 || bob.Absent != 2 || bob.TrainingOutcome != contract.OutcomeNever || bob.TasksOnTime+bob.TasksLate != 0 || bob.Assessed {
 		t.Errorf("Bob's facts = %+v; want 2 absences, never, no task, not assessed (the midterm does not count)", bob)
 	}
-	if cat := facts["cat@example.edu"]; cat.Present != 1 || cat.TrainingOutcome != OutcomePending || cat.TasksOnTime != 0 {
+	if cat := facts["cat@example.edu"]; cat.Present != 1 || cat.TrainingOutcome != contract.OutcomePending || cat.TasksOnTime != 0 {
 		t.Errorf("Cat's facts = %+v; want 1 presence, pending, no task of her own", cat)
 	}
 	if n, ok := facts["new@example.edu"]; !ok || n.TrainingOutcome != "" || n.Present+n.Excused+n.Absent != 0 {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+
+	"semesterflow/contract"
 )
 
 // SaveMeetings upserts exchanges by (term, department, number): a meeting
@@ -35,7 +37,7 @@ func (s *Store) SaveMeetingOutcome(ctx context.Context, m Meeting) error {
 		return err
 	}
 	switch m.Invitation {
-	case InvitationSent, InvitationLate, InvitationUndelivered, InvitationNone:
+	case contract.InvitationSent, contract.InvitationLate, contract.InvitationUndelivered, contract.InvitationNone:
 	default:
 		return invalidf("meeting %s/%s/%d: invitation %q is not sent, late, undelivered or none", m.TermID, m.DepartmentID, m.Number, m.Invitation)
 	}
@@ -57,14 +59,14 @@ func (s *Store) CorrectMeetingInvitation(ctx context.Context, termID, department
 	switch {
 	case termID == "" || departmentID == "" || number < 1:
 		return false, invalidf("meeting %s/%s/%d lacks a term, department or number", termID, departmentID, number)
-	case invitation != InvitationSent && invitation != InvitationLate:
+	case invitation != contract.InvitationSent && invitation != contract.InvitationLate:
 		return false, invalidf("meeting %s/%s/%d: an invitation that went out is sent or late, not %q", termID, departmentID, number, invitation)
 	}
 	res, err := s.db.NewUpdate().Model((*Meeting)(nil)).
 		Set("invitation = ?", invitation).
 		Set("note = replace(note, ?, ?)", noteWas, noteNow).
 		Where("term_id = ? AND department_id = ? AND number = ?", termID, departmentID, number).
-		Where("invitation = ?", InvitationUndelivered).
+		Where("invitation = ?", contract.InvitationUndelivered).
 		Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("store: correct the invitation of meeting %d: %w", number, err)
@@ -111,11 +113,11 @@ func (s *Store) RecordAttendance(ctx context.Context, rows []Attendance, audit [
 			return invalidf("attendance row %s/%s/%d/%s lacks a term, department, meeting or officer", r.TermID, r.DepartmentID, r.MeetingNumber, r.OfficerEmail)
 		}
 		switch r.Status {
-		case AttendancePresent:
+		case contract.AttendancePresent:
 			if r.SignedInAt == nil {
 				return invalidf("%s is present at meeting %d without a sign-in time", r.OfficerEmail, r.MeetingNumber)
 			}
-		case AttendanceExcused, AttendanceAbsent, AttendanceUnrecorded:
+		case contract.AttendanceExcused, contract.AttendanceAbsent, contract.AttendanceUnrecorded:
 		default:
 			return invalidf("attendance status %q of %s is not present, excused, absent or unrecorded", r.Status, r.OfficerEmail)
 		}
@@ -182,9 +184,9 @@ func (s *Store) AttendanceCounts(ctx context.Context, termID string) ([]Attendan
 	if err := s.db.NewSelect().
 		TableExpr("attendance").
 		Column("officer_email").
-		ColumnExpr("count(*) FILTER (WHERE status = ?) AS present", AttendancePresent).
-		ColumnExpr("count(*) FILTER (WHERE status = ?) AS excused", AttendanceExcused).
-		ColumnExpr("count(*) FILTER (WHERE status = ?) AS absent", AttendanceAbsent).
+		ColumnExpr("count(*) FILTER (WHERE status = ?) AS present", contract.AttendancePresent).
+		ColumnExpr("count(*) FILTER (WHERE status = ?) AS excused", contract.AttendanceExcused).
+		ColumnExpr("count(*) FILTER (WHERE status = ?) AS absent", contract.AttendanceAbsent).
 		Where("term_id = ?", termID).
 		Group("officer_email").
 		Order("officer_email").
@@ -238,7 +240,7 @@ func (s *Store) RecordLateAttendance(ctx context.Context, in LateAttendance) (in
 			On("CONFLICT (term_id, department_id, meeting_number, officer_email) DO UPDATE").
 			Set("status = EXCLUDED.status").
 			Set("reason = EXCLUDED.reason").
-			Where("?TableAlias.status = ?", AttendanceUnrecorded).
+			Where("?TableAlias.status = ?", contract.AttendanceUnrecorded).
 			Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("store: record the late attendance of meeting %d: %w", in.MeetingNumber, err)
@@ -284,8 +286,8 @@ func checkLateAttendance(in LateAttendance) error {
 		}
 		seen[o.Email] = true
 		switch o.Status {
-		case AttendancePresent, AttendanceAbsent:
-		case AttendanceExcused:
+		case contract.AttendancePresent, contract.AttendanceAbsent:
+		case contract.AttendanceExcused:
 			if o.Reason == "" {
 				return invalidf("late attendance %s: %s is excused without a reason", id, o.Email)
 			}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"semesterflow/contract"
 )
 
 func TestSaveMeetingsUpsertsByNumber(t *testing.T) {
@@ -50,18 +52,18 @@ func TestRecordAttendanceKeepsTheFirstAndCounts(t *testing.T) {
 	signed := at(t, "2026-10-13T18:50:00+08:00")
 	row := func(meeting int, email, status string) Attendance {
 		r := Attendance{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: meeting, OfficerEmail: email, Status: status}
-		if status == AttendancePresent {
+		if status == contract.AttendancePresent {
 			r.SignedInAt = &signed
 		}
-		if status == AttendanceExcused {
+		if status == contract.AttendanceExcused {
 			r.Reason = "exam"
 		}
 		return r
 	}
 	first := []Attendance{
-		row(1, "ma.li@example.edu", AttendancePresent),
-		row(1, "guo.rui@example.edu", AttendanceExcused),
-		row(1, "he.xin@example.edu", AttendanceAbsent),
+		row(1, "ma.li@example.edu", contract.AttendancePresent),
+		row(1, "guo.rui@example.edu", contract.AttendanceExcused),
+		row(1, "he.xin@example.edu", contract.AttendanceAbsent),
 	}
 	audit := []AuditEntry{
 		{Key: "update/u1", TermID: "2026-fall", Actor: "ma.li@example.edu", Action: "sign_in", PlanTime: signed},
@@ -74,11 +76,11 @@ func TestRecordAttendanceKeepsTheFirstAndCounts(t *testing.T) {
 		}
 	}
 	// A later, different record for the same meeting changes nothing.
-	changed := []Attendance{row(1, "he.xin@example.edu", AttendancePresent)}
+	changed := []Attendance{row(1, "he.xin@example.edu", contract.AttendancePresent)}
 	if err := s.RecordAttendance(ctx, changed, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RecordAttendance(ctx, []Attendance{row(2, "ma.li@example.edu", AttendanceAbsent), row(2, "he.xin@example.edu", AttendancePresent)}, nil); err != nil {
+	if err := s.RecordAttendance(ctx, []Attendance{row(2, "ma.li@example.edu", contract.AttendanceAbsent), row(2, "he.xin@example.edu", contract.AttendancePresent)}, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -126,8 +128,8 @@ func TestRecordAttendanceRejectsBadRows(t *testing.T) {
 	ctx := context.Background()
 	for name, r := range map[string]Attendance{
 		"unknown status":         {TermID: "t", DepartmentID: "d", MeetingNumber: 1, OfficerEmail: "a@example.edu", Status: "late"},
-		"present without a time": {TermID: "t", DepartmentID: "d", MeetingNumber: 1, OfficerEmail: "a@example.edu", Status: AttendancePresent},
-		"no meeting":             {TermID: "t", DepartmentID: "d", OfficerEmail: "a@example.edu", Status: AttendanceAbsent},
+		"present without a time": {TermID: "t", DepartmentID: "d", MeetingNumber: 1, OfficerEmail: "a@example.edu", Status: contract.AttendancePresent},
+		"no meeting":             {TermID: "t", DepartmentID: "d", OfficerEmail: "a@example.edu", Status: contract.AttendanceAbsent},
 	} {
 		if err := s.RecordAttendance(ctx, []Attendance{r}, nil); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: %v, want ErrInvalid", name, err)
@@ -148,7 +150,7 @@ func TestMeetingOutcomeAndUnrecordedAttendance(t *testing.T) {
 	ctx := context.Background()
 	m := Meeting{TermID: "2026-fall", DepartmentID: "publicity", Number: 3,
 		StartsAt: at(t, "2026-11-10T19:00:00+08:00"), EndsAt: at(t, "2026-11-10T20:00:00+08:00"), Place: "Room 2",
-		Invitation: InvitationLate, RecordedLate: true, Note: "nobody could sign in"}
+		Invitation: contract.InvitationLate, RecordedLate: true, Note: "nobody could sign in"}
 	if err := s.SaveMeetingOutcome(ctx, m); err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +163,7 @@ func TestMeetingOutcomeAndUnrecordedAttendance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].Invitation != InvitationLate || !got[0].RecordedLate || got[0].Note != "nobody could sign in" {
+	if len(got) != 1 || got[0].Invitation != contract.InvitationLate || !got[0].RecordedLate || got[0].Note != "nobody could sign in" {
 		t.Errorf("meetings = %+v, want exchange 3 recorded late with a late invitation", got)
 	}
 	bad := m
@@ -170,8 +172,8 @@ func TestMeetingOutcomeAndUnrecordedAttendance(t *testing.T) {
 		t.Errorf("an unknown invitation outcome: %v, want ErrInvalid", err)
 	}
 	rows := []Attendance{
-		{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 3, OfficerEmail: "ma.li@example.edu", Status: AttendanceUnrecorded},
-		{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 4, OfficerEmail: "ma.li@example.edu", Status: AttendanceAbsent},
+		{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 3, OfficerEmail: "ma.li@example.edu", Status: contract.AttendanceUnrecorded},
+		{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 4, OfficerEmail: "ma.li@example.edu", Status: contract.AttendanceAbsent},
 	}
 	if err := s.RecordAttendance(ctx, rows, nil); err != nil {
 		t.Fatal(err)
@@ -194,7 +196,7 @@ func TestRecordLateAttendanceChangesOnlyUnrecordedRows(t *testing.T) {
 	ctx := context.Background()
 	m := Meeting{TermID: "2026-fall", DepartmentID: "publicity", Number: 1,
 		StartsAt: at(t, "2026-10-13T19:00:00+08:00"), EndsAt: at(t, "2026-10-13T20:00:00+08:00"),
-		Invitation: InvitationNone, RecordedLate: true, Note: "nobody could sign in"}
+		Invitation: contract.InvitationNone, RecordedLate: true, Note: "nobody could sign in"}
 	if err := s.SaveMeetingOutcome(ctx, m); err != nil {
 		t.Fatal(err)
 	}
@@ -202,20 +204,20 @@ func TestRecordLateAttendanceChangesOnlyUnrecordedRows(t *testing.T) {
 		return Attendance{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: meeting, OfficerEmail: email, Status: status}
 	}
 	if err := s.RecordAttendance(ctx, []Attendance{
-		row(1, "ma.li@example.edu", AttendanceUnrecorded),
-		row(1, "guo.rui@example.edu", AttendanceUnrecorded),
+		row(1, "ma.li@example.edu", contract.AttendanceUnrecorded),
+		row(1, "guo.rui@example.edu", contract.AttendanceUnrecorded),
 		// Stored otherwise already: a late recording must not overwrite it.
-		row(1, "he.xin@example.edu", AttendanceAbsent),
-		row(2, "ma.li@example.edu", AttendanceUnrecorded),
+		row(1, "he.xin@example.edu", contract.AttendanceAbsent),
+		row(2, "ma.li@example.edu", contract.AttendanceUnrecorded),
 	}, nil); err != nil {
 		t.Fatal(err)
 	}
 	late := LateAttendance{
 		TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 1,
 		Officers: []LateAttendanceRow{
-			{Email: "ma.li@example.edu", Status: AttendancePresent},
-			{Email: "guo.rui@example.edu", Status: AttendanceExcused, Reason: "Physics exam"},
-			{Email: "he.xin@example.edu", Status: AttendancePresent},
+			{Email: "ma.li@example.edu", Status: contract.AttendancePresent},
+			{Email: "guo.rui@example.edu", Status: contract.AttendanceExcused, Reason: "Physics exam"},
+			{Email: "he.xin@example.edu", Status: contract.AttendancePresent},
 		},
 		Note: "nobody could sign in; the attendance was recorded afterwards by He Xin",
 		Audit: AuditEntry{Key: "update/late-1", TermID: "2026-fall", Actor: "he.xin@example.edu", Action: "record_attendance",
@@ -295,17 +297,17 @@ func TestRecordLateAttendanceInsertsMissingRows(t *testing.T) {
 	_, s := newTestStore(t)
 	ctx := context.Background()
 	late := LateAttendance{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 1,
-		Officers: []LateAttendanceRow{{Email: "ma.li@example.edu", Status: AttendanceAbsent}},
+		Officers: []LateAttendanceRow{{Email: "ma.li@example.edu", Status: contract.AttendanceAbsent}},
 		Audit:    AuditEntry{Key: "update/late-2", TermID: "2026-fall", Actor: "he.xin@example.edu", Action: "record_attendance", PlanTime: at(t, "2026-10-28T10:00:00+08:00")}}
 	if changed, err := s.RecordLateAttendance(ctx, late); err != nil || changed != 1 {
 		t.Fatalf("%d rows (%v), want 1 inserted", changed, err)
 	}
 	if err := s.RecordAttendance(ctx, []Attendance{{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 1,
-		OfficerEmail: "ma.li@example.edu", Status: AttendanceUnrecorded}}, nil); err != nil {
+		OfficerEmail: "ma.li@example.edu", Status: contract.AttendanceUnrecorded}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Attendances(ctx, "2026-fall", "publicity")
-	if err != nil || len(got) != 1 || got[0].Status != AttendanceAbsent {
+	if err != nil || len(got) != 1 || got[0].Status != contract.AttendanceAbsent {
 		t.Errorf("rows = %+v (%v), want Ma Li absent as recorded", got, err)
 	}
 }
@@ -315,15 +317,15 @@ func TestRecordLateAttendanceRejectsBadInput(t *testing.T) {
 	ctx := context.Background()
 	good := func() LateAttendance {
 		return LateAttendance{TermID: "2026-fall", DepartmentID: "publicity", MeetingNumber: 1,
-			Officers: []LateAttendanceRow{{Email: "ma.li@example.edu", Status: AttendancePresent}},
+			Officers: []LateAttendanceRow{{Email: "ma.li@example.edu", Status: contract.AttendancePresent}},
 			Audit:    AuditEntry{Key: "update/x", TermID: "2026-fall", Actor: "he.xin@example.edu", Action: "record_attendance", PlanTime: at(t, "2026-10-28T10:00:00+08:00")}}
 	}
 	cases := map[string]func(*LateAttendance){
 		"no meeting":              func(l *LateAttendance) { l.MeetingNumber = 0 },
 		"no officer":              func(l *LateAttendance) { l.Officers = nil },
 		"an officer twice":        func(l *LateAttendance) { l.Officers = append(l.Officers, l.Officers[0]) },
-		"excused without reason":  func(l *LateAttendance) { l.Officers[0].Status = AttendanceExcused },
-		"unrecorded again":        func(l *LateAttendance) { l.Officers[0].Status = AttendanceUnrecorded },
+		"excused without reason":  func(l *LateAttendance) { l.Officers[0].Status = contract.AttendanceExcused },
+		"unrecorded again":        func(l *LateAttendance) { l.Officers[0].Status = contract.AttendanceUnrecorded },
 		"an officer without mail": func(l *LateAttendance) { l.Officers[0].Email = "" },
 		"no audit key":            func(l *LateAttendance) { l.Audit.Key = "" },
 	}
@@ -348,23 +350,23 @@ func TestCorrectMeetingInvitation(t *testing.T) {
 	const was, now = "the invitation had not gone out when sign-in closed", "the invitation went out 2 days late, after sign-in closed"
 	m := Meeting{TermID: "2026-fall", DepartmentID: "publicity", Number: 1,
 		StartsAt: at(t, "2026-10-13T19:00:00+08:00"), EndsAt: at(t, "2026-10-13T20:00:00+08:00"),
-		Invitation: InvitationUndelivered, Note: was}
+		Invitation: contract.InvitationUndelivered, Note: was}
 	sent := m
-	sent.Number, sent.Invitation, sent.Note = 2, InvitationSent, ""
+	sent.Number, sent.Invitation, sent.Note = 2, contract.InvitationSent, ""
 	for _, m := range []Meeting{m, sent} {
 		if err := s.SaveMeetingOutcome(ctx, m); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if changed, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 1, InvitationLate, was, now); err != nil || !changed {
+	if changed, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 1, contract.InvitationLate, was, now); err != nil || !changed {
 		t.Fatalf("correction: changed %v, %v", changed, err)
 	}
 	before := rowVersions(t, db, "meetings", "number")
-	if changed, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 1, InvitationLate, was, now); err != nil || changed {
+	if changed, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 1, contract.InvitationLate, was, now); err != nil || changed {
 		t.Errorf("retry: changed %v, %v; want nothing changed", changed, err)
 	}
 	// Only an undelivered invitation is corrected.
-	if changed, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 2, InvitationLate, was, now); err != nil || changed {
+	if changed, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 2, contract.InvitationLate, was, now); err != nil || changed {
 		t.Errorf("a sent invitation: changed %v, %v; want it left alone", changed, err)
 	}
 	if after := rowVersions(t, db, "meetings", "number"); fmt.Sprint(after) != fmt.Sprint(before) {
@@ -374,10 +376,10 @@ func TestCorrectMeetingInvitation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0].Invitation != InvitationLate || got[0].Note != now || got[1].Invitation != InvitationSent {
+	if len(got) != 2 || got[0].Invitation != contract.InvitationLate || got[0].Note != now || got[1].Invitation != contract.InvitationSent {
 		t.Errorf("meetings = %+v, want exchange 1 late with the new note, exchange 2 sent", got)
 	}
-	if _, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 1, InvitationUndelivered, was, now); !errors.Is(err, ErrInvalid) {
+	if _, err := s.CorrectMeetingInvitation(ctx, "2026-fall", "publicity", 1, contract.InvitationUndelivered, was, now); !errors.Is(err, ErrInvalid) {
 		t.Errorf("a correction to undelivered: %v, want ErrInvalid", err)
 	}
 }

@@ -74,18 +74,6 @@ const (
 	OnboardingClosed = "closed"
 )
 
-// Onboarding outcomes.
-const (
-	// OutcomePending means still waiting for the officer.
-	OutcomePending = "pending"
-	// OutcomeOnTime means acknowledged by the deadline.
-	OutcomeOnTime = "on_time"
-	// OutcomeLate means acknowledged after the deadline, within the late window.
-	OutcomeLate = "late"
-	// OutcomeNever means not acknowledged before the onboarding was closed.
-	OutcomeNever = "never"
-)
-
 // Onboarding tracks one officer's training acknowledgement in a term. The
 // database enforces that Status and Outcome move together: assigned/pending,
 // acknowledged/on_time or late (with AcknowledgedAt), closed/never.

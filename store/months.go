@@ -10,10 +10,6 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// ThemeSetByFallback is MonthTheme.SetBy when nobody set the theme by its
-// due date and the most recommended theme (or none) was taken.
-const ThemeSetByFallback = "fallback"
-
 // MonthTheme is a month's organisation-life theme as it was decided.
 type MonthTheme struct {
 	bun.BaseModel `bun:"table:month_themes,alias:mth"`

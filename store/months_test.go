@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"testing"
+
+	"semesterflow/contract"
 )
 
 func TestRecordMonthThemeIsDecidedOnce(t *testing.T) {
@@ -21,7 +23,7 @@ func TestRecordMonthThemeIsDecidedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := first
-	other.Theme, other.SetBy, other.Fallback = "Something else", ThemeSetByFallback, true
+	other.Theme, other.SetBy, other.Fallback = "Something else", contract.ThemeSetByFallback, true
 	if err := s.RecordMonthTheme(ctx, other, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +48,7 @@ func TestRecordMonthThemeIsDecidedOnce(t *testing.T) {
 func TestRecordMonthThemeWithoutTheme(t *testing.T) {
 	_, s := newTestStore(t)
 	ctx := context.Background()
-	none := MonthTheme{TermID: "2026-fall", Month: "2026-11", SetBy: ThemeSetByFallback, Fallback: true, SetAt: at(t, "2026-11-07T15:59:00Z")}
+	none := MonthTheme{TermID: "2026-fall", Month: "2026-11", SetBy: contract.ThemeSetByFallback, Fallback: true, SetAt: at(t, "2026-11-07T15:59:00Z")}
 	if err := s.RecordMonthTheme(ctx, none, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func TestRecordMonthThemeWithoutTheme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Theme != "" || !got.Fallback || got.SetBy != ThemeSetByFallback {
+	if got.Theme != "" || !got.Fallback || got.SetBy != contract.ThemeSetByFallback {
 		t.Errorf("no-theme row = %+v", got)
 	}
 }

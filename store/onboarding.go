@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"semesterflow/contract"
 )
 
 // AssignOnboarding inserts onboarding rows in one statement. Existing rows
@@ -27,7 +29,7 @@ func (s *Store) AssignOnboarding(ctx context.Context, rows []Onboarding) error {
 			r.Status = OnboardingAssigned
 		}
 		if r.Outcome == "" {
-			r.Outcome = OutcomePending
+			r.Outcome = contract.OutcomePending
 		}
 	}
 	if _, err := s.db.NewInsert().
@@ -72,9 +74,9 @@ func (s *Store) RecordAcknowledgement(ctx context.Context, ack Acknowledgement, 
 	if ack.TermID == "" || ack.OfficerEmail == "" {
 		return invalidf("record acknowledgement: term ID or officer email is empty")
 	}
-	if ack.Outcome != OutcomeOnTime && ack.Outcome != OutcomeLate {
+	if ack.Outcome != contract.OutcomeOnTime && ack.Outcome != contract.OutcomeLate {
 		return invalidf("record acknowledgement of %q: outcome %q is neither %q nor %q",
-			ack.OfficerEmail, ack.Outcome, OutcomeOnTime, OutcomeLate)
+			ack.OfficerEmail, ack.Outcome, contract.OutcomeOnTime, contract.OutcomeLate)
 	}
 	if ack.At.IsZero() {
 		return invalidf("record acknowledgement of %q: no time", ack.OfficerEmail)
@@ -198,7 +200,7 @@ func (s *Store) CloseOnboarding(ctx context.Context, termID string, emails []str
 	if _, err := s.db.NewUpdate().
 		Model((*Onboarding)(nil)).
 		Set("status = ?", OnboardingClosed).
-		Set("outcome = ?", OutcomeNever).
+		Set("outcome = ?", contract.OutcomeNever).
 		Set("updated_at = now()").
 		Where("term_id = ?", termID).
 		Where("officer_email IN (?)", bun.List(emails)).

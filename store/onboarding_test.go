@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"semesterflow/contract"
 )
 
 // setupOnboarding saves the sample directory and assigns onboarding to all
@@ -41,8 +43,8 @@ func TestAssignOnboardingDefaults(t *testing.T) {
 		t.Fatalf("got %d onboarding rows, want 3", len(got))
 	}
 	ann := got["ann@example.edu"]
-	if ann.Status != OnboardingAssigned || ann.Outcome != OutcomePending {
-		t.Errorf("status/outcome = %s/%s, want %s/%s", ann.Status, ann.Outcome, OnboardingAssigned, OutcomePending)
+	if ann.Status != OnboardingAssigned || ann.Outcome != contract.OutcomePending {
+		t.Errorf("status/outcome = %s/%s, want %s/%s", ann.Status, ann.Outcome, OnboardingAssigned, contract.OutcomePending)
 	}
 	if want := at(t, "2026-09-14T15:59:00Z"); !ann.DeadlineAt.Equal(want) {
 		t.Errorf("deadline = %v, want %v", ann.DeadlineAt, want)
@@ -56,7 +58,7 @@ func TestAssignOnboardingAfterAcknowledgementKeepsIt(t *testing.T) {
 	_, s := newTestStore(t)
 	d := setupOnboarding(t, s)
 	ackTime := at(t, "2026-09-03T02:00:00Z")
-	ackAnn(t, s, "ack-1", OutcomeOnTime, "done", ackTime)
+	ackAnn(t, s, "ack-1", contract.OutcomeOnTime, "done", ackTime)
 	before := onboardingByEmail(t, s, "2026-fall")
 
 	// The assigning activity retried, with a later plan time.
@@ -70,8 +72,8 @@ func TestAssignOnboardingAfterAcknowledgementKeepsIt(t *testing.T) {
 
 	after := onboardingByEmail(t, s, "2026-fall")
 	ann := after["ann@example.edu"]
-	if ann.Status != OnboardingAcknowledged || ann.Outcome != OutcomeOnTime {
-		t.Errorf("after retry status/outcome = %s/%s, want %s/%s", ann.Status, ann.Outcome, OnboardingAcknowledged, OutcomeOnTime)
+	if ann.Status != OnboardingAcknowledged || ann.Outcome != contract.OutcomeOnTime {
+		t.Errorf("after retry status/outcome = %s/%s, want %s/%s", ann.Status, ann.Outcome, OnboardingAcknowledged, contract.OutcomeOnTime)
 	}
 	if ann.AcknowledgedAt == nil || !ann.AcknowledgedAt.Equal(ackTime) {
 		t.Errorf("after retry acknowledged_at = %v, want %v", ann.AcknowledgedAt, ackTime)
@@ -89,16 +91,16 @@ func TestRecordAcknowledgementIdempotent(t *testing.T) {
 	db, s := newTestStore(t)
 	setupOnboarding(t, s)
 	first := at(t, "2026-09-03T02:00:00Z")
-	ackAnn(t, s, "ack-1", OutcomeOnTime, "first", first)
+	ackAnn(t, s, "ack-1", contract.OutcomeOnTime, "first", first)
 	afterFirst := onboardingByEmail(t, s, "2026-fall")["ann@example.edu"]
 
 	// Same key again, even with different details: nothing changes.
-	ackAnn(t, s, "ack-1", OutcomeLate, "second", at(t, "2026-09-20T02:00:00Z"))
+	ackAnn(t, s, "ack-1", contract.OutcomeLate, "second", at(t, "2026-09-20T02:00:00Z"))
 
 	got := onboardingByEmail(t, s, "2026-fall")["ann@example.edu"]
-	if got.Status != OnboardingAcknowledged || got.Outcome != OutcomeOnTime || got.Note != "first" {
+	if got.Status != OnboardingAcknowledged || got.Outcome != contract.OutcomeOnTime || got.Note != "first" {
 		t.Errorf("after repeat: status/outcome/note = %s/%s/%q, want %s/%s/%q",
-			got.Status, got.Outcome, got.Note, OnboardingAcknowledged, OutcomeOnTime, "first")
+			got.Status, got.Outcome, got.Note, OnboardingAcknowledged, contract.OutcomeOnTime, "first")
 	}
 	if got.AcknowledgedAt == nil || !got.AcknowledgedAt.Equal(first) {
 		t.Errorf("after repeat: acknowledged_at = %v, want %v", got.AcknowledgedAt, first)
@@ -132,10 +134,10 @@ func TestRecordAcknowledgementIdempotent(t *testing.T) {
 
 	// A new key for the same officer is a new human action: audited, but
 	// the first acknowledgement stands.
-	ackAnn(t, s, "ack-2", OutcomeLate, "again", at(t, "2026-09-20T02:00:00Z"))
+	ackAnn(t, s, "ack-2", contract.OutcomeLate, "again", at(t, "2026-09-20T02:00:00Z"))
 	got = onboardingByEmail(t, s, "2026-fall")["ann@example.edu"]
-	if got.Outcome != OutcomeOnTime || got.AcknowledgedAt == nil || !got.AcknowledgedAt.Equal(first) {
-		t.Errorf("after second acknowledgement: outcome %s at %v, want %s at %v", got.Outcome, got.AcknowledgedAt, OutcomeOnTime, first)
+	if got.Outcome != contract.OutcomeOnTime || got.AcknowledgedAt == nil || !got.AcknowledgedAt.Equal(first) {
+		t.Errorf("after second acknowledgement: outcome %s at %v, want %s at %v", got.Outcome, got.AcknowledgedAt, contract.OutcomeOnTime, first)
 	}
 	if n := count(t, db, "SELECT count(*) FROM audit_log"); n != 2 {
 		t.Errorf("audit rows = %d, want 2", n)
@@ -146,7 +148,7 @@ func TestRecordAcknowledgementUnknownOfficer(t *testing.T) {
 	db, s := newTestStore(t)
 	setupOnboarding(t, s)
 	err := s.RecordAcknowledgement(context.Background(),
-		Acknowledgement{TermID: "2026-fall", OfficerEmail: "nobody@example.edu", Outcome: OutcomeOnTime, At: at(t, "2026-09-03T02:00:00Z")},
+		Acknowledgement{TermID: "2026-fall", OfficerEmail: "nobody@example.edu", Outcome: contract.OutcomeOnTime, At: at(t, "2026-09-03T02:00:00Z")},
 		AuditEntry{Key: "ack-nobody"})
 	if !errors.Is(err, sql.ErrNoRows) {
 		t.Errorf("error = %v, want one wrapping sql.ErrNoRows", err)
@@ -164,10 +166,10 @@ func TestRecordAcknowledgementRejects(t *testing.T) {
 		ack   Acknowledgement
 		audit AuditEntry
 	}{
-		{"bad outcome", Acknowledgement{TermID: "t", OfficerEmail: "a@x", Outcome: OutcomeNever, At: when}, AuditEntry{Key: "k"}},
-		{"no time", Acknowledgement{TermID: "t", OfficerEmail: "a@x", Outcome: OutcomeLate}, AuditEntry{Key: "k"}},
-		{"no officer", Acknowledgement{TermID: "t", Outcome: OutcomeLate, At: when}, AuditEntry{Key: "k"}},
-		{"no audit key", Acknowledgement{TermID: "t", OfficerEmail: "a@x", Outcome: OutcomeLate, At: when}, AuditEntry{}},
+		{"bad outcome", Acknowledgement{TermID: "t", OfficerEmail: "a@x", Outcome: contract.OutcomeNever, At: when}, AuditEntry{Key: "k"}},
+		{"no time", Acknowledgement{TermID: "t", OfficerEmail: "a@x", Outcome: contract.OutcomeLate}, AuditEntry{Key: "k"}},
+		{"no officer", Acknowledgement{TermID: "t", Outcome: contract.OutcomeLate, At: when}, AuditEntry{Key: "k"}},
+		{"no audit key", Acknowledgement{TermID: "t", OfficerEmail: "a@x", Outcome: contract.OutcomeLate, At: when}, AuditEntry{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,7 +184,7 @@ func TestCloseOnboardingLeavesAcknowledged(t *testing.T) {
 	_, s := newTestStore(t)
 	setupOnboarding(t, s)
 	ackTime := at(t, "2026-09-16T02:00:00Z")
-	ackAnn(t, s, "ack-1", OutcomeLate, "", ackTime)
+	ackAnn(t, s, "ack-1", contract.OutcomeLate, "", ackTime)
 
 	all := []string{"ann@example.edu", "bob@example.edu", "cat@example.edu"}
 	for range 2 { // the second run must change nothing
@@ -195,9 +197,9 @@ func TestCloseOnboardingLeavesAcknowledged(t *testing.T) {
 	tests := []struct {
 		email, status, outcome string
 	}{
-		{"ann@example.edu", OnboardingAcknowledged, OutcomeLate},
-		{"bob@example.edu", OnboardingClosed, OutcomeNever},
-		{"cat@example.edu", OnboardingClosed, OutcomeNever},
+		{"ann@example.edu", OnboardingAcknowledged, contract.OutcomeLate},
+		{"bob@example.edu", OnboardingClosed, contract.OutcomeNever},
+		{"cat@example.edu", OnboardingClosed, contract.OutcomeNever},
 	}
 	for _, tt := range tests {
 		if r := got[tt.email]; r.Status != tt.status || r.Outcome != tt.outcome {
@@ -210,7 +212,7 @@ func TestCloseOnboardingLeavesAcknowledged(t *testing.T) {
 
 	// An acknowledgement after closing is audited but does not reopen.
 	err := s.RecordAcknowledgement(context.Background(),
-		Acknowledgement{TermID: "2026-fall", OfficerEmail: "bob@example.edu", Outcome: OutcomeLate, At: at(t, "2026-09-30T02:00:00Z")},
+		Acknowledgement{TermID: "2026-fall", OfficerEmail: "bob@example.edu", Outcome: contract.OutcomeLate, At: at(t, "2026-09-30T02:00:00Z")},
 		AuditEntry{Key: "ack-bob"})
 	if err != nil {
 		t.Fatalf("RecordAcknowledgement after close: %v", err)

@@ -6,15 +6,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-)
 
-// Help task statuses.
-const (
-	TaskRequested = "requested"
-	TaskAssigned  = "assigned"
-	TaskDone      = "done"   // handed in by the due date
-	TaskLate      = "late"   // handed in after the due date
-	TaskMissed    = "missed" // never handed in
+	"semesterflow/contract"
 )
 
 // HelpTask is help one department asked of the Organization Department.
@@ -54,7 +47,7 @@ func (s *Store) RequestHelp(ctx context.Context, t HelpTask, audit AuditEntry) e
 	if err := checkAudit(audit); err != nil {
 		return err
 	}
-	t.Status, t.Assignee, t.AssignedBy, t.AssignedAt, t.CompletedAt = TaskRequested, "", "", nil, nil
+	t.Status, t.Assignee, t.AssignedBy, t.AssignedAt, t.CompletedAt = contract.TaskRequested, "", "", nil, nil
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(&t).On("CONFLICT (term_id, task_id) DO NOTHING").Exec(ctx); err != nil {
 			return fmt.Errorf("store: request help %s: %w", t.TaskID, err)
@@ -79,8 +72,8 @@ func (s *Store) AssignHelpTask(ctx context.Context, termID, taskID, assignee, by
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewUpdate().Model((*HelpTask)(nil)).
-			Set("assignee = ?, assigned_by = ?, assigned_at = ?, status = ?", assignee, by, at, TaskAssigned).
-			Where("term_id = ? AND task_id = ? AND status = ?", termID, taskID, TaskRequested).
+			Set("assignee = ?, assigned_by = ?, assigned_at = ?, status = ?", assignee, by, at, contract.TaskAssigned).
+			Where("term_id = ? AND task_id = ? AND status = ?", termID, taskID, contract.TaskRequested).
 			Exec(ctx); err != nil {
 			return fmt.Errorf("store: assign help task %s: %w", taskID, err)
 		}
@@ -107,9 +100,9 @@ func (s *Store) CompleteHelpTasks(ctx context.Context, termID string, outcomes [
 		switch {
 		case o.TaskID == "":
 			return invalidf("a help task outcome has no task ID")
-		case o.Status != TaskDone && o.Status != TaskLate && o.Status != TaskMissed:
+		case o.Status != contract.TaskDone && o.Status != contract.TaskLate && o.Status != contract.TaskMissed:
 			return invalidf("help task %s cannot end as %q", o.TaskID, o.Status)
-		case (o.Status == TaskMissed) != (o.CompletedAt == nil):
+		case (o.Status == contract.TaskMissed) != (o.CompletedAt == nil):
 			return invalidf("help task %s: a completion time goes with done or late, never with missed", o.TaskID)
 		}
 	}
@@ -120,7 +113,7 @@ func (s *Store) CompleteHelpTasks(ctx context.Context, termID string, outcomes [
 		for _, o := range outcomes {
 			if _, err := tx.NewUpdate().Model((*HelpTask)(nil)).
 				Set("status = ?, completed_at = ?", o.Status, o.CompletedAt).
-				Where("term_id = ? AND task_id = ? AND status = ?", termID, o.TaskID, TaskAssigned).
+				Where("term_id = ? AND task_id = ? AND status = ?", termID, o.TaskID, contract.TaskAssigned).
 				Exec(ctx); err != nil {
 				return fmt.Errorf("store: complete help task %s: %w", o.TaskID, err)
 			}

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"testing"
 	"time"
+
+	"semesterflow/contract"
 )
 
 func helpTask(t *testing.T, id string) HelpTask {
@@ -50,7 +52,7 @@ func TestHelpTaskLifecycle(t *testing.T) {
 	}
 
 	done := at(t, "2026-10-09T18:00:00+08:00")
-	outcomes := []TaskOutcome{{TaskID: "t1", Status: TaskDone, CompletedAt: &done}, {TaskID: "t2", Status: TaskMissed}}
+	outcomes := []TaskOutcome{{TaskID: "t1", Status: contract.TaskDone, CompletedAt: &done}, {TaskID: "t2", Status: contract.TaskMissed}}
 	if err := s.CompleteHelpTasks(ctx, "2026-fall", outcomes); err != nil {
 		t.Fatal(err)
 	}
@@ -69,18 +71,18 @@ func TestHelpTaskLifecycle(t *testing.T) {
 	if len(got) != 2 || got[0].TaskID != "t1" || got[1].TaskID != "t2" {
 		t.Fatalf("tasks = %+v, want t1 then t2", got)
 	}
-	if g := got[0]; g.Status != TaskDone || g.Assignee != "ma.li@example.edu" || g.AssignedBy != "zhang.hua@example.edu" ||
+	if g := got[0]; g.Status != contract.TaskDone || g.Assignee != "ma.li@example.edu" || g.AssignedBy != "zhang.hua@example.edu" ||
 		g.AssignedAt == nil || !g.AssignedAt.Equal(assignedAt) || g.CompletedAt == nil || !g.CompletedAt.Equal(done) {
 		t.Errorf("t1 = %+v, want done by ma.li", g)
 	}
 	// t2 was never assigned, so it stays requested: only assigned tasks end.
-	if g := got[1]; g.Status != TaskRequested || g.CompletedAt != nil {
+	if g := got[1]; g.Status != contract.TaskRequested || g.CompletedAt != nil {
 		t.Errorf("t2 = %+v, want still requested", g)
 	}
 	if n := count(t, db, "SELECT count(*) FROM audit_log"); n != 3 {
 		t.Errorf("%d audit rows, want 3 (two requests, one assignment)", n)
 	}
-	if err := s.CompleteHelpTasks(ctx, "2026-fall", []TaskOutcome{{TaskID: "t1", Status: TaskMissed, CompletedAt: &done}}); !errors.Is(err, ErrInvalid) {
+	if err := s.CompleteHelpTasks(ctx, "2026-fall", []TaskOutcome{{TaskID: "t1", Status: contract.TaskMissed, CompletedAt: &done}}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("missed with a completion time = %v, want ErrInvalid", err)
 	}
 	if err := s.RequestHelp(ctx, HelpTask{TermID: "2026-fall", TaskID: "t3"}, auditFor("update/r3", "x", "request_help", done)); !errors.Is(err, ErrInvalid) {

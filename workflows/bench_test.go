@@ -6,6 +6,7 @@ import (
 
 	"go.temporal.io/sdk/testsuite"
 
+	"semesterflow/contract"
 	"semesterflow/internal/noopacts"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -41,7 +42,7 @@ func runWholeTerm(b *testing.B, p *plan.Plan) {
 	env.SetStartTime(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	workflows.Register(env)
 	noopacts.Register(env)
-	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
 	if err := env.GetWorkflowError(); err != nil {
 		b.Fatalf("term failed: %v", err)
 	}

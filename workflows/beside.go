@@ -7,7 +7,6 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
 	"semesterflow/plan"
 )
 
@@ -16,18 +15,6 @@ import (
 // up. Runs recorded before it wait for each activity, as they did.
 const changeCalendarNeverWaits = "calendar-never-waits"
 
-// UnstoredWrites are the writes a run was still retrying when it continued
-// as new. Every one is idempotent (first-wins or numbered), so an attempt
-// of the previous run that lands as well changes nothing.
-type UnstoredWrites struct {
-	Tasks []activities.TaskOutcome `json:"tasks,omitempty"`
-	// Report is the part's latest report; earlier ones are superseded.
-	Report *activities.ReportPartInput `json:"report,omitempty"`
-}
-
-func (u *UnstoredWrites) empty() bool {
-	return u == nil || len(u.Tasks) == 0 && u.Report == nil
-}
 
 // How long an email is tried, in real time, when its use runs out sooner:
 // long enough that an SMTP server or a database away for ten minutes loses

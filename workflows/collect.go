@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -24,21 +24,21 @@ const maxSubmissionLength = 20000
 // UpdateSubmit update, reminds owners of missing slots, escalates at the due
 // date, and closes each slot after its late days. Submissions are stored in
 // batches, one activity per wake-up, whatever the number of slots.
-func Collection(ctx workflow.Context, in CollectionInput) (CollectionResult, error) {
+func Collection(ctx workflow.Context, in contract.CollectionInput) (contract.CollectionResult, error) {
 	c, err := newCollection(in)
 	if err != nil {
-		return CollectionResult{}, err
+		return contract.CollectionResult{}, err
 	}
 	if err := c.setup(ctx); err != nil {
-		return CollectionResult{}, err
+		return contract.CollectionResult{}, err
 	}
 	return c.run(ctx)
 }
 
 type collection struct {
-	in        CollectionInput
-	index     map[string]int // slot key -> position
-	subs      []*Submission  // per slot; nil while missing
+	in        contract.CollectionInput
+	index     map[string]int         // slot key -> position
+	subs      []*contract.Submission // per slot; nil while missing
 	reminders []int
 	escalated []bool
 	closed    []bool
@@ -69,14 +69,14 @@ func (c *collection) overdueKey(ctx workflow.Context) string {
 	return b.String()
 }
 
-func newCollection(in CollectionInput) (*collection, error) {
+func newCollection(in contract.CollectionInput) (*collection, error) {
 	if len(in.Slots) == 0 {
 		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("collection %s/%s has no slots", in.Scope, in.Kind), "BadInput", nil)
 	}
 	c := &collection{
 		in:        in,
 		index:     map[string]int{},
-		subs:      make([]*Submission, len(in.Slots)),
+		subs:      make([]*contract.Submission, len(in.Slots)),
 		reminders: make([]int, len(in.Slots)),
 		escalated: make([]bool, len(in.Slots)),
 		closed:    make([]bool, len(in.Slots)),
@@ -92,18 +92,18 @@ func newCollection(in CollectionInput) (*collection, error) {
 }
 
 func (c *collection) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (CollectionResult, error) { return c.result(), nil },
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
+		func() (contract.CollectionResult, error) { return c.result(), nil },
 		workflow.QueryHandlerOptions{Description: "Every slot: handed in or not, late, reminded, escalated"},
 	); err != nil {
 		return err
 	}
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryTask, c.task,
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryTask, c.task,
 		workflow.QueryHandlerOptions{Description: "One slot as the person asked for it sees it: what, by when, handed in or not (arguments: slot key, email)"},
 	); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSubmit, c.submit, workflow.UpdateHandlerOptions{
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateSubmit, c.submit, workflow.UpdateHandlerOptions{
 		Validator:   c.validate,
 		Description: "Hand in " + c.in.Title,
 	})
@@ -154,13 +154,13 @@ func (c *collection) timeline() []event {
 	return evs
 }
 
-func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
+func (c *collection) run(ctx workflow.Context) (contract.CollectionResult, error) {
 	c.beside = newBeside(ctx, c.in.Clock)
 	c.report.beside = c.beside
 	workflow.Go(ctx, c.store)
 	c.sleepUntil(ctx, c.in.Opens, "open: "+c.in.Title)
-	if err := c.notify(ctx, activities.NotifyRequest, c.allSlots(), 0, "request", c.in.Opens); err != nil {
-		return CollectionResult{}, err
+	if err := c.notify(ctx, contract.NotifyRequest, c.allSlots(), 0, "request", c.in.Opens); err != nil {
+		return contract.CollectionResult{}, err
 	}
 	c.open = true
 	c.sendReport(ctx, "open")
@@ -185,8 +185,8 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 		}
 		switch group[0].kind {
 		case eventReminder:
-			if err := c.notify(ctx, activities.NotifyReminder, missing, group[0].days, fmt.Sprintf("reminder-%d", group[0].at.Unix()), group[0].at); err != nil {
-				return CollectionResult{}, err
+			if err := c.notify(ctx, contract.NotifyReminder, missing, group[0].days, fmt.Sprintf("reminder-%d", group[0].at.Unix()), group[0].at); err != nil {
+				return contract.CollectionResult{}, err
 			}
 			for _, s := range missing {
 				c.reminders[s]++
@@ -198,8 +198,8 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 					escalate = append(escalate, s)
 				}
 			}
-			if err := c.notify(ctx, activities.NotifyEscalation, escalate, 0, fmt.Sprintf("escalation-%d", group[0].at.Unix()), group[0].at); err != nil {
-				return CollectionResult{}, err
+			if err := c.notify(ctx, contract.NotifyEscalation, escalate, 0, fmt.Sprintf("escalation-%d", group[0].at.Unix()), group[0].at); err != nil {
+				return contract.CollectionResult{}, err
 			}
 			for _, s := range escalate {
 				c.escalated[s] = true
@@ -226,31 +226,31 @@ func (c *collection) run(ctx workflow.Context) (CollectionResult, error) {
 	if err := workflow.Await(ctx, func() bool {
 		return workflow.AllHandlersFinished(ctx) && len(c.unsaved) == 0 && !c.saving || c.saveErr != nil
 	}); err != nil {
-		return CollectionResult{}, err
+		return contract.CollectionResult{}, err
 	}
 	// The last report says how every email went.
 	if err := c.beside.wait(ctx); err != nil {
-		return CollectionResult{}, err
+		return contract.CollectionResult{}, err
 	}
 	c.finished = true
 	if c.saveErr != nil {
-		return CollectionResult{}, c.saveErr
+		return contract.CollectionResult{}, c.saveErr
 	}
 	if err := c.recordOutcome(ctx); err != nil {
-		return CollectionResult{}, err
+		return contract.CollectionResult{}, err
 	}
 	c.sendReport(ctx, "done")
 	if err := c.beside.wait(ctx); err != nil {
-		return CollectionResult{}, err
+		return contract.CollectionResult{}, err
 	}
 	return c.result(), nil
 }
 
 // recordOutcome stores how every slot ended, missed ones included.
 func (c *collection) recordOutcome(ctx workflow.Context) error {
-	in := activities.RecordCollectionOutcomeInput{TermID: c.in.TermID, Kind: c.in.Kind, Scope: c.in.Scope}
+	in := contract.RecordCollectionOutcomeInput{TermID: c.in.TermID, Kind: c.in.Kind, Scope: c.in.Scope}
 	for i, s := range c.in.Slots {
-		o := activities.SlotOutcome{Key: s.Key, Label: s.Label, Due: s.Due, Submitted: c.subs[i] != nil}
+		o := contract.SlotOutcome{Key: s.Key, Label: s.Label, Due: s.Due, Submitted: c.subs[i] != nil}
 		if c.subs[i] != nil {
 			o.Late = c.subs[i].Late
 		}
@@ -280,16 +280,16 @@ func (c *collection) sendReport(ctx workflow.Context, phase string) {
 	}
 	c.lastOverdue = overdue
 	now := c.in.Clock.Plan(workflow.Now(ctx))
-	rep := PartReport{Phase: phase, Done: phase == "done"}
+	rep := contract.PartReport{Phase: phase, Done: phase == "done"}
 	in := 0
 	for i, s := range c.in.Slots {
 		switch {
 		case c.subs[i] != nil:
 			in++
 		case !c.closed[i] && !now.Before(s.Due):
-			rep.Overdue = append(rep.Overdue, OverdueItem{Department: s.Department, What: c.in.Title + ": " + s.Label, Due: s.Due})
+			rep.Overdue = append(rep.Overdue, contract.OverdueItem{Department: s.Department, What: c.in.Title + ": " + s.Label, Due: s.Due})
 		case !c.closed[i] && (rep.Next == nil || s.Due.Before(rep.Next.Due)):
-			rep.Next = &Deadline{What: c.in.Title + ": " + s.Label, Due: s.Due}
+			rep.Next = &contract.Deadline{What: c.in.Title + ": " + s.Label, Due: s.Due}
 		}
 	}
 	rep.Summary = fmt.Sprintf("%s: %d of %d in", c.in.Title, in, len(c.in.Slots))
@@ -386,7 +386,7 @@ func (c *collection) notify(ctx workflow.Context, kind string, slots []int, days
 	if len(slots) == 0 {
 		return nil
 	}
-	in := activities.NotifyCollectionInput{
+	in := contract.NotifyCollectionInput{
 		Kind:         kind,
 		Occurrence:   occurrence,
 		TermID:       c.in.TermID,
@@ -402,10 +402,10 @@ func (c *collection) notify(ctx workflow.Context, kind string, slots []int, days
 	var until time.Time
 	for _, s := range slots {
 		sl := c.in.Slots[s]
-		in.Slots = append(in.Slots, activities.CollectionSlot{Key: sl.Key, Label: sl.Label, Due: sl.Due, Owners: sl.Owners, EscalateTo: sl.EscalateTo,
+		in.Slots = append(in.Slots, contract.CollectionSlot{Key: sl.Key, Label: sl.Label, Due: sl.Due, Owners: sl.Owners, EscalateTo: sl.EscalateTo,
 			LinkExpires: c.in.Clock.Real(c.closes(sl))})
 		end := c.closes(sl)
-		if kind == activities.NotifyReminder {
+		if kind == contract.NotifyReminder {
 			end = sl.Due
 		}
 		if end.After(until) {
@@ -429,13 +429,13 @@ func (c *collection) notify(ctx workflow.Context, kind string, slots []int, days
 }
 
 // task answers QueryTask for one slot and one person.
-func (c *collection) task(slot, email string) (CollectionTask, error) {
+func (c *collection) task(slot, email string) (contract.CollectionTask, error) {
 	i, ok := c.index[slot]
 	if !ok {
-		return CollectionTask{}, fmt.Errorf("%q is not one of the slots of %s", slot, c.in.Title)
+		return contract.CollectionTask{}, fmt.Errorf("%q is not one of the slots of %s", slot, c.in.Title)
 	}
 	s := c.in.Slots[i]
-	t := CollectionTask{
+	t := contract.CollectionTask{
 		TermName: c.in.TermName, TimeZone: c.in.TimeZone, Title: c.in.Title, Instructions: c.in.Instructions,
 		Criteria: c.in.Criteria, MaxScore: c.in.MaxScore, TextRequired: c.in.TextRequired,
 		Open: c.open && !c.finished, Opens: c.in.Opens, Closes: c.closes(s),
@@ -448,14 +448,14 @@ func (c *collection) task(slot, email string) (CollectionTask, error) {
 	return t, nil
 }
 
-func (c *collection) validate(ctx workflow.Context, in SubmitInput) error {
+func (c *collection) validate(ctx workflow.Context, in contract.SubmitInput) error {
 	_, err := c.slotFor(ctx, in)
 	return err
 }
 
 // slotFor finds the slot a submission is for and says, in words the person
 // understands, why it cannot be taken.
-func (c *collection) slotFor(ctx workflow.Context, in SubmitInput) (int, error) {
+func (c *collection) slotFor(ctx workflow.Context, in contract.SubmitInput) (int, error) {
 	email := plan.NormalizeEmail(in.Email)
 	if email == "" {
 		return 0, fmt.Errorf("say who you are: the email address is empty")
@@ -519,7 +519,7 @@ func (c *collection) slotFor(ctx workflow.Context, in SubmitInput) (int, error) 
 // closes is when a slot stops taking late submissions: LateDays calendar
 // days after its due date at the same local time, across a daylight-saving
 // change too (a time that crossed JSON keeps only its offset).
-func (c *collection) closes(s Slot) time.Time {
+func (c *collection) closes(s contract.Slot) time.Time {
 	return slotCloses(c.in.TimeZone, c.in.LateDays, s.Due)
 }
 
@@ -533,7 +533,7 @@ func slotCloses(timeZone string, lateDays int, due time.Time) time.Time {
 	return due.In(loc).AddDate(0, 0, lateDays)
 }
 
-func owns(s Slot, email string) bool {
+func owns(s contract.Slot, email string) bool {
 	for _, o := range s.Owners {
 		if o.Email == email {
 			return true
@@ -542,14 +542,14 @@ func owns(s Slot, email string) bool {
 	return false
 }
 
-func (c *collection) submit(ctx workflow.Context, in SubmitInput) (SubmitResult, error) {
+func (c *collection) submit(ctx workflow.Context, in contract.SubmitInput) (contract.SubmitResult, error) {
 	i, err := c.slotFor(ctx, in)
 	if err != nil {
-		return SubmitResult{}, err
+		return contract.SubmitResult{}, err
 	}
 	at := c.in.Clock.Plan(workflow.Now(ctx))
 	s := c.in.Slots[i]
-	sub := &Submission{
+	sub := &contract.Submission{
 		Slot:   s.Key,
 		Author: plan.NormalizeEmail(in.Email),
 		Text:   strings.TrimSpace(in.Text),
@@ -560,7 +560,7 @@ func (c *collection) submit(ctx workflow.Context, in SubmitInput) (SubmitResult,
 	c.subs[i] = sub
 	c.unsaved = append(c.unsaved, i)
 	c.showProgress(ctx, "open")
-	return SubmitResult{Slot: s.Key, Label: s.Label, Late: sub.Late, At: at}, nil
+	return contract.SubmitResult{Slot: s.Key, Label: s.Label, Late: sub.Late, At: at}, nil
 }
 
 // store writes submissions to Postgres in batches: everything admitted
@@ -573,10 +573,10 @@ func (c *collection) store(ctx workflow.Context) {
 		batch := c.unsaved
 		c.unsaved = nil
 		c.saving = true
-		in := activities.RecordSubmissionsInput{TermID: c.in.TermID, Kind: c.in.Kind, Scope: c.in.Scope}
+		in := contract.RecordSubmissionsInput{TermID: c.in.TermID, Kind: c.in.Kind, Scope: c.in.Scope}
 		for _, i := range batch {
 			sub := c.subs[i]
-			in.Submissions = append(in.Submissions, activities.SubmissionRecord{
+			in.Submissions = append(in.Submissions, contract.SubmissionRecord{
 				Slot: sub.Slot, Author: sub.Author, Text: sub.Text, Scores: sub.Scores,
 				At: sub.At, Due: c.in.Slots[i].Due, Late: sub.Late,
 			})
@@ -592,8 +592,8 @@ func (c *collection) store(ctx workflow.Context) {
 	}
 }
 
-func (c *collection) result() CollectionResult {
-	r := CollectionResult{Kind: c.in.Kind, Scope: c.in.Scope}
+func (c *collection) result() contract.CollectionResult {
+	r := contract.CollectionResult{Kind: c.in.Kind, Scope: c.in.Scope}
 	for i, s := range c.in.Slots {
 		if sub := c.subs[i]; sub != nil {
 			r.Submissions = append(r.Submissions, *sub)
@@ -605,9 +605,9 @@ func (c *collection) result() CollectionResult {
 	return r
 }
 
-func (c *collection) slotProgress(i int) SlotProgress {
+func (c *collection) slotProgress(i int) contract.SlotProgress {
 	s := c.in.Slots[i]
-	p := SlotProgress{Key: s.Key, Label: s.Label, Due: s.Due, Closed: c.closed[i], RemindersSent: c.reminders[i], Escalated: c.escalated[i]}
+	p := contract.SlotProgress{Key: s.Key, Label: s.Label, Due: s.Due, Closed: c.closed[i], RemindersSent: c.reminders[i], Escalated: c.escalated[i]}
 	if sub := c.subs[i]; sub != nil {
 		p.Submitted, p.Late = true, sub.Late
 	}

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -22,7 +23,7 @@ import (
 type collectFixture struct {
 	t     *testing.T
 	env   *testsuite.TestWorkflowEnvironment
-	in    workflows.CollectionInput
+	in    contract.CollectionInput
 	start time.Time
 	loc   *time.Location
 	// The environment runs activities on goroutines of their own, and a
@@ -31,7 +32,7 @@ type collectFixture struct {
 	mu       sync.Mutex
 	notified []string // "kind at [slot keys]"
 	stored   [][]string
-	outcome  activities.RecordCollectionOutcomeInput
+	outcome  contract.RecordCollectionOutcomeInput
 }
 
 func newCollectFixture(t *testing.T) *collectFixture {
@@ -49,11 +50,11 @@ func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFix
 	person := func(name, email string) plan.Person { return plan.Person{Name: name, Email: email} }
 	var suite testsuite.WorkflowTestSuite
 	f := &collectFixture{t: t, env: suite.NewTestWorkflowEnvironment(), start: start, loc: loc}
-	f.in = workflows.CollectionInput{
+	f.in = contract.CollectionInput{
 		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
 		Kind: "summary", Scope: "2026-09", Title: "September's summary",
 		Opens: time.Date(2026, 10, 1, 9, 0, 0, 0, loc),
-		Slots: []workflows.Slot{
+		Slots: []contract.Slot{
 			{Key: "organization", Label: "Organization Department", Due: due,
 				Owners:     []plan.Person{person("Zhou Min", "zhou.min@example.edu"), person("Wu Tong", "wu.tong@example.edu")},
 				EscalateTo: []plan.Person{person("Li Wei", "li.wei@example.edu")}},
@@ -72,7 +73,7 @@ func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFix
 	}
 	f.env.SetStartTime(start)
 	f.env.RegisterActivity(&activities.Activities{})
-	notified := func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+	notified := func(_ context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		var keys []string
@@ -80,22 +81,22 @@ func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFix
 			keys = append(keys, s.Key)
 		}
 		f.notified = append(f.notified, in.Kind+" "+f.env.Now().In(loc).Format("01-02 15:04")+" "+strings.Join(keys, ","))
-		return activities.DeliveryResult{}, nil
+		return contract.DeliveryResult{}, nil
 	}
 	if requestDelay > 0 {
-		isRequest := mock.MatchedBy(func(in activities.NotifyCollectionInput) bool { return in.Kind == activities.NotifyRequest })
+		isRequest := mock.MatchedBy(func(in contract.NotifyCollectionInput) bool { return in.Kind == contract.NotifyRequest })
 		f.env.OnActivity(acts.NotifyCollection, mock.Anything, isRequest).After(requestDelay).Return(notified)
 	}
 	f.env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(notified)
 	f.env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordCollectionOutcomeInput) error {
+		func(_ context.Context, in contract.RecordCollectionOutcomeInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.outcome = in
 			return nil
 		})
 	f.env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+		func(_ context.Context, in contract.RecordSubmissionsInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			var slots []string
@@ -108,18 +109,18 @@ func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFix
 	return f
 }
 
-func (f *collectFixture) submitAt(local string, in workflows.SubmitInput, r *submitResult) {
+func (f *collectFixture) submitAt(local string, in contract.SubmitInput, r *submitResult) {
 	t, err := plan.LocalTime(local).In(f.loc)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	f.env.RegisterDelayedCallback(func() {
-		f.env.UpdateWorkflow(workflows.UpdateSubmit, local+in.Email+in.Slot, &testsuite.TestUpdateCallback{
+		f.env.UpdateWorkflow(contract.UpdateSubmit, local+in.Email+in.Slot, &testsuite.TestUpdateCallback{
 			OnAccept: func() {},
 			OnReject: func(err error) { r.rejected = err },
 			OnComplete: func(v any, err error) {
 				r.err = err
-				if res, ok := v.(workflows.SubmitResult); ok {
+				if res, ok := v.(contract.SubmitResult); ok {
 					r.value = res
 				}
 			},
@@ -129,16 +130,16 @@ func (f *collectFixture) submitAt(local string, in workflows.SubmitInput, r *sub
 
 type submitResult struct {
 	rejected, err error
-	value         workflows.SubmitResult
+	value         contract.SubmitResult
 }
 
-func (f *collectFixture) run() workflows.CollectionResult {
+func (f *collectFixture) run() contract.CollectionResult {
 	f.t.Helper()
 	f.env.ExecuteWorkflow(workflows.Collection, f.in)
 	if err := f.env.GetWorkflowError(); err != nil {
 		f.t.Fatalf("collection failed: %v", err)
 	}
-	var res workflows.CollectionResult
+	var res contract.CollectionResult
 	if err := f.env.GetWorkflowResult(&res); err != nil {
 		f.t.Fatal(err)
 	}
@@ -148,9 +149,9 @@ func (f *collectFixture) run() workflows.CollectionResult {
 func TestCollectionRemindsEscalatesAndTakesLateSubmissions(t *testing.T) {
 	f := newCollectFixture(t)
 	var onTime, late, tooLate submitResult
-	f.submitAt("2026-10-02 20:00", workflows.SubmitInput{Email: "Wu.Tong@example.edu", Text: "Two lectures and a hike."}, &onTime)
-	f.submitAt("2026-10-05 10:00", workflows.SubmitInput{Email: "yuan.jun@example.edu", Text: "A football match."}, &late)
-	f.submitAt("2026-10-06 10:00", workflows.SubmitInput{Email: "sun.hao@example.edu", Slot: "sports", Text: "Posters."}, &tooLate)
+	f.submitAt("2026-10-02 20:00", contract.SubmitInput{Email: "Wu.Tong@example.edu", Text: "Two lectures and a hike."}, &onTime)
+	f.submitAt("2026-10-05 10:00", contract.SubmitInput{Email: "yuan.jun@example.edu", Text: "A football match."}, &late)
+	f.submitAt("2026-10-06 10:00", contract.SubmitInput{Email: "sun.hao@example.edu", Slot: "sports", Text: "Posters."}, &tooLate)
 	got := f.run()
 
 	want := []string{
@@ -201,16 +202,16 @@ func TestCollectionRemindsEscalatesAndTakesLateSubmissions(t *testing.T) {
 func TestCollectionCalendarNeverWaitsForTheRequest(t *testing.T) {
 	f := newSlowCollectFixture(t, 4*24*time.Hour)
 	f.in.ReportTo, f.in.Part = "semester/2026-fall", "month/2026-09/summary"
-	var reports []workflows.PartReport
+	var reports []contract.PartReport
 	f.env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.ReportPartInput) error {
+		func(_ context.Context, in contract.ReportPartInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			reports = append(reports, in.Report)
 			return nil
 		})
 	var onTime submitResult
-	f.submitAt("2026-10-02 20:00", workflows.SubmitInput{Email: "wu.tong@example.edu", Text: "Two lectures and a hike."}, &onTime)
+	f.submitAt("2026-10-02 20:00", contract.SubmitInput{Email: "wu.tong@example.edu", Text: "Two lectures and a hike."}, &onTime)
 	f.run()
 	want := []string{
 		"reminder 10-02 09:00 organization,sports",
@@ -234,14 +235,14 @@ func TestCollectionCalendarNeverWaitsForTheRequest(t *testing.T) {
 func TestCollectionRejectsWithReasons(t *testing.T) {
 	f := newCollectFixture(t)
 	rs := make([]submitResult, 8)
-	f.submitAt("2026-09-30 10:00", workflows.SubmitInput{Email: "zhou.min@example.edu", Text: "x"}, &rs[0])
-	f.submitAt("2026-10-01 10:00", workflows.SubmitInput{Email: "ma.li@example.edu", Text: "x"}, &rs[1])
-	f.submitAt("2026-10-01 11:00", workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "x"}, &rs[2])
-	f.submitAt("2026-10-01 12:00", workflows.SubmitInput{Email: "zhou.min@example.edu", Text: "  "}, &rs[3])
-	f.submitAt("2026-10-01 13:00", workflows.SubmitInput{Email: "zhou.min@example.edu", Slot: "sports", Text: "x"}, &rs[4])
-	f.submitAt("2026-10-01 14:00", workflows.SubmitInput{Email: "zhou.min@example.edu", Text: "Done."}, &rs[5])
-	f.submitAt("2026-10-01 15:00", workflows.SubmitInput{Email: "wu.tong@example.edu", Text: "Again."}, &rs[6])
-	f.submitAt("2026-10-06 10:00", workflows.SubmitInput{Email: "sun.hao@example.edu", Slot: "sports", Text: "Late."}, &rs[7])
+	f.submitAt("2026-09-30 10:00", contract.SubmitInput{Email: "zhou.min@example.edu", Text: "x"}, &rs[0])
+	f.submitAt("2026-10-01 10:00", contract.SubmitInput{Email: "ma.li@example.edu", Text: "x"}, &rs[1])
+	f.submitAt("2026-10-01 11:00", contract.SubmitInput{Email: "sun.hao@example.edu", Text: "x"}, &rs[2])
+	f.submitAt("2026-10-01 12:00", contract.SubmitInput{Email: "zhou.min@example.edu", Text: "  "}, &rs[3])
+	f.submitAt("2026-10-01 13:00", contract.SubmitInput{Email: "zhou.min@example.edu", Slot: "sports", Text: "x"}, &rs[4])
+	f.submitAt("2026-10-01 14:00", contract.SubmitInput{Email: "zhou.min@example.edu", Text: "Done."}, &rs[5])
+	f.submitAt("2026-10-01 15:00", contract.SubmitInput{Email: "wu.tong@example.edu", Text: "Again."}, &rs[6])
+	f.submitAt("2026-10-06 10:00", contract.SubmitInput{Email: "sun.hao@example.edu", Slot: "sports", Text: "Late."}, &rs[7])
 	f.run()
 	want := []string{
 		"September's summary is not open yet; it opens on Thu 1 Oct 2026, 09:00 (Asia/Shanghai)",
@@ -270,9 +271,9 @@ func TestCollectionScores(t *testing.T) {
 	f.in.MaxScore = 10
 	f.in.TextRequired = false
 	var wrongCount, outOfRange, ok submitResult
-	f.submitAt("2026-10-01 10:00", workflows.SubmitInput{Email: "zhou.min@example.edu", Scores: []float64{7}}, &wrongCount)
-	f.submitAt("2026-10-01 11:00", workflows.SubmitInput{Email: "zhou.min@example.edu", Scores: []float64{7, 11}}, &outOfRange)
-	f.submitAt("2026-10-01 12:00", workflows.SubmitInput{Email: "zhou.min@example.edu", Scores: []float64{7, 9.5}}, &ok)
+	f.submitAt("2026-10-01 10:00", contract.SubmitInput{Email: "zhou.min@example.edu", Scores: []float64{7}}, &wrongCount)
+	f.submitAt("2026-10-01 11:00", contract.SubmitInput{Email: "zhou.min@example.edu", Scores: []float64{7, 11}}, &outOfRange)
+	f.submitAt("2026-10-01 12:00", contract.SubmitInput{Email: "zhou.min@example.edu", Scores: []float64{7, 9.5}}, &ok)
 	got := f.run()
 	if wrongCount.rejected == nil || wrongCount.rejected.Error() != "give 2 scores, one for each of content, creativity; got 1" {
 		t.Errorf("one score = %v", wrongCount.rejected)
@@ -288,9 +289,9 @@ func TestCollectionScores(t *testing.T) {
 func TestCollectionEndsWhenEverythingIsIn(t *testing.T) {
 	f := newCollectFixture(t)
 	rs := make([]submitResult, 3)
-	f.submitAt("2026-10-01 10:00", workflows.SubmitInput{Email: "zhou.min@example.edu", Text: "a"}, &rs[0])
-	f.submitAt("2026-10-01 10:00", workflows.SubmitInput{Email: "sun.hao@example.edu", Slot: "publicity", Text: "b"}, &rs[1])
-	f.submitAt("2026-10-01 10:00", workflows.SubmitInput{Email: "yuan.jun@example.edu", Text: "c"}, &rs[2])
+	f.submitAt("2026-10-01 10:00", contract.SubmitInput{Email: "zhou.min@example.edu", Text: "a"}, &rs[0])
+	f.submitAt("2026-10-01 10:00", contract.SubmitInput{Email: "sun.hao@example.edu", Slot: "publicity", Text: "b"}, &rs[1])
+	f.submitAt("2026-10-01 10:00", contract.SubmitInput{Email: "yuan.jun@example.edu", Text: "c"}, &rs[2])
 	got := f.run()
 	if len(got.Missing) != 0 || len(f.notified) != 1 {
 		t.Errorf("missing %v, notifications %v; want none missing and only the request", got.Missing, f.notified)
@@ -312,12 +313,12 @@ func TestCollectionEndsWhenEverythingIsIn(t *testing.T) {
 func TestCollectionTaskQuery(t *testing.T) {
 	f := newCollectFixture(t)
 	var handedIn submitResult
-	f.submitAt("2026-10-02 10:00", workflows.SubmitInput{Email: "wu.tong@example.edu", Text: "Two meetings, one outing."}, &handedIn)
-	var before, after, notOwner workflows.CollectionTask
+	f.submitAt("2026-10-02 10:00", contract.SubmitInput{Email: "wu.tong@example.edu", Text: "Two meetings, one outing."}, &handedIn)
+	var before, after, notOwner contract.CollectionTask
 	var unknownErr error
-	query := func(slot, email string) (workflows.CollectionTask, error) {
-		var task workflows.CollectionTask
-		v, err := f.env.QueryWorkflow(workflows.QueryTask, slot, email)
+	query := func(slot, email string) (contract.CollectionTask, error) {
+		var task contract.CollectionTask
+		v, err := f.env.QueryWorkflow(contract.QueryTask, slot, email)
 		if err == nil {
 			err = v.Get(&task)
 		}

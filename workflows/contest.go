@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -27,15 +27,15 @@ import (
 // completed a moment before the check may not be stored yet and is then
 // listed as open; the collection itself stays the authority, and its
 // result is part of the contest's.
-func Contest(ctx workflow.Context, in ContestInput) (_ ContestProgress, err error) {
+func Contest(ctx workflow.Context, in contract.ContestInput) (_ contract.ContestProgress, err error) {
 	if in.Name == "" || len(in.Leaders) == 0 || in.At.IsZero() {
-		return ContestProgress{}, temporal.NewNonRetryableApplicationError(
+		return contract.ContestProgress{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("term %s has no contest to run (name, date or leaders missing)", in.TermID), "BadInput", nil)
 	}
 	c := &contest{
 		in:     in,
-		phase:  ContestPreparing,
-		report: &reporter{termKey: in.ReportTo, part: ContestPart},
+		phase:  contract.ContestPreparing,
+		report: &reporter{termKey: in.ReportTo, part: contract.ContestPart},
 		depts:  map[string]bool{},
 	}
 	for _, d := range in.Departments {
@@ -43,13 +43,13 @@ func Contest(ctx workflow.Context, in ContestInput) (_ ContestProgress, err erro
 	}
 	defer func() { c.report.failed(ctx, err) }()
 	if err := c.setup(ctx); err != nil {
-		return ContestProgress{}, err
+		return contract.ContestProgress{}, err
 	}
 	return c.run(ctx)
 }
 
 type contest struct {
-	in     ContestInput
+	in     contract.ContestInput
 	phase  string
 	report *reporter
 	// beside sends the notices beside the calendar.
@@ -57,38 +57,38 @@ type contest struct {
 	depts  map[string]bool // department IDs a winners list may name
 
 	atRiskChecked bool
-	openAtRisk    []ContestMilestone
+	openAtRisk    []contract.ContestMilestone
 	// results is claimed by the update before it is stored; saving is set
 	// meanwhile.
-	results    *ContestResults
+	results    *contract.ContestResults
 	saving     bool
 	closed     bool // the results window has closed
 	missing    bool
-	milestones *CollectionResult
+	milestones *contract.CollectionResult
 }
 
 func (c *contest) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (ContestProgress, error) { return c.progress(), nil },
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
+		func() (contract.ContestProgress, error) { return c.progress(), nil },
 		workflow.QueryHandlerOptions{Description: "The contest's phase, milestones open at the at-risk check, and its results"},
 	); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordResults, c.recordResults, workflow.UpdateHandlerOptions{
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateRecordResults, c.recordResults, workflow.UpdateHandlerOptions{
 		Validator:   c.validateResults,
 		Description: "A leader records the results of " + c.in.Name + ": a text and, optionally, the winning departments",
 	})
 }
 
-func (c *contest) run(ctx workflow.Context) (ContestProgress, error) {
+func (c *contest) run(ctx workflow.Context) (contract.ContestProgress, error) {
 	c.beside = newBeside(ctx, c.in.Clock)
 	c.report.beside = c.beside
-	c.setPhase(ctx, ContestPreparing)
+	c.setPhase(ctx, contract.ContestPreparing)
 	var child workflow.ChildWorkflowFuture
 	if len(c.in.Milestones) > 0 {
 		var err error
 		if child, err = c.startMilestones(ctx); err != nil {
-			return ContestProgress{}, err
+			return contract.ContestProgress{}, err
 		}
 	}
 
@@ -96,25 +96,25 @@ func (c *contest) run(ctx workflow.Context) (ContestProgress, error) {
 	if c.planNow(ctx).Before(c.in.At) {
 		c.sleepUntil(ctx, c.in.AtRiskAt, "at-risk check: milestones of "+c.in.Name)
 		if err := c.checkAtRisk(ctx, child); err != nil {
-			return ContestProgress{}, err
+			return contract.ContestProgress{}, err
 		}
 	}
 
 	c.sleepUntil(ctx, c.in.At, "contest day: "+c.in.Name)
-	c.setPhase(ctx, ContestDay)
+	c.setPhase(ctx, contract.ContestDay)
 
 	if !c.in.ResultsReminderAt.IsZero() && !c.awaitResults(ctx, c.in.ResultsReminderAt, "reminder: results of "+c.in.Name) && c.results == nil {
 		if err := c.beside.mail(ctx, email{
 			what: fmt.Sprintf("the leaders' reminder of the results of %s", c.in.Name),
 			due:  c.in.ResultsReminderAt, until: c.in.ResultsDue,
 			activity: a.NotifyContestResultsReminder,
-			input: activities.NotifyContestResultsReminderInput{
+			input: contract.NotifyContestResultsReminderInput{
 				TermID: c.in.TermID, TermName: c.in.TermName, TimeZone: c.in.TimeZone,
 				ContestName: c.in.Name, ContestAt: c.in.At, ResultsDue: c.in.ResultsDue,
 				Leaders: c.in.Leaders, Departments: c.departmentIDs(),
 			},
 		}); err != nil {
-			return ContestProgress{}, fmt.Errorf("results reminder: %w", err)
+			return contract.ContestProgress{}, fmt.Errorf("results reminder: %w", err)
 		}
 	}
 
@@ -123,26 +123,26 @@ func (c *contest) run(ctx workflow.Context) (ContestProgress, error) {
 		// still fail and leave the results missing.
 		c.closed = true
 		if err := workflow.Await(ctx, func() bool { return !c.saving }); err != nil {
-			return ContestProgress{}, err
+			return contract.ContestProgress{}, err
 		}
 		if c.results == nil {
 			actx := withStoreOptions(ctx, "record: results of "+c.in.Name+" missing")
-			if err := workflow.ExecuteActivity(actx, a.RecordContestResult, activities.RecordContestResultInput{
+			if err := workflow.ExecuteActivity(actx, a.RecordContestResult, contract.RecordContestResultInput{
 				TermID: c.in.TermID, Name: c.in.Name, HeldAt: c.in.At, Missing: true, At: c.in.ResultsDue,
 			}).Get(ctx, nil); err != nil {
-				return ContestProgress{}, fmt.Errorf("record missing results: %w", err)
+				return contract.ContestProgress{}, fmt.Errorf("record missing results: %w", err)
 			}
 			c.missing = true
-			c.setPhase(ctx, ContestResultsMissing)
+			c.setPhase(ctx, contract.ContestResultsMissing)
 		}
 	}
 	c.closed = true
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return ContestProgress{}, err
+		return contract.ContestProgress{}, err
 	}
 
 	if child != nil {
-		var res CollectionResult
+		var res contract.CollectionResult
 		if err := child.Get(ctx, &res); err != nil {
 			// The milestones are the collection's business; the contest
 			// still ends with its results.
@@ -153,11 +153,11 @@ func (c *contest) run(ctx workflow.Context) (ContestProgress, error) {
 	}
 	// The last report says how every email went.
 	if err := c.beside.wait(ctx); err != nil {
-		return ContestProgress{}, err
+		return contract.ContestProgress{}, err
 	}
 	c.sendReport(ctx, true)
 	if err := c.beside.wait(ctx); err != nil {
-		return ContestProgress{}, err
+		return contract.ContestProgress{}, err
 	}
 	return c.progress(), nil
 }
@@ -168,11 +168,11 @@ func (c *contest) run(ctx workflow.Context) (ContestProgress, error) {
 func (c *contest) startMilestones(ctx workflow.Context) (workflow.ChildWorkflowFuture, error) {
 	in := c.milestonesInput()
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:    ContestMilestonesWorkflowID(c.in.TermID),
+		WorkflowID:    contract.ContestMilestonesWorkflowID(c.in.TermID),
 		StaticSummary: fmt.Sprintf("Milestones: %s, %s", c.in.Name, c.in.TermName),
 		StaticDetails: fmt.Sprintf("%d preparation milestones before %s on %s.", len(in.Slots), c.in.Name, plan.HumanTime(c.in.At, c.in.TimeZone)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			SearchTerm.ValueSet(c.in.TermID),
+			contract.SearchTerm.ValueSet(c.in.TermID),
 		),
 	})
 	f := workflow.ExecuteChildWorkflow(cctx, Collection, in)
@@ -186,10 +186,10 @@ func (c *contest) startMilestones(ctx workflow.Context) (workflow.ChildWorkflowF
 
 // milestonesInput asks each owner to complete their milestones, escalating
 // slippage to the leaders.
-func (c *contest) milestonesInput() CollectionInput {
-	in := CollectionInput{
+func (c *contest) milestonesInput() contract.CollectionInput {
+	in := contract.CollectionInput{
 		TermID: c.in.TermID, TermName: c.in.TermName, TimeZone: c.in.TimeZone,
-		Kind: ContestMilestoneKind, Scope: ContestScope,
+		Kind: contract.ContestMilestoneKind, Scope: contract.ContestScope,
 		Title: "your milestone for " + c.in.Name,
 		Instructions: fmt.Sprintf("%s is on %s. When a milestone below is done, confirm it with the command next to it; a short note on how it went is welcome.",
 			c.in.Name, plan.HumanTime(c.in.At, c.in.TimeZone)),
@@ -200,10 +200,10 @@ func (c *contest) milestonesInput() CollectionInput {
 		TextRequired:     false,
 		Clock:            c.in.Clock,
 		ReportTo:         c.in.ReportTo,
-		Part:             ContestMilestonesPart,
+		Part:             contract.ContestMilestonesPart,
 	}
 	for _, m := range c.in.Milestones {
-		in.Slots = append(in.Slots, Slot{
+		in.Slots = append(in.Slots, contract.Slot{
 			Key: m.Key, Label: m.Title, Due: m.Due,
 			Owners:     []plan.Person{m.Owner},
 			EscalateTo: c.in.Leaders,
@@ -220,7 +220,7 @@ func (c *contest) checkAtRisk(ctx workflow.Context, child workflow.ChildWorkflow
 	case child == nil:
 	case child.IsReady():
 		// The collection has ended: its result says what is missing.
-		var res CollectionResult
+		var res contract.CollectionResult
 		if err := child.Get(ctx, &res); err == nil {
 			open = res.Missing
 			break
@@ -232,8 +232,8 @@ func (c *contest) checkAtRisk(ctx workflow.Context, child workflow.ChildWorkflow
 			keys[i] = m.Key
 		}
 		actx := withStoreOptions(ctx, "at-risk check: which milestones are open")
-		if err := workflow.ExecuteActivity(actx, a.OpenMilestones, activities.OpenMilestonesInput{
-			TermID: c.in.TermID, Kind: ContestMilestoneKind, Scope: ContestScope, Keys: keys,
+		if err := workflow.ExecuteActivity(actx, a.OpenMilestones, contract.OpenMilestonesInput{
+			TermID: c.in.TermID, Kind: contract.ContestMilestoneKind, Scope: contract.ContestScope, Keys: keys,
 		}).Get(ctx, &open); err != nil {
 			return fmt.Errorf("at-risk check: %w", err)
 		}
@@ -253,13 +253,11 @@ func (c *contest) checkAtRisk(ctx workflow.Context, child workflow.ChildWorkflow
 		c.sendReport(ctx, false)
 		return nil
 	}
-	in := activities.NotifyContestAtRiskInput{
+	in := contract.NotifyContestAtRiskInput{
 		TermID: c.in.TermID, TermName: c.in.TermName, TimeZone: c.in.TimeZone,
 		ContestName: c.in.Name, ContestAt: c.in.At, Where: c.in.Where,
 		Total: len(c.in.Milestones), Leaders: c.in.Leaders,
-	}
-	for _, m := range c.openAtRisk {
-		in.Open = append(in.Open, activities.ContestMilestone{Key: m.Key, Title: m.Title, Owner: m.Owner, Due: m.Due})
+		Open: append([]contract.ContestMilestone(nil), c.openAtRisk...),
 	}
 	if err := c.beside.mail(ctx, email{
 		what: fmt.Sprintf("the notice to the leaders that %s is at risk", c.in.Name),
@@ -268,7 +266,7 @@ func (c *contest) checkAtRisk(ctx workflow.Context, child workflow.ChildWorkflow
 	}); err != nil {
 		return fmt.Errorf("contest at risk notice: %w", err)
 	}
-	c.setPhase(ctx, ContestAtRisk)
+	c.setPhase(ctx, contract.ContestAtRisk)
 	return nil
 }
 
@@ -296,14 +294,14 @@ func (c *contest) awaitResults(ctx workflow.Context, t time.Time, summary string
 	return ok
 }
 
-func (c *contest) validateResults(ctx workflow.Context, in RecordResultsInput) error {
+func (c *contest) validateResults(ctx workflow.Context, in contract.RecordResultsInput) error {
 	_, err := c.checkResults(ctx, in)
 	return err
 }
 
 // checkResults says, in words the leader understands, why results cannot
 // be taken, and returns the winners cleaned up.
-func (c *contest) checkResults(ctx workflow.Context, in RecordResultsInput) ([]string, error) {
+func (c *contest) checkResults(ctx workflow.Context, in contract.RecordResultsInput) ([]string, error) {
 	email := plan.NormalizeEmail(in.Email)
 	leader := false
 	for _, l := range c.in.Leaders {
@@ -342,17 +340,17 @@ func (c *contest) checkResults(ctx workflow.Context, in RecordResultsInput) ([]s
 	return winners, nil
 }
 
-func (c *contest) recordResults(ctx workflow.Context, in RecordResultsInput) (ContestResults, error) {
+func (c *contest) recordResults(ctx workflow.Context, in contract.RecordResultsInput) (contract.ContestResults, error) {
 	winners, err := c.checkResults(ctx, in)
 	if err != nil {
-		return ContestResults{}, err
+		return contract.ContestResults{}, err
 	}
-	r := ContestResults{Text: strings.TrimSpace(in.Text), Winners: winners, By: plan.NormalizeEmail(in.Email), At: c.planNow(ctx)}
+	r := contract.ContestResults{Text: strings.TrimSpace(in.Text), Winners: winners, By: plan.NormalizeEmail(in.Email), At: c.planNow(ctx)}
 	// Claim the results so that a second leader is turned away while these
 	// are stored.
 	c.results, c.saving = &r, true
 	actx := withUpdateStoreOptions(ctx, "record: results of "+c.in.Name)
-	err = workflow.ExecuteActivity(actx, a.RecordContestResult, activities.RecordContestResultInput{
+	err = workflow.ExecuteActivity(actx, a.RecordContestResult, contract.RecordContestResultInput{
 		TermID: c.in.TermID, Name: c.in.Name, HeldAt: c.in.At,
 		Text: r.Text, Winners: r.Winners, By: r.By, At: r.At,
 		AuditKey: "update/" + workflow.GetCurrentUpdateInfo(ctx).ID,
@@ -363,9 +361,9 @@ func (c *contest) recordResults(ctx workflow.Context, in RecordResultsInput) (Co
 		if c.beside != nil {
 			c.beside.problems = append(c.beside.problems, fmt.Sprintf("the results of %s recorded by %s could not be stored", c.in.Name, r.By))
 		}
-		return ContestResults{}, fmt.Errorf("could not record the results, please try again: %w", err)
+		return contract.ContestResults{}, fmt.Errorf("could not record the results, please try again: %w", err)
 	}
-	c.setPhase(ctx, ContestResultsRecorded)
+	c.setPhase(ctx, contract.ContestResultsRecorded)
 	return r, nil
 }
 
@@ -395,33 +393,33 @@ func (c *contest) setPhase(ctx workflow.Context, phase string) {
 }
 
 func (c *contest) sendReport(ctx workflow.Context, done bool) {
-	rep := PartReport{Phase: c.phase, Done: done, Problems: c.progress().Problems}
+	rep := contract.PartReport{Phase: c.phase, Done: done, Problems: c.progress().Problems}
 	when := plan.HumanTime(c.in.At, c.in.TimeZone)
 	switch c.phase {
-	case ContestPreparing, ContestAtRisk:
+	case contract.ContestPreparing, contract.ContestAtRisk:
 		rep.Summary = fmt.Sprintf("%s on %s: preparing", c.in.Name, when)
 		if c.atRiskChecked {
 			rep.Summary = fmt.Sprintf("%s on %s: %d of %d milestones open at the at-risk check", c.in.Name, when, len(c.openAtRisk), len(c.in.Milestones))
 		}
-		rep.Next = &Deadline{What: c.in.Name, Due: c.in.At}
-	case ContestDay:
+		rep.Next = &contract.Deadline{What: c.in.Name, Due: c.in.At}
+	case contract.ContestDay:
 		rep.Summary = fmt.Sprintf("%s held on %s; results due by %s", c.in.Name, when, plan.HumanTime(c.in.ResultsDue, c.in.TimeZone))
-		rep.Next = &Deadline{What: "results of " + c.in.Name, Due: c.in.ResultsDue}
-	case ContestResultsRecorded:
+		rep.Next = &contract.Deadline{What: "results of " + c.in.Name, Due: c.in.ResultsDue}
+	case contract.ContestResultsRecorded:
 		rep.Summary = fmt.Sprintf("%s: results recorded by %s", c.in.Name, c.results.By)
-	case ContestResultsMissing:
+	case contract.ContestResultsMissing:
 		rep.Summary = fmt.Sprintf("%s: results missing", c.in.Name)
-		rep.Overdue = []OverdueItem{{What: "results of " + c.in.Name, Who: "the leaders", Due: c.in.ResultsDue}}
+		rep.Overdue = []contract.OverdueItem{{What: "results of " + c.in.Name, Who: "the leaders", Due: c.in.ResultsDue}}
 	}
 	c.report.send(ctx, rep)
 }
 
-func (c *contest) progress() ContestProgress {
-	p := ContestProgress{
+func (c *contest) progress() contract.ContestProgress {
+	p := contract.ContestProgress{
 		Name: c.in.Name, Phase: c.phase, At: c.in.At, AtRiskAt: c.in.AtRiskAt, ResultsDue: c.in.ResultsDue,
-		MilestonesWorkflowID: ContestMilestonesWorkflowID(c.in.TermID),
+		MilestonesWorkflowID: contract.ContestMilestonesWorkflowID(c.in.TermID),
 		AtRiskChecked:        c.atRiskChecked,
-		OpenAtRisk:           append([]ContestMilestone(nil), c.openAtRisk...),
+		OpenAtRisk:           append([]contract.ContestMilestone(nil), c.openAtRisk...),
 		ResultsMissing:       c.missing,
 		Milestones:           c.milestones,
 	}

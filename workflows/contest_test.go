@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -62,12 +63,12 @@ type contestFixture struct {
 	env      *testsuite.TestWorkflowEnvironment
 	plan     *plan.Plan
 	start    time.Time
-	children map[string]workflows.CollectionInput
+	children map[string]contract.CollectionInput
 	stored   map[string]bool // milestone keys whose submission is stored
 	notified []string        // "kind MM-DD HH:MM keys"
-	atRisk   []activities.NotifyContestAtRiskInput
+	atRisk   []contract.NotifyContestAtRiskInput
 	reminded []string // plan times of results reminders
-	recorded []activities.RecordContestResultInput
+	recorded []contract.RecordContestResultInput
 }
 
 func newContestFixture(t *testing.T) *contestFixture {
@@ -87,27 +88,27 @@ func newSlowContestFixture(t *testing.T, atRiskDelay time.Duration) *contestFixt
 	env := suite.NewTestWorkflowEnvironment()
 	start, _ := p.Term.Starts.In(p.Location())
 	env.SetStartTime(start)
-	f := &contestFixture{t: t, env: env, plan: p, start: start, children: map[string]workflows.CollectionInput{}, stored: map[string]bool{}}
+	f := &contestFixture{t: t, env: env, plan: p, start: start, children: map[string]contract.CollectionInput{}, stored: map[string]bool{}}
 	env.RegisterWorkflow(workflows.Collection)
 	env.RegisterActivity(&activities.Activities{})
 	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, args converter.EncodedValues) {
-		var in workflows.CollectionInput
+		var in contract.CollectionInput
 		if err := args.Get(&in); err != nil {
 			t.Errorf("child input: %v", err)
 		}
 		f.children[info.WorkflowExecution.ID] = in
 	})
 	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
 			var keys []string
 			for _, s := range in.Slots {
 				keys = append(keys, s.Key)
 			}
 			f.notified = append(f.notified, in.Kind+" "+f.now()+" "+strings.Join(keys, ","))
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+		func(_ context.Context, in contract.RecordSubmissionsInput) error {
 			for _, s := range in.Submissions {
 				f.stored[s.Slot] = true
 			}
@@ -116,7 +117,7 @@ func newSlowContestFixture(t *testing.T, atRiskDelay time.Duration) *contestFixt
 	env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(nil)
 	// The at-risk check reads what the collection stored.
 	env.OnActivity(acts.OpenMilestones, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.OpenMilestonesInput) ([]string, error) {
+		func(_ context.Context, in contract.OpenMilestonesInput) ([]string, error) {
 			open := []string{}
 			for _, k := range in.Keys {
 				if !f.stored[k] {
@@ -126,18 +127,18 @@ func newSlowContestFixture(t *testing.T, atRiskDelay time.Duration) *contestFixt
 			return open, nil
 		})
 	env.OnActivity(acts.NotifyContestAtRisk, mock.Anything, mock.Anything).After(atRiskDelay).Return(
-		func(_ context.Context, in activities.NotifyContestAtRiskInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyContestAtRiskInput) (contract.DeliveryResult, error) {
 			f.atRisk = append(f.atRisk, in)
 			f.notified = append(f.notified, "at-risk "+f.now())
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.NotifyContestResultsReminder, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyContestResultsReminderInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyContestResultsReminderInput) (contract.DeliveryResult, error) {
 			f.reminded = append(f.reminded, f.now())
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.RecordContestResult, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordContestResultInput) error {
+		func(_ context.Context, in contract.RecordContestResultInput) error {
 			f.recorded = append(f.recorded, in)
 			return nil
 		}).After(5 * time.Minute) // storing takes a while, so a second leader can arrive meanwhile
@@ -183,29 +184,29 @@ func (u *anyUpdate) rejection() string {
 func (f *contestFixture) submitMilestone(local, email string) *anyUpdate {
 	u := &anyUpdate{}
 	f.env.RegisterDelayedCallback(func() {
-		if err := f.env.UpdateWorkflowByID(workflows.ContestMilestonesWorkflowID("2026-fall"), workflows.UpdateSubmit, "submit-"+email,
-			u.callbacks(), workflows.SubmitInput{Email: email, Text: "done"}); err != nil {
+		if err := f.env.UpdateWorkflowByID(contract.ContestMilestonesWorkflowID("2026-fall"), contract.UpdateSubmit, "submit-"+email,
+			u.callbacks(), contract.SubmitInput{Email: email, Text: "done"}); err != nil {
 			f.t.Errorf("submit %s: %v", email, err)
 		}
 	}, f.after(local))
 	return u
 }
 
-func (f *contestFixture) recordResults(local string, in workflows.RecordResultsInput) *anyUpdate {
+func (f *contestFixture) recordResults(local string, in contract.RecordResultsInput) *anyUpdate {
 	u := &anyUpdate{}
 	f.env.RegisterDelayedCallback(func() {
-		f.env.UpdateWorkflow(workflows.UpdateRecordResults, fmt.Sprintf("results-%s-%d", local, len(in.Winners)), u.callbacks(), in)
+		f.env.UpdateWorkflow(contract.UpdateRecordResults, fmt.Sprintf("results-%s-%d", local, len(in.Winners)), u.callbacks(), in)
 	}, f.after(local))
 	return u
 }
 
-func (f *contestFixture) run() workflows.ContestProgress {
+func (f *contestFixture) run() contract.ContestProgress {
 	f.t.Helper()
-	f.env.ExecuteWorkflow(workflows.Contest, workflows.ContestInputFrom(*f.plan, plan.ProductionClock(f.start), ""))
+	f.env.ExecuteWorkflow(workflows.Contest, contract.ContestInputFrom(*f.plan, plan.ProductionClock(f.start), ""))
 	if err := f.env.GetWorkflowError(); err != nil {
 		f.t.Fatalf("contest failed: %v", err)
 	}
-	var got workflows.ContestProgress
+	var got contract.ContestProgress
 	if err := f.env.GetWorkflowResult(&got); err != nil {
 		f.t.Fatal(err)
 	}
@@ -216,7 +217,7 @@ func TestContestMilestonesOnTimeAndResultsRecorded(t *testing.T) {
 	f := newContestFixture(t)
 	f.submitMilestone("2026-10-07 12:00", "lin.yue@example.edu")
 	f.submitMilestone("2026-10-20 12:00", "ma.li@example.edu")
-	ok := f.recordResults("2026-10-29 10:00", workflows.RecordResultsInput{
+	ok := f.recordResults("2026-10-29 10:00", contract.RecordResultsInput{
 		Email: "Zhang.Hua@example.edu", Text: " Publicity won, Organization second. ", Winners: []string{"publicity", " organization"}})
 	got := f.run()
 
@@ -261,7 +262,7 @@ func TestContestMilestonesOnTimeAndResultsRecorded(t *testing.T) {
 	if len(f.reminded) != 0 {
 		t.Errorf("results reminder sent after the results were in: %v", f.reminded)
 	}
-	if got.Phase != workflows.ContestResultsRecorded || got.Results == nil || got.ResultsMissing || !got.AtRiskChecked || len(got.OpenAtRisk) != 0 {
+	if got.Phase != contract.ContestResultsRecorded || got.Results == nil || got.ResultsMissing || !got.AtRiskChecked || len(got.OpenAtRisk) != 0 {
 		t.Errorf("progress = %+v", got)
 	}
 	if got.Milestones == nil || len(got.Milestones.Submissions) != 2 || len(got.Milestones.Missing) != 0 {
@@ -300,7 +301,7 @@ func TestContestAtRiskRemindedAndResultsMissing(t *testing.T) {
 	if len(f.recorded) != 1 || !f.recorded[0].Missing || f.recorded[0].At.In(f.plan.Location()).Format("01-02 15:04") != "10-30 23:59" {
 		t.Errorf("recorded %+v, want the results missing at the due date", f.recorded)
 	}
-	if got.Phase != workflows.ContestResultsMissing || !got.ResultsMissing || got.Results != nil ||
+	if got.Phase != contract.ContestResultsMissing || !got.ResultsMissing || got.Results != nil ||
 		len(got.OpenAtRisk) != 1 || got.OpenAtRisk[0].Key != "m2" {
 		t.Errorf("progress = %+v", got)
 	}
@@ -334,18 +335,18 @@ func TestContestResultsRejectedWithReasons(t *testing.T) {
 	f := newContestFixture(t)
 	f.submitMilestone("2026-10-01 12:00", "lin.yue@example.edu")
 	f.submitMilestone("2026-10-01 12:00", "ma.li@example.edu")
-	good := workflows.RecordResultsInput{Email: "li.wei@example.edu", Text: "Publicity won.", Winners: []string{"publicity"}}
+	good := contract.RecordResultsInput{Email: "li.wei@example.edu", Text: "Publicity won.", Winners: []string{"publicity"}}
 	early := f.recordResults("2026-10-28 18:00", good)
-	stranger := f.recordResults("2026-10-29 09:00", workflows.RecordResultsInput{Email: "ma.li@example.edu", Text: "We won."})
-	empty := f.recordResults("2026-10-29 09:01", workflows.RecordResultsInput{Email: "li.wei@example.edu", Text: "  "})
-	unknown := f.recordResults("2026-10-29 09:02", workflows.RecordResultsInput{Email: "li.wei@example.edu", Text: "x", Winners: []string{"sports"}})
-	twice := f.recordResults("2026-10-29 09:03", workflows.RecordResultsInput{Email: "li.wei@example.edu", Text: "x", Winners: []string{"publicity", "publicity"}})
-	var before workflows.ContestProgress
-	f.env.RegisterDelayedCallback(func() { before = queryAs[workflows.ContestProgress](t, f.env, workflows.QueryProgress) }, f.after("2026-10-29 09:30"))
+	stranger := f.recordResults("2026-10-29 09:00", contract.RecordResultsInput{Email: "ma.li@example.edu", Text: "We won."})
+	empty := f.recordResults("2026-10-29 09:01", contract.RecordResultsInput{Email: "li.wei@example.edu", Text: "  "})
+	unknown := f.recordResults("2026-10-29 09:02", contract.RecordResultsInput{Email: "li.wei@example.edu", Text: "x", Winners: []string{"sports"}})
+	twice := f.recordResults("2026-10-29 09:03", contract.RecordResultsInput{Email: "li.wei@example.edu", Text: "x", Winners: []string{"publicity", "publicity"}})
+	var before contract.ContestProgress
+	f.env.RegisterDelayedCallback(func() { before = queryAs[contract.ContestProgress](t, f.env, contract.QueryProgress) }, f.after("2026-10-29 09:30"))
 	ok := f.recordResults("2026-10-29 10:00", good)
 	// The contest ends once the results are in, so a second leader can only
 	// arrive while the first one's are being stored.
-	again := f.recordResults("2026-10-29 10:01", workflows.RecordResultsInput{Email: "zhang.hua@example.edu", Text: "Other."})
+	again := f.recordResults("2026-10-29 10:01", contract.RecordResultsInput{Email: "zhang.hua@example.edu", Text: "Other."})
 	got := f.run()
 
 	for name, c := range map[string]struct {
@@ -364,7 +365,7 @@ func TestContestResultsRejectedWithReasons(t *testing.T) {
 			t.Errorf("%s: rejection %q, want %q", name, got, c.want)
 		}
 	}
-	if before.Phase != workflows.ContestDay || before.Results != nil {
+	if before.Phase != contract.ContestDay || before.Results != nil {
 		t.Errorf("after the rejections the contest is %q with results %+v; want contest day, none", before.Phase, before.Results)
 	}
 	if len(f.recorded) != 1 || f.recorded[0].By != "li.wei@example.edu" {
@@ -380,7 +381,7 @@ func TestContestInputFromThePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := workflows.ContestInputFrom(*p, plan.ProductionClock(time.Now()), "semester/2026-fall")
+	in := contract.ContestInputFrom(*p, plan.ProductionClock(time.Now()), "semester/2026-fall")
 	loc := p.Location()
 	f := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
 	if f(in.At) != "2026-10-28 19:00" || f(in.AtRiskAt) != "2026-10-21 19:00" || f(in.ResultsReminderAt) != "2026-10-30 09:00" ||

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -49,7 +50,7 @@ type evalFixture struct {
 	plan *plan.Plan
 	// summariesErr, when set, is what sending the summaries returns.
 	summariesErr error
-	in           workflows.EvaluationInput
+	in           contract.EvaluationInput
 	start        time.Time
 	// The report and the summaries go out beside each other, each activity
 	// on a goroutine of its own, so the mocks lock mu.
@@ -57,9 +58,9 @@ type evalFixture struct {
 	// steps lists what ran, in order: "request 01-04 09:00 a,b,c",
 	// "compute 01-12 23:59", "report ...", "summaries ...".
 	steps    []string
-	requests []activities.NotifyCollectionInput
-	computed []activities.EvaluateDepartmentInput
-	reports  []workflows.PartReport
+	requests []contract.NotifyCollectionInput
+	computed []contract.EvaluateDepartmentInput
+	reports  []contract.PartReport
 }
 
 func newEvalFixture(t *testing.T) *evalFixture {
@@ -72,13 +73,13 @@ func newEvalFixture(t *testing.T) *evalFixture {
 	start := time.Date(2027, 1, 3, 0, 0, 0, 0, loc)
 	var suite testsuite.WorkflowTestSuite
 	f := &evalFixture{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p, start: start}
-	f.in = workflows.EvaluationInputFrom(*p, "publicity", plan.ProductionClock(start), "semester/2026-fall")
+	f.in = contract.EvaluationInputFrom(*p, "publicity", plan.ProductionClock(start), "semester/2026-fall")
 	f.env.SetStartTime(start)
 	f.env.RegisterWorkflow(workflows.Collection)
 	f.env.RegisterActivity(&activities.Activities{})
 	now := func() string { return f.env.Now().In(loc).Format("01-02 15:04") }
 	f.env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			var keys []string
@@ -87,38 +88,38 @@ func newEvalFixture(t *testing.T) *evalFixture {
 			}
 			f.steps = append(f.steps, in.Kind+" "+now()+" "+strings.Join(keys, ","))
 			f.requests = append(f.requests, in)
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	f.env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(nil)
 	f.env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(nil)
 	f.env.OnActivity(acts.ComputeEvaluations, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.ComputeEvaluationsResult, error) {
+		func(_ context.Context, in contract.EvaluateDepartmentInput) (contract.ComputeEvaluationsResult, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.steps = append(f.steps, "compute "+now())
 			f.computed = append(f.computed, in)
 			avg := 0.75
-			return activities.ComputeEvaluationsResult{Evaluated: len(in.Officers), Assessed: 2, Average: &avg}, nil
+			return contract.ComputeEvaluationsResult{Evaluated: len(in.Officers), Assessed: 2, Average: &avg}, nil
 		})
 	f.env.OnActivity(acts.SendEvaluationReport, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.EvaluateDepartmentInput) (contract.DeliveryResult, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.steps = append(f.steps, "report "+now())
-			return activities.DeliveryResult{Sent: len(in.Leaders)}, nil
+			return contract.DeliveryResult{Sent: len(in.Leaders)}, nil
 		})
 	f.env.OnActivity(acts.SendEvaluationSummaries, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.EvaluateDepartmentInput) (contract.DeliveryResult, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.steps = append(f.steps, "summaries "+now())
 			if f.summariesErr != nil {
-				return activities.DeliveryResult{}, f.summariesErr
+				return contract.DeliveryResult{}, f.summariesErr
 			}
-			return activities.DeliveryResult{Sent: len(in.Officers)}, nil
+			return contract.DeliveryResult{Sent: len(in.Officers)}, nil
 		})
 	f.env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.ReportPartInput) error {
+		func(_ context.Context, in contract.ReportPartInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			if in.TermKey == "semester/2026-fall" {
@@ -143,7 +144,7 @@ func (f *evalFixture) at(local string) time.Duration {
 // time, recording the rejection if any.
 func (f *evalFixture) assess(local, by, officer string, score float64, text string, rejected *error) {
 	f.env.RegisterDelayedCallback(func() {
-		err := f.env.UpdateWorkflowByID(workflows.AssessmentWorkflowID("2026-fall", "publicity"), workflows.UpdateSubmit, "assess/"+local+"/"+by+"/"+officer,
+		err := f.env.UpdateWorkflowByID(contract.AssessmentWorkflowID("2026-fall", "publicity"), contract.UpdateSubmit, "assess/"+local+"/"+by+"/"+officer,
 			&testsuite.TestUpdateCallback{
 				OnAccept: func() {},
 				OnReject: func(err error) {
@@ -152,16 +153,16 @@ func (f *evalFixture) assess(local, by, officer string, score float64, text stri
 					}
 				},
 				OnComplete: func(any, error) {},
-			}, workflows.SubmitInput{Email: by, Slot: officer, Scores: []float64{score}, Text: text})
+			}, contract.SubmitInput{Email: by, Slot: officer, Scores: []float64{score}, Text: text})
 		if err != nil {
 			f.t.Errorf("update to the assessments at %s: %v", local, err)
 		}
 	}, f.at(local))
 }
 
-func (f *evalFixture) queryAt(local string, into *workflows.EvaluationProgress) {
+func (f *evalFixture) queryAt(local string, into *contract.EvaluationProgress) {
 	f.env.RegisterDelayedCallback(func() {
-		v, err := f.env.QueryWorkflow(workflows.QueryProgress)
+		v, err := f.env.QueryWorkflow(contract.QueryProgress)
 		if err != nil {
 			f.t.Errorf("query at %s: %v", local, err)
 			return
@@ -172,13 +173,13 @@ func (f *evalFixture) queryAt(local string, into *workflows.EvaluationProgress) 
 	}, f.at(local))
 }
 
-func (f *evalFixture) run() workflows.EvaluationProgress {
+func (f *evalFixture) run() contract.EvaluationProgress {
 	f.t.Helper()
 	f.env.ExecuteWorkflow(workflows.Evaluation, f.in)
 	if err := f.env.GetWorkflowError(); err != nil {
 		f.t.Fatalf("evaluation failed: %v", err)
 	}
-	var res workflows.EvaluationProgress
+	var res contract.EvaluationProgress
 	if err := f.env.GetWorkflowResult(&res); err != nil {
 		f.t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func (f *evalFixture) run() workflows.EvaluationProgress {
 func TestEvaluationAssessesThenComputesThenReports(t *testing.T) {
 	f := newEvalFixture(t)
 	var selfAssessment, again, tooHigh error
-	var waiting, assessing workflows.EvaluationProgress
+	var waiting, assessing contract.EvaluationProgress
 	f.queryAt("2027-01-03 12:00", &waiting)
 	f.assess("2027-01-05 10:00", "li.wei@example.edu", "ma.li@example.edu", 8, "Reliable; great posters.", nil)
 	f.assess("2027-01-06 10:00", "guo.rui@example.edu", "guo.rui@example.edu", 10, "I did well.", &selfAssessment)
@@ -198,7 +199,7 @@ func TestEvaluationAssessesThenComputesThenReports(t *testing.T) {
 	f.assess("2027-01-07 14:00", "chen.yu@example.edu", "guo.rui@example.edu", 12, "Brilliant.", &tooHigh)
 	res := f.run()
 
-	if waiting.Phase != workflows.PhaseWaiting || assessing.Phase != workflows.PhaseAssessing {
+	if waiting.Phase != contract.PhaseWaiting || assessing.Phase != contract.PhaseAssessing {
 		t.Errorf("phases = %q before the opening, %q during the assessments; want waiting and assessing", waiting.Phase, assessing.Phase)
 	}
 	if selfAssessment == nil || !strings.Contains(selfAssessment.Error(), "guo.rui@example.edu is not among those who hand in") {
@@ -260,7 +261,7 @@ func TestEvaluationAssessesThenComputesThenReports(t *testing.T) {
 		t.Errorf("computed at %v, want the close of the late window", c.At)
 	}
 
-	if res.Phase != workflows.PhaseReported || res.Assessed != 2 || !slices.Equal(res.NotAssessed, []string{"guo.rui@example.edu"}) ||
+	if res.Phase != contract.PhaseReported || res.Assessed != 2 || !slices.Equal(res.NotAssessed, []string{"guo.rui@example.edu"}) ||
 		res.Evaluated != 3 || res.ReportsSent != 2 || res.SummariesSent != 3 || res.Average == nil {
 		t.Errorf("result = %+v", res)
 	}
@@ -313,7 +314,7 @@ func TestEvaluationEndsWhenTheSummariesCannotBeDelivered(t *testing.T) {
 	f := newEvalFixture(t)
 	f.summariesErr = temporal.NewNonRetryableApplicationError("template broken", "Template", nil)
 	res := f.run()
-	if res.Phase != workflows.PhaseReported || res.ReportsSent != 2 || res.SummariesSent != 0 {
+	if res.Phase != contract.PhaseReported || res.ReportsSent != 2 || res.SummariesSent != 0 {
 		t.Errorf("result = %+v, want reported to the leaders, no summaries", res)
 	}
 	if len(res.Problems) != 1 || res.Problems[0] != "the evaluation summaries to 3 officers of the Publicity Department could not be delivered" {
@@ -327,7 +328,7 @@ func TestEvaluationEndsWhenTheSummariesCannotBeDelivered(t *testing.T) {
 
 func TestEvaluationRefusesADepartmentNotInThePlan(t *testing.T) {
 	f := newEvalFixture(t)
-	f.in = workflows.EvaluationInputFrom(*f.plan, "sports", f.in.Clock, "")
+	f.in = contract.EvaluationInputFrom(*f.plan, "sports", f.in.Clock, "")
 	f.env.ExecuteWorkflow(workflows.Evaluation, f.in)
 	if err := f.env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), `department "sports" is not in the plan`) {
 		t.Errorf("error = %v", err)
@@ -342,7 +343,7 @@ func TestEvaluationInputFrom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := workflows.EvaluationInputFrom(*p, "publicity", plan.ProductionClock(time.Time{}), "semester/2026-fall")
+	in := contract.EvaluationInputFrom(*p, "publicity", plan.ProductionClock(time.Time{}), "semester/2026-fall")
 	loc := p.Location()
 	if !in.Opens.Equal(time.Date(2027, 1, 4, 9, 0, 0, 0, loc)) || !in.AssessmentsDue.Equal(time.Date(2027, 1, 10, 23, 59, 0, 0, loc)) {
 		t.Errorf("opens %v, due %v; want 4 Jan 09:00 and 10 Jan 23:59", in.Opens, in.AssessmentsDue)
@@ -350,10 +351,10 @@ func TestEvaluationInputFrom(t *testing.T) {
 	if in.Department.Name != "Publicity Department" || len(in.Leaders) != 2 || in.Evaluation.MaxScore != 10 || in.ReportTo != "semester/2026-fall" {
 		t.Errorf("input = %+v", in)
 	}
-	if got := workflows.EvaluationWorkflowID("2026-fall", "publicity"); got != "semester/2026-fall/evaluation/publicity" {
+	if got := contract.EvaluationWorkflowID("2026-fall", "publicity"); got != "semester/2026-fall/evaluation/publicity" {
 		t.Errorf("workflow ID = %q", got)
 	}
-	if got := workflows.AssessmentWorkflowID("2026-fall", "publicity"); got != "semester/2026-fall/evaluation/publicity/assessment" {
+	if got := contract.AssessmentWorkflowID("2026-fall", "publicity"); got != "semester/2026-fall/evaluation/publicity/assessment" {
 		t.Errorf("assessment workflow ID = %q", got)
 	}
 }

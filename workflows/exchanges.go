@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -28,10 +28,10 @@ const maxReasonLength = 500
 //
 // An officer who excused themselves and then signs in after all counts as
 // present: the sign-in is what happened; the excuse stays in the audit log.
-func Exchanges(ctx workflow.Context, in ExchangesInput) (_ ExchangesProgress, err error) {
+func Exchanges(ctx workflow.Context, in contract.ExchangesInput) (_ contract.ExchangesProgress, err error) {
 	w, err := newExchanges(in)
 	if err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 	defer func() {
 		if temporal.IsCanceledError(err) {
@@ -40,7 +40,7 @@ func Exchanges(ctx workflow.Context, in ExchangesInput) (_ ExchangesProgress, er
 		w.report.failed(ctx, err)
 	}()
 	if err := w.setup(ctx); err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 	return w.run(ctx)
 }
@@ -53,18 +53,18 @@ type mark struct {
 }
 
 type exchanges struct {
-	in     ExchangesInput
+	in     contract.ExchangesInput
 	index  map[string]int // officer email -> position in the department
-	counts []OfficerAttendance
+	counts []contract.OfficerAttendance
 	phase  string
 	// cur is the exchange this run holds; nil once the series is over.
-	cur     *ExchangeMeeting
+	cur     *contract.ExchangeMeeting
 	invited bool
 	// closed is set when sign-in closes: nothing more is admitted.
 	closed   bool
 	signIns  []*mark
 	excuses  []*mark
-	actions  []activities.AttendanceAction
+	actions  []contract.AttendanceAction
 	minutes  []string
 	report   *reporter
 	finished bool
@@ -89,7 +89,7 @@ type exchanges struct {
 	uninvited map[int]bool
 }
 
-func newExchanges(in ExchangesInput) (*exchanges, error) {
+func newExchanges(in contract.ExchangesInput) (*exchanges, error) {
 	d := in.Department
 	if d.ID == "" || len(d.Officers) == 0 {
 		return nil, temporal.NewNonRetryableApplicationError(
@@ -98,17 +98,17 @@ func newExchanges(in ExchangesInput) (*exchanges, error) {
 	w := &exchanges{
 		in:        in,
 		index:     map[string]int{},
-		phase:     PhaseWaiting,
+		phase:     contract.PhaseWaiting,
 		signIns:   make([]*mark, len(d.Officers)),
 		excuses:   make([]*mark, len(d.Officers)),
-		report:    &reporter{termKey: in.ReportTo, part: ExchangesPart(d.ID), seq: in.ReportSeq},
+		report:    &reporter{termKey: in.ReportTo, part: contract.ExchangesPart(d.ID), seq: in.ReportSeq},
 		storing:   map[int]bool{},
 		recording: map[int]bool{},
 		uninvited: map[int]bool{},
 	}
 	// Counts follow the department's officers; those carried over are
 	// matched by email, so a hand-made input may leave them out.
-	carried := map[string]OfficerAttendance{}
+	carried := map[string]contract.OfficerAttendance{}
 	for _, c := range in.Attendance {
 		carried[c.Email] = c
 	}
@@ -122,24 +122,24 @@ func newExchanges(in ExchangesInput) (*exchanges, error) {
 }
 
 func (w *exchanges) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (ExchangesProgress, error) { return w.progress(), nil },
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
+		func() (contract.ExchangesProgress, error) { return w.progress(), nil },
 		workflow.QueryHandlerOptions{Description: "Exchanges held, the next one with who signed in or is excused, and every officer's attendance so far"},
 	); err != nil {
 		return err
 	}
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryTask, w.task,
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryTask, w.task,
 		workflow.QueryHandlerOptions{Description: "The exchange being held as one officer sees it: when, sign-in window, signed in or excused (argument: email)"},
 	); err != nil {
 		return err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSignIn, w.signIn, workflow.UpdateHandlerOptions{
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateSignIn, w.signIn, workflow.UpdateHandlerOptions{
 		Validator:   w.validateSignIn,
 		Description: "An officer signs in at the exchange while its sign-in window is open",
 	}); err != nil {
 		return err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateExcuse, w.excuse, workflow.UpdateHandlerOptions{
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateExcuse, w.excuse, workflow.UpdateHandlerOptions{
 		Validator:   w.validateExcuse,
 		Description: "An officer announces, with a reason, that they will miss the next exchange",
 	}); err != nil {
@@ -148,7 +148,7 @@ func (w *exchanges) setup(ctx workflow.Context) error {
 	return w.setupLateAttendance(ctx)
 }
 
-func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
+func (w *exchanges) run(ctx workflow.Context) (contract.ExchangesProgress, error) {
 	w.beside = newBeside(ctx, w.in.Clock)
 	w.report.beside = w.beside
 	if w.beside.blocking {
@@ -160,7 +160,7 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 	w.beside.problems = append([]string(nil), w.in.Problems...)
 	if w.in.Next < len(w.in.Meetings) && w.in.ReportSeq == 0 {
 		w.begin(w.in.Meetings[w.in.Next])
-		w.setPhase(ctx, PhaseWaiting)
+		w.setPhase(ctx, contract.PhaseWaiting)
 		w.sendReport(ctx)
 	}
 	// Every exchange of the calendar is held, in this run or the next:
@@ -169,9 +169,9 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 	for w.in.Next < len(w.in.Meetings) {
 		m := w.in.Meetings[w.in.Next]
 		w.begin(m)
-		w.setPhase(ctx, PhaseWaiting)
+		w.setPhase(ctx, contract.PhaseWaiting)
 		if err := w.hold(ctx, m); err != nil {
-			return ExchangesProgress{}, err
+			return contract.ExchangesProgress{}, err
 		}
 		w.in.Next++
 		if w.in.Next >= len(w.in.Meetings) {
@@ -179,7 +179,7 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 		}
 		// The exchange stays current until the run ends, so that updates
 		// that arrive now are told its sign-in has closed.
-		w.setPhase(ctx, PhaseWaiting)
+		w.setPhase(ctx, contract.PhaseWaiting)
 		w.sendReport(ctx)
 		// Continue as new once nothing is in flight; if the next
 		// invitation is due first, hold the next exchange in this run.
@@ -187,10 +187,10 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 		if w.gaps {
 			ok, err := w.readyToContinue(ctx, next)
 			if err != nil {
-				return ExchangesProgress{}, err
+				return contract.ExchangesProgress{}, err
 			}
 			if ok {
-				return ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, w.continued())
+				return contract.ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, w.continued())
 			}
 			continue
 		}
@@ -199,7 +199,7 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 				Timeout:      d,
 				TimerOptions: workflow.TimerOptions{Summary: fmt.Sprintf("invitation: exchange %d of the %s", next.Number, w.in.Department.Name)},
 			}, w.beside.idle); err != nil {
-				return ExchangesProgress{}, err
+				return contract.ExchangesProgress{}, err
 			}
 		}
 		if w.beside.idle() {
@@ -208,18 +208,18 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 			if err := workflow.Await(ctx, func() bool {
 				return workflow.AllHandlersFinished(ctx) && (!w.lateAttendance || w.beside.idle())
 			}); err != nil {
-				return ExchangesProgress{}, err
+				return contract.ExchangesProgress{}, err
 			}
 			cont := w.in
-			cont.Attendance = append([]OfficerAttendance(nil), w.counts...)
+			cont.Attendance = append([]contract.OfficerAttendance(nil), w.counts...)
 			cont.ReportSeq = w.report.seq
 			cont.Problems = w.beside.problems
-			return ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, cont)
+			return contract.ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, cont)
 		}
 	}
 	if w.lateAttendance {
 		if err := w.awaitLateAttendance(ctx); err != nil {
-			return ExchangesProgress{}, err
+			return contract.ExchangesProgress{}, err
 		}
 	}
 	return w.finish(ctx)
@@ -229,7 +229,7 @@ func (w *exchanges) run(ctx workflow.Context) (ExchangesProgress, error) {
 // for nothing to be in flight and every accepted update to be handled. It
 // says whether the run may continue as new; if not, it holds next itself,
 // so no write or update ever holds up the calendar.
-func (w *exchanges) readyToContinue(ctx workflow.Context, next ExchangeMeeting) (bool, error) {
+func (w *exchanges) readyToContinue(ctx workflow.Context, next contract.ExchangeMeeting) (bool, error) {
 	ready := func() bool { return w.beside.idle() && workflow.AllHandlersFinished(ctx) }
 	if d := w.in.Clock.Real(next.InviteAt).Sub(workflow.Now(ctx)); d > 0 && !ready() {
 		if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
@@ -243,9 +243,9 @@ func (w *exchanges) readyToContinue(ctx workflow.Context, next ExchangeMeeting) 
 }
 
 // continued is the next run's input.
-func (w *exchanges) continued() ExchangesInput {
+func (w *exchanges) continued() contract.ExchangesInput {
 	cont := w.in
-	cont.Attendance = append([]OfficerAttendance(nil), w.counts...)
+	cont.Attendance = append([]contract.OfficerAttendance(nil), w.counts...)
 	cont.ReportSeq = w.report.seq
 	cont.Problems = w.beside.problems
 	return cont
@@ -253,7 +253,7 @@ func (w *exchanges) continued() ExchangesInput {
 
 // begin makes m the exchange being held, with nobody signed in and only
 // those excused who did so while the exchange before it was held.
-func (w *exchanges) begin(m ExchangeMeeting) {
+func (w *exchanges) begin(m contract.ExchangeMeeting) {
 	if w.cur != nil && w.cur.Number == m.Number {
 		return
 	}
@@ -262,7 +262,7 @@ func (w *exchanges) begin(m ExchangeMeeting) {
 	w.signIns = make([]*mark, len(w.in.Department.Officers))
 	w.excuses = make([]*mark, len(w.in.Department.Officers))
 	w.actions = nil
-	var later []EarlyExcuse
+	var later []contract.EarlyExcuse
 	for _, e := range w.in.EarlyExcuses {
 		i, ok := w.index[e.Email]
 		switch {
@@ -270,8 +270,8 @@ func (w *exchanges) begin(m ExchangeMeeting) {
 			later = append(later, e)
 		case e.Meeting == m.Number && ok:
 			w.excuses[i] = &mark{at: e.At, updateID: e.UpdateID, reason: e.Reason}
-			w.actions = append(w.actions, activities.AttendanceAction{
-				Key: "update/" + e.UpdateID, Email: e.Email, Action: activities.ActionExcuse, Reason: e.Reason, At: e.At,
+			w.actions = append(w.actions, contract.AttendanceAction{
+				Key: "update/" + e.UpdateID, Email: e.Email, Action: contract.ActionExcuse, Reason: e.Reason, At: e.At,
 			})
 		}
 	}
@@ -281,12 +281,12 @@ func (w *exchanges) begin(m ExchangeMeeting) {
 // hold runs one exchange on the plan's clock: the invitation goes out
 // beside it, sign-in opens and closes on time, and the attendance, the
 // meeting's row and the minutes' request follow, whatever the emails did.
-func (w *exchanges) hold(ctx workflow.Context, m ExchangeMeeting) error {
+func (w *exchanges) hold(ctx workflow.Context, m contract.ExchangeMeeting) error {
 	dept := w.in.Department.Name
 	w.sleepUntil(ctx, m.InviteAt, fmt.Sprintf("invitation: exchange %d of the %s", m.Number, dept))
 	w.inviteBeside(ctx, m)
 	w.invited = true
-	w.setPhase(ctx, PhaseInvited)
+	w.setPhase(ctx, contract.PhaseInvited)
 	w.sendReport(ctx)
 
 	w.sleepUntil(ctx, m.SignInOpens, fmt.Sprintf("sign-in opens: exchange %d of the %s", m.Number, dept))
@@ -296,7 +296,7 @@ func (w *exchanges) hold(ctx workflow.Context, m ExchangeMeeting) error {
 	// sign-in lasts 42 ms at a plan day a second) does not count.
 	missed := !w.planNow(ctx).Before(m.SignInCloses) &&
 		workflow.Now(ctx).Sub(w.in.Clock.Real(m.SignInCloses)) > lateAfterReal
-	w.setPhase(ctx, PhaseSignIn)
+	w.setPhase(ctx, contract.PhaseSignIn)
 	w.sleepUntil(ctx, m.SignInCloses, fmt.Sprintf("sign-in closes: exchange %d of the %s", m.Number, dept))
 	w.closed = true
 	// Sign-ins and excuses are taken at once and refused from now on, so
@@ -316,7 +316,7 @@ func (w *exchanges) hold(ctx workflow.Context, m ExchangeMeeting) error {
 	if missed && w.lateAttendance {
 		// The secretary may record it for as long as the minutes are
 		// taken, from the minutes' link.
-		e := LateAttendance{
+		e := contract.LateAttendance{
 			Meeting: m.Number, Until: slotCloses(minutes.TimeZone, minutes.LateDays, minutes.Slots[0].Due), Note: note,
 		}
 		if w.gaps {
@@ -329,11 +329,11 @@ func (w *exchanges) hold(ctx workflow.Context, m ExchangeMeeting) error {
 
 // excusedInTime are the officers excused from the current exchange who did
 // not sign in.
-func (w *exchanges) excusedInTime() []ExcusedOfficer {
-	var out []ExcusedOfficer
+func (w *exchanges) excusedInTime() []contract.ExcusedOfficer {
+	var out []contract.ExcusedOfficer
 	for i, o := range w.in.Department.Officers {
 		if w.excuses[i] != nil && w.signIns[i] == nil {
-			out = append(out, ExcusedOfficer{Email: o.Email, Reason: w.excuses[i].reason})
+			out = append(out, contract.ExcusedOfficer{Email: o.Email, Reason: w.excuses[i].reason})
 		}
 	}
 	return out
@@ -348,13 +348,13 @@ func unrecordedProblem(n int) string {
 // inviteBeside sends the exchange's invitation without holding up its
 // calendar. One that goes out late, or not at all, is recorded and the head
 // is told; an exchange already under way is not invited to.
-func (w *exchanges) inviteBeside(ctx workflow.Context, m ExchangeMeeting) {
+func (w *exchanges) inviteBeside(ctx workflow.Context, m contract.ExchangeMeeting) {
 	if w.gaps {
 		w.inviteWhileOfUse(ctx, m)
 		return
 	}
 	if !w.planNow(ctx).Before(m.Start) {
-		w.invitation = activities.InvitationNone
+		w.invitation = contract.InvitationNone
 		w.beside.problems = append(w.beside.problems, fmt.Sprintf("exchange %d had started before its invitation could go out", m.Number))
 		return
 	}
@@ -363,13 +363,13 @@ func (w *exchanges) inviteBeside(ctx workflow.Context, m ExchangeMeeting) {
 		due:  m.InviteAt, until: m.Start,
 		activity: a.NotifyExchange, input: w.invitationInput(m),
 		done: func(ctx workflow.Context, late time.Duration, err error) {
-			outcome := activities.InvitationSent
+			outcome := contract.InvitationSent
 			problem := ""
 			switch {
 			case err != nil:
-				outcome, problem = activities.InvitationUndelivered, "the invitation could not be delivered"
+				outcome, problem = contract.InvitationUndelivered, "the invitation could not be delivered"
 			case late > 0:
-				outcome, problem = activities.InvitationLate, fmt.Sprintf("the invitation went out %s late", humanDuration(late))
+				outcome, problem = contract.InvitationLate, fmt.Sprintf("the invitation went out %s late", humanDuration(late))
 			}
 			if w.cur != nil && w.cur.Number == m.Number {
 				w.invitation = outcome
@@ -382,12 +382,12 @@ func (w *exchanges) inviteBeside(ctx workflow.Context, m ExchangeMeeting) {
 }
 
 // tellHead emails the department's head about a problem with an exchange.
-func (w *exchanges) tellHead(ctx workflow.Context, m ExchangeMeeting, problem string) {
+func (w *exchanges) tellHead(ctx workflow.Context, m contract.ExchangeMeeting, problem string) {
 	d := w.in.Department
 	w.beside.send(ctx, email{
 		what:     fmt.Sprintf("the notice to the head about exchange %d", m.Number),
 		activity: a.NotifyPartProblem,
-		input: activities.NotifyPartProblemInput{
+		input: contract.NotifyPartProblemInput{
 			TermName:   w.in.TermName,
 			Occurrence: fmt.Sprintf("exchange-%d-invitation", m.Number),
 			Part:       fmt.Sprintf("exchange %d of the %s on %s", m.Number, d.Name, w.humanTime(m.Start)),
@@ -405,11 +405,11 @@ const noteNotInvited = "the invitation had not gone out when sign-in closed"
 // recordAttendanceBeside stores the meeting's row with its outcome, every
 // officer's attendance and the audit entries, beside the calendar; the
 // running counts change at once. It returns the meeting's note.
-func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m ExchangeMeeting, missed bool) string {
+func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m contract.ExchangeMeeting, missed bool) string {
 	in := w.attendanceInput(m)
 	invitation, note := w.invitation, ""
 	if invitation == "" {
-		invitation, note = activities.InvitationUndelivered, noteNotInvited
+		invitation, note = contract.InvitationUndelivered, noteNotInvited
 		if w.gaps {
 			// Corrected if it goes out after all.
 			w.uninvited[m.Number] = true
@@ -418,14 +418,14 @@ func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m ExchangeMeeti
 	if missed {
 		for i, r := range in.Records {
 			// Those who excused themselves in time stay excused.
-			if w.gaps && r.Status != activities.AttendanceAbsent {
+			if w.gaps && r.Status != contract.AttendanceAbsent {
 				continue
 			}
-			in.Records[i] = activities.AttendanceRecord{Email: r.Email, Status: activities.AttendanceUnrecorded}
+			in.Records[i] = contract.AttendanceRecord{Email: r.Email, Status: contract.AttendanceUnrecorded}
 		}
 		note = strings.TrimPrefix(note+"; nobody could sign in: the service was not running over the sign-in window", "; ")
 	}
-	in.Outcome = &activities.MeetingOutcome{Start: m.Start, End: m.End, Where: w.in.Where, Invitation: invitation, RecordedLate: missed, Note: note}
+	in.Outcome = &contract.MeetingOutcome{Start: m.Start, End: m.End, Where: w.in.Where, Invitation: invitation, RecordedLate: missed, Note: note}
 	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
 	w.storing[m.Number] = true
 	w.beside.start(ctx, workflow.ExecuteActivity(actx, a.RecordAttendance, in), func(ctx workflow.Context, f workflow.Future) {
@@ -442,7 +442,7 @@ func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m ExchangeMeeti
 // runRecorded is the series as it ran before changeCalendarNeverWaits,
 // kept so that runs recorded then replay: it waits for each invitation and
 // leaves out the exchanges that were over when the run started.
-func (w *exchanges) runRecorded(ctx workflow.Context) (ExchangesProgress, error) {
+func (w *exchanges) runRecorded(ctx workflow.Context) (contract.ExchangesProgress, error) {
 	dept := w.in.Department.Name
 	// A series started late leaves out the exchanges whose sign-in has
 	// already closed: nobody was invited, so nobody is marked absent.
@@ -456,31 +456,31 @@ func (w *exchanges) runRecorded(ctx workflow.Context) (ExchangesProgress, error)
 	}
 	m := w.in.Meetings[w.in.Next]
 	w.cur = &m
-	w.setPhase(ctx, PhaseWaiting)
+	w.setPhase(ctx, contract.PhaseWaiting)
 	if w.in.ReportSeq == 0 {
 		w.sendReport(ctx)
 	}
 
 	w.sleepUntil(ctx, m.InviteAt, fmt.Sprintf("invitation: exchange %d of the %s", m.Number, dept))
 	if err := w.invite(ctx, m); err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 	w.invited = true
-	w.setPhase(ctx, PhaseInvited)
+	w.setPhase(ctx, contract.PhaseInvited)
 	w.sendReport(ctx)
 
 	w.sleepUntil(ctx, m.SignInOpens, fmt.Sprintf("sign-in opens: exchange %d of the %s", m.Number, dept))
-	w.setPhase(ctx, PhaseSignIn)
+	w.setPhase(ctx, contract.PhaseSignIn)
 	w.sleepUntil(ctx, m.SignInCloses, fmt.Sprintf("sign-in closes: exchange %d of the %s", m.Number, dept))
 	w.closed = true
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 	if err := w.recordAttendance(ctx, m); err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 	if err := w.startMinutes(ctx, m, w.minutesRequest(ctx, m, false)); err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 
 	if w.in.Next+1 >= len(w.in.Meetings) {
@@ -489,35 +489,35 @@ func (w *exchanges) runRecorded(ctx workflow.Context) (ExchangesProgress, error)
 	}
 	// The exchange stays current until the run ends, so that updates that
 	// arrive now are told its sign-in has closed.
-	w.setPhase(ctx, PhaseWaiting)
+	w.setPhase(ctx, contract.PhaseWaiting)
 	w.sendReport(ctx)
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 	next := w.in
 	next.Next++
-	next.Attendance = append([]OfficerAttendance(nil), w.counts...)
+	next.Attendance = append([]contract.OfficerAttendance(nil), w.counts...)
 	next.ReportSeq = w.report.seq
-	return ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, next)
+	return contract.ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, next)
 }
 
 // finish ends the series: every exchange is held (or was over before it
 // started).
-func (w *exchanges) finish(ctx workflow.Context) (ExchangesProgress, error) {
+func (w *exchanges) finish(ctx workflow.Context) (contract.ExchangesProgress, error) {
 	w.cur = nil
 	w.closed = true
 	// The last report says how every email went.
 	if err := w.beside.wait(ctx); err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 	w.finished = true
-	w.setPhase(ctx, PhaseDone)
+	w.setPhase(ctx, contract.PhaseDone)
 	w.sendReport(ctx)
 	if err := w.beside.wait(ctx); err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return ExchangesProgress{}, err
+		return contract.ExchangesProgress{}, err
 	}
 	return w.progress(), nil
 }
@@ -535,7 +535,7 @@ func (w *exchanges) sleepUntil(ctx workflow.Context, t time.Time, summary string
 // invite stores the exchange and sends its invitation, with a calendar
 // invite, to the officers and the head in one batch, and waits for it (runs
 // recorded before changeCalendarNeverWaits).
-func (w *exchanges) invite(ctx workflow.Context, m ExchangeMeeting) error {
+func (w *exchanges) invite(ctx workflow.Context, m contract.ExchangeMeeting) error {
 	in := w.invitationInput(m)
 	actx := withMailOptions(ctx, fmt.Sprintf("invitations to exchange %d of the %s (%d)", m.Number, w.in.Department.Name, len(in.Recipients)))
 	if err := workflow.ExecuteActivity(actx, a.NotifyExchange, in).Get(ctx, nil); err != nil {
@@ -545,9 +545,9 @@ func (w *exchanges) invite(ctx workflow.Context, m ExchangeMeeting) error {
 }
 
 // invitationInput is the invitation to exchange m.
-func (w *exchanges) invitationInput(m ExchangeMeeting) activities.NotifyExchangeInput {
+func (w *exchanges) invitationInput(m contract.ExchangeMeeting) contract.NotifyExchangeInput {
 	d := w.in.Department
-	return activities.NotifyExchangeInput{
+	return contract.NotifyExchangeInput{
 		TermID:         w.in.TermID,
 		TermName:       w.in.TermName,
 		TimeZone:       w.in.TimeZone,
@@ -590,7 +590,7 @@ func (w *exchanges) headIfNotOfficer() string {
 // and an audit entry per sign-in and excuse, in one activity it waits for
 // (runs recorded before changeCalendarNeverWaits), then adds them to the
 // running counts.
-func (w *exchanges) recordAttendance(ctx workflow.Context, m ExchangeMeeting) error {
+func (w *exchanges) recordAttendance(ctx workflow.Context, m contract.ExchangeMeeting) error {
 	in := w.attendanceInput(m)
 	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
 	if err := workflow.ExecuteActivity(actx, a.RecordAttendance, in).Get(ctx, nil); err != nil {
@@ -602,8 +602,8 @@ func (w *exchanges) recordAttendance(ctx workflow.Context, m ExchangeMeeting) er
 
 // attendanceInput is every officer's attendance at exchange m, as the
 // sign-ins and excuses say, with their audit entries.
-func (w *exchanges) attendanceInput(m ExchangeMeeting) activities.RecordAttendanceInput {
-	in := activities.RecordAttendanceInput{
+func (w *exchanges) attendanceInput(m contract.ExchangeMeeting) contract.RecordMeetingAttendanceInput {
+	in := contract.RecordMeetingAttendanceInput{
 		TermID:        w.in.TermID,
 		DepartmentID:  w.in.Department.ID,
 		MeetingNumber: m.Number,
@@ -611,13 +611,13 @@ func (w *exchanges) attendanceInput(m ExchangeMeeting) activities.RecordAttendan
 		Actions:       w.actions,
 	}
 	for i, o := range w.in.Department.Officers {
-		r := activities.AttendanceRecord{Email: o.Email, Status: activities.AttendanceAbsent}
+		r := contract.AttendanceRecord{Email: o.Email, Status: contract.AttendanceAbsent}
 		switch {
 		case w.signIns[i] != nil:
 			at := w.signIns[i].at
-			r.Status, r.SignedInAt = activities.AttendancePresent, &at
+			r.Status, r.SignedInAt = contract.AttendancePresent, &at
 		case w.excuses[i] != nil:
-			r.Status, r.Reason = activities.AttendanceExcused, w.excuses[i].reason
+			r.Status, r.Reason = contract.AttendanceExcused, w.excuses[i].reason
 		}
 		in.Records = append(in.Records, r)
 	}
@@ -625,14 +625,14 @@ func (w *exchanges) attendanceInput(m ExchangeMeeting) activities.RecordAttendan
 }
 
 // count adds an exchange's attendance to the running counts.
-func (w *exchanges) count(records []activities.AttendanceRecord) {
+func (w *exchanges) count(records []contract.AttendanceRecord) {
 	for i, r := range records {
 		switch r.Status {
-		case activities.AttendancePresent:
+		case contract.AttendancePresent:
 			w.counts[i].Present++
-		case activities.AttendanceExcused:
+		case contract.AttendanceExcused:
 			w.counts[i].Excused++
-		case activities.AttendanceUnrecorded:
+		case contract.AttendanceUnrecorded:
 			w.counts[i].Unrecorded++
 		default:
 			w.counts[i].Absent++
@@ -645,9 +645,9 @@ func (w *exchanges) count(records []activities.AttendanceRecord) {
 // minutesRequest). The collection runs on its own (abandoned, as this
 // series continues as new) and reports to the term itself; the series does
 // not wait for it, so a late secretary never holds up the next exchange.
-func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, in CollectionInput) error {
+func (w *exchanges) startMinutes(ctx workflow.Context, m contract.ExchangeMeeting, in contract.CollectionInput) error {
 	d := w.in.Department
-	id := MinutesWorkflowID(w.in.TermID, d.ID, m.Number)
+	id := contract.MinutesWorkflowID(w.in.TermID, d.ID, m.Number)
 	day := plan.HumanTime(m.Start, w.in.TimeZone)
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:        id,
@@ -656,8 +656,8 @@ func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, in Col
 		StaticDetails: fmt.Sprintf("%s takes the minutes of the exchange on %s; due %s.",
 			w.in.Secretary.Name, day, plan.HumanTime(m.MinutesDue, w.in.TimeZone)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			SearchTerm.ValueSet(w.in.TermID),
-			SearchDepartment.ValueSet(d.ID),
+			contract.SearchTerm.ValueSet(w.in.TermID),
+			contract.SearchDepartment.ValueSet(d.ID),
 		),
 	})
 	f := workflow.ExecuteChildWorkflow(cctx, Collection, in)
@@ -674,7 +674,7 @@ func (w *exchanges) startMinutes(ctx workflow.Context, m ExchangeMeeting, in Col
 // nobody could sign in at gets its minutes due as long after now as they
 // normally are after the exchange, and the secretary is asked to record
 // who came.
-func (w *exchanges) minutesRequest(ctx workflow.Context, m ExchangeMeeting, missed bool) CollectionInput {
+func (w *exchanges) minutesRequest(ctx workflow.Context, m contract.ExchangeMeeting, missed bool) contract.CollectionInput {
 	in := w.minutesInput(m)
 	if !missed {
 		return in
@@ -694,9 +694,9 @@ func (w *exchanges) minutesRequest(ctx workflow.Context, m ExchangeMeeting, miss
 }
 
 // minutesInput is the Collection that asks for one exchange's minutes.
-func (w *exchanges) minutesInput(m ExchangeMeeting) CollectionInput {
+func (w *exchanges) minutesInput(m contract.ExchangeMeeting) contract.CollectionInput {
 	d := w.in.Department
-	return CollectionInput{
+	return contract.CollectionInput{
 		TermID:   w.in.TermID,
 		TermName: w.in.TermName,
 		TimeZone: w.in.TimeZone,
@@ -706,7 +706,7 @@ func (w *exchanges) minutesInput(m ExchangeMeeting) CollectionInput {
 		Instructions: "Write down who came, what each officer reported, what was decided and who does what by when. " +
 			"The attendance is recorded already; note anything it does not show.",
 		Opens: m.End,
-		Slots: []Slot{{
+		Slots: []contract.Slot{{
 			Key: d.ID, Label: d.Name, Due: m.MinutesDue,
 			Owners: []plan.Person{w.in.Secretary}, EscalateTo: w.in.MinutesEscalateTo,
 			Department: d.ID,
@@ -721,14 +721,14 @@ func (w *exchanges) minutesInput(m ExchangeMeeting) CollectionInput {
 	}
 }
 
-func (w *exchanges) validateSignIn(ctx workflow.Context, in SignInInput) error {
+func (w *exchanges) validateSignIn(ctx workflow.Context, in contract.SignInInput) error {
 	_, err := w.checkSignIn(ctx, in)
 	return err
 }
 
 // checkSignIn finds the officer signing in and says, in words they
 // understand, why the sign-in cannot be taken.
-func (w *exchanges) checkSignIn(ctx workflow.Context, in SignInInput) (int, error) {
+func (w *exchanges) checkSignIn(ctx workflow.Context, in contract.SignInInput) (int, error) {
 	i, err := w.officer(in.Email, "sign in")
 	if err != nil {
 		return 0, err
@@ -753,21 +753,21 @@ func (w *exchanges) checkSignIn(ctx workflow.Context, in SignInInput) (int, erro
 	return i, nil
 }
 
-func (w *exchanges) signIn(ctx workflow.Context, in SignInInput) (SignInResult, error) {
+func (w *exchanges) signIn(ctx workflow.Context, in contract.SignInInput) (contract.SignInResult, error) {
 	i, err := w.checkSignIn(ctx, in)
 	if err != nil {
-		return SignInResult{}, err
+		return contract.SignInResult{}, err
 	}
 	at := w.planNow(ctx)
 	w.signIns[i] = &mark{at: at, updateID: workflow.GetCurrentUpdateInfo(ctx).ID}
 	o := w.in.Department.Officers[i]
-	w.actions = append(w.actions, activities.AttendanceAction{
-		Key: "update/" + w.signIns[i].updateID, Email: o.Email, Action: activities.ActionSignIn, At: at,
+	w.actions = append(w.actions, contract.AttendanceAction{
+		Key: "update/" + w.signIns[i].updateID, Email: o.Email, Action: contract.ActionSignIn, At: at,
 	})
-	return SignInResult{Meeting: w.cur.Number, Department: w.in.Department.Name, At: at, WasExcused: w.excuses[i] != nil}, nil
+	return contract.SignInResult{Meeting: w.cur.Number, Department: w.in.Department.Name, At: at, WasExcused: w.excuses[i] != nil}, nil
 }
 
-func (w *exchanges) validateExcuse(ctx workflow.Context, in ExcuseInput) error {
+func (w *exchanges) validateExcuse(ctx workflow.Context, in contract.ExcuseInput) error {
 	_, _, err := w.checkExcuse(ctx, in)
 	return err
 }
@@ -775,7 +775,7 @@ func (w *exchanges) validateExcuse(ctx workflow.Context, in ExcuseInput) error {
 // checkExcuse finds the officer excusing themselves and says why the excuse
 // cannot be taken. Once the current exchange's sign-in has closed, the
 // excuse is for the next one, which it returns (changeExchangeGaps).
-func (w *exchanges) checkExcuse(ctx workflow.Context, in ExcuseInput) (int, *ExchangeMeeting, error) {
+func (w *exchanges) checkExcuse(ctx workflow.Context, in contract.ExcuseInput) (int, *contract.ExchangeMeeting, error) {
 	i, err := w.officer(in.Email, "excuse yourself")
 	if err != nil {
 		return 0, nil, err
@@ -790,7 +790,7 @@ func (w *exchanges) checkExcuse(ctx workflow.Context, in ExcuseInput) (int, *Exc
 
 // checkCurrentExcuse says why an excuse from the current exchange cannot be
 // taken.
-func (w *exchanges) checkCurrentExcuse(ctx workflow.Context, i int, in ExcuseInput) (int, error) {
+func (w *exchanges) checkCurrentExcuse(ctx workflow.Context, i int, in contract.ExcuseInput) (int, error) {
 	m := w.cur
 	name := w.in.Department.Officers[i].Name
 	now := w.planNow(ctx)
@@ -831,31 +831,31 @@ func (w *exchanges) checkCurrentExcuse(ctx workflow.Context, i int, in ExcuseInp
 	return i, nil
 }
 
-func (w *exchanges) excuse(ctx workflow.Context, in ExcuseInput) (ExcuseResult, error) {
+func (w *exchanges) excuse(ctx workflow.Context, in contract.ExcuseInput) (contract.ExcuseResult, error) {
 	i, next, err := w.checkExcuse(ctx, in)
 	if err != nil {
-		return ExcuseResult{}, err
+		return contract.ExcuseResult{}, err
 	}
 	at := w.planNow(ctx)
 	reason := strings.TrimSpace(in.Reason)
 	if next != nil {
-		w.in.EarlyExcuses = append(w.in.EarlyExcuses, EarlyExcuse{
+		w.in.EarlyExcuses = append(w.in.EarlyExcuses, contract.EarlyExcuse{
 			Meeting: next.Number, Email: w.in.Department.Officers[i].Email, Reason: reason, At: at,
 			UpdateID: workflow.GetCurrentUpdateInfo(ctx).ID,
 		})
-		return ExcuseResult{Meeting: next.Number, Department: w.in.Department.Name, Start: next.Start}, nil
+		return contract.ExcuseResult{Meeting: next.Number, Department: w.in.Department.Name, Start: next.Start}, nil
 	}
 	w.excuses[i] = &mark{at: at, updateID: workflow.GetCurrentUpdateInfo(ctx).ID, reason: reason}
 	o := w.in.Department.Officers[i]
-	w.actions = append(w.actions, activities.AttendanceAction{
-		Key: "update/" + w.excuses[i].updateID, Email: o.Email, Action: activities.ActionExcuse, Reason: reason, At: at,
+	w.actions = append(w.actions, contract.AttendanceAction{
+		Key: "update/" + w.excuses[i].updateID, Email: o.Email, Action: contract.ActionExcuse, Reason: reason, At: at,
 	})
-	return ExcuseResult{Meeting: w.cur.Number, Department: w.in.Department.Name, Start: w.cur.Start}, nil
+	return contract.ExcuseResult{Meeting: w.cur.Number, Department: w.in.Department.Name, Start: w.cur.Start}, nil
 }
 
 // task answers QueryTask for one person.
-func (w *exchanges) task(email string) (MeetingTask, error) {
-	t := MeetingTask{TermName: w.in.TermName, TimeZone: w.in.TimeZone, Department: w.in.Department.Name, SignInClosed: w.closed}
+func (w *exchanges) task(email string) (contract.MeetingTask, error) {
+	t := contract.MeetingTask{TermName: w.in.TermName, TimeZone: w.in.TimeZone, Department: w.in.Department.Name, SignInClosed: w.closed}
 	if w.cur != nil {
 		m := *w.cur
 		t.Meeting = &m
@@ -893,7 +893,7 @@ func (w *exchanges) officer(email, what string) (int, error) {
 // sendReport tells the term how many exchanges are held and when the next
 // one is.
 func (w *exchanges) sendReport(ctx workflow.Context) {
-	rep := PartReport{Phase: w.phase, Done: w.finished}
+	rep := contract.PartReport{Phase: w.phase, Done: w.finished}
 	total := len(w.in.Meetings)
 	rep.Summary = fmt.Sprintf("%s: %d of %d exchanges held", w.in.Department.Name, w.in.Held, total)
 	if w.in.Missed > 0 {
@@ -904,16 +904,16 @@ func (w *exchanges) sendReport(ctx workflow.Context) {
 	}
 	rep.Problems = w.problems()
 	if next := w.nextMeeting(); next != nil {
-		rep.Next = &Deadline{What: fmt.Sprintf("exchange %d of the %s", next.Number, w.in.Department.Name), Due: next.Start}
+		rep.Next = &contract.Deadline{What: fmt.Sprintf("exchange %d of the %s", next.Number, w.in.Department.Name), Due: next.Start}
 	} else if e := w.nextLateAttendance(ctx); e != nil {
-		rep.Next = &Deadline{What: fmt.Sprintf("the attendance of exchange %d of the %s, from %s", e.Meeting, w.in.Department.Name, w.in.Secretary.Name), Due: e.Until}
+		rep.Next = &contract.Deadline{What: fmt.Sprintf("the attendance of exchange %d of the %s, from %s", e.Meeting, w.in.Department.Name, w.in.Secretary.Name), Due: e.Until}
 	}
 	w.report.send(ctx, rep)
 }
 
 func (w *exchanges) setPhase(ctx workflow.Context, phase string) {
 	w.phase = phase
-	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchPhase.ValueSet(phase)); err != nil {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, contract.SearchPhase.ValueSet(phase)); err != nil {
 		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
 	}
 	w.showDetails(ctx)
@@ -936,7 +936,7 @@ func (w *exchanges) showDetails(ctx workflow.Context) {
 
 // nextMeeting is the exchange still to come: the current one until its
 // sign-in closes, then the following one; nil when none is left.
-func (w *exchanges) nextMeeting() *ExchangeMeeting {
+func (w *exchanges) nextMeeting() *contract.ExchangeMeeting {
 	k := w.in.Next
 	if w.closed && w.cur != nil {
 		// The one after the exchange held: exchanges are numbered from 1
@@ -957,8 +957,8 @@ func (w *exchanges) humanTime(t time.Time) string {
 	return plan.HumanTime(t, w.in.TimeZone)
 }
 
-func (w *exchanges) progress() ExchangesProgress {
-	p := ExchangesProgress{
+func (w *exchanges) progress() contract.ExchangesProgress {
+	p := contract.ExchangesProgress{
 		DepartmentID:       w.in.Department.ID,
 		Phase:              w.phase,
 		Total:              len(w.in.Meetings),
@@ -966,12 +966,12 @@ func (w *exchanges) progress() ExchangesProgress {
 		Missed:             w.in.Missed,
 		RecordedLate:       w.in.RecordedLate,
 		Problems:           w.problems(),
-		Officers:           append([]OfficerAttendance(nil), w.counts...),
+		Officers:           append([]contract.OfficerAttendance(nil), w.counts...),
 		MinutesWorkflowIDs: append([]string(nil), w.minutes...),
-		LateAttendance:     append([]LateAttendance(nil), w.in.LateAttendance...),
+		LateAttendance:     append([]contract.LateAttendance(nil), w.in.LateAttendance...),
 	}
 	if m := w.cur; m != nil {
-		n := &MeetingAttendance{Number: m.Number, Start: m.Start, SignInOpens: m.SignInOpens, SignInCloses: m.SignInCloses, Invited: w.invited}
+		n := &contract.MeetingAttendance{Number: m.Number, Start: m.Start, SignInOpens: m.SignInOpens, SignInCloses: m.SignInCloses, Invited: w.invited}
 		for i, o := range w.in.Department.Officers {
 			if w.signIns[i] != nil {
 				n.SignedIn = append(n.SignedIn, o.Email)
@@ -994,7 +994,7 @@ func (w *exchanges) cancelMinutes(ctx workflow.Context) {
 		if i < 0 || i >= len(w.in.Meetings) {
 			continue
 		}
-		id := MinutesWorkflowID(w.in.TermID, w.in.Department.ID, w.in.Meetings[i].Number)
+		id := contract.MinutesWorkflowID(w.in.TermID, w.in.Department.ID, w.in.Meetings[i].Number)
 		// A collection that has ended, or never started, cannot be cancelled.
 		_ = workflow.RequestCancelExternalWorkflow(dctx, id, "").Get(dctx, nil)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 )
 
 // changeExchangeGaps is the workflow.GetVersion change under which a series
@@ -29,7 +29,7 @@ const changeExchangeGaps = "exchange-gaps"
 
 // checkEarlyExcuse says why an excuse from next, the exchange after the one
 // whose sign-in has closed, cannot be taken.
-func (w *exchanges) checkEarlyExcuse(ctx workflow.Context, i int, next ExchangeMeeting, in ExcuseInput) error {
+func (w *exchanges) checkEarlyExcuse(ctx workflow.Context, i int, next contract.ExchangeMeeting, in contract.ExcuseInput) error {
 	d := w.in.Department.Name
 	reason := strings.TrimSpace(in.Reason)
 	switch {
@@ -59,9 +59,9 @@ func (w *exchanges) checkEarlyExcuse(ctx workflow.Context, i int, next ExchangeM
 // as long as its sign-in link is of use. One that goes out late, or not at
 // all, is recorded and the head is told; one that goes out after the
 // attendance was stored corrects the meeting's row.
-func (w *exchanges) inviteWhileOfUse(ctx workflow.Context, m ExchangeMeeting) {
+func (w *exchanges) inviteWhileOfUse(ctx workflow.Context, m contract.ExchangeMeeting) {
 	if !w.planNow(ctx).Before(m.SignInCloses) {
-		w.invitation = activities.InvitationNone
+		w.invitation = contract.InvitationNone
 		w.beside.problems = append(w.beside.problems, fmt.Sprintf("exchange %d's sign-in had closed before its invitation could go out", m.Number))
 		return
 	}
@@ -70,13 +70,13 @@ func (w *exchanges) inviteWhileOfUse(ctx workflow.Context, m ExchangeMeeting) {
 		due:  m.InviteAt, until: m.SignInCloses,
 		activity: a.NotifyExchange, input: w.invitationInput(m),
 		done: func(ctx workflow.Context, late time.Duration, err error) {
-			outcome := activities.InvitationSent
+			outcome := contract.InvitationSent
 			problem := ""
 			switch {
 			case err != nil:
-				outcome, problem = activities.InvitationUndelivered, "the invitation could not be delivered"
+				outcome, problem = contract.InvitationUndelivered, "the invitation could not be delivered"
 			case late > 0:
-				outcome, problem = activities.InvitationLate, fmt.Sprintf("the invitation went out %s late", humanDuration(late))
+				outcome, problem = contract.InvitationLate, fmt.Sprintf("the invitation went out %s late", humanDuration(late))
 			}
 			if w.cur != nil && w.cur.Number == m.Number {
 				w.invitation = outcome
@@ -96,7 +96,7 @@ func (w *exchanges) inviteWhileOfUse(ctx workflow.Context, m ExchangeMeeting) {
 // invitation went out after its row was stored as undelivered. It goes
 // after the series' write of the row and any late recording of its
 // attendance, so that neither puts the old note back.
-func (w *exchanges) correctInvitation(ctx workflow.Context, m ExchangeMeeting, late time.Duration) {
+func (w *exchanges) correctInvitation(ctx workflow.Context, m contract.ExchangeMeeting, late time.Duration) {
 	if late <= 0 {
 		// After sign-in closed it is late, whatever a rehearsal's clock
 		// says; beside.send noted nothing.
@@ -109,9 +109,9 @@ func (w *exchanges) correctInvitation(ctx workflow.Context, m ExchangeMeeting, l
 			e.Note = strings.Replace(e.Note, noteNotInvited, now, 1)
 		}
 	}
-	in := activities.CorrectInvitationInput{
+	in := contract.CorrectInvitationInput{
 		TermID: w.in.TermID, DepartmentID: w.in.Department.ID, MeetingNumber: m.Number,
-		Invitation: activities.InvitationLate, NoteWas: noteNotInvited, NoteNow: now,
+		Invitation: contract.InvitationLate, NoteWas: noteNotInvited, NoteNow: now,
 	}
 	w.beside.do(ctx, func(ctx workflow.Context) {
 		if err := workflow.Await(ctx, func() bool { return !w.storing[m.Number] && !w.recording[m.Number] }); err != nil {

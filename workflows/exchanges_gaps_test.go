@@ -6,13 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"semesterflow/activities"
-	"semesterflow/workflows"
+	"semesterflow/contract"
 )
 
 // rows writes an exchange's attendance rows, e.g. "ma.li=present
 // guo.rui=excused:Trip".
-func rows(in activities.RecordAttendanceInput) string {
+func rows(in contract.RecordMeetingAttendanceInput) string {
 	var out []string
 	for _, r := range in.Records {
 		row := strings.SplitN(r.Email, "@", 2)[0] + "=" + r.Status
@@ -26,10 +25,10 @@ func rows(in activities.RecordAttendanceInput) string {
 
 // excuseActions lists an exchange's audit actions for excuses, as "email
 // reason at".
-func excuseActions(s *series, in activities.RecordAttendanceInput) []string {
+func excuseActions(s *series, in contract.RecordMeetingAttendanceInput) []string {
 	var out []string
 	for _, a := range in.Actions {
-		if a.Action == activities.ActionExcuse && strings.HasPrefix(a.Key, "update/u") {
+		if a.Action == contract.ActionExcuse && strings.HasPrefix(a.Key, "update/u") {
 			out = append(out, a.Email+" "+a.Reason+" "+s.local(a.At))
 		}
 	}
@@ -47,7 +46,7 @@ func TestExchangesExcuseForTheNextExchangeOnceSignInCloses(t *testing.T) {
 	lateSignIn := s.signIn("2026-10-13 19:45", "ma.li@example.edu")
 	excused := s.excuse("2026-10-13 20:00", "guo.rui@example.edu", "Trip to Xi'an")
 	again := s.excuse("2026-10-13 21:00", "guo.rui@example.edu", "Still away")
-	oldLink := s.update("2026-10-13 21:05", workflows.UpdateExcuse, workflows.ExcuseInput{Email: "he.xin@example.edu", Reason: "Ill", Meeting: 1})
+	oldLink := s.update("2026-10-13 21:05", contract.UpdateExcuse, contract.ExcuseInput{Email: "he.xin@example.edu", Reason: "Ill", Meeting: 1})
 	if err := s.run(2, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +54,7 @@ func TestExchangesExcuseForTheNextExchangeOnceSignInCloses(t *testing.T) {
 	if excused.rejected != nil || excused.err != nil {
 		t.Fatalf("the excuse from exchange 2: rejected %v, failed %v", excused.rejected, excused.err)
 	}
-	if r, ok := excused.value.(workflows.ExcuseResult); !ok || r.Meeting != 2 || s.local(r.Start) != "10-27 19:00" {
+	if r, ok := excused.value.(contract.ExcuseResult); !ok || r.Meeting != 2 || s.local(r.Start) != "10-27 19:00" {
 		t.Errorf("excuse result = %+v, want exchange 2 on 10-27 19:00", excused.value)
 	}
 	wantRejected := map[*updateOutcome]string{
@@ -127,14 +126,14 @@ func TestExchangesInvitationOutAfterSignInClosedIsCorrected(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := s.attendance[0].Outcome
-	if first == nil || first.Invitation != activities.InvitationUndelivered || first.Note != "the invitation had not gone out when sign-in closed" {
+	if first == nil || first.Invitation != contract.InvitationUndelivered || first.Note != "the invitation had not gone out when sign-in closed" {
 		t.Fatalf("exchange 1 stored at sign-in close as %+v", first)
 	}
 	if len(s.corrected) != 6 {
 		t.Fatalf("%d corrections, want one per exchange: %+v", len(s.corrected), s.corrected)
 	}
 	c := s.corrected[0]
-	if c.MeetingNumber != 1 || c.Invitation != activities.InvitationLate || c.NoteWas != first.Note ||
+	if c.MeetingNumber != 1 || c.Invitation != contract.InvitationLate || c.NoteWas != first.Note ||
 		c.NoteNow != "the invitation went out 4 days late, after sign-in closed" {
 		t.Errorf("exchange 1's correction = %+v", c)
 	}
@@ -156,7 +155,7 @@ func TestExchangesMissedExchangeKeepsExcuses(t *testing.T) {
 	s.inviteDelay = 4 * 24 * time.Hour
 	s.resume = map[int]time.Time{2: s.planTime("2026-10-28 12:00")}
 	s.excuse("2026-10-13 20:00", "guo.rui@example.edu", "Trip to Xi'an")
-	recorded := s.recordAttendance("2026-10-29 10:00", workflows.RecordAttendanceInput{Email: "he.xin@example.edu", Meeting: 2,
+	recorded := s.recordAttendance("2026-10-29 10:00", contract.RecordAttendanceInput{Email: "he.xin@example.edu", Meeting: 2,
 		Present: []string{"ma.li@example.edu", "he.xin@example.edu"}})
 	after := s.query("2026-10-29 11:00")
 	if err := s.run(3, time.Time{}); err != nil {
@@ -174,10 +173,10 @@ func TestExchangesMissedExchangeKeepsExcuses(t *testing.T) {
 	if recorded.rejected != nil || recorded.err != nil {
 		t.Fatalf("the recording: rejected %v, failed %v", recorded.rejected, recorded.err)
 	}
-	if r, ok := recorded.value.(workflows.RecordAttendanceResult); !ok || r.Present != 2 || r.Excused != 1 || r.Absent != 0 {
+	if r, ok := recorded.value.(contract.RecordAttendanceResult); !ok || r.Present != 2 || r.Excused != 1 || r.Absent != 0 {
 		t.Errorf("the recording's result = %+v, want 2 present and Guo Rui excused", recorded.value)
 	}
-	if len(s.late) != 1 || rows(activities.RecordAttendanceInput{Records: s.late[0].Records}) != "ma.li=present guo.rui=excused:Trip to Xi'an he.xin=present" {
+	if len(s.late) != 1 || rows(contract.RecordMeetingAttendanceInput{Records: s.late[0].Records}) != "ma.li=present guo.rui=excused:Trip to Xi'an he.xin=present" {
 		t.Errorf("late attendance writes = %+v", s.late)
 	}
 	// Exchange 1: all absent; exchange 2: Guo Rui excused once.
@@ -193,7 +192,7 @@ func TestExchangesMissedExchangeKeepsExcuses(t *testing.T) {
 func TestExchangesLateAttendanceWriteNeverHoldsTheCalendar(t *testing.T) {
 	s := newSeries(t, exchangesPlan)
 	s.lateDelay = 14 * 24 * time.Hour
-	recorded := s.recordAttendance("2026-10-27 10:00", workflows.RecordAttendanceInput{Email: "he.xin@example.edu", Meeting: 1,
+	recorded := s.recordAttendance("2026-10-27 10:00", contract.RecordAttendanceInput{Email: "he.xin@example.edu", Meeting: 1,
 		Present: []string{"ma.li@example.edu"}})
 	s.signIn("2026-10-27 18:45", "guo.rui@example.edu")
 	if err := s.run(20, s.planTime("2026-10-26 12:00")); err != nil {
@@ -202,7 +201,7 @@ func TestExchangesLateAttendanceWriteNeverHoldsTheCalendar(t *testing.T) {
 	if recorded.rejected != nil || recorded.err != nil {
 		t.Fatalf("the recording: rejected %v, failed %v", recorded.rejected, recorded.err)
 	}
-	if r, ok := recorded.value.(workflows.RecordAttendanceResult); !ok || s.local(r.At) != "10-27 10:00" {
+	if r, ok := recorded.value.(contract.RecordAttendanceResult); !ok || s.local(r.At) != "10-27 10:00" {
 		t.Errorf("the recording's result = %+v", recorded.value)
 	}
 	var held []string
@@ -251,7 +250,7 @@ func TestExchangesInvitationWhileSignInIsOpen(t *testing.T) {
 	if signedIn.rejected != nil || signedIn.err != nil {
 		t.Errorf("sign-in: rejected %v, failed %v", signedIn.rejected, signedIn.err)
 	}
-	if o := s.attendance[0].Outcome; o == nil || o.Invitation != activities.InvitationLate || o.RecordedLate {
+	if o := s.attendance[0].Outcome; o == nil || o.Invitation != contract.InvitationLate || o.RecordedLate {
 		t.Errorf("exchange 1 stored as %+v, want its invitation late", o)
 	}
 }

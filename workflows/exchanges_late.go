@@ -9,7 +9,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -21,15 +21,15 @@ import (
 const changeLateAttendance = "late-attendance"
 
 func (w *exchanges) setupLateAttendance(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryAttendanceSheet,
-		func(meeting int, email string) (AttendanceSheet, error) {
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryAttendanceSheet,
+		func(meeting int, email string) (contract.AttendanceSheet, error) {
 			return w.attendanceSheet(ctx, meeting, email), nil
 		},
 		workflow.QueryHandlerOptions{Description: "Whether an exchange nobody could sign in at awaits its attendance, and whether the person may record it (arguments: meeting number, email)"},
 	); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateRecordAttendance, w.recordLateAttendance, workflow.UpdateHandlerOptions{
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateRecordAttendance, w.recordLateAttendance, workflow.UpdateHandlerOptions{
 		Validator:   w.validateRecordAttendance,
 		Description: "The secretary (or the head) records, afterwards, who came to an exchange nobody could sign in at",
 	})
@@ -41,11 +41,11 @@ type lateRecording struct {
 	entry int
 	by    plan.Person
 	// records are every officer's attendance, in plan order.
-	records                  []activities.AttendanceRecord
+	records                  []contract.AttendanceRecord
 	present, excused, absent int
 }
 
-func (w *exchanges) validateRecordAttendance(ctx workflow.Context, in RecordAttendanceInput) error {
+func (w *exchanges) validateRecordAttendance(ctx workflow.Context, in contract.RecordAttendanceInput) error {
 	_, err := w.checkRecordAttendance(ctx, in)
 	return err
 }
@@ -53,7 +53,7 @@ func (w *exchanges) validateRecordAttendance(ctx workflow.Context, in RecordAtte
 // checkRecordAttendance says, in words the secretary understands, why the
 // attendance cannot be recorded, or what it records: those present and
 // excused, and everyone else absent.
-func (w *exchanges) checkRecordAttendance(ctx workflow.Context, in RecordAttendanceInput) (lateRecording, error) {
+func (w *exchanges) checkRecordAttendance(ctx workflow.Context, in contract.RecordAttendanceInput) (lateRecording, error) {
 	d := w.in.Department
 	var r lateRecording
 	switch who := plan.NormalizeEmail(in.Email); {
@@ -98,7 +98,7 @@ func (w *exchanges) checkRecordAttendance(ctx workflow.Context, in RecordAttenda
 		if status[i] != "" {
 			return r, fmt.Errorf("%s is listed twice among those present", d.Officers[i].Name)
 		}
-		status[i] = activities.AttendancePresent
+		status[i] = contract.AttendancePresent
 	}
 	for _, x := range in.Excused {
 		i, err := w.listedOfficer(x.Email)
@@ -108,16 +108,16 @@ func (w *exchanges) checkRecordAttendance(ctx workflow.Context, in RecordAttenda
 		name := d.Officers[i].Name
 		reason := strings.TrimSpace(x.Reason)
 		switch {
-		case status[i] == activities.AttendancePresent:
+		case status[i] == contract.AttendancePresent:
 			return r, fmt.Errorf("%s is marked both present and excused; choose one", name)
-		case status[i] == activities.AttendanceExcused:
+		case status[i] == contract.AttendanceExcused:
 			return r, fmt.Errorf("%s is listed twice among the excused", name)
 		case reason == "":
 			return r, fmt.Errorf("give the reason %s was excused from exchange %d", name, e.Meeting)
 		case utf8.RuneCountInString(reason) > maxReasonLength:
 			return r, fmt.Errorf("the reason %s was excused has %d characters; keep it to %d", name, utf8.RuneCountInString(reason), maxReasonLength)
 		}
-		status[i], reasons[i] = activities.AttendanceExcused, reason
+		status[i], reasons[i] = contract.AttendanceExcused, reason
 	}
 	// Those who excused themselves before the exchange stay excused.
 	inTime := map[string]string{}
@@ -125,17 +125,17 @@ func (w *exchanges) checkRecordAttendance(ctx workflow.Context, in RecordAttenda
 		inTime[x.Email] = x.Reason
 	}
 	for i, o := range d.Officers {
-		rec := activities.AttendanceRecord{Email: o.Email, Status: status[i], Reason: reasons[i]}
+		rec := contract.AttendanceRecord{Email: o.Email, Status: status[i], Reason: reasons[i]}
 		if reason, ok := inTime[o.Email]; ok {
-			rec.Status, rec.Reason = activities.AttendanceExcused, reason
+			rec.Status, rec.Reason = contract.AttendanceExcused, reason
 		}
 		switch rec.Status {
-		case activities.AttendancePresent:
+		case contract.AttendancePresent:
 			r.present++
-		case activities.AttendanceExcused:
+		case contract.AttendanceExcused:
 			r.excused++
 		default:
-			rec.Status = activities.AttendanceAbsent
+			rec.Status = contract.AttendanceAbsent
 			r.absent++
 		}
 		r.records = append(r.records, rec)
@@ -182,10 +182,10 @@ func (w *exchanges) listedOfficer(email string) (int, error) {
 // recordLateAttendance stores the attendance the secretary recorded, then
 // counts it: each officer's unrecorded exchange becomes present, excused
 // or absent, and the part's report says who recorded it.
-func (w *exchanges) recordLateAttendance(ctx workflow.Context, in RecordAttendanceInput) (RecordAttendanceResult, error) {
+func (w *exchanges) recordLateAttendance(ctx workflow.Context, in contract.RecordAttendanceInput) (contract.RecordAttendanceResult, error) {
 	r, err := w.checkRecordAttendance(ctx, in)
 	if err != nil {
-		return RecordAttendanceResult{}, err
+		return contract.RecordAttendanceResult{}, err
 	}
 	d := w.in.Department
 	n := w.in.LateAttendance[r.entry].Meeting
@@ -195,7 +195,7 @@ func (w *exchanges) recordLateAttendance(ctx workflow.Context, in RecordAttendan
 	// The series' own write of the unrecorded rows lands first, so that
 	// this one replaces them.
 	if err := workflow.Await(ctx, func() bool { return !w.storing[n] }); err != nil {
-		return RecordAttendanceResult{}, err
+		return contract.RecordAttendanceResult{}, err
 	}
 	at := w.planNow(ctx)
 	note := w.in.LateAttendance[r.entry].Note
@@ -204,13 +204,13 @@ func (w *exchanges) recordLateAttendance(ctx workflow.Context, in RecordAttendan
 	}
 	note += fmt.Sprintf("the attendance was recorded afterwards by %s on %s", r.by.Name, w.humanTime(at))
 	actx := withUpdateStoreOptions(ctx, fmt.Sprintf("late attendance at exchange %d of the %s, recorded by %s", n, d.Name, r.by.Name))
-	if err := workflow.ExecuteActivity(actx, a.RecordLateAttendance, activities.RecordLateAttendanceInput{
+	if err := workflow.ExecuteActivity(actx, a.RecordLateAttendance, contract.RecordLateAttendanceInput{
 		TermID: w.in.TermID, DepartmentID: d.ID, MeetingNumber: n,
 		Key: "update/" + workflow.GetCurrentUpdateInfo(ctx).ID, By: r.by.Email, At: at,
 		Records: r.records, Note: note,
 	}).Get(ctx, nil); err != nil {
 		w.beside.problems = append(w.beside.problems, fmt.Sprintf("the attendance of exchange %d recorded by %s on %s could not be stored", n, r.by.Name, w.humanTime(at)))
-		return RecordAttendanceResult{}, fmt.Errorf("the attendance of exchange %d of the %s could not be stored, so nothing is recorded: %w", n, d.Name, err)
+		return contract.RecordAttendanceResult{}, fmt.Errorf("the attendance of exchange %d of the %s could not be stored, so nothing is recorded: %w", n, d.Name, err)
 	}
 
 	w.countLateAttendance(r)
@@ -220,7 +220,7 @@ func (w *exchanges) recordLateAttendance(ctx workflow.Context, in RecordAttendan
 		"exchange %d's attendance was recorded late by %s: nobody could sign in, as the service was not running over its sign-in window", n, r.by.Name))
 	w.showDetails(ctx)
 	w.sendReport(ctx)
-	return RecordAttendanceResult{Meeting: n, Department: d.Name, Present: r.present, Excused: r.excused, Absent: r.absent, At: at}, nil
+	return contract.RecordAttendanceResult{Meeting: n, Department: d.Name, Present: r.present, Excused: r.excused, Absent: r.absent, At: at}, nil
 }
 
 // countLateAttendance moves the officers whose attendance at the exchange
@@ -240,9 +240,9 @@ func (w *exchanges) countLateAttendance(r lateRecording) {
 			c.Unrecorded--
 		}
 		switch rec.Status {
-		case activities.AttendancePresent:
+		case contract.AttendancePresent:
 			c.Present++
-		case activities.AttendanceExcused:
+		case contract.AttendanceExcused:
 			c.Excused++
 		default:
 			c.Absent++
@@ -269,7 +269,7 @@ func (w *exchanges) awaitLateAttendance(ctx workflow.Context) error {
 	if len(waiting) == 0 || d <= 0 {
 		return nil
 	}
-	w.setPhase(ctx, PhaseAwaitingAttendance)
+	w.setPhase(ctx, contract.PhaseAwaitingAttendance)
 	w.sendReport(ctx)
 	if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
 		Timeout: d,
@@ -285,9 +285,9 @@ func (w *exchanges) awaitLateAttendance(ctx workflow.Context) error {
 
 // nextLateAttendance is the exchange whose attendance awaits the secretary
 // and closes first; nil when none does.
-func (w *exchanges) nextLateAttendance(ctx workflow.Context) *LateAttendance {
+func (w *exchanges) nextLateAttendance(ctx workflow.Context) *contract.LateAttendance {
 	now := w.planNow(ctx)
-	var next *LateAttendance
+	var next *contract.LateAttendance
 	for i, e := range w.in.LateAttendance {
 		if e.RecordedBy == "" && now.Before(e.Until) && (next == nil || e.Until.Before(next.Until)) {
 			next = &w.in.LateAttendance[i]
@@ -333,9 +333,9 @@ func (w *exchanges) lateAttendanceSummary(ctx workflow.Context) string {
 }
 
 // attendanceSheet answers QueryAttendanceSheet.
-func (w *exchanges) attendanceSheet(ctx workflow.Context, meeting int, email string) AttendanceSheet {
+func (w *exchanges) attendanceSheet(ctx workflow.Context, meeting int, email string) contract.AttendanceSheet {
 	d := w.in.Department
-	s := AttendanceSheet{TermName: w.in.TermName, TimeZone: w.in.TimeZone, Department: d.Name, Meeting: meeting}
+	s := contract.AttendanceSheet{TermName: w.in.TermName, TimeZone: w.in.TimeZone, Department: d.Name, Meeting: meeting}
 	for _, m := range w.in.Meetings {
 		if m.Number == meeting {
 			s.Start = m.Start

@@ -5,8 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"semesterflow/activities"
-	"semesterflow/workflows"
+	"semesterflow/contract"
 )
 
 // The series starts on 26 October, after exchange 1 (13 October): nobody
@@ -15,10 +14,10 @@ import (
 // counts and the reports say so.
 func TestExchangesSecretaryRecordsAttendanceLate(t *testing.T) {
 	s := newSeries(t, exchangesPlan)
-	record := func(local, email string, meeting int, present []string, excused ...workflows.ExcusedOfficer) *updateOutcome {
-		return s.recordAttendance(local, workflows.RecordAttendanceInput{Email: email, Meeting: meeting, Present: present, Excused: excused})
+	record := func(local, email string, meeting int, present []string, excused ...contract.ExcusedOfficer) *updateOutcome {
+		return s.recordAttendance(local, contract.RecordAttendanceInput{Email: email, Meeting: meeting, Present: present, Excused: excused})
 	}
-	guoRuiExcused := workflows.ExcusedOfficer{Email: "guo.rui@example.edu", Reason: "Physics exam"}
+	guoRuiExcused := contract.ExcusedOfficer{Email: "guo.rui@example.edu", Reason: "Physics exam"}
 	sheet := s.querySheet("2026-10-27 09:00", 1, "he.xin@example.edu")
 	officersSheet := s.querySheet("2026-10-27 09:00", 1, "ma.li@example.edu")
 	before := s.query("2026-10-27 09:00")
@@ -26,7 +25,7 @@ func TestExchangesSecretaryRecordsAttendanceLate(t *testing.T) {
 	wrongPerson := record("2026-10-27 10:00", "ma.li@example.edu", 1, []string{"ma.li@example.edu"})
 	stranger := record("2026-10-27 10:05", "he.xin@example.edu", 1, []string{"zhou.min@example.edu"})
 	both := record("2026-10-27 10:10", "he.xin@example.edu", 1, []string{"guo.rui@example.edu"}, guoRuiExcused)
-	noReason := record("2026-10-27 10:15", "he.xin@example.edu", 1, nil, workflows.ExcusedOfficer{Email: "guo.rui@example.edu", Reason: "  "})
+	noReason := record("2026-10-27 10:15", "he.xin@example.edu", 1, nil, contract.ExcusedOfficer{Email: "guo.rui@example.edu", Reason: "  "})
 	future := record("2026-10-27 10:20", "he.xin@example.edu", 3, nil)
 	unknown := record("2026-10-27 10:25", "he.xin@example.edu", 9, nil)
 	// Exchange 2 (27 October) is held on time, sign-in and all.
@@ -61,7 +60,7 @@ func TestExchangesSecretaryRecordsAttendanceLate(t *testing.T) {
 	if recorded.rejected != nil || recorded.err != nil {
 		t.Fatalf("the secretary's recording: rejected %v, failed %v", recorded.rejected, recorded.err)
 	}
-	if r, ok := recorded.value.(workflows.RecordAttendanceResult); !ok || r.Meeting != 1 || r.Present != 2 || r.Excused != 1 || r.Absent != 0 ||
+	if r, ok := recorded.value.(contract.RecordAttendanceResult); !ok || r.Meeting != 1 || r.Present != 2 || r.Excused != 1 || r.Absent != 0 ||
 		s.local(r.At) != "10-28 10:00" {
 		t.Errorf("the recording's result = %+v", recorded.value)
 	}
@@ -130,9 +129,9 @@ func TestExchangesSecretaryRecordsAttendanceLate(t *testing.T) {
 }
 
 // reportBefore is the last report sent before plan time local.
-func reportBefore(s *series, local string) workflows.PartReport {
+func reportBefore(s *series, local string) contract.PartReport {
 	at := s.planTime(local)
-	var last workflows.PartReport
+	var last contract.PartReport
 	for i, r := range s.reports {
 		if s.reportedAt[i].Before(at) {
 			last = r
@@ -143,7 +142,7 @@ func reportBefore(s *series, local string) workflows.PartReport {
 
 // counts writes each officer's counts so far, e.g. "ma.li p2 a4" for
 // present twice and absent four times (e excused, u unrecorded).
-func counts(p workflows.ExchangesProgress) string {
+func counts(p contract.ExchangesProgress) string {
 	var out []string
 	for _, o := range p.Officers {
 		c := strings.SplitN(o.Email, "@", 2)[0]
@@ -164,7 +163,7 @@ func counts(p workflows.ExchangesProgress) string {
 // recording is refused and the attendance stays unrecorded to the end.
 func TestExchangesLateAttendanceAfterItsWindow(t *testing.T) {
 	s := newSeries(t, exchangesPlan)
-	tooLate := s.recordAttendance("2026-10-30 16:00", workflows.RecordAttendanceInput{Email: "he.xin@example.edu", Meeting: 1, Present: []string{"ma.li@example.edu"}})
+	tooLate := s.recordAttendance("2026-10-30 16:00", contract.RecordAttendanceInput{Email: "he.xin@example.edu", Meeting: 1, Present: []string{"ma.li@example.edu"}})
 	if err := s.run(20, s.planTime("2026-10-26 12:00")); err != nil {
 		t.Fatal(err)
 	}
@@ -201,9 +200,9 @@ func TestExchangesWaitForLateAttendanceBeforeEnding(t *testing.T) {
 		if s.runs != 1 || s.local(s.endedAt) != "10-20 15:59" {
 			t.Errorf("%d runs, ended %s; want one run ending when the minutes close, 10-20 15:59", s.runs, s.local(s.endedAt))
 		}
-		var waiting *workflows.PartReport
+		var waiting *contract.PartReport
 		for i, r := range s.reports {
-			if r.Phase == workflows.PhaseAwaitingAttendance {
+			if r.Phase == contract.PhaseAwaitingAttendance {
 				waiting = &s.reports[i]
 			}
 		}
@@ -211,14 +210,14 @@ func TestExchangesWaitForLateAttendanceBeforeEnding(t *testing.T) {
 			waiting.Next.What != "the attendance of exchange 1 of the Publicity Department, from He Xin" {
 			t.Errorf("report while waiting = %+v", waiting)
 		}
-		if last := s.reports[len(s.reports)-1]; !last.Done || s.result.Phase != workflows.PhaseDone || s.result.Officers[0].Unrecorded != 1 {
+		if last := s.reports[len(s.reports)-1]; !last.Done || s.result.Phase != contract.PhaseDone || s.result.Officers[0].Unrecorded != 1 {
 			t.Errorf("last report %+v, result %+v", last, s.result)
 		}
 	})
 
 	t.Run("the secretary records it", func(t *testing.T) {
 		s := newSeries(t, oneExchange)
-		done := s.recordAttendance("2026-10-19 09:00", workflows.RecordAttendanceInput{Email: "he.xin@example.edu", Meeting: 1,
+		done := s.recordAttendance("2026-10-19 09:00", contract.RecordAttendanceInput{Email: "he.xin@example.edu", Meeting: 1,
 			Present: []string{"ma.li@example.edu", "guo.rui@example.edu"}})
 		if err := s.run(3, s.planTime("2026-10-16 12:00")); err != nil {
 			t.Fatal(err)
@@ -234,7 +233,7 @@ func TestExchangesWaitForLateAttendanceBeforeEnding(t *testing.T) {
 		if !last.Done || last.Summary != "Publicity Department: 1 of 1 exchanges held; 1 recorded late (1 by the secretary afterwards)" {
 			t.Errorf("last report = %+v", last)
 		}
-		if len(s.attendance) != 1 || s.attendance[0].Records[0].Status != activities.AttendanceUnrecorded {
+		if len(s.attendance) != 1 || s.attendance[0].Records[0].Status != contract.AttendanceUnrecorded {
 			t.Errorf("the series' own write = %+v, want exchange 1 unrecorded", s.attendance)
 		}
 	})
@@ -243,19 +242,19 @@ func TestExchangesWaitForLateAttendanceBeforeEnding(t *testing.T) {
 // The portal finds an exchange's series from its minutes' workflow ID
 // alone, and nothing else passes for one.
 func TestExchangesOfMinutes(t *testing.T) {
-	id, n, ok := workflows.ExchangesOfMinutes(workflows.MinutesWorkflowID("2026-fall", "publicity", 3))
-	if !ok || n != 3 || id != workflows.ExchangesWorkflowID("2026-fall", "publicity") {
+	id, n, ok := contract.ExchangesOfMinutes(contract.MinutesWorkflowID("2026-fall", "publicity", 3))
+	if !ok || n != 3 || id != contract.ExchangesWorkflowID("2026-fall", "publicity") {
 		t.Errorf("minutes of exchange 3: %q %d %v", id, n, ok)
 	}
 	for _, other := range []string{
-		workflows.CollectionWorkflowID("2026-fall", "kickoff", "department_plan"),
-		workflows.ExchangesWorkflowID("2026-fall", "publicity"),
+		contract.CollectionWorkflowID("2026-fall", "kickoff", "department_plan"),
+		contract.ExchangesWorkflowID("2026-fall", "publicity"),
 		"semester/2026-fall/exchanges/publicity/minutes-0",
 		"semester/2026-fall/exchanges/publicity/minutes-3x",
 		"semester/2026-fall/month/2026-10/minutes-3",
 		"other/2026-fall/exchanges/publicity/minutes-3",
 	} {
-		if id, n, ok := workflows.ExchangesOfMinutes(other); ok {
+		if id, n, ok := contract.ExchangesOfMinutes(other); ok {
 			t.Errorf("%s taken for the minutes of exchange %d of %s", other, n, id)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -50,13 +51,13 @@ type series struct {
 	t       *testing.T
 	plan    *plan.Plan
 	loc     *time.Location
-	in      workflows.ExchangesInput
+	in      contract.ExchangesInput
 	updates []*scheduledUpdate
 	queries []*scheduledQuery
 	// realMinutes runs the real Collection for the minutes, with its
 	// emails mocked, instead of a stand-in.
 	realMinutes bool
-	collected   []activities.NotifyCollectionInput
+	collected   []contract.NotifyCollectionInput
 	// inviteDelay makes every invitation take that long (test time) to
 	// go out, as a failing SMTP server or a busy worker would.
 	inviteDelay time.Duration
@@ -75,30 +76,30 @@ type series struct {
 	mu sync.Mutex
 	// What the runs did, in order.
 	runs        int
-	continued   []workflows.ExchangesInput
+	continued   []contract.ExchangesInput
 	invitations []invitation
-	attendance  []activities.RecordAttendanceInput
+	attendance  []contract.RecordMeetingAttendanceInput
 	// attendedAt is when each attendance write ran (test time).
 	attendedAt []time.Time
-	late       []activities.RecordLateAttendanceInput
-	corrected  []activities.CorrectInvitationInput
-	notices    []activities.NotifyPartProblemInput
+	late       []contract.RecordLateAttendanceInput
+	corrected  []contract.CorrectInvitationInput
+	notices    []contract.NotifyPartProblemInput
 	minutes    []startedMinutes
-	reports    []workflows.PartReport
+	reports    []contract.PartReport
 	reportedAt []time.Time
-	result     workflows.ExchangesProgress
+	result     contract.ExchangesProgress
 	// endedAt is when the last run ended (test time).
 	endedAt time.Time
 }
 
 type invitation struct {
 	at time.Time
-	in activities.NotifyExchangeInput
+	in contract.NotifyExchangeInput
 }
 
 type startedMinutes struct {
 	id string
-	in workflows.CollectionInput
+	in contract.CollectionInput
 }
 
 type scheduledUpdate struct {
@@ -116,16 +117,16 @@ type updateOutcome struct {
 
 type scheduledQuery struct {
 	at     time.Time
-	result workflows.ExchangesProgress
+	result contract.ExchangesProgress
 	err    error
 	// taskFor, when set, makes it a task query for that person.
 	taskFor string
-	task    workflows.MeetingTask
+	task    contract.MeetingTask
 	// sheetFor and sheetMeeting, when set, make it an attendance-sheet
 	// query for that person and exchange.
 	sheetFor     string
 	sheetMeeting int
-	sheet        workflows.AttendanceSheet
+	sheet        contract.AttendanceSheet
 }
 
 func newSeries(t *testing.T, yaml string) *series {
@@ -136,7 +137,7 @@ func newSeries(t *testing.T, yaml string) *series {
 	}
 	start, _ := p.Term.Starts.In(p.Location())
 	s := &series{t: t, plan: p, loc: p.Location()}
-	s.in = workflows.ExchangesInputFrom(*p, "publicity", plan.ProductionClock(start), "semester/2026-fall")
+	s.in = contract.ExchangesInputFrom(*p, "publicity", plan.ProductionClock(start), "semester/2026-fall")
 	return s
 }
 
@@ -150,11 +151,11 @@ func (s *series) planTime(local string) time.Time {
 }
 
 func (s *series) signIn(local, email string) *updateOutcome {
-	return s.update(local, workflows.UpdateSignIn, workflows.SignInInput{Email: email})
+	return s.update(local, contract.UpdateSignIn, contract.SignInInput{Email: email})
 }
 
 func (s *series) excuse(local, email, reason string) *updateOutcome {
-	return s.update(local, workflows.UpdateExcuse, workflows.ExcuseInput{Email: email, Reason: reason})
+	return s.update(local, contract.UpdateExcuse, contract.ExcuseInput{Email: email, Reason: reason})
 }
 
 func (s *series) update(local, name string, arg any) *updateOutcome {
@@ -181,8 +182,8 @@ func (s *series) querySheet(local string, meeting int, email string) *scheduledQ
 	return q
 }
 
-func (s *series) recordAttendance(local string, in workflows.RecordAttendanceInput) *updateOutcome {
-	return s.update(local, workflows.UpdateRecordAttendance, in)
+func (s *series) recordAttendance(local string, in contract.RecordAttendanceInput) *updateOutcome {
+	return s.update(local, contract.UpdateRecordAttendance, in)
 }
 
 // run executes up to maxRuns runs from the term's first day (or from
@@ -212,7 +213,7 @@ func (s *series) run(maxRuns int, start time.Time) error {
 			}
 			return err
 		}
-		var next workflows.ExchangesInput
+		var next contract.ExchangesInput
 		if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
 			s.t.Fatal(err)
 		}
@@ -229,25 +230,25 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 	env.RegisterActivity(&activities.Activities{})
 	env.RegisterWorkflow(workflows.Collection)
 	env.OnActivity(acts.NotifyExchange, mock.Anything, mock.Anything).After(s.inviteDelay).Return(
-		func(_ context.Context, in activities.NotifyExchangeInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyExchangeInput) (contract.DeliveryResult, error) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.invitations = append(s.invitations, invitation{at: env.Now().In(s.loc), in: in})
-			return activities.DeliveryResult{Sent: len(in.Recipients)}, nil
+			return contract.DeliveryResult{Sent: len(in.Recipients)}, nil
 		})
 	env.OnActivity(acts.NotifyPartProblem, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyPartProblemInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyPartProblemInput) (contract.DeliveryResult, error) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.notices = append(s.notices, in)
-			return activities.DeliveryResult{Sent: len(in.To)}, nil
+			return contract.DeliveryResult{Sent: len(in.To)}, nil
 		})
 	var outage time.Duration
 	if s.runs == 1 {
 		outage = s.storeOutage
 	}
 	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).After(outage).Return(
-		func(_ context.Context, in activities.RecordAttendanceInput) error {
+		func(_ context.Context, in contract.RecordMeetingAttendanceInput) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.attendance = append(s.attendance, in)
@@ -255,14 +256,14 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 			return nil
 		})
 	env.OnActivity(acts.RecordLateAttendance, mock.Anything, mock.Anything).After(s.lateDelay).Return(
-		func(_ context.Context, in activities.RecordLateAttendanceInput) (activities.RecordLateAttendanceResult, error) {
+		func(_ context.Context, in contract.RecordLateAttendanceInput) (contract.RecordLateAttendanceResult, error) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.late = append(s.late, in)
-			return activities.RecordLateAttendanceResult{Changed: len(in.Records)}, nil
+			return contract.RecordLateAttendanceResult{Changed: len(in.Records)}, nil
 		})
 	env.OnActivity(acts.CorrectInvitation, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.CorrectInvitationInput) error {
+		func(_ context.Context, in contract.CorrectInvitationInput) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.corrected = append(s.corrected, in)
@@ -270,21 +271,21 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 		})
 	if s.realMinutes {
 		env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
-			func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+			func(_ context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
 				s.mu.Lock()
 				defer s.mu.Unlock()
 				s.collected = append(s.collected, in)
-				return activities.DeliveryResult{}, nil
+				return contract.DeliveryResult{}, nil
 			})
 	} else {
 		env.OnWorkflow(workflows.Collection, mock.Anything, mock.Anything).Return(
-			func(ctx workflow.Context, in workflows.CollectionInput) (workflows.CollectionResult, error) {
+			func(ctx workflow.Context, in contract.CollectionInput) (contract.CollectionResult, error) {
 				s.minutes = append(s.minutes, startedMinutes{id: workflow.GetInfo(ctx).WorkflowExecution.ID, in: in})
-				return workflows.CollectionResult{Kind: in.Kind, Scope: in.Scope}, nil
+				return contract.CollectionResult{Kind: in.Kind, Scope: in.Scope}, nil
 			})
 	}
 	env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).After(outage).Return(
-		func(_ context.Context, in activities.ReportPartInput) error {
+		func(_ context.Context, in contract.ReportPartInput) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			if in.TermKey == "semester/2026-fall" {
@@ -312,7 +313,7 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 		}
 		env.RegisterDelayedCallback(func() {
 			if q.sheetFor != "" {
-				v, err := env.QueryWorkflow(workflows.QueryAttendanceSheet, q.sheetMeeting, q.sheetFor)
+				v, err := env.QueryWorkflow(contract.QueryAttendanceSheet, q.sheetMeeting, q.sheetFor)
 				if err == nil {
 					err = v.Get(&q.sheet)
 				}
@@ -320,14 +321,14 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 				return
 			}
 			if q.taskFor != "" {
-				v, err := env.QueryWorkflow(workflows.QueryTask, q.taskFor)
+				v, err := env.QueryWorkflow(contract.QueryTask, q.taskFor)
 				if err == nil {
 					err = v.Get(&q.task)
 				}
 				q.err = err
 				return
 			}
-			v, err := env.QueryWorkflow(workflows.QueryProgress)
+			v, err := env.QueryWorkflow(contract.QueryProgress)
 			if err == nil {
 				err = v.Get(&q.result)
 			}
@@ -387,7 +388,7 @@ func TestExchangesWholeSeries(t *testing.T) {
 	if len(s.attendance) != 6 {
 		t.Fatalf("%d attendance batches, want 6", len(s.attendance))
 	}
-	statuses := func(in activities.RecordAttendanceInput) string {
+	statuses := func(in contract.RecordMeetingAttendanceInput) string {
 		var out []string
 		for _, r := range in.Records {
 			out = append(out, strings.SplitN(r.Email, "@", 2)[0]+"="+r.Status)
@@ -412,7 +413,7 @@ func TestExchangesWholeSeries(t *testing.T) {
 	if r := s.attendance[0].Records[0]; r.SignedInAt == nil || s.local(*r.SignedInAt) != "10-13 18:45" {
 		t.Errorf("present row = %+v, want signed in at 18:45", r)
 	}
-	if a := s.attendance[0]; len(a.Actions) != 2 || a.Actions[0].Action != activities.ActionExcuse || a.Actions[1].Action != activities.ActionSignIn ||
+	if a := s.attendance[0]; len(a.Actions) != 2 || a.Actions[0].Action != contract.ActionExcuse || a.Actions[1].Action != contract.ActionSignIn ||
 		!strings.HasPrefix(a.Actions[0].Key, "update/") || a.Actions[0].Key == a.Actions[1].Key || s.local(a.At) != "10-13 19:30" {
 		t.Errorf("exchange 1 audit actions = %+v at %v", a.Actions, a.At)
 	}
@@ -423,10 +424,10 @@ func TestExchangesWholeSeries(t *testing.T) {
 		t.Errorf("after exchange 1 the next run gets next=%d held=%d counts %+v", c.Next, c.Held, c.Attendance)
 	}
 	res := s.result
-	if res.Held != 6 || res.Total != 6 || res.Phase != workflows.PhaseDone || res.Next != nil {
+	if res.Held != 6 || res.Total != 6 || res.Phase != contract.PhaseDone || res.Next != nil {
 		t.Errorf("result = %+v", res)
 	}
-	wantCounts := []workflows.OfficerAttendance{
+	wantCounts := []contract.OfficerAttendance{
 		{Email: "ma.li@example.edu", Name: "Ma Li", Present: 2, Absent: 4},
 		{Email: "guo.rui@example.edu", Name: "Guo Rui", Present: 1, Excused: 1, Absent: 4},
 		{Email: "he.xin@example.edu", Name: "He Xin", Present: 2, Absent: 4},
@@ -468,8 +469,8 @@ func TestExchangesSignInAndExcuseRules(t *testing.T) {
 	s := newSeries(t, exchangesPlan)
 	early := s.signIn("2026-10-13 18:00", "ma.li@example.edu")
 	// A link to exchange 2 used while exchange 1 is held.
-	wrongMeeting := s.update("2026-10-13 18:35", workflows.UpdateSignIn, workflows.SignInInput{Email: "guo.rui@example.edu", Meeting: 2})
-	wrongAbsence := s.update("2026-10-12 09:30", workflows.UpdateExcuse, workflows.ExcuseInput{Email: "guo.rui@example.edu", Reason: "Trip", Meeting: 2})
+	wrongMeeting := s.update("2026-10-13 18:35", contract.UpdateSignIn, contract.SignInInput{Email: "guo.rui@example.edu", Meeting: 2})
+	wrongAbsence := s.update("2026-10-12 09:30", contract.UpdateExcuse, contract.ExcuseInput{Email: "guo.rui@example.edu", Reason: "Trip", Meeting: 2})
 	noReason := s.excuse("2026-10-12 09:00", "he.xin@example.edu", "   ")
 	excused := s.excuse("2026-10-12 10:00", "he.xin@example.edu", "Family visit")
 	again := s.excuse("2026-10-12 11:00", "He.Xin@example.edu", "Still the family")
@@ -514,14 +515,14 @@ func TestExchangesSignInAndExcuseRules(t *testing.T) {
 			t.Errorf("%s: %+v, want accepted", name, u)
 		}
 	}
-	if r, ok := cameAfterAll.value.(workflows.SignInResult); !ok || !r.WasExcused || r.Meeting != 1 {
+	if r, ok := cameAfterAll.value.(contract.SignInResult); !ok || !r.WasExcused || r.Meeting != 1 {
 		t.Errorf("sign-in after excusing = %+v, want counted for exchange 1, noting the excuse", cameAfterAll.value)
 	}
-	if r, ok := excused.value.(workflows.ExcuseResult); !ok || r.Meeting != 1 || s.local(r.Start) != "10-13 19:00" {
+	if r, ok := excused.value.(contract.ExcuseResult); !ok || r.Meeting != 1 || s.local(r.Start) != "10-13 19:00" {
 		t.Errorf("excuse result = %+v", excused.value)
 	}
 
-	if progress.err != nil || progress.result.Next == nil || progress.result.Phase != workflows.PhaseSignIn ||
+	if progress.err != nil || progress.result.Next == nil || progress.result.Phase != contract.PhaseSignIn ||
 		strings.Join(progress.result.Next.SignedIn, ",") != "ma.li@example.edu" || strings.Join(progress.result.Next.Excused, ",") != "he.xin@example.edu" {
 		t.Errorf("progress during sign-in = %+v (%v)", progress.result, progress.err)
 	}
@@ -571,15 +572,15 @@ func TestExchangesStartedLateRecordEveryExchange(t *testing.T) {
 		t.Fatalf("attendance recorded for %d exchanges, want both 1 and 2", len(s.attendance))
 	}
 	first, second := s.attendance[0], s.attendance[1]
-	if first.MeetingNumber != 1 || first.Outcome == nil || !first.Outcome.RecordedLate || first.Outcome.Invitation != activities.InvitationNone {
+	if first.MeetingNumber != 1 || first.Outcome == nil || !first.Outcome.RecordedLate || first.Outcome.Invitation != contract.InvitationNone {
 		t.Errorf("exchange 1 recorded as %+v / %+v, want recorded late without an invitation", first, first.Outcome)
 	}
 	for _, r := range first.Records {
-		if r.Status != activities.AttendanceUnrecorded {
+		if r.Status != contract.AttendanceUnrecorded {
 			t.Errorf("exchange 1: %s is %s, want unrecorded (nobody could sign in)", r.Email, r.Status)
 		}
 	}
-	if second.MeetingNumber != 2 || second.Outcome.RecordedLate || second.Outcome.Invitation != activities.InvitationLate {
+	if second.MeetingNumber != 2 || second.Outcome.RecordedLate || second.Outcome.Invitation != contract.InvitationLate {
 		t.Errorf("exchange 2 recorded as %+v, want on time with a late invitation", second.Outcome)
 	}
 	if len(s.notices) != 1 || s.notices[0].To[0].Email != "sun.hao@example.edu" || !strings.Contains(s.notices[0].Problem, "2 days late") {
@@ -623,7 +624,7 @@ func TestExchangesNeverWaitForTheInvitation(t *testing.T) {
 			t.Errorf("exchange %d recorded as %+v, want on time", in.MeetingNumber, in.Outcome)
 		}
 		for _, r := range in.Records {
-			if r.Status == activities.AttendancePresent {
+			if r.Status == contract.AttendancePresent {
 				present[fmt.Sprintf("%d %s", in.MeetingNumber, r.Email)] = true
 			}
 		}
@@ -634,7 +635,7 @@ func TestExchangesNeverWaitForTheInvitation(t *testing.T) {
 	if len(s.minutes) != 6 {
 		t.Errorf("minutes asked for %d of 6 exchanges", len(s.minutes))
 	}
-	if s.result.Held != 6 || s.result.Phase != workflows.PhaseDone {
+	if s.result.Held != 6 || s.result.Phase != contract.PhaseDone {
 		t.Errorf("result = %+v, want 6 held and done", s.result)
 	}
 	// Each invitation went out after its exchange: recorded, told to the
@@ -659,7 +660,7 @@ exchanges: {first: "2026-10-20 18:00", every_weeks: 1}
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := workflows.ExchangesInputFrom(*p, "d", plan.ProductionClock(time.Time{}), "semester/ws")
+	in := contract.ExchangesInputFrom(*p, "d", plan.ProductionClock(time.Time{}), "semester/ws")
 	if len(in.Meetings) != 6 {
 		t.Fatalf("%d meetings, want 6", len(in.Meetings))
 	}
@@ -700,7 +701,7 @@ func TestExchangesLastMinutesRunAsARealCollection(t *testing.T) {
 	for _, c := range s.collected {
 		sl := c.Slots[0]
 		who := sl.Owners[0].Email
-		if c.Kind == activities.NotifyEscalation {
+		if c.Kind == contract.NotifyEscalation {
 			who = sl.EscalateTo[0].Email
 		}
 		seen = append(seen, c.Kind+" "+who+" due "+s.local(sl.Due))
@@ -752,7 +753,7 @@ func TestExchangesGoOnWhileTheDatabaseIsAway(t *testing.T) {
 	if len(s.attendance) != 6 {
 		t.Fatalf("attendance stored for %d of 6 exchanges", len(s.attendance))
 	}
-	stored := map[int]activities.RecordAttendanceInput{}
+	stored := map[int]contract.RecordMeetingAttendanceInput{}
 	for _, in := range s.attendance {
 		stored[in.MeetingNumber] = in
 	}
@@ -761,7 +762,7 @@ func TestExchangesGoOnWhileTheDatabaseIsAway(t *testing.T) {
 			t.Errorf("exchange %d's attendance was never stored", n)
 		}
 	}
-	if r := stored[1].Records[0]; r.Email != "ma.li@example.edu" || r.Status != activities.AttendancePresent {
+	if r := stored[1].Records[0]; r.Email != "ma.li@example.edu" || r.Status != contract.AttendancePresent {
 		t.Errorf("Ma Li at exchange 1: %+v, want present", r)
 	}
 	if len(s.invitations) != 6 {
@@ -772,7 +773,7 @@ func TestExchangesGoOnWhileTheDatabaseIsAway(t *testing.T) {
 			t.Errorf("invitation %d went out at %v, want %v", i+1, inv.at, want)
 		}
 	}
-	if s.result.Held != 6 || s.result.Phase != workflows.PhaseDone || len(s.result.Problems) != 0 {
+	if s.result.Held != 6 || s.result.Phase != contract.PhaseDone || len(s.result.Problems) != 0 {
 		t.Errorf("result = %+v, want 6 held, done, no problems", s.result)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -20,30 +20,30 @@ const kickoffPlansTitle = "the department's plan and suggestions for the term"
 // heads and leaders with the agenda and a calendar invite, and collects
 // every department's plan and suggestions through a Collection child that
 // opens with the invitations and closes a few days after the due date.
-func Kickoff(ctx workflow.Context, in KickoffInput) (_ KickoffResult, err error) {
+func Kickoff(ctx workflow.Context, in contract.KickoffInput) (_ contract.KickoffResult, err error) {
 	k, err := newKickoff(in)
 	if err != nil {
-		return KickoffResult{}, err
+		return contract.KickoffResult{}, err
 	}
 	defer func() { k.report.failed(ctx, err) }()
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (KickoffProgress, error) { return k.progress, nil },
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
+		func() (contract.KickoffProgress, error) { return k.progress, nil },
 		workflow.QueryHandlerOptions{Description: "The kickoff's phase, who has the directory and the invitation, and the plans once collected"},
 	); err != nil {
-		return KickoffResult{}, err
+		return contract.KickoffResult{}, err
 	}
 	return k.run(ctx)
 }
 
 type kickoff struct {
-	in       KickoffInput
-	progress KickoffProgress
+	in       contract.KickoffInput
+	progress contract.KickoffProgress
 	report   *reporter
 	// beside sends the directory and the invitations beside the calendar.
 	beside *beside
 }
 
-func newKickoff(in KickoffInput) (*kickoff, error) {
+func newKickoff(in contract.KickoffInput) (*kickoff, error) {
 	var problems []string
 	if in.TermID == "" {
 		problems = append(problems, "the term has no ID")
@@ -59,28 +59,28 @@ func newKickoff(in KickoffInput) (*kickoff, error) {
 	}
 	return &kickoff{
 		in: in,
-		progress: KickoffProgress{
-			TermID: in.TermID, Phase: KickoffPhaseStarting,
+		progress: contract.KickoffProgress{
+			TermID: in.TermID, Phase: contract.KickoffPhaseStarting,
 			Starts: in.Starts, Ends: in.Ends, Where: in.Where, PlansDue: in.PlansDue,
 			Departments:     len(in.Departments),
-			PlansWorkflowID: KickoffPlansWorkflowID(in.TermID),
+			PlansWorkflowID: contract.KickoffPlansWorkflowID(in.TermID),
 		},
-		report: &reporter{termKey: in.ReportTo, part: KickoffPart},
+		report: &reporter{termKey: in.ReportTo, part: contract.KickoffPart},
 	}, nil
 }
 
-func (k *kickoff) run(ctx workflow.Context) (KickoffResult, error) {
+func (k *kickoff) run(ctx workflow.Context) (contract.KickoffResult, error) {
 	k.beside = newBeside(ctx, k.in.Clock)
 	k.report.beside = k.beside
 	if !k.beside.blocking {
 		return k.runBeside(ctx)
 	}
-	k.setPhase(ctx, KickoffPhaseStarting)
+	k.setPhase(ctx, contract.KickoffPhaseStarting)
 
-	var dir activities.DeliveryResult
+	var dir contract.DeliveryResult
 	actx := withMailOptions(ctx, fmt.Sprintf("personnel directory to %d department heads", len(k.in.Departments)))
-	if err := workflow.ExecuteActivity(actx, a.SendDirectory, activities.SendDirectoryInput{TermID: k.in.TermID}).Get(ctx, &dir); err != nil {
-		return KickoffResult{}, fmt.Errorf("send the personnel directory: %w", err)
+	if err := workflow.ExecuteActivity(actx, a.SendDirectory, contract.SendDirectoryInput{TermID: k.in.TermID}).Get(ctx, &dir); err != nil {
+		return contract.KickoffResult{}, fmt.Errorf("send the personnel directory: %w", err)
 	}
 	k.progress.DirectorySent = dir.Sent + dir.AlreadySent
 
@@ -90,47 +90,47 @@ func (k *kickoff) run(ctx workflow.Context) (KickoffResult, error) {
 	opens := k.planNow(ctx)
 	if opens.Before(k.in.Ends) {
 		if err := k.invite(ctx, opens); err != nil {
-			return KickoffResult{}, err
+			return contract.KickoffResult{}, err
 		}
-		k.setPhase(ctx, KickoffPhaseInvited)
+		k.setPhase(ctx, contract.KickoffPhaseInvited)
 	}
 	plans := k.startPlans(ctx, opens)
 
 	got, err := k.holdMeeting(ctx, plans)
 	if err != nil {
-		return KickoffResult{}, err
+		return contract.KickoffResult{}, err
 	}
 	res := k.result(got)
 	k.progress.PlansIn, k.progress.Missing = len(res.HandedIn), res.Missing
-	k.progress.Phase = KickoffPhaseDone
+	k.progress.Phase = contract.KickoffPhaseDone
 	k.showPhase(ctx)
-	k.report.send(ctx, PartReport{Phase: KickoffPhaseDone, Summary: res.Summary, Done: true})
+	k.report.send(ctx, contract.PartReport{Phase: contract.KickoffPhaseDone, Summary: res.Summary, Done: true})
 	return res, nil
 }
 
 // runBeside is the kickoff whose directory and invitations go out beside
 // its calendar: the department plans open, and the meeting is held, on
 // time whatever the SMTP server does.
-func (k *kickoff) runBeside(ctx workflow.Context) (KickoffResult, error) {
-	k.setPhase(ctx, KickoffPhaseStarting)
+func (k *kickoff) runBeside(ctx workflow.Context) (contract.KickoffResult, error) {
+	k.setPhase(ctx, contract.KickoffPhaseStarting)
 	opens := k.planNow(ctx)
-	var dir activities.DeliveryResult
+	var dir contract.DeliveryResult
 	k.beside.send(ctx, email{
 		what: "the personnel directory", due: opens,
-		activity: a.SendDirectory, input: activities.SendDirectoryInput{TermID: k.in.TermID}, result: &dir,
+		activity: a.SendDirectory, input: contract.SendDirectoryInput{TermID: k.in.TermID}, result: &dir,
 		done: func(workflow.Context, time.Duration, error) { k.progress.DirectorySent = dir.Sent + dir.AlreadySent },
 	})
 	// A term started after its kickoff meeting invites nobody to a past
 	// meeting, but still collects the plans.
 	if opens.Before(k.in.Ends) {
-		var res activities.KickoffInvitationsResult
+		var res contract.KickoffInvitationsResult
 		k.beside.send(ctx, email{
 			what: "the kickoff invitations", due: opens, until: k.in.Starts,
 			activity: a.SendKickoffInvitations, input: k.invitationsInput(opens), result: &res,
 			done: func(ctx workflow.Context, _ time.Duration, err error) {
 				k.progress.Invited = res.Invited
-				if err == nil && k.progress.Phase == KickoffPhaseStarting {
-					k.setPhase(ctx, KickoffPhaseInvited)
+				if err == nil && k.progress.Phase == contract.KickoffPhaseStarting {
+					k.setPhase(ctx, contract.KickoffPhaseInvited)
 				}
 			},
 		})
@@ -141,35 +141,35 @@ func (k *kickoff) runBeside(ctx workflow.Context) (KickoffResult, error) {
 
 	got, err := k.holdMeeting(ctx, plans)
 	if err != nil {
-		return KickoffResult{}, err
+		return contract.KickoffResult{}, err
 	}
 	if err := k.beside.wait(ctx); err != nil {
-		return KickoffResult{}, err
+		return contract.KickoffResult{}, err
 	}
 	res := k.result(got)
 	k.progress.PlansIn, k.progress.Missing = len(res.HandedIn), res.Missing
-	k.progress.Phase = KickoffPhaseDone
+	k.progress.Phase = contract.KickoffPhaseDone
 	k.showPhase(ctx)
-	k.report.send(ctx, PartReport{Phase: KickoffPhaseDone, Summary: res.Summary, Done: true, Problems: k.beside.problems})
+	k.report.send(ctx, contract.PartReport{Phase: contract.KickoffPhaseDone, Summary: res.Summary, Done: true, Problems: k.beside.problems})
 	if err := k.beside.wait(ctx); err != nil {
-		return KickoffResult{}, err
+		return contract.KickoffResult{}, err
 	}
 	return res, nil
 }
 
 // holdMeeting follows the meeting on the plan's clock, then waits for the
 // plans' collection to end.
-func (k *kickoff) holdMeeting(ctx workflow.Context, plans workflow.ChildWorkflowFuture) (CollectionResult, error) {
+func (k *kickoff) holdMeeting(ctx workflow.Context, plans workflow.ChildWorkflowFuture) (contract.CollectionResult, error) {
 	k.sleepUntil(ctx, k.in.Starts, "kickoff meeting: "+orWhere(k.in.Where))
 	if k.planNow(ctx).Before(k.in.Ends) {
-		k.setPhase(ctx, KickoffPhaseMeeting)
+		k.setPhase(ctx, contract.KickoffPhaseMeeting)
 		k.sleepUntil(ctx, k.in.Ends, "kickoff meeting ends")
 	}
-	k.setPhase(ctx, KickoffPhaseCollecting)
+	k.setPhase(ctx, contract.KickoffPhaseCollecting)
 
-	var got CollectionResult
+	var got contract.CollectionResult
 	if err := plans.Get(ctx, &got); err != nil {
-		return CollectionResult{}, fmt.Errorf("collect the departments' plans: %w", err)
+		return contract.CollectionResult{}, fmt.Errorf("collect the departments' plans: %w", err)
 	}
 	return got, nil
 }
@@ -178,7 +178,7 @@ func (k *kickoff) holdMeeting(ctx workflow.Context, plans workflow.ChildWorkflow
 // plan time they go out so a retry sends the same calendar file.
 func (k *kickoff) invite(ctx workflow.Context, stamp time.Time) error {
 	in := k.invitationsInput(stamp)
-	var res activities.KickoffInvitationsResult
+	var res contract.KickoffInvitationsResult
 	actx := withMailOptions(ctx, fmt.Sprintf("kickoff invitations to %d heads and %d leaders", len(in.Heads), len(in.Leaders)))
 	if err := workflow.ExecuteActivity(actx, a.SendKickoffInvitations, in).Get(ctx, &res); err != nil {
 		return fmt.Errorf("send the kickoff invitations: %w", err)
@@ -188,14 +188,14 @@ func (k *kickoff) invite(ctx workflow.Context, stamp time.Time) error {
 }
 
 // invitationsInput is the kickoff's invitation to every head and leader.
-func (k *kickoff) invitationsInput(stamp time.Time) activities.SendKickoffInvitationsInput {
-	in := activities.SendKickoffInvitationsInput{
+func (k *kickoff) invitationsInput(stamp time.Time) contract.SendKickoffInvitationsInput {
+	in := contract.SendKickoffInvitationsInput{
 		TermID: k.in.TermID, TermName: k.in.TermName, TimeZone: k.in.TimeZone,
 		Starts: k.in.Starts, Ends: k.in.Ends, Where: k.in.Where, Agenda: k.in.Agenda,
 		PlansDue: k.in.PlansDue, Leaders: k.in.Leaders, Stamp: stamp,
 	}
 	for _, d := range k.in.Departments {
-		in.Heads = append(in.Heads, activities.KickoffHead{DepartmentName: d.Name, Head: d.Head})
+		in.Heads = append(in.Heads, contract.KickoffHead{DepartmentName: d.Name, Head: d.Head})
 	}
 	return in
 }
@@ -203,9 +203,9 @@ func (k *kickoff) invitationsInput(stamp time.Time) activities.SendKickoffInvita
 // startPlans starts the collection of every department's plan: one slot per
 // department, handed in by its head, escalated to the leaders.
 func (k *kickoff) startPlans(ctx workflow.Context, opens time.Time) workflow.ChildWorkflowFuture {
-	in := CollectionInput{
+	in := contract.CollectionInput{
 		TermID: k.in.TermID, TermName: k.in.TermName, TimeZone: k.in.TimeZone,
-		Kind: KickoffPlanKind, Scope: KickoffPlanScope,
+		Kind: contract.KickoffPlanKind, Scope: contract.KickoffPlanScope,
 		Title: kickoffPlansTitle,
 		Instructions: fmt.Sprintf("Following the ministerial kickoff meeting on %s, write down what your department plans to do this term and when, "+
 			"what it needs from the Organization Department, and your suggestions on the term's main tasks.", plan.HumanTime(k.in.Starts, k.in.TimeZone)),
@@ -216,28 +216,28 @@ func (k *kickoff) startPlans(ctx workflow.Context, opens time.Time) workflow.Chi
 		TextRequired:     true,
 		Clock:            k.in.Clock,
 		ReportTo:         k.in.ReportTo,
-		Part:             KickoffPlansPart,
+		Part:             contract.KickoffPlansPart,
 	}
 	for _, d := range k.in.Departments {
-		in.Slots = append(in.Slots, Slot{
+		in.Slots = append(in.Slots, contract.Slot{
 			Key: d.ID, Label: d.Name, Due: k.in.PlansDue, Department: d.ID,
 			Owners: []plan.Person{d.Head}, EscalateTo: k.in.Leaders,
 		})
 	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:    KickoffPlansWorkflowID(k.in.TermID),
+		WorkflowID:    contract.KickoffPlansWorkflowID(k.in.TermID),
 		StaticSummary: "Department plans and suggestions after the kickoff, " + k.in.TermName,
 		StaticDetails: fmt.Sprintf("One plan from each of the %d departments, handed in by its head, due %s.",
 			len(in.Slots), plan.HumanTime(k.in.PlansDue, k.in.TimeZone)),
-		TypedSearchAttributes: temporal.NewSearchAttributes(SearchTerm.ValueSet(k.in.TermID)),
+		TypedSearchAttributes: temporal.NewSearchAttributes(contract.SearchTerm.ValueSet(k.in.TermID)),
 	})
 	return workflow.ExecuteChildWorkflow(cctx, Collection, in)
 }
 
 // result names the departments that handed in, late ones too, and those
 // that never did.
-func (k *kickoff) result(got CollectionResult) KickoffResult {
-	res := KickoffResult{TermID: k.in.TermID, Invited: k.progress.Invited, HandedIn: []string{}, Missing: got.Missing}
+func (k *kickoff) result(got contract.CollectionResult) contract.KickoffResult {
+	res := contract.KickoffResult{TermID: k.in.TermID, Invited: k.progress.Invited, HandedIn: []string{}, Missing: got.Missing}
 	names := map[string]string{}
 	for _, d := range k.in.Departments {
 		names[d.ID] = d.Name
@@ -277,32 +277,32 @@ func (k *kickoff) planNow(ctx workflow.Context) time.Time {
 func (k *kickoff) setPhase(ctx workflow.Context, phase string) {
 	k.progress.Phase = phase
 	k.showPhase(ctx)
-	rep := PartReport{Phase: phase}
+	rep := contract.PartReport{Phase: phase}
 	switch phase {
-	case KickoffPhaseStarting:
+	case contract.KickoffPhaseStarting:
 		rep.Summary = "sending the personnel directory and the kickoff invitations"
-		rep.Next = &Deadline{What: "kickoff meeting", Due: k.in.Starts}
-	case KickoffPhaseInvited:
+		rep.Next = &contract.Deadline{What: "kickoff meeting", Due: k.in.Starts}
+	case contract.KickoffPhaseInvited:
 		rep.Summary = fmt.Sprintf("kickoff meeting on %s; %d invited", plan.HumanTime(k.in.Starts, k.in.TimeZone), k.progress.Invited)
-		rep.Next = &Deadline{What: "kickoff meeting", Due: k.in.Starts}
-	case KickoffPhaseMeeting:
+		rep.Next = &contract.Deadline{What: "kickoff meeting", Due: k.in.Starts}
+	case contract.KickoffPhaseMeeting:
 		rep.Summary = "kickoff meeting under way"
-		rep.Next = &Deadline{What: "department plans and suggestions", Due: k.in.PlansDue}
-	case KickoffPhaseCollecting:
+		rep.Next = &contract.Deadline{What: "department plans and suggestions", Due: k.in.PlansDue}
+	case contract.KickoffPhaseCollecting:
 		rep.Summary = "kickoff meeting held; collecting the department plans"
-		rep.Next = &Deadline{What: "department plans and suggestions", Due: k.in.PlansDue}
+		rep.Next = &contract.Deadline{What: "department plans and suggestions", Due: k.in.PlansDue}
 	}
 	k.report.send(ctx, rep)
 }
 
 // showPhase puts the phase in the search attributes and the Web UI.
 func (k *kickoff) showPhase(ctx workflow.Context) {
-	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchTerm.ValueSet(k.in.TermID), SearchPhase.ValueSet(k.progress.Phase)); err != nil {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, contract.SearchTerm.ValueSet(k.in.TermID), contract.SearchPhase.ValueSet(k.progress.Phase)); err != nil {
 		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
 	}
 	p := k.progress
 	plans := "see " + p.PlansWorkflowID
-	if p.Phase == KickoffPhaseDone {
+	if p.Phase == contract.KickoffPhaseDone {
 		plans = fmt.Sprintf("%d of %d", p.PlansIn, p.Departments)
 	}
 	workflow.SetCurrentDetails(ctx, fmt.Sprintf(

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -56,15 +57,15 @@ type kickoffFixture struct {
 	plan  *plan.Plan
 	loc   *time.Location
 	start time.Time
-	in    workflows.KickoffInput
+	in    contract.KickoffInput
 
 	mu          sync.Mutex
 	events      []string // "what at local time", in order
-	invitations []activities.SendKickoffInvitationsInput
-	collection  *workflows.CollectionInput
-	notified    []activities.NotifyCollectionInput
+	invitations []contract.SendKickoffInvitationsInput
+	collection  *contract.CollectionInput
+	notified    []contract.NotifyCollectionInput
 	stored      []string
-	reports     []workflows.PartReport
+	reports     []contract.PartReport
 }
 
 func newKickoffFixture(t *testing.T, start string) *kickoffFixture {
@@ -87,30 +88,30 @@ func newSlowKickoffFixture(t *testing.T, start string, directoryDelay time.Durat
 	}
 	var suite testsuite.WorkflowTestSuite
 	f := &kickoffFixture{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p, loc: loc, start: startAt}
-	f.in = workflows.KickoffInputFrom(*p, plan.ProductionClock(startAt), workflows.SemesterWorkflowID(p.Term.ID))
+	f.in = contract.KickoffInputFrom(*p, plan.ProductionClock(startAt), contract.SemesterWorkflowID(p.Term.ID))
 	env := f.env
 	env.SetStartTime(startAt)
 	env.RegisterWorkflow(workflows.Collection)
 	env.RegisterActivity(&activities.Activities{})
 	env.OnActivity(acts.SendDirectory, mock.Anything, mock.Anything).After(directoryDelay).Return(
-		func(_ context.Context, in activities.SendDirectoryInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.SendDirectoryInput) (contract.DeliveryResult, error) {
 			f.record("directory " + in.TermID)
-			return activities.DeliveryResult{Sent: 3}, nil
+			return contract.DeliveryResult{Sent: 3}, nil
 		})
 	env.OnActivity(acts.SendKickoffInvitations, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.SendKickoffInvitationsInput) (activities.KickoffInvitationsResult, error) {
+		func(_ context.Context, in contract.SendKickoffInvitationsInput) (contract.KickoffInvitationsResult, error) {
 			f.record(fmt.Sprintf("invitations to %d heads and %d leaders", len(in.Heads), len(in.Leaders)))
 			f.mu.Lock()
 			f.invitations = append(f.invitations, in)
 			f.mu.Unlock()
-			return activities.KickoffInvitationsResult{Invited: len(in.Heads) + len(in.Leaders)}, nil
+			return contract.KickoffInvitationsResult{Invited: len(in.Heads) + len(in.Leaders)}, nil
 		})
 	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
 			var to []string
 			for _, s := range in.Slots {
 				people := s.Owners
-				if in.Kind == activities.NotifyEscalation {
+				if in.Kind == contract.NotifyEscalation {
 					people = s.EscalateTo
 				}
 				for _, p := range people {
@@ -121,11 +122,11 @@ func newSlowKickoffFixture(t *testing.T, start string, directoryDelay time.Durat
 			f.mu.Lock()
 			f.notified = append(f.notified, in)
 			f.mu.Unlock()
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+		func(_ context.Context, in contract.RecordSubmissionsInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			for _, s := range in.Submissions {
@@ -134,7 +135,7 @@ func newSlowKickoffFixture(t *testing.T, start string, directoryDelay time.Durat
 			return nil
 		})
 	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, args converter.EncodedValues) {
-		var in workflows.CollectionInput
+		var in contract.CollectionInput
 		if err := args.Get(&in); err != nil {
 			t.Error(err)
 			return
@@ -142,13 +143,13 @@ func newSlowKickoffFixture(t *testing.T, start string, directoryDelay time.Durat
 		f.mu.Lock()
 		f.collection = &in
 		f.mu.Unlock()
-		if info.WorkflowExecution.ID != workflows.KickoffPlansWorkflowID("2026-fall") {
+		if info.WorkflowExecution.ID != contract.KickoffPlansWorkflowID("2026-fall") {
 			t.Errorf("plans collection started as %q", info.WorkflowExecution.ID)
 		}
 	})
 	env.OnActivity(acts.ReportPart, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.ReportPartInput) error {
-			if in.TermKey != workflows.SemesterWorkflowID(p.Term.ID) {
+		func(_ context.Context, in contract.ReportPartInput) error {
+			if in.TermKey != contract.SemesterWorkflowID(p.Term.ID) {
 				t.Errorf("part report to %q", in.TermKey)
 			}
 			f.mu.Lock()
@@ -177,33 +178,33 @@ func (f *kickoffFixture) at(local string, fn func()) {
 // submitAt hands in a department's plan to the plans collection.
 func (f *kickoffFixture) submitAt(local, email, text string, r *submitResult) {
 	f.at(local, func() {
-		err := f.env.UpdateWorkflowByID(workflows.KickoffPlansWorkflowID("2026-fall"), workflows.UpdateSubmit, local+email, &testsuite.TestUpdateCallback{
+		err := f.env.UpdateWorkflowByID(contract.KickoffPlansWorkflowID("2026-fall"), contract.UpdateSubmit, local+email, &testsuite.TestUpdateCallback{
 			OnAccept: func() {},
 			OnReject: func(err error) { r.rejected = err },
 			OnComplete: func(v any, err error) {
 				r.err = err
-				if res, ok := v.(workflows.SubmitResult); ok {
+				if res, ok := v.(contract.SubmitResult); ok {
 					r.value = res
 				}
 			},
-		}, workflows.SubmitInput{Email: email, Text: text})
+		}, contract.SubmitInput{Email: email, Text: text})
 		if err != nil {
 			f.t.Errorf("submit %s at %s: %v", email, local, err)
 		}
 	})
 }
 
-func (f *kickoffFixture) progressAt(local string, into *workflows.KickoffProgress) {
-	f.at(local, func() { *into = queryAs[workflows.KickoffProgress](f.t, f.env, workflows.QueryProgress) })
+func (f *kickoffFixture) progressAt(local string, into *contract.KickoffProgress) {
+	f.at(local, func() { *into = queryAs[contract.KickoffProgress](f.t, f.env, contract.QueryProgress) })
 }
 
-func (f *kickoffFixture) run() workflows.KickoffResult {
+func (f *kickoffFixture) run() contract.KickoffResult {
 	f.t.Helper()
 	f.env.ExecuteWorkflow(workflows.Kickoff, f.in)
 	if err := f.env.GetWorkflowError(); err != nil {
 		f.t.Fatalf("kickoff failed: %v", err)
 	}
-	var res workflows.KickoffResult
+	var res contract.KickoffResult
 	if err := f.env.GetWorkflowResult(&res); err != nil {
 		f.t.Fatal(err)
 	}
@@ -216,7 +217,7 @@ func TestKickoffInvitesCollectsPlansAndNamesTheMissing(t *testing.T) {
 	f.submitAt("2026-09-17 21:00", "zhou.min@example.edu", "Training in September, contest in October.", &onTime)
 	f.submitAt("2026-09-18 10:00", "ma.li@example.edu", "An officer is not the head.", &wrong)
 	f.submitAt("2026-09-24 08:00", "sun.hao@example.edu", "Posters for every event.", &late)
-	var invited, meeting, collecting workflows.KickoffProgress
+	var invited, meeting, collecting contract.KickoffProgress
 	f.progressAt("2026-09-10 12:00", &invited)
 	f.progressAt("2026-09-15 20:00", &meeting)
 	f.progressAt("2026-09-16 09:00", &collecting)
@@ -292,7 +293,7 @@ func TestKickoffInvitesCollectsPlansAndNamesTheMissing(t *testing.T) {
 
 	for _, c := range []struct {
 		name  string
-		got   workflows.KickoffProgress
+		got   contract.KickoffProgress
 		phase string
 	}{{"10 Sep", invited, "invited"}, {"during the meeting", meeting, "meeting"}, {"16 Sep", collecting, "collecting plans"}} {
 		if c.got.Phase != c.phase || c.got.Invited != 5 || c.got.DirectorySent != 3 || c.got.Departments != 3 ||
@@ -302,9 +303,9 @@ func TestKickoffInvitesCollectsPlansAndNamesTheMissing(t *testing.T) {
 	}
 
 	var kickoffPhases []string
-	var last workflows.PartReport
+	var last contract.PartReport
 	// Reports are stored beside the calendar; the term orders them by number.
-	slices.SortStableFunc(f.reports, func(a, b workflows.PartReport) int { return a.Seq - b.Seq })
+	slices.SortStableFunc(f.reports, func(a, b contract.PartReport) int { return a.Seq - b.Seq })
 	for _, r := range f.reports {
 		if r.Part == "kickoff" {
 			kickoffPhases = append(kickoffPhases, r.Phase)
@@ -356,8 +357,8 @@ func TestKickoffNeverWaitsForTheDirectory(t *testing.T) {
 		!strings.HasPrefix(f.events[1], "09-01 08:00 request ") || f.events[2] != "09-06 08:00 directory 2026-fall" {
 		t.Errorf("events %q, want the invitations and the request at the start, the directory five days later", f.events)
 	}
-	slices.SortStableFunc(f.reports, func(a, b workflows.PartReport) int { return a.Seq - b.Seq })
-	var last workflows.PartReport
+	slices.SortStableFunc(f.reports, func(a, b contract.PartReport) int { return a.Seq - b.Seq })
+	var last contract.PartReport
 	for _, r := range f.reports {
 		if r.Part == "kickoff" {
 			last = r
@@ -375,7 +376,7 @@ func TestKickoffWithoutAMeetingFails(t *testing.T) {
 	}
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	env.ExecuteWorkflow(workflows.Kickoff, workflows.KickoffInputFrom(*p, plan.ProductionClock(time.Now()), ""))
+	env.ExecuteWorkflow(workflows.Kickoff, contract.KickoffInputFrom(*p, plan.ProductionClock(time.Now()), ""))
 	err = env.GetWorkflowError()
 	if err == nil || !strings.Contains(err.Error(), "the plan has no kickoff meeting (kickoff.at)") {
 		t.Errorf("error = %v, want the missing meeting named", err)
@@ -387,7 +388,7 @@ func TestKickoffInputFromTheExamplePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := workflows.KickoffInputFrom(*p, plan.ProductionClock(time.Time{}), "semester/2026-fall")
+	in := contract.KickoffInputFrom(*p, plan.ProductionClock(time.Time{}), "semester/2026-fall")
 	loc := p.Location()
 	if !in.Starts.Equal(time.Date(2026, 9, 15, 19, 0, 0, 0, loc)) || !in.Ends.Equal(time.Date(2026, 9, 15, 21, 0, 0, 0, loc)) ||
 		!in.PlansDue.Equal(time.Date(2026, 9, 22, 23, 59, 0, 0, loc)) {
@@ -396,7 +397,7 @@ func TestKickoffInputFromTheExamplePlan(t *testing.T) {
 	if len(in.Departments) != 8 || in.Departments[1].Head.Email != "sun.hao@example.edu" || len(in.Leaders) != 2 || len(in.Agenda) != 5 {
 		t.Errorf("input: %d departments, %d leaders, %d agenda items", len(in.Departments), len(in.Leaders), len(in.Agenda))
 	}
-	if workflows.KickoffWorkflowID("2026-fall") != "semester/2026-fall/kickoff" {
-		t.Errorf("workflow ID %q", workflows.KickoffWorkflowID("2026-fall"))
+	if contract.KickoffWorkflowID("2026-fall") != "semester/2026-fall/kickoff" {
+		t.Errorf("workflow ID %q", contract.KickoffWorkflowID("2026-fall"))
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -31,20 +31,20 @@ const maxThemeLength = 200
 // Everything people hand in goes to the child Collections, so the Month's
 // own history stays at a few dozen events whatever the number of
 // departments.
-func Month(ctx workflow.Context, in MonthInput) (_ MonthProgress, err error) {
+func Month(ctx workflow.Context, in contract.MonthInput) (_ contract.MonthProgress, err error) {
 	m, err := newMonth(in)
 	if err != nil {
-		return MonthProgress{}, err
+		return contract.MonthProgress{}, err
 	}
 	defer func() { m.report.failed(ctx, err) }()
 	if err := m.setup(ctx); err != nil {
-		return MonthProgress{}, err
+		return contract.MonthProgress{}, err
 	}
 	return m.run(ctx)
 }
 
 type month struct {
-	in      MonthInput
+	in      contract.MonthInput
 	loc     *time.Location
 	leaders map[string]plan.Person // email -> leader
 	phase   string
@@ -52,16 +52,16 @@ type month struct {
 	// theme is the decision, once taken; themeAuditKey keys the leader's
 	// audit entry. themeClosed is set when the due date passed and no
 	// decision is admitted any more.
-	theme         *MonthTheme
+	theme         *contract.MonthTheme
 	themeAuditKey string
 	themeClosed   bool
 	recsDone      bool
-	recs          CollectionResult
+	recs          contract.CollectionResult
 	announced     bool // the theme
 	resultsOut    bool // the competition's results
 	published     bool
-	counts        MonthCounts
-	results       []activities.CompetitionEntryResult
+	counts        contract.MonthCounts
+	results       []contract.CompetitionEntryResult
 	missing       []string
 	err           error
 	report        *reporter
@@ -69,7 +69,7 @@ type month struct {
 	beside *beside
 }
 
-func newMonth(in MonthInput) (*month, error) {
+func newMonth(in contract.MonthInput) (*month, error) {
 	if in.Month.ID == "" {
 		return nil, temporal.NewNonRetryableApplicationError("the plan runs no organisation life in this month", "BadInput", nil)
 	}
@@ -80,7 +80,7 @@ func newMonth(in MonthInput) (*month, error) {
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError("time zone: "+err.Error(), "BadInput", nil)
 	}
-	m := &month{in: in, loc: loc, leaders: map[string]plan.Person{}, phase: MonthPhaseTheme,
+	m := &month{in: in, loc: loc, leaders: map[string]plan.Person{}, phase: contract.MonthPhaseTheme,
 		report: &reporter{termKey: in.ReportTo, part: "month/" + in.Month.ID}}
 	for _, l := range in.Leaders {
 		m.leaders[plan.NormalizeEmail(l.Email)] = l
@@ -90,25 +90,25 @@ func newMonth(in MonthInput) (*month, error) {
 }
 
 func (m *month) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (MonthProgress, error) { return m.progress(), nil },
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
+		func() (contract.MonthProgress, error) { return m.progress(), nil },
 		workflow.QueryHandlerOptions{Description: "The month's phase, theme, what came in and the competition's results"},
 	); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSetTheme, m.setTheme, workflow.UpdateHandlerOptions{
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateSetTheme, m.setTheme, workflow.UpdateHandlerOptions{
 		Validator:   m.validateTheme,
 		Description: "A leader sets the theme of " + m.in.Month.Name + "'s organisation life",
 	})
 }
 
-func (m *month) run(ctx workflow.Context) (MonthProgress, error) {
+func (m *month) run(ctx workflow.Context) (contract.MonthProgress, error) {
 	m.beside = newBeside(ctx, m.in.Clock)
 	m.report.beside = m.beside
 	s := m.in.Month
 	if d := m.in.Clock.Real(s.Opens).Sub(workflow.Now(ctx)); d > 0 {
 		if err := workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: "opens: " + s.Name + "'s organisation life"}).Get(ctx, nil); err != nil {
-			return MonthProgress{}, err
+			return contract.MonthProgress{}, err
 		}
 	}
 	m.open = true
@@ -130,15 +130,15 @@ func (m *month) run(ctx workflow.Context) (MonthProgress, error) {
 	workflow.Go(ctx, func(ctx workflow.Context) { m.fail(m.runTheme(ctx, arrangement)) })
 	workflow.Go(ctx, func(ctx workflow.Context) { m.fail(m.runCompetition(ctx, entries)) })
 	if err := workflow.Await(ctx, func() bool { return m.err != nil || m.announced && m.resultsOut }); err != nil {
-		return MonthProgress{}, err
+		return contract.MonthProgress{}, err
 	}
 	if m.err != nil {
-		return MonthProgress{}, m.err
+		return contract.MonthProgress{}, m.err
 	}
 
-	var sums CollectionResult
+	var sums contract.CollectionResult
 	if err := summaries.Get(ctx, &sums); err != nil {
-		return MonthProgress{}, fmt.Errorf("summaries: %w", err)
+		return contract.MonthProgress{}, fmt.Errorf("summaries: %w", err)
 	}
 	m.counts.Summaries = len(sums.Submissions)
 	for _, sub := range sums.Submissions {
@@ -148,19 +148,19 @@ func (m *month) run(ctx workflow.Context) (MonthProgress, error) {
 	}
 	m.missing = sums.Missing
 	if err := m.publish(ctx); err != nil {
-		return MonthProgress{}, err
+		return contract.MonthProgress{}, err
 	}
 	// The last report says how every email went.
 	if err := m.beside.wait(ctx); err != nil {
-		return MonthProgress{}, err
+		return contract.MonthProgress{}, err
 	}
 	m.published = true
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return MonthProgress{}, err
+		return contract.MonthProgress{}, err
 	}
 	m.setPhase(ctx)
 	if err := m.beside.wait(ctx); err != nil {
-		return MonthProgress{}, err
+		return contract.MonthProgress{}, err
 	}
 	return m.progress(), nil
 }
@@ -173,19 +173,19 @@ func (m *month) fail(err error) {
 }
 
 // collect starts one of the month's collections as a child workflow.
-func (m *month) collect(ctx workflow.Context, in CollectionInput) workflow.ChildWorkflowFuture {
+func (m *month) collect(ctx workflow.Context, in contract.CollectionInput) workflow.ChildWorkflowFuture {
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            MonthCollectionWorkflowID(m.in.TermID, m.in.Month.ID, in.Kind),
+		WorkflowID:            contract.MonthCollectionWorkflowID(m.in.TermID, m.in.Month.ID, in.Kind),
 		StaticSummary:         fmt.Sprintf("%s: %s", m.in.Month.Name, strings.ReplaceAll(in.Kind, "_", " ")),
 		StaticDetails:         fmt.Sprintf("Collects %s for %s; %d slots.", in.Title, m.in.TermName, len(in.Slots)),
-		TypedSearchAttributes: temporal.NewSearchAttributes(SearchTerm.ValueSet(m.in.TermID)),
+		TypedSearchAttributes: temporal.NewSearchAttributes(contract.SearchTerm.ValueSet(m.in.TermID)),
 	})
 	return workflow.ExecuteChildWorkflow(cctx, Collection, in)
 }
 
 // collectionInput fills what every collection of the month shares.
-func (m *month) collectionInput(kind, title string, opens time.Time) CollectionInput {
-	return CollectionInput{
+func (m *month) collectionInput(kind, title string, opens time.Time) contract.CollectionInput {
+	return contract.CollectionInput{
 		TermID: m.in.TermID, TermName: m.in.TermName, TimeZone: m.in.TimeZone,
 		Kind: kind, Scope: m.in.Month.ID, Title: title, Opens: opens,
 		RemindDaysBefore: []int{1}, SendTime: m.in.SendTime, Clock: m.in.Clock,
@@ -193,40 +193,40 @@ func (m *month) collectionInput(kind, title string, opens time.Time) CollectionI
 	}
 }
 
-func (m *month) arrangementInput() CollectionInput {
+func (m *month) arrangementInput() contract.CollectionInput {
 	s := m.in.Month
-	in := m.collectionInput(KindArrangement, "the Youth League Committee's arrangement for "+s.Name+"'s organisation life", s.Opens)
+	in := m.collectionInput(contract.KindArrangement, "the Youth League Committee's arrangement for "+s.Name+"'s organisation life", s.Opens)
 	in.Instructions = "Record the arrangement as the Youth League Committee gave it; it goes out with the month's theme."
 	in.TextRequired = true
-	in.Slots = []Slot{{Key: KindArrangement, Label: "Youth League Committee's arrangement", Due: s.RecommendationsDue, Owners: m.in.Leaders}}
+	in.Slots = []contract.Slot{{Key: contract.KindArrangement, Label: "Youth League Committee's arrangement", Due: s.RecommendationsDue, Owners: m.in.Leaders}}
 	return in
 }
 
-func (m *month) recommendationsInput() CollectionInput {
+func (m *month) recommendationsInput() contract.CollectionInput {
 	s := m.in.Month
-	in := m.collectionInput(KindThemeRecommendation, "your department's recommended theme for "+s.Name+"'s organisation life", s.Opens)
+	in := m.collectionInput(contract.KindThemeRecommendation, "your department's recommended theme for "+s.Name+"'s organisation life", s.Opens)
 	in.Instructions = fmt.Sprintf("Write the theme on the first line; a few words on why may follow. The leaders set the theme by %s; if they do not, the theme most departments recommend is taken.", plan.HumanTime(s.ThemeDue, m.in.TimeZone))
 	in.TextRequired = true
 	for _, d := range m.in.Departments {
-		in.Slots = append(in.Slots, Slot{Key: d.ID, Label: d.Name, Due: s.RecommendationsDue, Owners: []plan.Person{d.Head}, Department: d.ID})
+		in.Slots = append(in.Slots, contract.Slot{Key: d.ID, Label: d.Name, Due: s.RecommendationsDue, Owners: []plan.Person{d.Head}, Department: d.ID})
 	}
 	return in
 }
 
-func (m *month) entriesInput() CollectionInput {
+func (m *month) entriesInput() contract.CollectionInput {
 	s := m.in.Month
-	in := m.collectionInput(KindCompetitionEntry, "your department's entry to "+s.Name+"'s group-life design competition", s.Opens)
+	in := m.collectionInput(contract.KindCompetitionEntry, "your department's entry to "+s.Name+"'s group-life design competition", s.Opens)
 	in.Instructions = "Describe your department's own special group-life activity: its idea, its form and how members take part. The judges score it on " + strings.Join(m.in.Criteria, ", ") + "."
 	in.TextRequired = true
 	for _, d := range m.in.Departments {
-		in.Slots = append(in.Slots, Slot{Key: d.ID, Label: d.Name, Due: s.EntriesDue, Owners: []plan.Person{d.Head}, Department: d.ID})
+		in.Slots = append(in.Slots, contract.Slot{Key: d.ID, Label: d.Name, Due: s.EntriesDue, Owners: []plan.Person{d.Head}, Department: d.ID})
 	}
 	return in
 }
 
-func (m *month) summariesInput() CollectionInput {
+func (m *month) summariesInput() contract.CollectionInput {
 	s := m.in.Month
-	in := m.collectionInput(KindSummary, "your department's summary of "+s.Name+"'s organisation life", s.SummariesOpen)
+	in := m.collectionInput(contract.KindSummary, "your department's summary of "+s.Name+"'s organisation life", s.SummariesOpen)
 	in.Instructions = "What your department did for the month's organisation life, who took part and what came of it. The summaries are compiled into the monthly digest for the Youth League Committee."
 	in.TextRequired = true
 	in.LateDays = 3
@@ -235,14 +235,14 @@ func (m *month) summariesInput() CollectionInput {
 		if plan.NormalizeEmail(d.Secretary.Email) != plan.NormalizeEmail(d.Head.Email) {
 			owners = append(owners, d.Head)
 		}
-		in.Slots = append(in.Slots, Slot{Key: d.ID, Label: d.Name, Due: s.SummariesDue, Owners: owners, EscalateTo: []plan.Person{d.Head}, Department: d.ID})
+		in.Slots = append(in.Slots, contract.Slot{Key: d.ID, Label: d.Name, Due: s.SummariesDue, Owners: owners, EscalateTo: []plan.Person{d.Head}, Department: d.ID})
 	}
 	return in
 }
 
 // scoresInput asks each judge to score each entered department. Requests
 // go out at the next send time, not at the moment entries close.
-func (m *month) scoresInput(ctx workflow.Context, entered []MonthDepartment) CollectionInput {
+func (m *month) scoresInput(ctx workflow.Context, entered []contract.MonthDepartment) contract.CollectionInput {
 	s := m.in.Month
 	now := m.in.Clock.Plan(workflow.Now(ctx))
 	opens := plan.Date(now.In(m.loc).Format("2006-01-02")).At(m.in.SendTime, m.loc)
@@ -252,18 +252,18 @@ func (m *month) scoresInput(ctx workflow.Context, entered []MonthDepartment) Col
 	if !opens.Before(s.ScoresDue) {
 		opens = now
 	}
-	in := m.collectionInput(KindCompetitionScore, "your scores for "+s.Name+"'s group-life design competition", opens)
+	in := m.collectionInput(contract.KindCompetitionScore, "your scores for "+s.Name+"'s group-life design competition", opens)
 	in.Instructions = fmt.Sprintf("Score every entry from 0 to %g on each criterion. An optional comment may go with your scores.", m.in.MaxScore)
 	in.Criteria, in.MaxScore = m.in.Criteria, m.in.MaxScore
 	for _, j := range m.in.Judges {
 		for _, d := range entered {
-			in.Slots = append(in.Slots, Slot{Key: scoreSlot(j, d), Label: d.Name, Due: s.ScoresDue, Owners: []plan.Person{j}, EscalateTo: m.in.Leaders})
+			in.Slots = append(in.Slots, contract.Slot{Key: scoreSlot(j, d), Label: d.Name, Due: s.ScoresDue, Owners: []plan.Person{j}, EscalateTo: m.in.Leaders})
 		}
 	}
 	return in
 }
 
-func scoreSlot(judge plan.Person, d MonthDepartment) string {
+func scoreSlot(judge plan.Person, d contract.MonthDepartment) string {
 	return plan.NormalizeEmail(judge.Email) + "/" + d.ID
 }
 
@@ -286,11 +286,11 @@ func (m *month) runTheme(ctx workflow.Context, arrangement workflow.ChildWorkflo
 			return err
 		}
 		theme, n := mostRecommended(m.recs.Submissions)
-		m.theme = &MonthTheme{Theme: theme, SetBy: ThemeSetByFallback, Fallback: true, Recommendations: n, At: m.in.Clock.Plan(workflow.Now(ctx))}
+		m.theme = &contract.MonthTheme{Theme: theme, SetBy: contract.ThemeSetByFallback, Fallback: true, Recommendations: n, At: m.in.Clock.Plan(workflow.Now(ctx))}
 	}
 	// The theme goes out with the arrangement, which is in by now unless
 	// the leaders set the theme before recording it.
-	var arr CollectionResult
+	var arr contract.CollectionResult
 	if err := arrangement.Get(ctx, &arr); err != nil {
 		return fmt.Errorf("arrangement: %w", err)
 	}
@@ -298,7 +298,7 @@ func (m *month) runTheme(ctx workflow.Context, arrangement workflow.ChildWorkflo
 		m.theme.Arrangement = arr.Submissions[0].Text
 	}
 	t := m.theme
-	in := activities.AnnounceMonthThemeInput{
+	in := contract.AnnounceMonthThemeInput{
 		TermID: m.in.TermID, TermName: m.in.TermName, TimeZone: m.in.TimeZone,
 		Month: s.ID, MonthName: s.Name, Arrangement: t.Arrangement, Theme: t.Theme,
 		SetBy: t.SetBy, SetByName: t.SetByName, Fallback: t.Fallback, Recommendations: t.Recommendations,
@@ -323,7 +323,7 @@ func (m *month) runTheme(ctx workflow.Context, arrangement workflow.ChildWorkflo
 // runCompetition waits for the entries, has the judges score them, ranks
 // them and announces the results.
 func (m *month) runCompetition(ctx workflow.Context, entries workflow.ChildWorkflowFuture) error {
-	var er CollectionResult
+	var er contract.CollectionResult
 	if err := entries.Get(ctx, &er); err != nil {
 		return fmt.Errorf("competition entries: %w", err)
 	}
@@ -332,13 +332,13 @@ func (m *month) runCompetition(ctx workflow.Context, entries workflow.ChildWorkf
 	for _, sub := range er.Submissions {
 		entered[sub.Slot] = true
 	}
-	var depts []MonthDepartment
+	var depts []contract.MonthDepartment
 	for _, d := range m.in.Departments {
 		if entered[d.ID] {
 			depts = append(depts, d)
 		}
 	}
-	var sr CollectionResult
+	var sr contract.CollectionResult
 	if len(depts) > 0 && len(m.in.Judges) > 0 {
 		in := m.scoresInput(ctx, depts)
 		m.counts.ScoresAsked = len(in.Slots)
@@ -349,7 +349,7 @@ func (m *month) runCompetition(ctx workflow.Context, entries workflow.ChildWorkf
 	}
 	m.results = rankEntries(m.in.Departments, m.in.Judges, m.in.Criteria, er, sr)
 
-	in := activities.AnnounceCompetitionInput{
+	in := contract.AnnounceCompetitionInput{
 		TermID: m.in.TermID, TermName: m.in.TermName, Month: m.in.Month.ID, MonthName: m.in.Month.Name,
 		Criteria: m.in.Criteria, MaxScore: m.in.MaxScore, Results: m.results,
 		Recipients: append(append(m.heads(), m.in.Judges...), m.in.Leaders...),
@@ -368,7 +368,7 @@ func (m *month) runCompetition(ctx workflow.Context, entries workflow.ChildWorkf
 // publish compiles, archives and emails the monthly digest.
 func (m *month) publish(ctx workflow.Context) error {
 	s := m.in.Month
-	in := activities.PublishMonthDigestInput{
+	in := contract.PublishMonthDigestInput{
 		TermID: m.in.TermID, TermName: m.in.TermName, TimeZone: m.in.TimeZone,
 		Month: s.ID, MonthName: s.Name, Criteria: m.in.Criteria, MaxScore: m.in.MaxScore,
 		Results: m.results, Recipients: m.headsAndLeaders(), At: m.in.Clock.Plan(workflow.Now(ctx)),
@@ -384,7 +384,7 @@ func (m *month) publish(ctx workflow.Context) error {
 		}
 	}
 	for _, d := range m.in.Departments {
-		in.Departments = append(in.Departments, activities.DigestDepartment{ID: d.ID, Name: d.Name, People: []plan.Person{d.Secretary, d.Head}})
+		in.Departments = append(in.Departments, contract.DigestDepartment{ID: d.ID, Name: d.Name, People: []plan.Person{d.Secretary, d.Head}})
 	}
 	if err := m.beside.mail(ctx, email{
 		what: fmt.Sprintf("the digest of %s (%d of %d summaries)", s.Name, m.counts.Summaries, len(m.in.Departments)),
@@ -429,7 +429,7 @@ func themeOf(text string) string {
 // mostRecommended returns the theme most departments recommended and how
 // many did, comparing themes without case and extra spaces. A tie goes to
 // the theme recommended first. No recommendation gives no theme.
-func mostRecommended(subs []Submission) (string, int) {
+func mostRecommended(subs []contract.Submission) (string, int) {
 	type candidate struct {
 		theme string
 		count int
@@ -483,7 +483,7 @@ func mostRecommended(subs []Submission) (string, int) {
 // Means are compared to six decimal places, so sums that differ only by
 // floating-point rounding count as equal. Entries nobody scored come last
 // with rank 0, in plan order.
-func rankEntries(depts []MonthDepartment, judges []plan.Person, criteria []string, entries, scores CollectionResult) []activities.CompetitionEntryResult {
+func rankEntries(depts []contract.MonthDepartment, judges []plan.Person, criteria []string, entries, scores contract.CollectionResult) []contract.CompetitionEntryResult {
 	entryAt := map[string]time.Time{}
 	for _, sub := range entries.Submissions {
 		entryAt[sub.Slot] = sub.At
@@ -495,7 +495,7 @@ func rankEntries(depts []MonthDepartment, judges []plan.Person, criteria []strin
 		}
 	}
 	type ranked struct {
-		activities.CompetitionEntryResult
+		contract.CompetitionEntryResult
 		at  time.Time
 		pos int
 	}
@@ -505,7 +505,7 @@ func rankEntries(depts []MonthDepartment, judges []plan.Person, criteria []strin
 		if !ok {
 			continue
 		}
-		r := ranked{CompetitionEntryResult: activities.CompetitionEntryResult{DepartmentID: d.ID, DepartmentName: d.Name}, at: at, pos: pos}
+		r := ranked{CompetitionEntryResult: contract.CompetitionEntryResult{DepartmentID: d.ID, DepartmentName: d.Name}, at: at, pos: pos}
 		sums := make([]float64, len(criteria))
 		total := 0.0
 		for _, j := range judges {
@@ -514,7 +514,7 @@ func rankEntries(depts []MonthDepartment, judges []plan.Person, criteria []strin
 				continue
 			}
 			r.Judges++
-			r.ByJudge = append(r.ByJudge, activities.JudgeScores{Judge: plan.NormalizeEmail(j.Email), Scores: sc})
+			r.ByJudge = append(r.ByJudge, contract.JudgeScores{Judge: plan.NormalizeEmail(j.Email), Scores: sc})
 			for k, v := range sc {
 				sums[k] += v
 				total += v
@@ -549,7 +549,7 @@ func rankEntries(depts []MonthDepartment, judges []plan.Person, criteria []strin
 		}
 		return a.pos < b.pos
 	})
-	out := make([]activities.CompetitionEntryResult, 0, len(scored)+len(unscored))
+	out := make([]contract.CompetitionEntryResult, 0, len(scored)+len(unscored))
 	for i, r := range scored {
 		r.Rank = i + 1
 		out = append(out, r.CompetitionEntryResult)
@@ -560,14 +560,14 @@ func rankEntries(depts []MonthDepartment, judges []plan.Person, criteria []strin
 	return out
 }
 
-func (m *month) validateTheme(ctx workflow.Context, in SetThemeInput) error {
+func (m *month) validateTheme(ctx workflow.Context, in contract.SetThemeInput) error {
 	_, err := m.checkTheme(ctx, in)
 	return err
 }
 
 // checkTheme says, in words the leader understands, why a theme cannot be
 // set, or returns the leader.
-func (m *month) checkTheme(ctx workflow.Context, in SetThemeInput) (plan.Person, error) {
+func (m *month) checkTheme(ctx workflow.Context, in contract.SetThemeInput) (plan.Person, error) {
 	s := m.in.Month
 	leader, ok := m.leaders[plan.NormalizeEmail(in.Email)]
 	theme := strings.Join(strings.Fields(in.Theme), " ")
@@ -591,43 +591,43 @@ func (m *month) checkTheme(ctx workflow.Context, in SetThemeInput) (plan.Person,
 	return leader, nil
 }
 
-func (m *month) setTheme(ctx workflow.Context, in SetThemeInput) (SetThemeResult, error) {
+func (m *month) setTheme(ctx workflow.Context, in contract.SetThemeInput) (contract.SetThemeResult, error) {
 	leader, err := m.checkTheme(ctx, in)
 	if err != nil {
-		return SetThemeResult{}, err
+		return contract.SetThemeResult{}, err
 	}
 	at := m.in.Clock.Plan(workflow.Now(ctx))
-	m.theme = &MonthTheme{Theme: strings.Join(strings.Fields(in.Theme), " "), SetBy: plan.NormalizeEmail(leader.Email), SetByName: leader.Name, At: at}
+	m.theme = &contract.MonthTheme{Theme: strings.Join(strings.Fields(in.Theme), " "), SetBy: plan.NormalizeEmail(leader.Email), SetByName: leader.Name, At: at}
 	m.themeAuditKey = "update/" + workflow.GetCurrentUpdateInfo(ctx).ID
-	return SetThemeResult{Theme: m.theme.Theme, At: at}, nil
+	return contract.SetThemeResult{Theme: m.theme.Theme, At: at}, nil
 }
 
 // setPhase moves to the earliest part of the month not finished yet, shows
 // it and reports it to the term.
 func (m *month) setPhase(ctx workflow.Context) {
-	phase := MonthPhasePublished
+	phase := contract.MonthPhasePublished
 	switch {
 	case !m.announced:
-		phase = MonthPhaseTheme
+		phase = contract.MonthPhaseTheme
 	case !m.resultsOut:
-		phase = MonthPhaseCompetition
+		phase = contract.MonthPhaseCompetition
 	case !m.published:
-		phase = MonthPhaseSummaries
+		phase = contract.MonthPhaseSummaries
 	}
 	m.phase = phase
-	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchPhase.ValueSet(phase)); err != nil {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, contract.SearchPhase.ValueSet(phase)); err != nil {
 		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
 	}
 	m.showProgress(ctx)
 	s := m.in.Month
-	rep := PartReport{Phase: m.phase, Done: m.published, Summary: m.summaryLine(), Problems: m.progress().Problems}
+	rep := contract.PartReport{Phase: m.phase, Done: m.published, Summary: m.summaryLine(), Problems: m.progress().Problems}
 	switch m.phase {
-	case MonthPhaseTheme:
-		rep.Next = &Deadline{What: "theme of " + s.Name, Due: s.ThemeDue}
-	case MonthPhaseCompetition:
-		rep.Next = &Deadline{What: "judges' scores for " + s.Name, Due: s.ScoresDue}
-	case MonthPhaseSummaries:
-		rep.Next = &Deadline{What: "summaries of " + s.Name, Due: s.SummariesDue}
+	case contract.MonthPhaseTheme:
+		rep.Next = &contract.Deadline{What: "theme of " + s.Name, Due: s.ThemeDue}
+	case contract.MonthPhaseCompetition:
+		rep.Next = &contract.Deadline{What: "judges' scores for " + s.Name, Due: s.ScoresDue}
+	case contract.MonthPhaseSummaries:
+		rep.Next = &contract.Deadline{What: "summaries of " + s.Name, Due: s.SummariesDue}
 	}
 	m.report.send(ctx, rep)
 }
@@ -662,8 +662,8 @@ func (m *month) showProgress(ctx workflow.Context) {
 		m.in.Month.Name, m.phase, m.summaryLine(), c.Recommendations, c.Entries, c.ScoresIn, c.ScoresAsked, c.Summaries, c.SummariesLate, c.Departments))
 }
 
-func (m *month) progress() MonthProgress {
-	p := MonthProgress{Month: m.in.Month.ID, Name: m.in.Month.Name, Phase: m.phase, Counts: m.counts,
+func (m *month) progress() contract.MonthProgress {
+	p := contract.MonthProgress{Month: m.in.Month.ID, Name: m.in.Month.Name, Phase: m.phase, Counts: m.counts,
 		Results: m.results, Missing: m.missing, Schedule: m.in.Month}
 	if m.theme != nil {
 		t := *m.theme

@@ -6,16 +6,17 @@ import (
 	"testing"
 	"time"
 
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
 func TestRankEntriesFallsBackToPlanOrder(t *testing.T) {
-	depts := []MonthDepartment{{ID: "b", Name: "B"}, {ID: "a", Name: "A"}, {ID: "c", Name: "C"}}
+	depts := []contract.MonthDepartment{{ID: "b", Name: "B"}, {ID: "a", Name: "A"}, {ID: "c", Name: "C"}}
 	judges := []plan.Person{{Name: "J", Email: "J@example.edu"}}
 	same := time.Date(2026, 10, 10, 10, 0, 0, 0, time.UTC)
-	entries := CollectionResult{Submissions: []Submission{{Slot: "b", At: same}, {Slot: "a", At: same}, {Slot: "c", At: same}}}
+	entries := contract.CollectionResult{Submissions: []contract.Submission{{Slot: "b", At: same}, {Slot: "a", At: same}, {Slot: "c", At: same}}}
 	// 0.1+0.2 and 0.3 differ in floating point; they must count as equal.
-	scores := CollectionResult{Submissions: []Submission{
+	scores := contract.CollectionResult{Submissions: []contract.Submission{
 		{Slot: "j@example.edu/a", Scores: []float64{0.3, 5}},
 		{Slot: "j@example.edu/b", Scores: []float64{0.3, 5}},
 		{Slot: "j@example.edu/c", Scores: []float64{0.1 + 0.2, 5}},
@@ -34,15 +35,15 @@ func TestMostRecommended(t *testing.T) {
 	at := func(h int) time.Time { return time.Date(2026, 10, 2, h, 0, 0, 0, time.UTC) }
 	tests := []struct {
 		name  string
-		subs  []Submission
+		subs  []contract.Submission
 		theme string
 		count int
 	}{
 		{"none", nil, "", 0},
-		{"blank texts count for nothing", []Submission{{Text: "  \n "}}, "", 0},
-		{"most wins over earlier", []Submission{{Text: "A", At: at(1)}, {Text: "b", At: at(2)}, {Text: " B ", At: at(3)}}, "b", 2},
-		{"tie: recommended first, in its first wording", []Submission{{Text: "Green  campus", At: at(5)}, {Text: "RED memory", At: at(4)}, {Text: "red Memory\nwhy", At: at(2)}, {Text: "green campus", At: at(3)}}, "red Memory", 2},
-		{"same time: slot order", []Submission{{Text: "x", At: at(1)}, {Text: "y", At: at(1)}}, "x", 1},
+		{"blank texts count for nothing", []contract.Submission{{Text: "  \n "}}, "", 0},
+		{"most wins over earlier", []contract.Submission{{Text: "A", At: at(1)}, {Text: "b", At: at(2)}, {Text: " B ", At: at(3)}}, "b", 2},
+		{"tie: recommended first, in its first wording", []contract.Submission{{Text: "Green  campus", At: at(5)}, {Text: "RED memory", At: at(4)}, {Text: "red Memory\nwhy", At: at(2)}, {Text: "green campus", At: at(3)}}, "red Memory", 2},
+		{"same time: slot order", []contract.Submission{{Text: "x", At: at(1)}, {Text: "y", At: at(1)}}, "x", 1},
 	}
 	for _, tt := range tests {
 		theme, n := mostRecommended(tt.subs)

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -76,17 +77,17 @@ type monthFixture struct {
 	plan  *plan.Plan
 	loc   *time.Location
 	start time.Time
-	in    workflows.MonthInput
+	in    contract.MonthInput
 	// canned submissions per collection kind
 	canned map[string][]canned
 	// what the month started and did
-	collections map[string]workflows.CollectionInput
+	collections map[string]contract.CollectionInput
 	childIDs    []string
-	themes      []activities.AnnounceMonthThemeInput
+	themes      []contract.AnnounceMonthThemeInput
 	themeAt     []string
-	results     []activities.AnnounceCompetitionInput
+	results     []contract.AnnounceCompetitionInput
 	resultsAt   []string
-	digests     []activities.PublishMonthDigestInput
+	digests     []contract.PublishMonthDigestInput
 	digestAt    []string
 	problems    []string
 }
@@ -109,26 +110,26 @@ func newSlowMonthFixture(t *testing.T, themeDelay time.Duration) *monthFixture {
 	start := p.MonthCalendar()[0].Opens.AddDate(0, 0, -1)
 	var suite testsuite.WorkflowTestSuite
 	f := &monthFixture{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p, loc: loc, start: start,
-		canned: map[string][]canned{}, collections: map[string]workflows.CollectionInput{}}
-	f.in = workflows.MonthInputFrom(*p, "2026-10", plan.ProductionClock(start), "")
+		canned: map[string][]canned{}, collections: map[string]contract.CollectionInput{}}
+	f.in = contract.MonthInputFrom(*p, "2026-10", plan.ProductionClock(start), "")
 	f.env.SetStartTime(start)
 	f.env.RegisterActivity(&activities.Activities{})
 	f.env.RegisterWorkflow(workflows.Collection)
 	f.env.OnWorkflow(workflows.Collection, mock.Anything, mock.Anything).Return(f.collection)
 	f.env.OnActivity(acts.AnnounceMonthTheme, mock.Anything, mock.Anything).After(themeDelay).Return(
-		func(_ context.Context, in activities.AnnounceMonthThemeInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.AnnounceMonthThemeInput) (contract.DeliveryResult, error) {
 			f.themes, f.themeAt = append(f.themes, in), append(f.themeAt, f.now())
-			return activities.DeliveryResult{Sent: len(in.Recipients)}, nil
+			return contract.DeliveryResult{Sent: len(in.Recipients)}, nil
 		})
 	f.env.OnActivity(acts.AnnounceCompetitionResults, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.AnnounceCompetitionInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.AnnounceCompetitionInput) (contract.DeliveryResult, error) {
 			f.results, f.resultsAt = append(f.results, in), append(f.resultsAt, f.now())
-			return activities.DeliveryResult{Sent: len(in.Recipients)}, nil
+			return contract.DeliveryResult{Sent: len(in.Recipients)}, nil
 		})
 	f.env.OnActivity(acts.PublishMonthDigest, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.PublishMonthDigestInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.PublishMonthDigestInput) (contract.DeliveryResult, error) {
 			f.digests, f.digestAt = append(f.digests, in), append(f.digestAt, f.now())
-			return activities.DeliveryResult{Sent: len(in.Recipients)}, nil
+			return contract.DeliveryResult{Sent: len(in.Recipients)}, nil
 		})
 	return f
 }
@@ -146,10 +147,10 @@ func (f *monthFixture) planTime(local string) time.Time {
 }
 
 // collection stands in for the Collection child workflow.
-func (f *monthFixture) collection(ctx workflow.Context, in workflows.CollectionInput) (workflows.CollectionResult, error) {
+func (f *monthFixture) collection(ctx workflow.Context, in contract.CollectionInput) (contract.CollectionResult, error) {
 	f.collections[in.Kind] = in
 	f.childIDs = append(f.childIDs, workflow.GetInfo(ctx).WorkflowExecution.ID)
-	res := workflows.CollectionResult{Kind: in.Kind, Scope: in.Scope}
+	res := contract.CollectionResult{Kind: in.Kind, Scope: in.Scope}
 	due := map[string]time.Time{}
 	end := in.Opens
 	for _, s := range in.Slots {
@@ -159,7 +160,7 @@ func (f *monthFixture) collection(ctx workflow.Context, in workflows.CollectionI
 		}
 	}
 	lastIn := in.Opens
-	byKey := map[string]workflows.Submission{}
+	byKey := map[string]contract.Submission{}
 	for _, c := range f.canned[in.Kind] {
 		d, ok := due[c.slot]
 		at, err := plan.LocalTime(c.at).In(f.loc)
@@ -168,7 +169,7 @@ func (f *monthFixture) collection(ctx workflow.Context, in workflows.CollectionI
 			f.problems = append(f.problems, fmt.Sprintf("canned %s submission for slot %q at %q", in.Kind, c.slot, c.at))
 			continue
 		}
-		byKey[c.slot] = workflows.Submission{Slot: c.slot, Author: c.author, Text: c.text, Scores: c.scores, At: at, Late: at.After(d)}
+		byKey[c.slot] = contract.Submission{Slot: c.slot, Author: c.author, Text: c.text, Scores: c.scores, At: at, Late: at.After(d)}
 		if at.After(lastIn) {
 			lastIn = at
 		}
@@ -193,19 +194,19 @@ func (f *monthFixture) collection(ctx workflow.Context, in workflows.CollectionI
 
 type themeUpdate struct {
 	rejected, err error
-	value         workflows.SetThemeResult
+	value         contract.SetThemeResult
 }
 
-func (f *monthFixture) setThemeAt(local string, in workflows.SetThemeInput) *themeUpdate {
+func (f *monthFixture) setThemeAt(local string, in contract.SetThemeInput) *themeUpdate {
 	r := &themeUpdate{}
 	id := fmt.Sprintf("set-theme %s %s", local, in.Email)
 	f.env.RegisterDelayedCallback(func() {
-		f.env.UpdateWorkflow(workflows.UpdateSetTheme, id, &testsuite.TestUpdateCallback{
+		f.env.UpdateWorkflow(contract.UpdateSetTheme, id, &testsuite.TestUpdateCallback{
 			OnAccept: func() {},
 			OnReject: func(err error) { r.rejected = err },
 			OnComplete: func(v any, err error) {
 				r.err = err
-				if res, ok := v.(workflows.SetThemeResult); ok {
+				if res, ok := v.(contract.SetThemeResult); ok {
 					r.value = res
 				}
 			},
@@ -214,7 +215,7 @@ func (f *monthFixture) setThemeAt(local string, in workflows.SetThemeInput) *the
 	return r
 }
 
-func (f *monthFixture) run() workflows.MonthProgress {
+func (f *monthFixture) run() contract.MonthProgress {
 	f.t.Helper()
 	f.env.ExecuteWorkflow(workflows.Month, f.in)
 	for _, p := range f.problems {
@@ -223,7 +224,7 @@ func (f *monthFixture) run() workflows.MonthProgress {
 	if err := f.env.GetWorkflowError(); err != nil {
 		f.t.Fatalf("month failed: %v", err)
 	}
-	var res workflows.MonthProgress
+	var res contract.MonthProgress
 	if err := f.env.GetWorkflowResult(&res); err != nil {
 		f.t.Fatal(err)
 	}
@@ -247,16 +248,16 @@ func rejection(u *themeUpdate) string {
 
 func TestMonthThemeSetByALeader(t *testing.T) {
 	f := newMonthFixture(t)
-	f.canned[workflows.KindArrangement] = []canned{{slot: "arrangement", author: "wang.fang@example.edu", text: "Study the spirit of the youth congress.", at: "2026-10-02 15:00"}}
-	f.canned[workflows.KindThemeRecommendation] = []canned{{slot: "publicity", author: "sun.hao@example.edu", text: "Green campus", at: "2026-10-02 10:00"}}
-	early := f.setThemeAt("2026-09-30 10:00", workflows.SetThemeInput{Email: "li.wei@example.edu", Theme: "Too early"})
-	head := f.setThemeAt("2026-10-03 09:00", workflows.SetThemeInput{Email: "zhou.min@example.edu", Theme: "Red memory"})
-	empty := f.setThemeAt("2026-10-03 09:30", workflows.SetThemeInput{Email: "li.wei@example.edu", Theme: "   "})
-	set := f.setThemeAt("2026-10-03 10:00", workflows.SetThemeInput{Email: "LI.WEI@example.edu", Theme: "  Red   memory: our founders "})
-	again := f.setThemeAt("2026-10-04 10:00", workflows.SetThemeInput{Email: "wang.fang@example.edu", Theme: "Another theme"})
-	var during workflows.MonthProgress
+	f.canned[contract.KindArrangement] = []canned{{slot: "arrangement", author: "wang.fang@example.edu", text: "Study the spirit of the youth congress.", at: "2026-10-02 15:00"}}
+	f.canned[contract.KindThemeRecommendation] = []canned{{slot: "publicity", author: "sun.hao@example.edu", text: "Green campus", at: "2026-10-02 10:00"}}
+	early := f.setThemeAt("2026-09-30 10:00", contract.SetThemeInput{Email: "li.wei@example.edu", Theme: "Too early"})
+	head := f.setThemeAt("2026-10-03 09:00", contract.SetThemeInput{Email: "zhou.min@example.edu", Theme: "Red memory"})
+	empty := f.setThemeAt("2026-10-03 09:30", contract.SetThemeInput{Email: "li.wei@example.edu", Theme: "   "})
+	set := f.setThemeAt("2026-10-03 10:00", contract.SetThemeInput{Email: "LI.WEI@example.edu", Theme: "  Red   memory: our founders "})
+	again := f.setThemeAt("2026-10-04 10:00", contract.SetThemeInput{Email: "wang.fang@example.edu", Theme: "Another theme"})
+	var during contract.MonthProgress
 	f.env.RegisterDelayedCallback(func() {
-		during = queryAs[workflows.MonthProgress](t, f.env, workflows.QueryProgress)
+		during = queryAs[contract.MonthProgress](t, f.env, contract.QueryProgress)
 	}, f.planTime("2026-10-03 12:00").Sub(f.start))
 	got := f.run()
 
@@ -285,10 +286,10 @@ func TestMonthThemeSetByALeader(t *testing.T) {
 	if r := emails(th.Recipients); r != "zhou.min@example.edu,sun.hao@example.edu,yuan.jun@example.edu,guo.rui@example.edu,qian.bo@example.edu,li.wei@example.edu,wang.fang@example.edu" {
 		t.Errorf("theme recipients %s, want every head and leader", r)
 	}
-	if during.Phase != workflows.MonthPhaseCompetition || during.Theme == nil || during.Theme.Theme != "Red memory: our founders" {
+	if during.Phase != contract.MonthPhaseCompetition || during.Theme == nil || during.Theme.Theme != "Red memory: our founders" {
 		t.Errorf("progress on 3 October: %+v", during)
 	}
-	if got.Phase != workflows.MonthPhasePublished || got.Counts.Recommendations != 1 {
+	if got.Phase != contract.MonthPhasePublished || got.Counts.Recommendations != 1 {
 		t.Errorf("result: phase %s, %d recommendations", got.Phase, got.Counts.Recommendations)
 	}
 
@@ -303,20 +304,20 @@ func TestMonthThemeSetByALeader(t *testing.T) {
 	if strings.Join(f.childIDs, "\n") != strings.Join(wantIDs, "\n") {
 		t.Errorf("collections started:\n%s\nwant:\n%s", strings.Join(f.childIDs, "\n"), strings.Join(wantIDs, "\n"))
 	}
-	arr := f.collections[workflows.KindArrangement]
+	arr := f.collections[contract.KindArrangement]
 	if len(arr.Slots) != 1 || emails(arr.Slots[0].Owners) != "li.wei@example.edu,wang.fang@example.edu" || arr.Slots[0].Due.In(f.loc).Format("01-02 15:04") != "10-05 23:59" || arr.Part != "month/2026-10/arrangement" {
 		t.Errorf("arrangement collection: %+v", arr)
 	}
-	recs := f.collections[workflows.KindThemeRecommendation]
+	recs := f.collections[contract.KindThemeRecommendation]
 	if len(recs.Slots) != 5 || emails(recs.Slots[1].Owners) != "sun.hao@example.edu" || len(recs.Slots[1].EscalateTo) != 0 || !recs.TextRequired || recs.Scope != "2026-10" {
 		t.Errorf("recommendations collection: %+v", recs)
 	}
-	entries := f.collections[workflows.KindCompetitionEntry]
+	entries := f.collections[contract.KindCompetitionEntry]
 	if len(entries.Slots) != 5 || entries.Slots[4].Key != "culture" || emails(entries.Slots[4].Owners) != "qian.bo@example.edu" ||
 		len(entries.Slots[4].EscalateTo) != 0 || entries.Slots[4].Due.In(f.loc).Format("01-02 15:04") != "10-15 23:59" {
 		t.Errorf("entries collection: %+v", entries)
 	}
-	if _, ok := f.collections[workflows.KindCompetitionScore]; ok {
+	if _, ok := f.collections[contract.KindCompetitionScore]; ok {
 		t.Error("judges were asked to score though nobody entered")
 	}
 	if len(f.results) != 1 || len(f.results[0].Results) != 0 {
@@ -328,21 +329,21 @@ func TestMonthThemeFallsBackToTheMostRecommended(t *testing.T) {
 	f := newMonthFixture(t)
 	// Two themes, each recommended twice. Green campus comes first in
 	// department order, but Red memory was recommended first, so it wins.
-	f.canned[workflows.KindThemeRecommendation] = []canned{
+	f.canned[contract.KindThemeRecommendation] = []canned{
 		{slot: "organization", author: "zhou.min@example.edu", text: "Green campus\nWe would plant trees.", at: "2026-10-02 10:00"},
 		{slot: "publicity", author: "sun.hao@example.edu", text: "red   MEMORY", at: "2026-10-03 10:00"},
 		{slot: "sports", author: "yuan.jun@example.edu", text: "Volunteer week", at: "2026-10-01 11:00"},
 		{slot: "arts", author: "guo.rui@example.edu", text: "green campus", at: "2026-10-04 10:00"},
 		{slot: "culture", author: "qian.bo@example.edu", text: "Red memory", at: "2026-10-01 12:00"},
 	}
-	late := f.setThemeAt("2026-10-08 09:00", workflows.SetThemeInput{Email: "li.wei@example.edu", Theme: "Too late"})
+	late := f.setThemeAt("2026-10-08 09:00", contract.SetThemeInput{Email: "li.wei@example.edu", Theme: "Too late"})
 	got := f.run()
 
 	if len(f.themes) != 1 {
 		t.Fatalf("theme announced %d times", len(f.themes))
 	}
 	th := f.themes[0]
-	if f.themeAt[0] != "10-07 23:59" || th.Theme != "Red memory" || !th.Fallback || th.SetBy != workflows.ThemeSetByFallback || th.Recommendations != 2 || th.AuditKey != "" {
+	if f.themeAt[0] != "10-07 23:59" || th.Theme != "Red memory" || !th.Fallback || th.SetBy != contract.ThemeSetByFallback || th.Recommendations != 2 || th.AuditKey != "" {
 		t.Errorf("fallback announced at %s: %+v", f.themeAt[0], th)
 	}
 	want := "the theme of October 2026 was already decided on Wed 7 Oct 2026, 23:59 (Asia/Shanghai), from the departments' recommendations, as nobody set it by Wed 7 Oct 2026, 23:59 (Asia/Shanghai)"
@@ -364,7 +365,7 @@ func TestMonthWithoutRecommendationsHasNoTheme(t *testing.T) {
 		t.Fatalf("theme announced %d times", len(f.themes))
 	}
 	th := f.themes[0]
-	if th.Theme != "" || !th.Fallback || th.SetBy != workflows.ThemeSetByFallback || th.Recommendations != 0 || f.themeAt[0] != "10-07 23:59" {
+	if th.Theme != "" || !th.Fallback || th.SetBy != contract.ThemeSetByFallback || th.Recommendations != 0 || f.themeAt[0] != "10-07 23:59" {
 		t.Errorf("no-theme announcement at %s: %+v", f.themeAt[0], th)
 	}
 	if got.Theme == nil || got.Theme.Theme != "" || !got.Theme.Fallback {
@@ -377,7 +378,7 @@ func TestMonthWithoutRecommendationsHasNoTheme(t *testing.T) {
 
 func TestMonthCompetitionRanksWithTheTieBreakRule(t *testing.T) {
 	f := newMonthFixture(t)
-	f.canned[workflows.KindCompetitionEntry] = []canned{
+	f.canned[contract.KindCompetitionEntry] = []canned{
 		{slot: "organization", author: "zhou.min@example.edu", text: "A visit to the memorial hall", at: "2026-10-10 10:00"},
 		{slot: "publicity", author: "sun.hao@example.edu", text: "A poster relay", at: "2026-10-09 10:00"},
 		{slot: "sports", author: "yuan.jun@example.edu", text: "A red-route run", at: "2026-10-12 10:00"},
@@ -385,7 +386,7 @@ func TestMonthCompetitionRanksWithTheTieBreakRule(t *testing.T) {
 		{slot: "culture", author: "qian.bo@example.edu", text: "A reading circle", at: "2026-10-05 10:00"},
 	}
 	zh, cj := "zhang.hua@example.edu", "chen.jie@example.edu"
-	f.canned[workflows.KindCompetitionScore] = []canned{
+	f.canned[contract.KindCompetitionScore] = []canned{
 		// organization and publicity: 25.5 each with equal criterion means
 		// and two judges; publicity entered first.
 		{slot: zh + "/organization", author: zh, scores: []float64{9, 8, 8}, at: "2026-10-14 10:00"},
@@ -401,7 +402,7 @@ func TestMonthCompetitionRanksWithTheTieBreakRule(t *testing.T) {
 	}
 	got := f.run()
 
-	sc := f.collections[workflows.KindCompetitionScore]
+	sc := f.collections[contract.KindCompetitionScore]
 	if len(sc.Slots) != 10 || sc.Slots[0].Key != zh+"/organization" || emails(sc.Slots[0].Owners) != zh || sc.Slots[0].Label != "Organization Department" ||
 		emails(sc.Slots[9].EscalateTo) != "li.wei@example.edu,wang.fang@example.edu" || strings.Join(sc.Criteria, ",") != "ideological content,creativity,participation" ||
 		sc.MaxScore != 10 || sc.Part != "month/2026-10/competition_score" {
@@ -447,12 +448,12 @@ func TestMonthCompetitionRanksWithTheTieBreakRule(t *testing.T) {
 // was late.
 func TestMonthDigestNeverWaitsForTheThemeEmail(t *testing.T) {
 	f := newSlowMonthFixture(t, 40*24*time.Hour)
-	f.canned[workflows.KindThemeRecommendation] = []canned{{slot: "arts", author: "guo.rui@example.edu", text: "Green campus", at: "2026-10-02 10:00"}}
+	f.canned[contract.KindThemeRecommendation] = []canned{{slot: "arts", author: "guo.rui@example.edu", text: "Green campus", at: "2026-10-02 10:00"}}
 	got := f.run()
 	if len(f.digestAt) != 1 || len(f.themeAt) != 1 || f.digestAt[0] >= f.themeAt[0] || len(f.resultsAt) != 1 || f.resultsAt[0] >= f.themeAt[0] {
 		t.Errorf("theme emailed %v, results %v, digest %v; want the results and the digest before the late theme", f.themeAt, f.resultsAt, f.digestAt)
 	}
-	if got.Phase != workflows.MonthPhasePublished || len(got.Problems) != 1 ||
+	if got.Phase != contract.MonthPhasePublished || len(got.Problems) != 1 ||
 		got.Problems[0] != "the announcement of the theme of October 2026 went out 40 days late" {
 		t.Errorf("month ended %s with problems %q", got.Phase, got.Problems)
 	}
@@ -460,25 +461,25 @@ func TestMonthDigestNeverWaitsForTheThemeEmail(t *testing.T) {
 
 func TestMonthSummariesLateAndMissingThenTheDigest(t *testing.T) {
 	f := newMonthFixture(t)
-	f.canned[workflows.KindThemeRecommendation] = []canned{{slot: "arts", author: "guo.rui@example.edu", text: "Green campus", at: "2026-10-02 10:00"}}
-	f.canned[workflows.KindCompetitionEntry] = []canned{{slot: "arts", author: "guo.rui@example.edu", text: "A choir", at: "2026-10-11 10:00"}}
-	f.canned[workflows.KindCompetitionScore] = []canned{{slot: "chen.jie@example.edu/arts", author: "chen.jie@example.edu", scores: []float64{7, 8, 9}, at: "2026-10-16 10:00"}}
-	f.canned[workflows.KindSummary] = []canned{
+	f.canned[contract.KindThemeRecommendation] = []canned{{slot: "arts", author: "guo.rui@example.edu", text: "Green campus", at: "2026-10-02 10:00"}}
+	f.canned[contract.KindCompetitionEntry] = []canned{{slot: "arts", author: "guo.rui@example.edu", text: "A choir", at: "2026-10-11 10:00"}}
+	f.canned[contract.KindCompetitionScore] = []canned{{slot: "chen.jie@example.edu/arts", author: "chen.jie@example.edu", scores: []float64{7, 8, 9}, at: "2026-10-16 10:00"}}
+	f.canned[contract.KindSummary] = []canned{
 		{slot: "organization", author: "wu.tong@example.edu", text: "A visit to the memorial hall.", at: "2026-11-02 20:00"},
 		{slot: "publicity", author: "sun.hao@example.edu", text: "Posters.", at: "2026-11-05 10:00"},
 		{slot: "arts", author: "guo.rui@example.edu", text: "A choir.", at: "2026-11-03 09:00"},
 		{slot: "culture", author: "xu.lan@example.edu", text: "not an owner, but mocks take anything", at: "2026-11-06 22:00"},
 		// sports never hands in.
 	}
-	var before workflows.MonthProgress
+	var before contract.MonthProgress
 	digestsBefore := -1
 	f.env.RegisterDelayedCallback(func() {
-		before = queryAs[workflows.MonthProgress](t, f.env, workflows.QueryProgress)
+		before = queryAs[contract.MonthProgress](t, f.env, contract.QueryProgress)
 		digestsBefore = len(f.digests)
 	}, f.planTime("2026-11-04 12:00").Sub(f.start))
 	got := f.run()
 
-	s := f.collections[workflows.KindSummary]
+	s := f.collections[contract.KindSummary]
 	if o := s.Opens.In(f.loc).Format("01-02 15:04"); o != "11-01 09:00" || s.LateDays != 3 || fmt.Sprint(s.RemindDaysBefore) != "[1]" || !s.TextRequired {
 		t.Errorf("summaries collection: opens %s, %+v", o, s)
 	}
@@ -491,7 +492,7 @@ func TestMonthSummariesLateAndMissingThenTheDigest(t *testing.T) {
 	if d := s.Slots[0].Due.In(f.loc).Format("01-02 15:04"); d != "11-03 23:59" {
 		t.Errorf("summaries due %s", d)
 	}
-	if before.Phase != workflows.MonthPhaseSummaries || digestsBefore != 0 {
+	if before.Phase != contract.MonthPhaseSummaries || digestsBefore != 0 {
 		t.Errorf("on 4 November: phase %s, %d digests; want waiting for summaries", before.Phase, digestsBefore)
 	}
 	if len(f.digests) != 1 || f.digestAt[0] != "11-06 23:59" {
@@ -511,7 +512,7 @@ func TestMonthSummariesLateAndMissingThenTheDigest(t *testing.T) {
 	if emails(d.Recipients) != "zhou.min@example.edu,sun.hao@example.edu,yuan.jun@example.edu,guo.rui@example.edu,qian.bo@example.edu,li.wei@example.edu,wang.fang@example.edu" {
 		t.Errorf("digest recipients %s", emails(d.Recipients))
 	}
-	if got.Phase != workflows.MonthPhasePublished || got.Counts.Summaries != 4 || got.Counts.SummariesLate != 2 || strings.Join(got.Missing, ",") != "sports" {
+	if got.Phase != contract.MonthPhasePublished || got.Counts.Summaries != 4 || got.Counts.SummariesLate != 2 || strings.Join(got.Missing, ",") != "sports" {
 		t.Errorf("result: phase %s, counts %+v, missing %v", got.Phase, got.Counts, got.Missing)
 	}
 }
@@ -537,45 +538,45 @@ func TestMonthWithRealCollections(t *testing.T) {
 	// each activity on its own goroutine, so these mocks lock mu.
 	var mu sync.Mutex
 	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
+		func(ctx context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
 			id := strings.Split(activityWorkflowID(ctx), "/")
 			mu.Lock()
 			defer mu.Unlock()
 			notified[id[len(id)-1]+" "+in.Kind]++
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.RecordCollectionOutcome, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+		func(_ context.Context, in contract.RecordSubmissionsInput) error {
 			mu.Lock()
 			defer mu.Unlock()
 			stored[in.Kind] += len(in.Submissions)
 			return nil
 		})
-	var theme []activities.AnnounceMonthThemeInput
-	var results []activities.AnnounceCompetitionInput
-	var digest []activities.PublishMonthDigestInput
+	var theme []contract.AnnounceMonthThemeInput
+	var results []contract.AnnounceCompetitionInput
+	var digest []contract.PublishMonthDigestInput
 	env.OnActivity(acts.AnnounceMonthTheme, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.AnnounceMonthThemeInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.AnnounceMonthThemeInput) (contract.DeliveryResult, error) {
 			theme = append(theme, in)
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.AnnounceCompetitionResults, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.AnnounceCompetitionInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.AnnounceCompetitionInput) (contract.DeliveryResult, error) {
 			results = append(results, in)
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.PublishMonthDigest, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.PublishMonthDigestInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.PublishMonthDigestInput) (contract.DeliveryResult, error) {
 			digest = append(digest, in)
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 
 	var rejected []string
-	submit := func(local, kind string, in workflows.SubmitInput) {
+	submit := func(local, kind string, in contract.SubmitInput) {
 		at, _ := plan.LocalTime(local).In(loc)
 		env.RegisterDelayedCallback(func() {
-			err := env.UpdateWorkflowByID(workflows.MonthCollectionWorkflowID("2026-fall", "2026-10", kind), workflows.UpdateSubmit, local+in.Email+in.Slot,
+			err := env.UpdateWorkflowByID(contract.MonthCollectionWorkflowID("2026-fall", "2026-10", kind), contract.UpdateSubmit, local+in.Email+in.Slot,
 				&testsuite.TestUpdateCallback{
 					OnAccept:   func() {},
 					OnReject:   func(err error) { rejected = append(rejected, err.Error()) },
@@ -586,26 +587,26 @@ func TestMonthWithRealCollections(t *testing.T) {
 			}
 		}, at.Sub(start))
 	}
-	submit("2026-10-02 10:00", workflows.KindArrangement, workflows.SubmitInput{Email: "wang.fang@example.edu", Text: "Study the congress."})
-	submit("2026-10-02 11:00", workflows.KindThemeRecommendation, workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "Green campus"})
+	submit("2026-10-02 10:00", contract.KindArrangement, contract.SubmitInput{Email: "wang.fang@example.edu", Text: "Study the congress."})
+	submit("2026-10-02 11:00", contract.KindThemeRecommendation, contract.SubmitInput{Email: "sun.hao@example.edu", Text: "Green campus"})
 	env.RegisterDelayedCallback(func() {
-		env.UpdateWorkflow(workflows.UpdateSetTheme, "theme-1", &testsuite.TestUpdateCallback{
+		env.UpdateWorkflow(contract.UpdateSetTheme, "theme-1", &testsuite.TestUpdateCallback{
 			OnAccept: func() {}, OnReject: func(err error) { rejected = append(rejected, err.Error()) }, OnComplete: func(any, error) {},
-		}, workflows.SetThemeInput{Email: "li.wei@example.edu", Theme: "Red memory"})
+		}, contract.SetThemeInput{Email: "li.wei@example.edu", Theme: "Red memory"})
 	}, 2*24*time.Hour+3*time.Hour)
-	submit("2026-10-09 10:00", workflows.KindCompetitionEntry, workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "A poster relay"})
-	submit("2026-10-10 10:00", workflows.KindCompetitionEntry, workflows.SubmitInput{Email: "zhou.min@example.edu", Text: "A memorial visit"})
-	submit("2026-10-17 10:00", workflows.KindCompetitionScore, workflows.SubmitInput{Email: "zhang.hua@example.edu", Slot: "zhang.hua@example.edu/publicity", Scores: []float64{9, 9, 8}})
-	submit("2026-10-17 11:00", workflows.KindCompetitionScore, workflows.SubmitInput{Email: "zhang.hua@example.edu", Slot: "zhang.hua@example.edu/organization", Scores: []float64{7, 7, 7}})
-	submit("2026-10-18 10:00", workflows.KindCompetitionScore, workflows.SubmitInput{Email: "chen.jie@example.edu", Slot: "chen.jie@example.edu/organization", Scores: []float64{10, 10, 10}})
-	submit("2026-11-02 20:00", workflows.KindSummary, workflows.SubmitInput{Email: "wu.tong@example.edu", Text: "A visit to the memorial hall."})
-	submit("2026-11-05 10:00", workflows.KindSummary, workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "Posters."})
+	submit("2026-10-09 10:00", contract.KindCompetitionEntry, contract.SubmitInput{Email: "sun.hao@example.edu", Text: "A poster relay"})
+	submit("2026-10-10 10:00", contract.KindCompetitionEntry, contract.SubmitInput{Email: "zhou.min@example.edu", Text: "A memorial visit"})
+	submit("2026-10-17 10:00", contract.KindCompetitionScore, contract.SubmitInput{Email: "zhang.hua@example.edu", Slot: "zhang.hua@example.edu/publicity", Scores: []float64{9, 9, 8}})
+	submit("2026-10-17 11:00", contract.KindCompetitionScore, contract.SubmitInput{Email: "zhang.hua@example.edu", Slot: "zhang.hua@example.edu/organization", Scores: []float64{7, 7, 7}})
+	submit("2026-10-18 10:00", contract.KindCompetitionScore, contract.SubmitInput{Email: "chen.jie@example.edu", Slot: "chen.jie@example.edu/organization", Scores: []float64{10, 10, 10}})
+	submit("2026-11-02 20:00", contract.KindSummary, contract.SubmitInput{Email: "wu.tong@example.edu", Text: "A visit to the memorial hall."})
+	submit("2026-11-05 10:00", contract.KindSummary, contract.SubmitInput{Email: "sun.hao@example.edu", Text: "Posters."})
 
-	env.ExecuteWorkflow(workflows.Month, workflows.MonthInputFrom(*p, "2026-10", plan.ProductionClock(start), ""))
+	env.ExecuteWorkflow(workflows.Month, contract.MonthInputFrom(*p, "2026-10", plan.ProductionClock(start), ""))
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	var got workflows.MonthProgress
+	var got contract.MonthProgress
 	if err := env.GetWorkflowResult(&got); err != nil {
 		t.Fatal(err)
 	}
@@ -625,7 +626,7 @@ func TestMonthWithRealCollections(t *testing.T) {
 	if got.Counts.Summaries != 2 || got.Counts.SummariesLate != 1 || strings.Join(got.Missing, ",") != "sports,arts,culture" || got.Counts.ScoresIn != 3 || got.Counts.ScoresAsked != 4 {
 		t.Errorf("counts %+v, missing %v", got.Counts, got.Missing)
 	}
-	if stored[workflows.KindSummary] != 2 || stored[workflows.KindCompetitionScore] != 3 {
+	if stored[contract.KindSummary] != 2 || stored[contract.KindCompetitionScore] != 3 {
 		t.Errorf("stored %v", stored)
 	}
 	// Summaries: the request, a reminder the day before and an escalation

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -28,35 +29,35 @@ var a *activities.Activities
 // reminds those who have not acknowledged, escalates to the department head
 // after the deadline, and records who never acknowledged when the late
 // window closes.
-func Onboarding(ctx workflow.Context, in OnboardingInput) (OnboardingProgress, error) {
+func Onboarding(ctx workflow.Context, in contract.OnboardingInput) (contract.OnboardingProgress, error) {
 	w, err := newOnboarding(ctx, in)
 	if err != nil {
-		return OnboardingProgress{}, err
+		return contract.OnboardingProgress{}, err
 	}
 	if err := w.setup(ctx); err != nil {
-		return OnboardingProgress{}, err
+		return contract.OnboardingProgress{}, err
 	}
 	result, err := w.run(ctx)
 	if err != nil {
 		// Tell the term this department will not close, so it does not wait
 		// for it; the report goes out even when the run was cancelled.
-		w.phase = PhaseFailed
+		w.phase = contract.PhaseFailed
 		if temporal.IsCanceledError(err) {
-			w.phase = PhaseCancelled
+			w.phase = contract.PhaseCancelled
 		}
 		dctx, cancel := workflow.NewDisconnectedContext(ctx)
 		defer cancel()
 		if rerr := w.sendReport(dctx); rerr != nil {
 			workflow.GetLogger(ctx).Warn("failure report not delivered", "error", rerr)
 		}
-		return OnboardingProgress{}, err
+		return contract.OnboardingProgress{}, err
 	}
 	return result, nil
 }
 
 type onboarding struct {
-	in       OnboardingInput
-	officers []OfficerOnboarding
+	in       contract.OnboardingInput
+	officers []contract.OfficerOnboarding
 	index    map[string]int // email -> position in officers
 	people   []plan.Person
 	phase    string
@@ -77,14 +78,14 @@ type onboarding struct {
 	beside *beside
 }
 
-func newOnboarding(ctx workflow.Context, in OnboardingInput) (*onboarding, error) {
+func newOnboarding(ctx workflow.Context, in contract.OnboardingInput) (*onboarding, error) {
 	if len(in.Department.Officers) == 0 {
 		return nil, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("department %q has no officers to onboard", in.Department.ID), "BadInput", nil)
 	}
-	w := &onboarding{in: in, index: map[string]int{}, phase: PhaseWaiting}
+	w := &onboarding{in: in, index: map[string]int{}, phase: contract.PhaseWaiting}
 	for i, p := range in.Department.Officers {
-		w.officers = append(w.officers, OfficerOnboarding{Email: p.Email, Name: p.Name, Outcome: OutcomePending})
+		w.officers = append(w.officers, contract.OfficerOnboarding{Email: p.Email, Name: p.Name, Outcome: contract.OutcomePending})
 		w.people = append(w.people, p)
 		w.index[p.Email] = i
 	}
@@ -92,20 +93,20 @@ func newOnboarding(ctx workflow.Context, in OnboardingInput) (*onboarding, error
 }
 
 func (w *onboarding) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (OnboardingProgress, error) { return w.progress(), nil },
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
+		func() (contract.OnboardingProgress, error) { return w.progress(), nil },
 		workflow.QueryHandlerOptions{Description: "Onboarding counts and every officer's outcome in this department"},
 	); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAcknowledgeTraining, w.acknowledge,
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAcknowledgeTraining, w.acknowledge,
 		workflow.UpdateHandlerOptions{
 			Validator:   w.validateAcknowledge,
 			Description: "An officer confirms they have taken in the training",
 		})
 }
 
-func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
+func (w *onboarding) run(ctx workflow.Context) (contract.OnboardingProgress, error) {
 	w.beside = newBeside(ctx, w.in.Clock)
 	ctx = withStoreOptions(ctx, "")
 	if w.in.ParentWorkflowID != "" {
@@ -115,12 +116,12 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 	dept := w.in.Department.Name
 
 	w.sleepUntil(ctx, s.AssignAt, "officer list final: assign training for "+dept)
-	if err := w.notify(ctx, activities.NotifyAssignment, w.people, plan.Reminder{At: s.AssignAt}, 0); err != nil {
-		return OnboardingProgress{}, err
+	if err := w.notify(ctx, contract.NotifyAssignment, w.people, plan.Reminder{At: s.AssignAt}, 0); err != nil {
+		return contract.OnboardingProgress{}, err
 	}
 	w.assigned = true
 	assignedAt := w.planNow(ctx)
-	w.setPhase(ctx, PhaseOnboarding)
+	w.setPhase(ctx, contract.PhaseOnboarding)
 
 	sent := 0
 	for _, r := range s.Reminders {
@@ -133,16 +134,16 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 			break
 		}
 		sent++
-		if err := w.notify(ctx, activities.NotifyReminder, w.pending(), r, sent); err != nil {
-			return OnboardingProgress{}, err
+		if err := w.notify(ctx, contract.NotifyReminder, w.pending(), r, sent); err != nil {
+			return contract.OnboardingProgress{}, err
 		}
 	}
 
 	if !w.sleepUntil(ctx, s.Deadline, "deadline: training acknowledgements for "+dept) {
-		w.setPhase(ctx, PhaseOverdue)
+		w.setPhase(ctx, contract.PhaseOverdue)
 		overdue := w.pending()
-		if err := w.notify(ctx, activities.NotifyEscalation, overdue, plan.Reminder{At: s.Deadline}, 0); err != nil {
-			return OnboardingProgress{}, err
+		if err := w.notify(ctx, contract.NotifyEscalation, overdue, plan.Reminder{At: s.Deadline}, 0); err != nil {
+			return contract.OnboardingProgress{}, err
 		}
 	}
 
@@ -150,8 +151,8 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 	if workflow.GetVersion(ctx, "last-call-reminder", workflow.DefaultVersion, 1) == 1 {
 		if at, ok := w.lastCall(); ok && !w.sleepUntil(ctx, at, "last call for "+dept) {
 			sent++
-			if err := w.notify(ctx, activities.NotifyReminder, w.pending(), plan.Reminder{At: at, DaysLeft: -1}, sent); err != nil {
-				return OnboardingProgress{}, err
+			if err := w.notify(ctx, contract.NotifyReminder, w.pending(), plan.Reminder{At: at, DaysLeft: -1}, sent); err != nil {
+				return contract.OnboardingProgress{}, err
 			}
 		}
 	}
@@ -161,13 +162,13 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 		// finish, so none is left pending after the close.
 		w.closing = true
 		if err := workflow.Await(ctx, func() bool { return w.saving == 0 }); err != nil {
-			return OnboardingProgress{}, err
+			return contract.OnboardingProgress{}, err
 		}
 		// The assignment's activity writes the rows the close marks: on a
 		// worker far behind it may still be on its way. Nothing more is
 		// admitted already; only the record waits.
 		if err := w.beside.wait(ctx); err != nil {
-			return OnboardingProgress{}, err
+			return contract.OnboardingProgress{}, err
 		}
 		never := w.pending()
 		emails := make([]string, len(never))
@@ -176,24 +177,24 @@ func (w *onboarding) run(ctx workflow.Context) (OnboardingProgress, error) {
 		}
 		actx := withStoreOptions(ctx, fmt.Sprintf("record %d who never acknowledged", len(emails)))
 		err := workflow.ExecuteActivity(actx, a.CloseOnboarding,
-			activities.CloseOnboardingInput{TermID: w.in.TermID, Emails: emails}).Get(ctx, nil)
+			contract.CloseOnboardingInput{TermID: w.in.TermID, Emails: emails}).Get(ctx, nil)
 		if err != nil {
-			return OnboardingProgress{}, err
+			return contract.OnboardingProgress{}, err
 		}
 		for _, e := range emails {
-			w.officers[w.index[e]].Outcome = OutcomeNever
+			w.officers[w.index[e]].Outcome = contract.OutcomeNever
 		}
 	}
 	w.closing = true
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return OnboardingProgress{}, err
+		return contract.OnboardingProgress{}, err
 	}
 	// The last report says how every email went.
 	if err := w.beside.wait(ctx); err != nil {
-		return OnboardingProgress{}, err
+		return contract.OnboardingProgress{}, err
 	}
 	w.closed = true
-	w.setPhase(ctx, PhaseClosed)
+	w.setPhase(ctx, contract.PhaseClosed)
 	if err := w.sendReport(ctx); err != nil {
 		workflow.GetLogger(ctx).Warn("final onboarding report not delivered", "error", err)
 	}
@@ -245,7 +246,7 @@ func (w *onboarding) notify(ctx workflow.Context, kind string, officers []plan.P
 		return nil
 	}
 	s := w.in.Schedule
-	in := activities.NotifyOnboardingInput{
+	in := contract.NotifyOnboardingInput{
 		Kind:           kind,
 		TermID:         w.in.TermID,
 		TermName:       w.in.TermName,
@@ -267,9 +268,9 @@ func (w *onboarding) notify(ctx workflow.Context, kind string, officers []plan.P
 		for _, o := range officers {
 			i := w.index[o.Email]
 			switch kind {
-			case activities.NotifyReminder:
+			case contract.NotifyReminder:
 				w.officers[i].RemindersSent = reminder
-			case activities.NotifyEscalation:
+			case contract.NotifyEscalation:
 				w.officers[i].Escalated = true
 			}
 		}
@@ -278,7 +279,7 @@ func (w *onboarding) notify(ctx workflow.Context, kind string, officers []plan.P
 		// Beside the calendar: the deadline and the close never wait for
 		// an email, and one that goes out late is recorded.
 		what := fmt.Sprintf("the training %s emails to %d officers", kind, len(officers))
-		if kind == activities.NotifyEscalation {
+		if kind == contract.NotifyEscalation {
 			what = fmt.Sprintf("the escalation to %s about %d officers", w.in.Department.Head.Name, len(officers))
 		}
 		w.beside.send(ctx, email{
@@ -301,14 +302,14 @@ func (w *onboarding) notify(ctx workflow.Context, kind string, officers []plan.P
 	return nil
 }
 
-func (w *onboarding) validateAcknowledge(ctx workflow.Context, in AcknowledgeInput) error {
+func (w *onboarding) validateAcknowledge(ctx workflow.Context, in contract.AcknowledgeInput) error {
 	_, err := w.officerFor(ctx, in)
 	return err
 }
 
 // officerFor finds the officer an acknowledgement is from and says, in words
 // the officer understands, why it cannot be taken.
-func (w *onboarding) officerFor(ctx workflow.Context, in AcknowledgeInput) (int, error) {
+func (w *onboarding) officerFor(ctx workflow.Context, in contract.AcknowledgeInput) (int, error) {
 	email := plan.NormalizeEmail(in.Email)
 	i, ok := w.index[email]
 	if !ok {
@@ -330,15 +331,15 @@ func (w *onboarding) officerFor(ctx workflow.Context, in AcknowledgeInput) (int,
 	return i, nil
 }
 
-func (w *onboarding) acknowledge(ctx workflow.Context, in AcknowledgeInput) (AcknowledgeResult, error) {
+func (w *onboarding) acknowledge(ctx workflow.Context, in contract.AcknowledgeInput) (contract.AcknowledgeResult, error) {
 	i, err := w.officerFor(ctx, in)
 	if err != nil {
-		return AcknowledgeResult{}, err
+		return contract.AcknowledgeResult{}, err
 	}
 	at := w.planNow(ctx)
-	outcome := OutcomeOnTime
+	outcome := contract.OutcomeOnTime
 	if at.After(w.in.Schedule.Deadline) {
-		outcome = OutcomeLate
+		outcome = contract.OutcomeLate
 	}
 	// Claim the acknowledgement before the activity runs so that a second
 	// update for the same officer is rejected while this one persists.
@@ -348,7 +349,7 @@ func (w *onboarding) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Ack
 	defer func() { w.saving-- }()
 
 	actx := withUpdateStoreOptions(ctx, "record the acknowledgement of "+w.officers[i].Name)
-	err = workflow.ExecuteActivity(actx, a.RecordAcknowledgement, activities.RecordAcknowledgementInput{
+	err = workflow.ExecuteActivity(actx, a.RecordAcknowledgement, contract.RecordAcknowledgementInput{
 		TermID:       w.in.TermID,
 		DepartmentID: w.in.Department.ID,
 		Email:        w.officers[i].Email,
@@ -359,14 +360,14 @@ func (w *onboarding) acknowledge(ctx workflow.Context, in AcknowledgeInput) (Ack
 	}).Get(ctx, nil)
 	if err != nil {
 		w.officers[i].AcknowledgedAt = nil
-		w.officers[i].Outcome = OutcomePending
+		w.officers[i].Outcome = contract.OutcomePending
 		if w.beside != nil {
 			w.beside.problems = append(w.beside.problems, fmt.Sprintf("the acknowledgement of %s on %s could not be stored", w.officers[i].Name, plan.HumanTime(at, w.in.TimeZone)))
 		}
-		return AcknowledgeResult{}, fmt.Errorf("could not record the acknowledgement, please try again: %w", err)
+		return contract.AcknowledgeResult{}, fmt.Errorf("could not record the acknowledgement, please try again: %w", err)
 	}
 	w.changed = true
-	return AcknowledgeResult{Outcome: outcome, At: at}, nil
+	return contract.AcknowledgeResult{Outcome: outcome, At: at}, nil
 }
 
 // reportProgress tells the parent about changes, at most once per
@@ -392,14 +393,14 @@ func (w *onboarding) sendReport(ctx workflow.Context) error {
 	w.changed = false
 	w.reportSeq++
 	p := w.progress()
-	report := OnboardingReport{DepartmentID: w.in.Department.ID, Seq: w.reportSeq, Phase: p.Phase, Counts: p.Counts, Problems: p.Problems}
-	return workflow.SignalExternalWorkflow(ctx, w.in.ParentWorkflowID, "", SignalOnboardingReport, report).Get(ctx, nil)
+	report := contract.OnboardingReport{DepartmentID: w.in.Department.ID, Seq: w.reportSeq, Phase: p.Phase, Counts: p.Counts, Problems: p.Problems}
+	return workflow.SignalExternalWorkflow(ctx, w.in.ParentWorkflowID, "", contract.SignalOnboardingReport, report).Get(ctx, nil)
 }
 
 func (w *onboarding) setPhase(ctx workflow.Context, phase string) {
 	w.phase = phase
 	w.changed = true
-	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchPhase.ValueSet(phase)); err != nil {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, contract.SearchPhase.ValueSet(phase)); err != nil {
 		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
 	}
 	c := w.counts()
@@ -436,16 +437,16 @@ func (w *onboarding) pending() []plan.Person {
 	return out
 }
 
-func (w *onboarding) counts() OnboardingCounts {
-	c := OnboardingCounts{Officers: len(w.officers)}
-	overdue := w.phase == PhaseOverdue
+func (w *onboarding) counts() contract.OnboardingCounts {
+	c := contract.OnboardingCounts{Officers: len(w.officers)}
+	overdue := w.phase == contract.PhaseOverdue
 	for _, o := range w.officers {
 		switch o.Outcome {
-		case OutcomeOnTime:
+		case contract.OutcomeOnTime:
 			c.OnTime++
-		case OutcomeLate:
+		case contract.OutcomeLate:
 			c.Late++
-		case OutcomeNever:
+		case contract.OutcomeNever:
 			c.Never++
 		default:
 			c.Pending++
@@ -457,8 +458,8 @@ func (w *onboarding) counts() OnboardingCounts {
 	return c
 }
 
-func (w *onboarding) progress() OnboardingProgress {
-	return OnboardingProgress{
+func (w *onboarding) progress() contract.OnboardingProgress {
+	return contract.OnboardingProgress{
 		TermName:       w.in.TermName,
 		TimeZone:       w.in.TimeZone,
 		DepartmentName: w.in.Department.Name,
@@ -468,7 +469,7 @@ func (w *onboarding) progress() OnboardingProgress {
 		Deadline:       w.in.Schedule.Deadline,
 		WindowCloses:   w.in.Schedule.WindowCloses,
 		Counts:         w.counts(),
-		Officers:       append([]OfficerOnboarding(nil), w.officers...),
+		Officers:       append([]contract.OfficerOnboarding(nil), w.officers...),
 		Problems:       w.problems(),
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -22,11 +23,11 @@ import (
 func TestOnboardingCalendarNeverWaitsForTheAssignment(t *testing.T) {
 	env, p, run := slowOnboardingEnv(t)
 	var sent []string // "kind at", in the order they went out
-	record := func(_ context.Context, in activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
+	record := func(_ context.Context, in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
 		sent = append(sent, in.Kind+" "+env.Now().In(p.Location()).Format("01-02 15:04"))
-		return activities.DeliveryResult{Sent: len(in.Officers)}, nil
+		return contract.DeliveryResult{Sent: len(in.Officers)}, nil
 	}
-	isAssignment := mock.MatchedBy(func(in activities.NotifyOnboardingInput) bool { return in.Kind == activities.NotifyAssignment })
+	isAssignment := mock.MatchedBy(func(in contract.NotifyOnboardingInput) bool { return in.Kind == contract.NotifyAssignment })
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, isAssignment).After(12 * 24 * time.Hour).Return(record)
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(record)
 	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(nil)
@@ -34,7 +35,7 @@ func TestOnboardingCalendarNeverWaitsForTheAssignment(t *testing.T) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	var got workflows.OnboardingProgress
+	var got contract.OnboardingProgress
 	if err := env.GetWorkflowResult(&got); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestOnboardingCalendarNeverWaitsForTheAssignment(t *testing.T) {
 		t.Errorf("problems = %q", got.Problems)
 	}
 	for _, o := range got.Officers {
-		if !o.Escalated || o.RemindersSent != 3 || o.Outcome != workflows.OutcomeNever {
+		if !o.Escalated || o.RemindersSent != 3 || o.Outcome != contract.OutcomeNever {
 			t.Errorf("%s: %+v, want escalated after 3 reminders, never acknowledged", o.Email, o)
 		}
 	}
@@ -65,15 +66,15 @@ func TestOnboardingClosesOnlyAfterTheAssignmentIsRecorded(t *testing.T) {
 		defer mu.Unlock()
 		order = append(order, what+" "+env.Now().In(p.Location()).Format("01-02"))
 	}
-	isAssignment := mock.MatchedBy(func(in activities.NotifyOnboardingInput) bool { return in.Kind == activities.NotifyAssignment })
+	isAssignment := mock.MatchedBy(func(in contract.NotifyOnboardingInput) bool { return in.Kind == contract.NotifyAssignment })
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, isAssignment).After(30 * 24 * time.Hour).Return(
-		func(context.Context, activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
+		func(context.Context, contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
 			note("assignment")
-			return activities.DeliveryResult{Sent: 3}, nil
+			return contract.DeliveryResult{Sent: 3}, nil
 		})
-	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(contract.DeliveryResult{}, nil)
 	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(
-		func(context.Context, activities.CloseOnboardingInput) error {
+		func(context.Context, contract.CloseOnboardingInput) error {
 			note("close")
 			return nil
 		})
@@ -101,7 +102,7 @@ func slowOnboardingEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.
 	env.SetStartTime(start)
 	env.RegisterActivity(&activities.Activities{})
 	return env, p, func() {
-		env.ExecuteWorkflow(workflows.Onboarding, workflows.OnboardingInput{
+		env.ExecuteWorkflow(workflows.Onboarding, contract.OnboardingInput{
 			TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
 			Department: p.Departments[0], Training: p.Training, Schedule: p.OnboardingSchedule(),
 			Clock: plan.ProductionClock(start),

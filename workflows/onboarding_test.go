@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -22,13 +23,13 @@ type fixture struct {
 	t     *testing.T
 	env   *testsuite.TestWorkflowEnvironment
 	plan  *plan.Plan
-	in    workflows.OnboardingInput
+	in    contract.OnboardingInput
 	start time.Time
 	// The environment runs activities on goroutines of their own, several
 	// at once when acknowledgements arrive together, so the mocks lock mu.
 	mu       sync.Mutex
 	notified []notification
-	acks     []activities.RecordAcknowledgementInput
+	acks     []contract.RecordAcknowledgementInput
 	closed   []string
 }
 
@@ -73,14 +74,14 @@ func newFixture(t *testing.T) *fixture {
 	env.SetStartTime(start)
 	f := &fixture{t: t, env: env, plan: p, start: start}
 	d := p.Departments[0]
-	f.in = workflows.OnboardingInput{
+	f.in = contract.OnboardingInput{
 		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
 		Department: d, Training: p.Training, Schedule: p.OnboardingSchedule(),
 		Clock: plan.ProductionClock(start),
 	}
 	env.RegisterActivity(&activities.Activities{})
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
 			n := notification{at: env.Now().In(p.Location()), kind: in.Kind, days: in.DaysLeft}
 			for _, o := range in.Officers {
 				n.to = append(n.to, o.Email)
@@ -88,17 +89,17 @@ func newFixture(t *testing.T) *fixture {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.notified = append(f.notified, n)
-			return activities.DeliveryResult{Sent: len(in.Officers)}, nil
+			return contract.DeliveryResult{Sent: len(in.Officers)}, nil
 		})
 	env.OnActivity(acts.RecordAcknowledgement, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordAcknowledgementInput) error {
+		func(_ context.Context, in contract.RecordAcknowledgementInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.acks = append(f.acks, in)
 			return nil
 		})
 	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.CloseOnboardingInput) error {
+		func(_ context.Context, in contract.CloseOnboardingInput) error {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.closed = append(f.closed, in.Emails...)
@@ -121,15 +122,15 @@ func (f *fixture) at(local string) time.Duration {
 // ack sends an acknowledgement at a plan time and records how it ended.
 func (f *fixture) ack(local, email string, result *updateResult) {
 	f.env.RegisterDelayedCallback(func() {
-		f.env.UpdateWorkflow(workflows.UpdateAcknowledgeTraining, "ack-"+email+"-"+local, result.callbacks(),
-			workflows.AcknowledgeInput{Email: email})
+		f.env.UpdateWorkflow(contract.UpdateAcknowledgeTraining, "ack-"+email+"-"+local, result.callbacks(),
+			contract.AcknowledgeInput{Email: email})
 	}, f.at(local))
 }
 
 type updateResult struct {
 	rejected error
 	err      error
-	value    workflows.AcknowledgeResult
+	value    contract.AcknowledgeResult
 	done     bool
 }
 
@@ -140,14 +141,14 @@ func (r *updateResult) callbacks() *testsuite.TestUpdateCallback {
 		OnComplete: func(v any, err error) {
 			r.err = err
 			r.done = true
-			if res, ok := v.(workflows.AcknowledgeResult); ok {
+			if res, ok := v.(contract.AcknowledgeResult); ok {
 				r.value = res
 			}
 		},
 	}
 }
 
-func (f *fixture) run() workflows.OnboardingProgress {
+func (f *fixture) run() contract.OnboardingProgress {
 	f.t.Helper()
 	f.env.ExecuteWorkflow(workflows.Onboarding, f.in)
 	if !f.env.IsWorkflowCompleted() {
@@ -156,14 +157,14 @@ func (f *fixture) run() workflows.OnboardingProgress {
 	if err := f.env.GetWorkflowError(); err != nil {
 		f.t.Fatalf("workflow failed: %v", err)
 	}
-	var got workflows.OnboardingProgress
+	var got contract.OnboardingProgress
 	if err := f.env.GetWorkflowResult(&got); err != nil {
 		f.t.Fatal(err)
 	}
 	return got
 }
 
-func outcomes(p workflows.OnboardingProgress) map[string]string {
+func outcomes(p contract.OnboardingProgress) map[string]string {
 	m := map[string]string{}
 	for _, o := range p.Officers {
 		m[o.Email] = o.Outcome
@@ -178,16 +179,16 @@ func TestOnboardingOnTimeLateAndNever(t *testing.T) {
 	f.ack("2026-09-19 10:00", "Guo.Rui@example.edu", &late)
 	got := f.run()
 
-	if onTime.err != nil || onTime.rejected != nil || onTime.value.Outcome != workflows.OutcomeOnTime {
+	if onTime.err != nil || onTime.rejected != nil || onTime.value.Outcome != contract.OutcomeOnTime {
 		t.Errorf("acknowledgement before the deadline = %+v", onTime)
 	}
-	if late.err != nil || late.rejected != nil || late.value.Outcome != workflows.OutcomeLate {
+	if late.err != nil || late.rejected != nil || late.value.Outcome != contract.OutcomeLate {
 		t.Errorf("acknowledgement after the deadline = %+v", late)
 	}
 	want := map[string]string{
-		"ma.li@example.edu":   workflows.OutcomeOnTime,
-		"guo.rui@example.edu": workflows.OutcomeLate,
-		"he.xin@example.edu":  workflows.OutcomeNever,
+		"ma.li@example.edu":   contract.OutcomeOnTime,
+		"guo.rui@example.edu": contract.OutcomeLate,
+		"he.xin@example.edu":  contract.OutcomeNever,
 	}
 	for email, outcome := range want {
 		if outcomes(got)[email] != outcome {
@@ -197,8 +198,8 @@ func TestOnboardingOnTimeLateAndNever(t *testing.T) {
 	if c := got.Counts; c.OnTime != 1 || c.Late != 1 || c.Never != 1 || c.Pending != 0 {
 		t.Errorf("counts = %+v", c)
 	}
-	if got.Phase != workflows.PhaseClosed {
-		t.Errorf("phase = %q, want %q", got.Phase, workflows.PhaseClosed)
+	if got.Phase != contract.PhaseClosed {
+		t.Errorf("phase = %q, want %q", got.Phase, contract.PhaseClosed)
 	}
 	if len(f.acks) != 2 || f.acks[0].Email != "ma.li@example.edu" || f.acks[1].Email != "guo.rui@example.edu" {
 		t.Fatalf("recorded acknowledgements = %+v", f.acks)
@@ -223,12 +224,12 @@ func TestOnboardingRemindersAndEscalationAtPlanTimes(t *testing.T) {
 		to   string
 		days int
 	}{
-		{"2026-09-07 09:00", activities.NotifyAssignment, "ma.li guo.rui he.xin", 0},
-		{"2026-09-15 09:00", activities.NotifyReminder, "ma.li guo.rui he.xin", 2},
-		{"2026-09-17 09:00", activities.NotifyReminder, "ma.li guo.rui", 0},
-		{"2026-09-17 23:59", activities.NotifyEscalation, "ma.li guo.rui", 0},
+		{"2026-09-07 09:00", contract.NotifyAssignment, "ma.li guo.rui he.xin", 0},
+		{"2026-09-15 09:00", contract.NotifyReminder, "ma.li guo.rui he.xin", 2},
+		{"2026-09-17 09:00", contract.NotifyReminder, "ma.li guo.rui", 0},
+		{"2026-09-17 23:59", contract.NotifyEscalation, "ma.li guo.rui", 0},
 		// The last call, the day before the late window closes.
-		{"2026-09-23 09:00", activities.NotifyReminder, "ma.li guo.rui", -1},
+		{"2026-09-23 09:00", contract.NotifyReminder, "ma.li guo.rui", -1},
 	}
 	if len(f.notified) != len(want) {
 		t.Fatalf("got %d notifications %+v, want %d", len(f.notified), f.notified, len(want))
@@ -258,7 +259,7 @@ func TestOnboardingEndsEarlyWhenEveryoneAcknowledged(t *testing.T) {
 		t.Errorf("counts = %+v, want 3 on time", got.Counts)
 	}
 	for _, n := range f.notified {
-		if n.kind != activities.NotifyAssignment {
+		if n.kind != contract.NotifyAssignment {
 			t.Errorf("sent a %s after everyone acknowledged", n.kind)
 		}
 	}
@@ -275,13 +276,13 @@ func TestOnboardingRejectsBadAcknowledgementsWithoutChange(t *testing.T) {
 	f.ack("2026-09-09 10:00", "ma.li@example.edu", &again)
 	f.ack("2026-09-09 11:00", "sun.hao@example.edu", &stranger)
 	f.env.RegisterDelayedCallback(func() {
-		f.env.UpdateWorkflow(workflows.UpdateAcknowledgeTraining, "long-note", longNote.callbacks(),
-			workflows.AcknowledgeInput{Email: "guo.rui@example.edu", Note: strings.Repeat("学", 2001)})
+		f.env.UpdateWorkflow(contract.UpdateAcknowledgeTraining, "long-note", longNote.callbacks(),
+			contract.AcknowledgeInput{Email: "guo.rui@example.edu", Note: strings.Repeat("学", 2001)})
 	}, f.at("2026-09-09 11:30"))
 	f.ack("2026-09-24 23:59", "he.xin@example.edu", &atClose)
 
 	// Snapshots of every officer's state around each rejection.
-	snapshots := map[string]workflows.OnboardingProgress{}
+	snapshots := map[string]contract.OnboardingProgress{}
 	for _, at := range []string{"2026-09-02 12:00", "2026-09-04 12:00", "2026-09-08 12:00", "2026-09-09 12:00"} {
 		f.env.RegisterDelayedCallback(func() { snapshots[at] = f.query() }, f.at(at))
 	}
@@ -322,13 +323,13 @@ func TestOnboardingRejectsBadAcknowledgementsWithoutChange(t *testing.T) {
 	}
 }
 
-func (f *fixture) query() workflows.OnboardingProgress {
+func (f *fixture) query() contract.OnboardingProgress {
 	f.t.Helper()
-	v, err := f.env.QueryWorkflow(workflows.QueryProgress)
+	v, err := f.env.QueryWorkflow(contract.QueryProgress)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	var p workflows.OnboardingProgress
+	var p contract.OnboardingProgress
 	if err := v.Get(&p); err != nil {
 		f.t.Fatal(err)
 	}

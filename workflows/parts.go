@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -45,9 +45,9 @@ func (s *semester) laterParts() []partStart {
 	reportTo := s.termKey
 	termStart := p.Term.Starts.At(sendTime(p), p.Location())
 	if k := p.Kickoff; k != nil {
-		in := KickoffInputFrom(p, s.state.Clock, reportTo)
+		in := contract.KickoffInputFrom(p, s.state.Clock, reportTo)
 		parts = append(parts, partStart{name: "kickoff", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
-			return s.startTracked(ctx, sel, "kickoff", KickoffWorkflowID(p.Term.ID), "",
+			return s.startTracked(ctx, sel, "kickoff", contract.KickoffWorkflowID(p.Term.ID), "",
 				fmt.Sprintf("Kickoff: ministerial meeting, %s", p.Term.Name),
 				fmt.Sprintf("The personnel directory to every head, the invitation to the meeting on %s, then each department's plan and suggestions.", k.At),
 				Kickoff, in)
@@ -55,10 +55,10 @@ func (s *semester) laterParts() []partStart {
 	}
 	if p.Exchanges != nil {
 		for _, d := range p.Departments {
-			in := ExchangesInputFrom(p, d.ID, s.state.Clock, reportTo)
+			in := contract.ExchangesInputFrom(p, d.ID, s.state.Clock, reportTo)
 			name := "exchanges/" + d.ID
 			parts = append(parts, partStart{name: name, at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
-				return s.startTracked(ctx, sel, name, ExchangesWorkflowID(p.Term.ID, d.ID), d.ID,
+				return s.startTracked(ctx, sel, name, contract.ExchangesWorkflowID(p.Term.ID, d.ID), d.ID,
 					fmt.Sprintf("Exchanges: %s, %s", d.Name, p.Term.Name),
 					fmt.Sprintf("The %s meets every %d weeks from %s: invitation, sign-in, excused absences, minutes by %s, attendance.",
 						d.Name, p.Exchanges.EveryWeeks, p.Exchanges.First, d.Secretary().Name),
@@ -67,10 +67,10 @@ func (s *semester) laterParts() []partStart {
 		}
 	}
 	for _, m := range p.MonthCalendar() {
-		in := MonthInputFrom(p, m.ID, s.state.Clock, reportTo)
+		in := contract.MonthInputFrom(p, m.ID, s.state.Clock, reportTo)
 		name := "month/" + m.ID
 		parts = append(parts, partStart{name: name, at: m.Opens, start: func(ctx workflow.Context, sel workflow.Selector) error {
-			return s.startTracked(ctx, sel, name, MonthWorkflowID(p.Term.ID, m.ID), "",
+			return s.startTracked(ctx, sel, name, contract.MonthWorkflowID(p.Term.ID, m.ID), "",
 				fmt.Sprintf("Organisation life: %s, %s", m.Name, p.Term.Name),
 				fmt.Sprintf("%s: the theme (set by %s), the group-life design competition (entries by %s, scores by %s), every department's summary by %s, then the digest.",
 					m.Name, plan.HumanTime(m.ThemeDue, p.Term.TimeZone), plan.HumanTime(m.EntriesDue, p.Term.TimeZone),
@@ -79,9 +79,9 @@ func (s *semester) laterParts() []partStart {
 		}})
 	}
 	if p.Contest != nil {
-		in := ContestInputFrom(p, s.state.Clock, reportTo)
+		in := contract.ContestInputFrom(p, s.state.Clock, reportTo)
 		parts = append(parts, partStart{name: "contest", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
-			return s.startTracked(ctx, sel, "contest", ContestWorkflowID(p.Term.ID), "",
+			return s.startTracked(ctx, sel, "contest", contract.ContestWorkflowID(p.Term.ID), "",
 				fmt.Sprintf("Knowledge contest: %s, %s", p.Contest.Name, p.Term.Name),
 				fmt.Sprintf("%d preparation milestones with owners and due dates, then the contest on %s and its results.",
 					len(p.Contest.Milestones), p.Contest.At),
@@ -89,9 +89,9 @@ func (s *semester) laterParts() []partStart {
 		}})
 	}
 	if p.Tasks != nil {
-		in := HelpDeskInputFrom(p, s.state.Clock, reportTo)
+		in := contract.HelpDeskInputFrom(p, s.state.Clock, reportTo)
 		parts = append(parts, partStart{name: "tasks", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
-			return s.startTracked(ctx, sel, "tasks", HelpDeskWorkflowID(p.Term.ID), "",
+			return s.startTracked(ctx, sel, "tasks", contract.HelpDeskWorkflowID(p.Term.ID), "",
 				fmt.Sprintf("Help for other departments, %s", p.Term.Name),
 				"Departments ask for help; the coordinator assigns an officer; each task is followed to completion.",
 				HelpDesk, in)
@@ -99,12 +99,12 @@ func (s *semester) laterParts() []partStart {
 	}
 	if e := p.Evaluation; e != nil {
 		for _, d := range p.Departments {
-			in := EvaluationInputFrom(p, d.ID, s.state.Clock, reportTo)
+			in := contract.EvaluationInputFrom(p, d.ID, s.state.Clock, reportTo)
 			parts = append(parts, partStart{
-				name: EvaluationPart(d.ID),
+				name: contract.EvaluationPart(d.ID),
 				at:   in.Opens,
 				start: func(ctx workflow.Context, sel workflow.Selector) error {
-					return s.startTracked(ctx, sel, EvaluationPart(d.ID), EvaluationWorkflowID(p.Term.ID, d.ID), d.ID,
+					return s.startTracked(ctx, sel, contract.EvaluationPart(d.ID), contract.EvaluationWorkflowID(p.Term.ID, d.ID), d.ID,
 						fmt.Sprintf("Evaluation: %s, %s", d.Name, p.Term.Name),
 						fmt.Sprintf("End-of-term evaluation of the %d officers of the %s: leaders' assessments due %s, then a report to the leaders and a summary to each officer.",
 							len(d.Officers), d.Name, plan.HumanTime(in.AssessmentsDue, p.Term.TimeZone)),
@@ -119,9 +119,9 @@ func (s *semester) laterParts() []partStart {
 // childPart starts one part's workflow, abandoned rather than tied to this
 // run (continue-as-new closes the run), searchable by term and department.
 func (s *semester) childPart(ctx workflow.Context, workflowID, department, summary, details string, fn, input any) workflow.ChildWorkflowFuture {
-	attrs := []temporal.SearchAttributeUpdate{SearchTerm.ValueSet(s.plan.Term.ID), SearchPhase.ValueSet(PhaseWaiting)}
+	attrs := []temporal.SearchAttributeUpdate{contract.SearchTerm.ValueSet(s.plan.Term.ID), contract.SearchPhase.ValueSet(contract.PhaseWaiting)}
 	if department != "" {
-		attrs = append(attrs, SearchDepartment.ValueSet(department))
+		attrs = append(attrs, contract.SearchDepartment.ValueSet(department))
 	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:        workflowID,
@@ -145,11 +145,11 @@ func (s *semester) trackPart(name string) {
 }
 
 // part returns the status entry of a part, adding it when new.
-func (s *semester) part(name string) *PartStatus {
+func (s *semester) part(name string) *contract.PartStatus {
 	if i, ok := s.partPos[name]; ok {
 		return &s.state.Parts[i]
 	}
-	s.state.Parts = append(s.state.Parts, PartStatus{PartReport: PartReport{Part: name, Phase: PhaseWaiting}})
+	s.state.Parts = append(s.state.Parts, contract.PartStatus{PartReport: contract.PartReport{Part: name, Phase: contract.PhaseWaiting}})
 	s.partPos[name] = len(s.state.Parts) - 1
 	return &s.state.Parts[len(s.state.Parts)-1]
 }
@@ -157,7 +157,7 @@ func (s *semester) part(name string) *PartStatus {
 // applyPart takes a part's report unless a newer one was applied. A part
 // whose workflow has ended stays done, but its last report is still
 // taken: it may be read after the term learns that the part ended.
-func (s *semester) applyPart(r PartReport) {
+func (s *semester) applyPart(r contract.PartReport) {
 	p := s.part(r.Part)
 	if r.Seq <= p.Seq {
 		return
@@ -200,8 +200,8 @@ func (s *semester) readReportsWith(ctx workflow.Context, opts workflow.ActivityO
 	actx := workflow.WithActivityOptions(ctx, opts)
 	changed := false
 	for more := true; more; {
-		var page activities.PartReportsPage
-		in := activities.PartReportsInput{TermKey: s.termKey, After: s.state.ReportsCursor, Limit: reportsPageSize}
+		var page contract.PartReportsPage
+		in := contract.PartReportsInput{TermKey: s.termKey, After: s.state.ReportsCursor, Limit: reportsPageSize}
 		s.events += eventsPerActivity
 		if err := workflow.ExecuteActivity(actx, a.PartReportsSince, in).Get(ctx, &page); err != nil {
 			workflow.GetLogger(ctx).Warn("part reports not read", "error", err)
@@ -261,7 +261,7 @@ func (s *semester) partEnded(ctx workflow.Context, name string, f workflow.Futur
 	if err != nil {
 		workflow.GetLogger(ctx).Error("part ended with an error", "part", name, "error", err)
 		if !p.Done {
-			p.Phase = PhaseFailed
+			p.Phase = contract.PhaseFailed
 		}
 	}
 	p.Done = true
@@ -279,19 +279,19 @@ func (s *semester) partsDone() bool {
 
 // overdueByDepartment groups every part's overdue items by department, in
 // plan order, with the term-wide ones last.
-func (s *semester) overdueByDepartment() []DepartmentOverdue {
-	groups := make([]DepartmentOverdue, len(s.plan.Departments)+1)
+func (s *semester) overdueByDepartment() []contract.DepartmentOverdue {
+	groups := make([]contract.DepartmentOverdue, len(s.plan.Departments)+1)
 	for i, d := range s.plan.Departments {
-		groups[i] = DepartmentOverdue{Department: d.ID, Name: d.Name}
+		groups[i] = contract.DepartmentOverdue{Department: d.ID, Name: d.Name}
 		if c := s.state.Departments[i].Onboarding; c.Overdue > 0 {
-			groups[i].Items = append(groups[i].Items, OverdueItem{
+			groups[i].Items = append(groups[i].Items, contract.OverdueItem{
 				Department: d.ID,
 				What:       fmt.Sprintf("training acknowledgements: %d of %d officers", c.Overdue, c.Officers),
 				Due:        s.schedule.Deadline,
 			})
 		}
 	}
-	groups[len(groups)-1] = DepartmentOverdue{Name: "Organization Department (term-wide)"}
+	groups[len(groups)-1] = contract.DepartmentOverdue{Name: "Organization Department (term-wide)"}
 	for _, p := range s.state.Parts {
 		if p.Done {
 			continue
@@ -304,7 +304,7 @@ func (s *semester) overdueByDepartment() []DepartmentOverdue {
 			groups[i].Items = append(groups[i].Items, item)
 		}
 	}
-	var out []DepartmentOverdue
+	var out []contract.DepartmentOverdue
 	for _, g := range groups {
 		if len(g.Items) > 0 {
 			out = append(out, g)
@@ -315,8 +315,8 @@ func (s *semester) overdueByDepartment() []DepartmentOverdue {
 
 // upcoming lists the next deadlines the parts reported and the parts still
 // to start, soonest first, at most ten.
-func (s *semester) upcoming(now time.Time) []Deadline {
-	var out []Deadline
+func (s *semester) upcoming(now time.Time) []contract.Deadline {
+	var out []contract.Deadline
 	for _, p := range s.state.Parts {
 		if !p.Done && p.Next != nil && !p.Next.Due.Before(now) {
 			out = append(out, *p.Next)
@@ -324,7 +324,7 @@ func (s *semester) upcoming(now time.Time) []Deadline {
 	}
 	for _, st := range s.partStarts() {
 		if !s.started(st.name) {
-			out = append(out, Deadline{What: "starts: " + st.name, Due: st.at})
+			out = append(out, contract.Deadline{What: "starts: " + st.name, Due: st.at})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
@@ -387,7 +387,7 @@ func (s *semester) confirmStart(ctx workflow.Context, name string, started workf
 	if err != nil && !errors.As(err, &already) {
 		workflow.GetLogger(ctx).Error("part did not start", "part", name, "error", err)
 		part := s.part(name)
-		part.Phase, part.Summary, part.Done = PhaseFailed, "did not start: "+err.Error(), true
+		part.Phase, part.Summary, part.Done = contract.PhaseFailed, "did not start: "+err.Error(), true
 	}
 }
 

@@ -4,21 +4,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 )
-
-// PartReport is what one part of the term tells the term about itself. The
-// parts store their reports (activities.ReportPart) and the term reads what
-// changed every so often, rather than the parts signalling the term: 200
-// departments' parts reporting at once would otherwise flood the term's
-// history faster than it can continue as new.
-type PartReport = activities.PartReport
-
-// OverdueItem is something past its due date and not yet handed in.
-type OverdueItem = activities.OverdueItem
-
-// Deadline is an upcoming due date.
-type Deadline = activities.Deadline
 
 // reporter sends a part's reports to its term, numbering them.
 type reporter struct {
@@ -32,27 +19,27 @@ type reporter struct {
 	beside *beside
 	// unstored is the latest report while it is being stored beside;
 	// earlier ones are superseded by it.
-	unstored *activities.ReportPartInput
+	unstored *contract.ReportPartInput
 }
 
 // send stores a report for the term. A report that cannot be stored is
 // logged, not fatal: the part's own work matters more than the term's view
 // of it, and the next report carries the whole state again (reports are
 // numbered, so one stored after a newer one changes nothing).
-func (r *reporter) send(ctx workflow.Context, rep PartReport) {
+func (r *reporter) send(ctx workflow.Context, rep contract.PartReport) {
 	r.sendWith(ctx, rep, r.beside)
 }
 
-func (r *reporter) sendWith(ctx workflow.Context, rep PartReport, b *beside) {
+func (r *reporter) sendWith(ctx workflow.Context, rep contract.PartReport, b *beside) {
 	if r == nil || r.termKey == "" {
 		return
 	}
 	r.seq++
 	rep.Part, rep.Seq = r.part, r.seq
-	r.store(ctx, activities.ReportPartInput{TermKey: r.termKey, Report: rep}, b)
+	r.store(ctx, contract.ReportPartInput{TermKey: r.termKey, Report: rep}, b)
 }
 
-func (r *reporter) store(ctx workflow.Context, in activities.ReportPartInput, b *beside) {
+func (r *reporter) store(ctx workflow.Context, in contract.ReportPartInput, b *beside) {
 	actx := withStoreOptions(ctx, "report: "+in.Report.Phase)
 	if b != nil && !b.blocking {
 		r.unstored = &in
@@ -70,7 +57,7 @@ func (r *reporter) store(ctx workflow.Context, in activities.ReportPartInput, b 
 
 // resume stores again, beside, a report the previous run was still
 // storing when it continued as new.
-func (r *reporter) resume(ctx workflow.Context, in *activities.ReportPartInput) {
+func (r *reporter) resume(ctx workflow.Context, in *contract.ReportPartInput) {
 	if r == nil || in == nil || in.Report.Seq < r.seq {
 		return
 	}
@@ -85,12 +72,12 @@ func (r *reporter) failed(ctx workflow.Context, err error) {
 	if err == nil || workflow.IsContinueAsNewError(err) {
 		return
 	}
-	phase := PhaseFailed
+	phase := contract.PhaseFailed
 	if temporal.IsCanceledError(err) {
-		phase = PhaseCancelled
+		phase = contract.PhaseCancelled
 	}
 	dctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
 	// The part is ending: wait for the report, not beside.
-	r.sendWith(dctx, PartReport{Phase: phase, Summary: err.Error(), Done: true}, nil)
+	r.sendWith(dctx, contract.PartReport{Phase: phase, Summary: err.Error(), Done: true}, nil)
 }

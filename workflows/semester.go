@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -30,22 +30,22 @@ const maxStartsPerStep = 50
 // SemesterPlan runs a whole term: it saves the term and its personnel
 // directory, then starts each department's Onboarding once the officer list
 // is final, and follows their progress until every department has closed.
-func SemesterPlan(ctx workflow.Context, in SemesterInput) (SemesterResult, error) {
+func SemesterPlan(ctx workflow.Context, in contract.SemesterInput) (contract.SemesterResult, error) {
 	s, err := newSemester(ctx, in)
 	if err != nil {
-		return SemesterResult{}, err
+		return contract.SemesterResult{}, err
 	}
 	if err := s.setup(ctx); err != nil {
-		return SemesterResult{}, err
+		return contract.SemesterResult{}, err
 	}
 	return s.run(ctx)
 }
 
 type semester struct {
-	in       SemesterInput
+	in       contract.SemesterInput
 	plan     plan.Plan
 	scale    float64
-	state    SemesterState
+	state    contract.SemesterState
 	schedule plan.OnboardingSchedule
 	deptPos  map[string]int // department ID -> position in state.Departments
 	partPos  map[string]int // part name -> position in state.Parts
@@ -67,7 +67,7 @@ type semester struct {
 	cancelled bool
 }
 
-func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
+func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, error) {
 	// Only the first run checks the plan: a rule added in a later release
 	// must not fail a term that is already under way.
 	if in.State == nil {
@@ -76,15 +76,15 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 		}
 	}
 	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{}, startedSet: map[string]bool{}, unconfirmed: map[string]bool{},
-		termKey: TermKey(workflow.GetInfo(ctx).WorkflowExecution.ID, workflow.GetInfo(ctx).FirstRunID)}
+		termKey: contract.TermKey(workflow.GetInfo(ctx).WorkflowExecution.ID, workflow.GetInfo(ctx).FirstRunID)}
 	if in.State != nil {
 		s.state = *in.State
 	} else {
-		s.state = SemesterState{Clock: clockFor(ctx, in), Phase: PhaseDirectory}
+		s.state = contract.SemesterState{Clock: clockFor(ctx, in), Phase: contract.PhaseDirectory}
 		for _, d := range in.Plan.Departments {
-			s.state.Departments = append(s.state.Departments, DepartmentProgress{
-				DepartmentID: d.ID, Name: d.Name, Phase: PhaseWaiting,
-				Onboarding: OnboardingCounts{Officers: len(d.Officers), Pending: len(d.Officers)},
+			s.state.Departments = append(s.state.Departments, contract.DepartmentProgress{
+				DepartmentID: d.ID, Name: d.Name, Phase: contract.PhaseWaiting,
+				Onboarding: contract.OnboardingCounts{Officers: len(d.Officers), Pending: len(d.Officers)},
 			})
 		}
 	}
@@ -104,7 +104,7 @@ func newSemester(ctx workflow.Context, in SemesterInput) (*semester, error) {
 
 // clockFor maps plan time to real time. A rehearsal starts plan time at the
 // term's first day, now.
-func clockFor(ctx workflow.Context, in SemesterInput) plan.Clock {
+func clockFor(ctx workflow.Context, in contract.SemesterInput) plan.Clock {
 	now := workflow.Now(ctx)
 	if in.TimeScale <= 1 {
 		return plan.ProductionClock(now)
@@ -114,8 +114,8 @@ func clockFor(ctx workflow.Context, in SemesterInput) plan.Clock {
 }
 
 func (s *semester) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (Progress, error) {
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
+		func() (contract.Progress, error) {
 			p := s.progress()
 			p.Upcoming = s.upcoming(s.state.Clock.Plan(workflow.Now(ctx)))
 			return p, nil
@@ -124,13 +124,13 @@ func (s *semester) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryFindOfficer, s.findOfficer,
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryFindOfficer, s.findOfficer,
 		workflow.QueryHandlerOptions{Description: "Where an officer's actions go, by email"}); err != nil {
 		return err
 	}
 	s.cancel = workflow.NewBufferedChannel(ctx, 1)
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateCancelTerm,
-		func(ctx workflow.Context, in CancelTermInput) error {
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateCancelTerm,
+		func(ctx workflow.Context, in contract.CancelTermInput) error {
 			s.cancelled = true
 			s.cancel.Send(ctx, in)
 			return nil
@@ -141,7 +141,7 @@ func (s *semester) setup(ctx workflow.Context) error {
 		})
 }
 
-func (s *semester) validateCancel(ctx workflow.Context, in CancelTermInput) error {
+func (s *semester) validateCancel(ctx workflow.Context, in contract.CancelTermInput) error {
 	email := plan.NormalizeEmail(in.Email)
 	isLeader := false
 	for _, l := range s.plan.Leaders {
@@ -154,7 +154,7 @@ func (s *semester) validateCancel(ctx workflow.Context, in CancelTermInput) erro
 		return fmt.Errorf("give a reason: everyone involved is told why the term stops")
 	case s.cancelled:
 		return fmt.Errorf("%s is already being cancelled", s.plan.Term.Name)
-	case s.state.Phase == PhaseDone:
+	case s.state.Phase == contract.PhaseDone:
 		return fmt.Errorf("%s has already finished", s.plan.Term.Name)
 	}
 	return nil
@@ -177,33 +177,33 @@ func (s *semester) stop(ctx workflow.Context, by, reason string) error {
 			workflow.GetLogger(ctx).Info("part not cancelled", "workflow", s.state.Children[i], "error", err)
 		}
 	}
-	in := activities.TermCancelledInput{Plan: s.plan, By: by, Reason: reason, At: s.state.Clock.Plan(workflow.Now(dctx))}
+	in := contract.TermCancelledInput{Plan: s.plan, By: by, Reason: reason, At: s.state.Clock.Plan(workflow.Now(dctx))}
 	actx := withMailOptions(dctx, "tell everyone the term is cancelled")
 	if err := workflow.ExecuteActivity(actx, a.NotifyTermCancelled, in).Get(dctx, nil); err != nil {
 		workflow.GetLogger(ctx).Error("cancellation notice not sent", "error", err)
 	}
-	s.setPhase(dctx, PhaseCancelled)
+	s.setPhase(dctx, contract.PhaseCancelled)
 	return temporal.NewCanceledError(reason)
 }
 
-func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
+func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 	s.showProgress(ctx)
 
 	if !s.state.DirectorySaved {
 		actx := withStoreOptions(ctx, "save the term and its personnel directory")
-		in := activities.SaveDirectoryInput{Plan: s.plan, StartedBy: s.in.StartedBy, TimeScale: s.scale, At: s.state.Clock.Plan(workflow.Now(ctx))}
+		in := contract.SaveDirectoryInput{Plan: s.plan, StartedBy: s.in.StartedBy, TimeScale: s.scale, At: s.state.Clock.Plan(workflow.Now(ctx))}
 		if err := workflow.ExecuteActivity(actx, a.SaveDirectory, in).Get(ctx, nil); err != nil {
-			return SemesterResult{}, fmt.Errorf("save directory: %w", err)
+			return contract.SemesterResult{}, fmt.Errorf("save directory: %w", err)
 		}
 		s.state.DirectorySaved = true
-		s.setPhase(ctx, PhaseWaiting)
+		s.setPhase(ctx, contract.PhaseWaiting)
 	}
 
-	onboardingReports := workflow.GetSignalChannel(ctx, SignalOnboardingReport)
+	onboardingReports := workflow.GetSignalChannel(ctx, contract.SignalOnboardingReport)
 	sel := workflow.NewSelector(ctx)
 	s.events = workflow.GetInfo(ctx).GetCurrentHistoryLength() + 2
 	sel.AddReceive(onboardingReports, func(c workflow.ReceiveChannel, _ bool) {
-		var r OnboardingReport
+		var r contract.OnboardingReport
 		c.Receive(ctx, &r)
 		s.events += eventsPerSignal
 		s.apply(ctx, r)
@@ -212,7 +212,7 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 	var cancelBy, cancelReason string
 	stopping := false
 	sel.AddReceive(s.cancel, func(c workflow.ReceiveChannel, _ bool) {
-		var in CancelTermInput
+		var in contract.CancelTermInput
 		c.Receive(ctx, &in)
 		cancelBy, cancelReason, stopping = plan.NormalizeEmail(in.Email), strings.TrimSpace(in.Reason), true
 	})
@@ -230,7 +230,7 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 			cancelReason, stopping = "cancelled in Temporal", true
 		}
 		if stopping {
-			return SemesterResult{}, s.stop(ctx, cancelBy, cancelReason)
+			return contract.SemesterResult{}, s.stop(ctx, cancelBy, cancelReason)
 		}
 		if readDue {
 			readDue = false
@@ -251,7 +251,7 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 				break
 			}
 			if err := st.start(ctx, sel); err != nil {
-				return SemesterResult{}, err
+				return contract.SemesterResult{}, err
 			}
 			s.markStarted(st.name)
 			if st.name == "onboarding" {
@@ -282,16 +282,16 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 		if s.historyIsLong(ctx) {
 			// A cancellation that came with this batch must not be lost
 			// to continue-as-new.
-			var in CancelTermInput
+			var in contract.CancelTermInput
 			if s.cancel.ReceiveAsync(&in) {
-				return SemesterResult{}, s.stop(ctx, plan.NormalizeEmail(in.Email), strings.TrimSpace(in.Reason))
+				return contract.SemesterResult{}, s.stop(ctx, plan.NormalizeEmail(in.Email), strings.TrimSpace(in.Reason))
 			}
 			s.drain(ctx, onboardingReports)
 			s.forgetUnconfirmed()
 			s.forgetEndedCollections()
 			next := s.in
 			next.State = &s.state
-			return SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
+			return contract.SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
 		}
 		if !readTimerSet {
 			readTimerSet = true
@@ -308,8 +308,8 @@ func (s *semester) run(ctx workflow.Context) (SemesterResult, error) {
 		}
 		sel.Select(ctx)
 	}
-	s.setPhase(ctx, PhaseDone)
-	return SemesterResult{TermID: s.plan.Term.ID, Departments: s.state.Departments, Totals: s.totals()}, nil
+	s.setPhase(ctx, contract.PhaseDone)
+	return contract.SemesterResult{TermID: s.plan.Term.ID, Departments: s.state.Departments, Totals: s.totals()}, nil
 }
 
 // startOnboarding starts one Onboarding per department. The children are
@@ -320,21 +320,21 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 	var children []workflow.ChildWorkflowFuture
 	for _, d := range s.plan.Departments {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:            OnboardingWorkflowID(s.plan.Term.ID, d.ID),
+			WorkflowID:            contract.OnboardingWorkflowID(s.plan.Term.ID, d.ID),
 			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 			StaticSummary:         fmt.Sprintf("Onboarding: %s, %s", d.Name, s.plan.Term.Name),
 			StaticDetails: fmt.Sprintf("Training for the %d officers of the %s. Deadline %s; late acknowledgements until %s.",
 				len(d.Officers), d.Name, plan.HumanTime(s.schedule.Deadline, s.plan.Term.TimeZone), plan.HumanTime(s.schedule.WindowCloses, s.plan.Term.TimeZone)),
 			TypedSearchAttributes: temporal.NewSearchAttributes(
-				SearchTerm.ValueSet(s.plan.Term.ID),
-				SearchDepartment.ValueSet(d.ID),
-				SearchPhase.ValueSet(PhaseWaiting),
+				contract.SearchTerm.ValueSet(s.plan.Term.ID),
+				contract.SearchDepartment.ValueSet(d.ID),
+				contract.SearchPhase.ValueSet(contract.PhaseWaiting),
 			),
 		})
-		s.state.Children = append(s.state.Children, OnboardingWorkflowID(s.plan.Term.ID, d.ID))
+		s.state.Children = append(s.state.Children, contract.OnboardingWorkflowID(s.plan.Term.ID, d.ID))
 		s.events += eventsPerChild
-		children = append(children, workflow.ExecuteChildWorkflow(cctx, Onboarding, OnboardingInput{
+		children = append(children, workflow.ExecuteChildWorkflow(cctx, Onboarding, contract.OnboardingInput{
 			TermID:           s.plan.Term.ID,
 			TermName:         s.plan.Term.Name,
 			TimeZone:         s.plan.Term.TimeZone,
@@ -351,7 +351,7 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 		if err != nil && !errors.As(err, &started) {
 			return fmt.Errorf("start onboarding of %s: %w", s.plan.Departments[i].ID, err)
 		}
-		s.state.Departments[i].Phase = PhaseOnboarding
+		s.state.Departments[i].Phase = contract.PhaseOnboarding
 		sel.AddFuture(f, func(f workflow.Future) { s.childEnded(ctx, i, f) })
 	}
 	return nil
@@ -359,7 +359,7 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 
 // apply takes a department's report unless a newer one was applied, and
 // never moves a department out of a final phase.
-func (s *semester) apply(ctx workflow.Context, r OnboardingReport) {
+func (s *semester) apply(ctx workflow.Context, r contract.OnboardingReport) {
 	i, ok := s.deptPos[r.DepartmentID]
 	if !ok {
 		workflow.GetLogger(ctx).Warn("report from an unknown department", "department", r.DepartmentID)
@@ -377,11 +377,11 @@ func (s *semester) apply(ctx workflow.Context, r OnboardingReport) {
 // report never came (for example when it was terminated).
 func (s *semester) childEnded(ctx workflow.Context, i int, f workflow.Future) {
 	d := &s.state.Departments[i]
-	var result OnboardingProgress
+	var result contract.OnboardingProgress
 	if err := f.Get(ctx, &result); err != nil {
 		workflow.GetLogger(ctx).Error("onboarding ended with an error", "department", d.DepartmentID, "error", err)
 		if !finished(d.Phase) {
-			d.Phase = PhaseFailed
+			d.Phase = contract.PhaseFailed
 		}
 	} else if !finished(d.Phase) {
 		d.Phase, d.Onboarding = result.Phase, result.Counts
@@ -392,7 +392,7 @@ func (s *semester) childEnded(ctx workflow.Context, i int, f workflow.Future) {
 // drain applies reports already delivered, so none is lost to continue-as-new.
 func (s *semester) drain(ctx workflow.Context, reports workflow.ReceiveChannel) {
 	for {
-		var r OnboardingReport
+		var r contract.OnboardingReport
 		if !reports.ReceiveAsync(&r) {
 			return
 		}
@@ -408,15 +408,15 @@ func (s *semester) allStarted(starts []partStart) bool {
 // refreshPhase derives the term's phase from its parts: onboarding while
 // departments are onboarding, then "term" while other parts run.
 func (s *semester) refreshPhase(ctx workflow.Context) {
-	if s.cancelled || s.state.Phase == PhaseDone || !s.state.DirectorySaved {
+	if s.cancelled || s.state.Phase == contract.PhaseDone || !s.state.DirectorySaved {
 		return
 	}
-	phase := PhaseWaiting
+	phase := contract.PhaseWaiting
 	if len(s.state.Started) > 0 {
-		phase = PhaseTerm
+		phase = contract.PhaseTerm
 	}
 	if s.state.OnboardingStarted && !s.allFinished() {
-		phase = PhaseOnboarding
+		phase = contract.PhaseOnboarding
 	}
 	if phase != s.state.Phase {
 		s.setPhase(ctx, phase)
@@ -424,7 +424,7 @@ func (s *semester) refreshPhase(ctx workflow.Context) {
 }
 
 func finished(phase string) bool {
-	return phase == PhaseClosed || phase == PhaseFailed || phase == PhaseCancelled
+	return phase == contract.PhaseClosed || phase == contract.PhaseFailed || phase == contract.PhaseCancelled
 }
 
 // What a run's history grows by for each thing the term does, measured on a
@@ -482,8 +482,8 @@ func (s *semester) allFinished() bool {
 	return true
 }
 
-func (s *semester) totals() OnboardingCounts {
-	var t OnboardingCounts
+func (s *semester) totals() contract.OnboardingCounts {
+	var t contract.OnboardingCounts
 	for _, d := range s.state.Departments {
 		t = t.Add(d.Onboarding)
 	}
@@ -492,7 +492,7 @@ func (s *semester) totals() OnboardingCounts {
 
 func (s *semester) setPhase(ctx workflow.Context, phase string) {
 	s.state.Phase = phase
-	if err := workflow.UpsertTypedSearchAttributes(ctx, SearchPhase.ValueSet(phase)); err != nil {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, contract.SearchPhase.ValueSet(phase)); err != nil {
 		workflow.GetLogger(ctx).Warn("phase search attribute not updated", "error", err)
 	}
 	s.showProgress(ctx)
@@ -509,12 +509,12 @@ func (s *semester) showProgress(ctx workflow.Context) {
 	workflow.SetCurrentDetails(ctx, b.String())
 }
 
-func (s *semester) progress() Progress {
+func (s *semester) progress() contract.Progress {
 	scale := s.scale
 	if scale < 1 {
 		scale = 1
 	}
-	return Progress{
+	return contract.Progress{
 		TermID:      s.plan.Term.ID,
 		TermName:    s.plan.Term.Name,
 		TimeZone:    s.plan.Term.TimeZone,
@@ -522,22 +522,22 @@ func (s *semester) progress() Progress {
 		Clock:       s.state.Clock,
 		TimeScale:   scale,
 		Deadline:    s.schedule.Deadline,
-		Departments: append([]DepartmentProgress(nil), s.state.Departments...),
+		Departments: append([]contract.DepartmentProgress(nil), s.state.Departments...),
 		Totals:      s.totals(),
-		Parts:       append([]PartStatus(nil), s.state.Parts...),
+		Parts:       append([]contract.PartStatus(nil), s.state.Parts...),
 		PartsAsOf:   s.state.ReportsReadAt,
 		Overdue:     s.overdueByDepartment(),
 	}
 }
 
-func (s *semester) findOfficer(email string) (OfficerLocation, error) {
+func (s *semester) findOfficer(email string) (contract.OfficerLocation, error) {
 	o, ok := s.plan.FindOfficer(email)
 	if !ok {
-		return OfficerLocation{}, fmt.Errorf("%q is not an officer in %s", email, s.plan.Term.Name)
+		return contract.OfficerLocation{}, fmt.Errorf("%q is not an officer in %s", email, s.plan.Term.Name)
 	}
 	d, _ := s.plan.Department(o.DepartmentID)
-	return OfficerLocation{
+	return contract.OfficerLocation{
 		Email: o.Email, Name: o.Name, DepartmentID: d.ID, DepartmentName: d.Name, TimeZone: s.plan.Term.TimeZone,
-		OnboardingWorkflowID: OnboardingWorkflowID(s.plan.Term.ID, d.ID),
+		OnboardingWorkflowID: contract.OnboardingWorkflowID(s.plan.Term.ID, d.ID),
 	}, nil
 }

@@ -18,7 +18,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/noopacts"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -44,62 +44,62 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 	kinds := map[string]int{}
 	var firstAssignment time.Time
 	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.SaveDirectoryInput) error {
+		func(_ context.Context, in contract.SaveDirectoryInput) error {
 			mu.Lock()
 			defer mu.Unlock()
 			saved = len(in.Plan.Officers())
 			return nil
 		})
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			kinds[in.Kind]++
-			if in.Kind == activities.NotifyAssignment && firstAssignment.IsZero() {
+			if in.Kind == contract.NotifyAssignment && firstAssignment.IsZero() {
 				firstAssignment = env.Now()
 			}
-			return activities.DeliveryResult{Sent: len(in.Officers)}, nil
+			return contract.DeliveryResult{Sent: len(in.Officers)}, nil
 		})
 	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(nil)
 
-	var midway workflows.Progress
+	var midway contract.Progress
 	var midwayNow time.Time
-	var located workflows.OfficerLocation
+	var located contract.OfficerLocation
 	var unknownErr error
 	env.RegisterDelayedCallback(func() {
-		midway = queryAs[workflows.Progress](t, env, workflows.QueryProgress)
+		midway = queryAs[contract.Progress](t, env, contract.QueryProgress)
 		midwayNow = midway.Clock.Plan(env.Now()).In(p.Location())
-		v, err := env.QueryWorkflow(workflows.QueryFindOfficer, "MA.LI@example.edu")
+		v, err := env.QueryWorkflow(contract.QueryFindOfficer, "MA.LI@example.edu")
 		if err != nil {
 			t.Errorf("find-officer: %v", err)
 		} else if err := v.Get(&located); err != nil {
 			t.Error(err)
 		}
-		_, unknownErr = env.QueryWorkflow(workflows.QueryFindOfficer, "nobody@example.edu")
+		_, unknownErr = env.QueryWorkflow(contract.QueryFindOfficer, "nobody@example.edu")
 	}, 12*time.Second) // plan 13 September: acknowledgements open
 
 	// On 20 September every department has escalated; a report from
 	// before that, arriving late, must not turn the clock back.
-	var overdue, afterStale workflows.Progress
+	var overdue, afterStale contract.Progress
 	env.RegisterDelayedCallback(func() {
-		overdue = queryAs[workflows.Progress](t, env, workflows.QueryProgress)
-		env.SignalWorkflow(workflows.SignalOnboardingReport, workflows.OnboardingReport{
-			DepartmentID: "publicity", Seq: 1, Phase: workflows.PhaseOnboarding,
-			Counts: workflows.OnboardingCounts{Officers: 5, Pending: 5},
+		overdue = queryAs[contract.Progress](t, env, contract.QueryProgress)
+		env.SignalWorkflow(contract.SignalOnboardingReport, contract.OnboardingReport{
+			DepartmentID: "publicity", Seq: 1, Phase: contract.PhaseOnboarding,
+			Counts: contract.OnboardingCounts{Officers: 5, Pending: 5},
 		})
 	}, 19*time.Second)
 	env.RegisterDelayedCallback(func() {
-		afterStale = queryAs[workflows.Progress](t, env, workflows.QueryProgress)
+		afterStale = queryAs[contract.Progress](t, env, contract.QueryProgress)
 	}, 19*time.Second+time.Millisecond)
 
-	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
 	if !env.IsWorkflowCompleted() {
 		t.Fatal("term did not complete")
 	}
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatalf("term failed: %v", err)
 	}
-	var res workflows.SemesterResult
+	var res contract.SemesterResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 	}
 	// 8 departments: one assignment batch, two reminder batches, one
 	// escalation and one last call each.
-	want := map[string]int{activities.NotifyAssignment: 8, activities.NotifyReminder: 24, activities.NotifyEscalation: 8}
+	want := map[string]int{contract.NotifyAssignment: 8, contract.NotifyReminder: 24, contract.NotifyEscalation: 8}
 	for k, n := range want {
 		if kinds[k] != n {
 			t.Errorf("%d %s batches, want %d", kinds[k], k, n)
@@ -120,7 +120,7 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 	if got, want := firstAssignment.Sub(realStart), 6375*time.Millisecond; got.Round(time.Millisecond) != want {
 		t.Errorf("first assignment %v after the start, want %v", got, want)
 	}
-	if midway.Phase != workflows.PhaseOnboarding || len(midway.Departments) != 8 || midway.Totals.Officers != 40 || midway.Totals.Pending != 40 {
+	if midway.Phase != contract.PhaseOnboarding || len(midway.Departments) != 8 || midway.Totals.Officers != 40 || midway.Totals.Pending != 40 {
 		t.Errorf("progress on 13 September = phase %q, %d departments, totals %+v", midway.Phase, len(midway.Departments), midway.Totals)
 	}
 	if got := midwayNow.Format("2006-01-02"); got != "2026-09-13" {
@@ -130,7 +130,7 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 		t.Errorf("totals on 20 September = %+v, want 40 overdue", overdue.Totals)
 	}
 	for _, d := range afterStale.Departments {
-		if d.Phase != workflows.PhaseOverdue || d.Onboarding.Overdue != 5 {
+		if d.Phase != contract.PhaseOverdue || d.Onboarding.Overdue != 5 {
 			t.Errorf("after a stale report, %s = %s %+v; want overdue with 5 overdue", d.DepartmentID, d.Phase, d.Onboarding)
 		}
 	}
@@ -144,7 +144,7 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 		t.Errorf("result totals = %+v, want 40 officers who never acknowledged", res.Totals)
 	}
 	for _, d := range res.Departments {
-		if d.Phase != workflows.PhaseClosed {
+		if d.Phase != contract.PhaseClosed {
 			t.Errorf("%s ended in phase %q", d.DepartmentID, d.Phase)
 		}
 	}
@@ -160,7 +160,7 @@ func TestSemesterRefusesAnInvalidPlan(t *testing.T) {
 	env := suite.NewTestWorkflowEnvironment()
 	noopacts.Register(env)
 	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(nil)
-	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p})
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p})
 	var appErr *temporal.ApplicationError
 	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != "InvalidPlan" || !appErr.NonRetryable() {
 		t.Fatalf("error = %v, want a non-retryable InvalidPlan", err)
@@ -185,12 +185,12 @@ func queryAs[T any](t *testing.T, env *testsuite.TestWorkflowEnvironment, name s
 // with every activity mocked to succeed.
 func termEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
 	t.Helper()
-	return termEnvClosing(t, func(activities.CloseOnboardingInput) error { return nil })
+	return termEnvClosing(t, func(contract.CloseOnboardingInput) error { return nil })
 }
 
 // termEnvClosing is termEnv with closeOnboarding standing in for the
 // activity that records who never acknowledged.
-func termEnvClosing(t *testing.T, closeOnboarding func(activities.CloseOnboardingInput) error) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
+func termEnvClosing(t *testing.T, closeOnboarding func(contract.CloseOnboardingInput) error) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
 	t.Helper()
 	p, err := plan.Load("../examples/fall-term.yaml")
 	if err != nil {
@@ -202,7 +202,7 @@ func termEnvClosing(t *testing.T, closeOnboarding func(activities.CloseOnboardin
 	noopacts.Register(env)
 	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.CloseOnboardingInput) error { return closeOnboarding(in) })
+		func(_ context.Context, in contract.CloseOnboardingInput) error { return closeOnboarding(in) })
 	return env, p
 }
 
@@ -211,7 +211,7 @@ func termEnvClosing(t *testing.T, closeOnboarding func(activities.CloseOnboardin
 // records and goes on; the academic department's close cannot be stored,
 // which fails its onboarding. The term still finishes, and says both.
 func TestSemesterFinishesWhenADepartmentFails(t *testing.T) {
-	env, p := termEnvClosing(t, func(in activities.CloseOnboardingInput) error {
+	env, p := termEnvClosing(t, func(in contract.CloseOnboardingInput) error {
 		for _, e := range in.Emails {
 			if e == "liang.chen@example.edu" { // an academic officer
 				return temporal.NewNonRetryableApplicationError("constraint violated", "InvalidInput", nil)
@@ -220,24 +220,24 @@ func TestSemesterFinishesWhenADepartmentFails(t *testing.T) {
 		return nil
 	})
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyOnboardingInput) (activities.DeliveryResult, error) {
-			if in.DepartmentID == "sports" && in.Kind == activities.NotifyReminder {
-				return activities.DeliveryResult{}, temporal.NewNonRetryableApplicationError("template broken", "Template", nil)
+		func(_ context.Context, in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
+			if in.DepartmentID == "sports" && in.Kind == contract.NotifyReminder {
+				return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("template broken", "Template", nil)
 			}
-			return activities.DeliveryResult{Sent: len(in.Officers)}, nil
+			return contract.DeliveryResult{Sent: len(in.Officers)}, nil
 		})
-	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatalf("term failed: %v", err)
 	}
-	var res workflows.SemesterResult
+	var res contract.SemesterResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range res.Departments {
-		want := workflows.PhaseClosed
+		want := contract.PhaseClosed
 		if d.DepartmentID == "academic" {
-			want = workflows.PhaseFailed
+			want = contract.PhaseFailed
 		}
 		if d.Phase != want {
 			t.Errorf("%s ended %q, want %q", d.DepartmentID, d.Phase, want)
@@ -269,13 +269,13 @@ func childStarts(env *testsuite.TestWorkflowEnvironment, termID string) func() m
 }
 
 // continuedInput is the input a run that continued as new hands its next run.
-func continuedInput(t *testing.T, env *testsuite.TestWorkflowEnvironment) workflows.SemesterInput {
+func continuedInput(t *testing.T, env *testsuite.TestWorkflowEnvironment) contract.SemesterInput {
 	t.Helper()
 	var can *workflow.ContinueAsNewError
 	if err := env.GetWorkflowError(); !errors.As(err, &can) {
 		t.Fatalf("error = %v, want continue-as-new", err)
 	}
-	var next workflows.SemesterInput
+	var next contract.SemesterInput
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
 		t.Fatal(err)
 	}
@@ -284,19 +284,19 @@ func continuedInput(t *testing.T, env *testsuite.TestWorkflowEnvironment) workfl
 
 func TestSemesterContinuesAsNewWithItsState(t *testing.T) {
 	env, p := termEnv(t)
-	termID := workflows.SemesterWorkflowID(p.Term.ID)
+	termID := contract.SemesterWorkflowID(p.Term.ID)
 	realStart := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	env.SetStartTime(realStart)
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: termID})
 	firstRun := childStarts(env, termID)
-	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(contract.DeliveryResult{}, nil)
 	// Temporal suggests continue-as-new once a history grows long; here it
 	// does so on plan day 10, while the departments are onboarding.
 	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, 10*time.Second)
-	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400, StartedBy: "li.wei"})
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400, StartedBy: "li.wei"})
 	next := continuedInput(t, env)
 	st := next.State
-	if st == nil || !st.DirectorySaved || !st.OnboardingStarted || st.Phase != workflows.PhaseOnboarding || st.Departments[0].ReportSeq == 0 {
+	if st == nil || !st.DirectorySaved || !st.OnboardingStarted || st.Phase != contract.PhaseOnboarding || st.Departments[0].ReportSeq == 0 {
 		t.Fatalf("carried state = %+v; want the directory saved and onboarding started", st)
 	}
 	if next.StartedBy != "li.wei" || next.TimeScale != 86400 || next.Plan.Term.ID != "2026-fall" {
@@ -326,7 +326,7 @@ func TestSemesterContinuesAsNewWithItsState(t *testing.T) {
 	env2.SetStartTime(realStart.Add(10 * time.Second))
 	env2.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: termID})
 	secondRun := childStarts(env2, termID)
-	env2.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	env2.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(contract.DeliveryResult{}, nil)
 	env2.RegisterDelayedCallback(func() { env2.SetContinueAsNewSuggested(true) }, 5*time.Second)
 	env2.ExecuteWorkflow(workflows.SemesterPlan, next)
 	after := continuedInput(t, env2).State
@@ -350,29 +350,29 @@ func TestSemesterContinuesAsNewWithItsState(t *testing.T) {
 
 func TestSemesterCancelledByALeader(t *testing.T) {
 	env, p := termEnv(t)
-	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
-	var notice activities.TermCancelledInput
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(contract.DeliveryResult{}, nil)
+	var notice contract.TermCancelledInput
 	env.OnActivity(acts.NotifyTermCancelled, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.TermCancelledInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.TermCancelledInput) (contract.DeliveryResult, error) {
 			notice = in
-			return activities.DeliveryResult{Sent: 50}, nil
+			return contract.DeliveryResult{Sent: 50}, nil
 		}).Once()
 
 	rejections := map[string]string{}
-	cancelAt := func(name string, in workflows.CancelTermInput) {
+	cancelAt := func(name string, in contract.CancelTermInput) {
 		env.RegisterDelayedCallback(func() {
-			env.UpdateWorkflow(workflows.UpdateCancelTerm, name, &testsuite.TestUpdateCallback{
+			env.UpdateWorkflow(contract.UpdateCancelTerm, name, &testsuite.TestUpdateCallback{
 				OnAccept:   func() {},
 				OnReject:   func(err error) { rejections[name] = err.Error() },
 				OnComplete: func(any, error) {},
 			}, in)
 		}, 10*time.Second)
 	}
-	cancelAt("stranger", workflows.CancelTermInput{Email: "ma.li@example.edu", Reason: "bored"})
-	cancelAt("no reason", workflows.CancelTermInput{Email: "li.wei@example.edu"})
-	cancelAt("leader", workflows.CancelTermInput{Email: "Li.Wei@example.edu", Reason: "The elections were moved."})
+	cancelAt("stranger", contract.CancelTermInput{Email: "ma.li@example.edu", Reason: "bored"})
+	cancelAt("no reason", contract.CancelTermInput{Email: "li.wei@example.edu"})
+	cancelAt("leader", contract.CancelTermInput{Email: "Li.Wei@example.edu", Reason: "The elections were moved."})
 
-	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
 	if err := env.GetWorkflowError(); !temporal.IsCanceledError(err) {
 		t.Fatalf("term ended with %v, want cancelled", err)
 	}
@@ -392,31 +392,31 @@ func TestSemesterCancelledByALeader(t *testing.T) {
 
 func TestSemesterProgressGroupsOverdueByDepartment(t *testing.T) {
 	env, p := termEnv(t)
-	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(activities.DeliveryResult{}, nil)
+	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(contract.DeliveryResult{}, nil)
 	due := time.Date(2026, 9, 18, 23, 59, 0, 0, p.Location())
 	// From plan day 19 the store holds one collection's report; the term
 	// reads it at its next read, within a second.
 	var reported atomic.Bool
 	env.RegisterDelayedCallback(func() { reported.Store(true) }, 19*time.Second)
 	env.OnActivity(acts.PartReportsSince, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.PartReportsInput) (activities.PartReportsPage, error) {
+		func(_ context.Context, in contract.PartReportsInput) (contract.PartReportsPage, error) {
 			if !reported.Load() || in.After > 0 {
-				return activities.PartReportsPage{Cursor: in.After}, nil
+				return contract.PartReportsPage{Cursor: in.After}, nil
 			}
-			return activities.PartReportsPage{Cursor: 1, Reports: []workflows.PartReport{{
+			return contract.PartReportsPage{Cursor: 1, Reports: []contract.PartReport{{
 				Part: "month/2026-09/recommendations", Seq: 1, Phase: "open",
-				Overdue: []workflows.OverdueItem{
+				Overdue: []contract.OverdueItem{
 					{Department: "publicity", What: "department plan: Publicity Department", Due: due},
 					{What: "the arrangement of the Youth League Committee", Due: due},
 				},
-				Next: &workflows.Deadline{What: "department plan: Sports Department", Due: due.AddDate(0, 0, 5)},
+				Next: &contract.Deadline{What: "department plan: Sports Department", Due: due.AddDate(0, 0, 5)},
 			}}}, nil
 		})
-	var got workflows.Progress
+	var got contract.Progress
 	env.RegisterDelayedCallback(func() {
-		got = queryAs[workflows.Progress](t, env, workflows.QueryProgress)
+		got = queryAs[contract.Progress](t, env, contract.QueryProgress)
 	}, 20*time.Second+time.Millisecond)
-	env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *p, TimeScale: 86400})
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -42,7 +42,7 @@ const maxTaskDescription = 2000
 // a task assigned in an earlier run keeps the status "assigned" here and in
 // help_tasks, and its completion is in the submissions table (kind "task",
 // scope "tasks", slot = task ID), which is the record to read for it.
-func HelpDesk(ctx workflow.Context, in HelpDeskInput) (_ HelpDeskProgress, err error) {
+func HelpDesk(ctx workflow.Context, in contract.HelpDeskInput) (_ contract.HelpDeskProgress, err error) {
 	h := newHelpDesk(in)
 	defer func() {
 		if temporal.IsCanceledError(err) {
@@ -51,18 +51,18 @@ func HelpDesk(ctx workflow.Context, in HelpDeskInput) (_ HelpDeskProgress, err e
 		h.report.failed(ctx, err)
 	}()
 	if err := h.setup(ctx); err != nil {
-		return HelpDeskProgress{}, err
+		return contract.HelpDeskProgress{}, err
 	}
 	return h.run(ctx)
 }
 
 type helpDesk struct {
-	in      HelpDeskInput
-	state   HelpDeskState
+	in      contract.HelpDeskInput
+	state   contract.HelpDeskState
 	index   map[string]int // task ID -> position in state.Tasks
 	leaders map[string]plan.Person
 	helpers map[string]plan.Person
-	depts   map[string]TaskDepartment
+	depts   map[string]contract.TaskDepartment
 	report  *reporter
 	phase   string
 	closing bool
@@ -75,27 +75,27 @@ type helpDesk struct {
 	// is blocking in runs recorded before changeHelpDeskBeside.
 	beside *beside
 	// unstored are finished tasks whose record is still being written.
-	unstored []activities.TaskOutcome
+	unstored []contract.TaskOutcome
 }
 
 // taskEnd is a task collection that ended.
 type taskEnd struct {
 	id  string
-	res CollectionResult
+	res contract.CollectionResult
 	err error
 }
 
-func newHelpDesk(in HelpDeskInput) *helpDesk {
+func newHelpDesk(in contract.HelpDeskInput) *helpDesk {
 	h := &helpDesk{
 		in: in, index: map[string]int{}, leaders: map[string]plan.Person{}, helpers: map[string]plan.Person{},
-		depts: map[string]TaskDepartment{}, report: &reporter{termKey: in.ReportTo, part: TasksPart},
-		phase: HelpDeskOpen,
+		depts: map[string]contract.TaskDepartment{}, report: &reporter{termKey: in.ReportTo, part: contract.TasksPart},
+		phase: contract.HelpDeskOpen,
 	}
 	if in.State != nil {
 		h.state = *in.State
 		h.report.seq = in.State.ReportSeq
 	} else {
-		h.state = HelpDeskState{NextID: 1}
+		h.state = contract.HelpDeskState{NextID: 1}
 	}
 	h.reindex()
 	for _, l := range in.Leaders {
@@ -118,25 +118,25 @@ func (h *helpDesk) reindex() {
 }
 
 func (h *helpDesk) setup(ctx workflow.Context) error {
-	if err := workflow.SetQueryHandlerWithOptions(ctx, QueryProgress,
-		func() (HelpDeskProgress, error) { return h.progress(), nil },
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
+		func() (contract.HelpDeskProgress, error) { return h.progress(), nil },
 		workflow.QueryHandlerOptions{Description: "Help tasks by status, and every task with its requester, assignee and due date"},
 	); err != nil {
 		return err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateRequestHelp, h.requestHelp, workflow.UpdateHandlerOptions{
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateRequestHelp, h.requestHelp, workflow.UpdateHandlerOptions{
 		Validator:   h.validateRequest,
 		Description: "A department head or a leader asks the Organization Department for help",
 	}); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateAssignTask, h.assignTask, workflow.UpdateHandlerOptions{
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAssignTask, h.assignTask, workflow.UpdateHandlerOptions{
 		Validator:   h.validateAssign,
 		Description: "The coordinator or a leader assigns an officer to a requested task",
 	})
 }
 
-func (h *helpDesk) run(ctx workflow.Context) (HelpDeskProgress, error) {
+func (h *helpDesk) run(ctx workflow.Context) (contract.HelpDeskProgress, error) {
 	v := workflow.GetVersion(ctx, changeHelpDeskBeside, workflow.DefaultVersion, 1)
 	h.beside = &beside{blocking: v == workflow.DefaultVersion, clock: h.in.Clock}
 	if !h.beside.blocking {
@@ -159,10 +159,10 @@ func (h *helpDesk) run(ctx workflow.Context) (HelpDeskProgress, error) {
 		if err := workflow.Await(ctx, func() bool {
 			return over() || len(h.ended) > 0 || h.changed || h.historyIsLong(ctx)
 		}); err != nil {
-			return HelpDeskProgress{}, err
+			return contract.HelpDeskProgress{}, err
 		}
 		if err := h.recordEnded(ctx); err != nil {
-			return HelpDeskProgress{}, err
+			return contract.HelpDeskProgress{}, err
 		}
 		if h.changed {
 			h.changed = false
@@ -176,10 +176,10 @@ func (h *helpDesk) run(ctx workflow.Context) (HelpDeskProgress, error) {
 			// Let every update under way finish, record what ended, and
 			// carry the tasks into a fresh run.
 			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-				return HelpDeskProgress{}, err
+				return contract.HelpDeskProgress{}, err
 			}
 			if err := h.recordEnded(ctx); err != nil {
-				return HelpDeskProgress{}, err
+				return contract.HelpDeskProgress{}, err
 			}
 			next := h.in
 			state := h.state
@@ -188,21 +188,21 @@ func (h *helpDesk) run(ctx workflow.Context) (HelpDeskProgress, error) {
 				// Emails go out from this run; writes the database has not
 				// taken within carryAfter go along into the next.
 				if err := workflow.Await(ctx, h.beside.mailIdle); err != nil {
-					return HelpDeskProgress{}, err
+					return contract.HelpDeskProgress{}, err
 				}
 				if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
 					Timeout: carryAfter, TimerOptions: workflow.TimerOptions{Summary: "help desk: writes in flight"},
 				}, h.beside.idle); err != nil {
-					return HelpDeskProgress{}, err
+					return contract.HelpDeskProgress{}, err
 				}
 				state.ReportSeq = h.report.seq
 				state.Problems = h.beside.problems
-				if u := (&UnstoredWrites{Tasks: append([]activities.TaskOutcome(nil), h.unstored...), Report: h.report.unstored}); !u.empty() {
+				if u := (&contract.UnstoredWrites{Tasks: append([]contract.TaskOutcome(nil), h.unstored...), Report: h.report.unstored}); !u.Empty() {
 					state.Unstored = u
 				}
 			}
 			next.State = &state
-			return HelpDeskProgress{}, workflow.NewContinueAsNewError(ctx, HelpDesk, next)
+			return contract.HelpDeskProgress{}, workflow.NewContinueAsNewError(ctx, HelpDesk, next)
 		}
 	}
 
@@ -210,28 +210,28 @@ func (h *helpDesk) run(ctx workflow.Context) (HelpDeskProgress, error) {
 	// tasks to end (at most their late days after the term).
 	h.closing = true
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return HelpDeskProgress{}, err
+		return contract.HelpDeskProgress{}, err
 	}
 	for h.running > 0 || len(h.ended) > 0 {
 		if err := workflow.Await(ctx, func() bool { return len(h.ended) > 0 }); err != nil {
-			return HelpDeskProgress{}, err
+			return contract.HelpDeskProgress{}, err
 		}
 		if err := h.recordEnded(ctx); err != nil {
-			return HelpDeskProgress{}, err
+			return contract.HelpDeskProgress{}, err
 		}
 	}
-	h.phase = HelpDeskClosed
+	h.phase = contract.HelpDeskClosed
 	h.showProgress(ctx)
 	if !h.beside.blocking {
 		// The last report says how every email went.
 		if err := h.beside.wait(ctx); err != nil {
-			return HelpDeskProgress{}, err
+			return contract.HelpDeskProgress{}, err
 		}
 	}
 	h.sendReport(ctx, true)
 	if !h.beside.blocking {
 		if err := h.beside.wait(ctx); err != nil {
-			return HelpDeskProgress{}, err
+			return contract.HelpDeskProgress{}, err
 		}
 	}
 	return h.progress(), nil
@@ -250,19 +250,19 @@ func (h *helpDesk) recordEnded(ctx workflow.Context) error {
 	}
 	batch := h.ended
 	h.ended = nil
-	var outcomes []activities.TaskOutcome
+	var outcomes []contract.TaskOutcome
 	for _, e := range batch {
 		if e.err != nil {
 			workflow.GetLogger(ctx).Warn("task collection failed; the task stays assigned", "task", e.id, "error", e.err)
 			continue
 		}
-		o := activities.TaskOutcome{TaskID: e.id, Status: TaskMissed}
+		o := contract.TaskOutcome{TaskID: e.id, Status: contract.TaskMissed}
 		if len(e.res.Submissions) > 0 {
 			s := e.res.Submissions[0]
 			at := s.At
-			o.Status, o.CompletedAt = TaskDone, &at
+			o.Status, o.CompletedAt = contract.TaskDone, &at
 			if s.Late {
-				o.Status = TaskLate
+				o.Status = contract.TaskLate
 			}
 		}
 		outcomes = append(outcomes, o)
@@ -277,7 +277,7 @@ func (h *helpDesk) recordEnded(ctx workflow.Context) error {
 		return nil
 	}
 	actx := withStoreOptions(ctx, fmt.Sprintf("record %d finished help tasks", len(outcomes)))
-	if err := workflow.ExecuteActivity(actx, a.CompleteHelpTasks, activities.CompleteHelpTasksInput{
+	if err := workflow.ExecuteActivity(actx, a.CompleteHelpTasks, contract.CompleteHelpTasksInput{
 		TermID: h.in.TermID, Outcomes: outcomes,
 	}).Get(ctx, nil); err != nil {
 		return fmt.Errorf("record finished help tasks: %w", err)
@@ -286,7 +286,7 @@ func (h *helpDesk) recordEnded(ctx workflow.Context) error {
 	return nil
 }
 
-func (h *helpDesk) noteOutcomes(outcomes []activities.TaskOutcome) {
+func (h *helpDesk) noteOutcomes(outcomes []contract.TaskOutcome) {
 	for _, o := range outcomes {
 		if i, ok := h.index[o.TaskID]; ok {
 			h.state.Tasks[i].Status, h.state.Tasks[i].CompletedAt = o.Status, o.CompletedAt
@@ -297,13 +297,13 @@ func (h *helpDesk) noteOutcomes(outcomes []activities.TaskOutcome) {
 
 // storeOutcomes records finished tasks beside the desk, until the database
 // takes them.
-func (h *helpDesk) storeOutcomes(ctx workflow.Context, outcomes []activities.TaskOutcome) {
+func (h *helpDesk) storeOutcomes(ctx workflow.Context, outcomes []contract.TaskOutcome) {
 	if len(outcomes) == 0 {
 		return
 	}
 	h.unstored = append(h.unstored, outcomes...)
 	actx := withStoreOptions(ctx, fmt.Sprintf("record %d finished help tasks", len(outcomes)))
-	in := activities.CompleteHelpTasksInput{TermID: h.in.TermID, Outcomes: outcomes}
+	in := contract.CompleteHelpTasksInput{TermID: h.in.TermID, Outcomes: outcomes}
 	h.beside.startWrite(ctx, workflow.ExecuteActivity(actx, a.CompleteHelpTasks, in), func(ctx workflow.Context, f workflow.Future) {
 		for _, o := range outcomes {
 			for i, u := range h.unstored {
@@ -325,20 +325,20 @@ func (h *helpDesk) storeOutcomes(ctx workflow.Context, outcomes []activities.Tas
 
 // request is a validated request for help.
 type request struct {
-	dept      TaskDepartment
+	dept      contract.TaskDepartment
 	requester plan.Person
 	due       time.Time
 	text      string
 }
 
-func (h *helpDesk) validateRequest(ctx workflow.Context, in RequestHelpInput) error {
+func (h *helpDesk) validateRequest(ctx workflow.Context, in contract.RequestHelpInput) error {
 	_, err := h.checkRequest(ctx, in)
 	return err
 }
 
 // checkRequest says, in words the requester understands, why a request
 // cannot be taken.
-func (h *helpDesk) checkRequest(ctx workflow.Context, in RequestHelpInput) (request, error) {
+func (h *helpDesk) checkRequest(ctx workflow.Context, in contract.RequestHelpInput) (request, error) {
 	email := plan.NormalizeEmail(in.Email)
 	now := h.planNow(ctx)
 	switch {
@@ -350,7 +350,7 @@ func (h *helpDesk) checkRequest(ctx workflow.Context, in RequestHelpInput) (requ
 		return request{}, errors.New("say who you are: the email address is empty")
 	}
 	leader, isLeader := h.leaders[email]
-	var headed []TaskDepartment
+	var headed []contract.TaskDepartment
 	for _, d := range h.in.Departments {
 		if d.Head.Email == email {
 			headed = append(headed, d)
@@ -398,7 +398,7 @@ func (h *helpDesk) checkRequest(ctx workflow.Context, in RequestHelpInput) (requ
 	}
 	first, _ := h.in.TermStarts.In(loc)
 	last, _ := h.in.TermEnds.In(loc)
-	due := plan.Date(day.Format("2006-01-02")).At(endOfDay, loc)
+	due := plan.Date(day.Format("2006-01-02")).At(contract.EndOfDay, loc)
 	switch {
 	case day.Before(first) || day.After(last):
 		return request{}, fmt.Errorf("the due date %s is outside the term (%s to %s)", in.Due, h.in.TermStarts, h.in.TermEnds)
@@ -409,23 +409,23 @@ func (h *helpDesk) checkRequest(ctx workflow.Context, in RequestHelpInput) (requ
 	return r, nil
 }
 
-func (h *helpDesk) requestHelp(ctx workflow.Context, in RequestHelpInput) (RequestHelpResult, error) {
+func (h *helpDesk) requestHelp(ctx workflow.Context, in contract.RequestHelpInput) (contract.RequestHelpResult, error) {
 	r, err := h.checkRequest(ctx, in)
 	if err != nil {
-		return RequestHelpResult{}, err
+		return contract.RequestHelpResult{}, err
 	}
 	// Take the ID at once so concurrent requests get different ones; a
 	// failed request leaves a gap rather than reusing its ID.
 	id := fmt.Sprintf("t%d", h.state.NextID)
 	h.state.NextID++
 	now := h.planNow(ctx)
-	h.state.Tasks = append(h.state.Tasks, HelpTask{
+	h.state.Tasks = append(h.state.Tasks, contract.HelpTask{
 		ID: id, DepartmentID: r.dept.ID, DepartmentName: r.dept.Name, Requester: r.requester,
-		Description: r.text, Due: r.due, RequestedAt: now, Status: TaskRequested,
+		Description: r.text, Due: r.due, RequestedAt: now, Status: contract.TaskRequested,
 	})
 	h.index[id] = len(h.state.Tasks) - 1
 
-	rec := activities.RecordHelpRequestInput{
+	rec := contract.RecordHelpRequestInput{
 		TermID: h.in.TermID, TermName: h.in.TermName, TimeZone: h.in.TimeZone,
 		TaskID: id, DepartmentID: r.dept.ID, DepartmentName: r.dept.Name, Requester: r.requester,
 		Description: r.text, Due: r.due, At: now, Coordinator: h.in.Coordinator,
@@ -447,21 +447,21 @@ func (h *helpDesk) requestHelp(ctx workflow.Context, in RequestHelpInput) (Reque
 			h.beside.problems = append(h.beside.problems, fmt.Sprintf("the request for help from %s on %s could not be stored", r.requester.Name, h.human(now)))
 			h.changed = true
 		}
-		return RequestHelpResult{}, fmt.Errorf("could not record the request, please try again: %w", err)
+		return contract.RequestHelpResult{}, fmt.Errorf("could not record the request, please try again: %w", err)
 	}
 	h.changed = true
 	if !h.beside.blocking {
 		h.beside.send(ctx, email{
 			what: fmt.Sprintf("the request for help %s to the coordinator", id),
-			due:  now, until: r.due.AddDate(0, 0, TaskLateDays),
+			due:  now, until: r.due.AddDate(0, 0, contract.TaskLateDays),
 			activity: a.NotifyHelpRequested, input: rec,
 			done: h.noteEmail,
 		})
 	}
-	return RequestHelpResult{TaskID: id, Due: r.due, Coordinator: h.in.Coordinator}, nil
+	return contract.RequestHelpResult{TaskID: id, Due: r.due, Coordinator: h.in.Coordinator}, nil
 }
 
-func (h *helpDesk) validateAssign(ctx workflow.Context, in AssignTaskInput) error {
+func (h *helpDesk) validateAssign(ctx workflow.Context, in contract.AssignTaskInput) error {
 	_, _, err := h.checkAssign(ctx, in)
 	return err
 }
@@ -469,7 +469,7 @@ func (h *helpDesk) validateAssign(ctx workflow.Context, in AssignTaskInput) erro
 // checkAssign says, in words the coordinator understands, why an
 // assignment cannot be taken; it returns the task's position and the
 // officer.
-func (h *helpDesk) checkAssign(ctx workflow.Context, in AssignTaskInput) (int, plan.Person, error) {
+func (h *helpDesk) checkAssign(ctx workflow.Context, in contract.AssignTaskInput) (int, plan.Person, error) {
 	email := plan.NormalizeEmail(in.Email)
 	_, isLeader := h.leaders[email]
 	switch {
@@ -486,7 +486,7 @@ func (h *helpDesk) checkAssign(ctx workflow.Context, in AssignTaskInput) (int, p
 		return 0, plan.Person{}, fmt.Errorf("%q is not a help task of %s; tasks are named t1, t2, ... in the request emails", in.Task, h.in.TermName)
 	}
 	t := h.state.Tasks[i]
-	if t.Status != TaskRequested {
+	if t.Status != contract.TaskRequested {
 		who := "someone"
 		if t.Assignee != nil {
 			who = fmt.Sprintf("%s (%s)", t.Assignee.Name, t.Assignee.Email)
@@ -500,16 +500,16 @@ func (h *helpDesk) checkAssign(ctx workflow.Context, in AssignTaskInput) (int, p
 		}
 		return 0, plan.Person{}, fmt.Errorf("%q is not an officer of %s", in.Officer, h.in.TermName)
 	}
-	if closes := t.Due.AddDate(0, 0, TaskLateDays); !h.planNow(ctx).Before(closes) {
+	if closes := t.Due.AddDate(0, 0, contract.TaskLateDays); !h.planNow(ctx).Before(closes) {
 		return 0, plan.Person{}, fmt.Errorf("task %s was due on %s and can no longer be done; ask %s to request it again with a new date", id, h.human(t.Due), t.Requester.Name)
 	}
 	return i, officer, nil
 }
 
-func (h *helpDesk) assignTask(ctx workflow.Context, in AssignTaskInput) (AssignTaskResult, error) {
+func (h *helpDesk) assignTask(ctx workflow.Context, in contract.AssignTaskInput) (contract.AssignTaskResult, error) {
 	i, officer, err := h.checkAssign(ctx, in)
 	if err != nil {
-		return AssignTaskResult{}, err
+		return contract.AssignTaskResult{}, err
 	}
 	by := h.in.Coordinator
 	if l, ok := h.leaders[plan.NormalizeEmail(in.Email)]; ok {
@@ -518,11 +518,11 @@ func (h *helpDesk) assignTask(ctx workflow.Context, in AssignTaskInput) (AssignT
 	now := h.planNow(ctx)
 	// Claim the task so a second assignment is turned away meanwhile.
 	t := &h.state.Tasks[i]
-	t.Status, t.Assignee, t.AssignedBy, t.AssignedAt = TaskAssigned, &officer, by.Email, &now
+	t.Status, t.Assignee, t.AssignedBy, t.AssignedAt = contract.TaskAssigned, &officer, by.Email, &now
 	id := t.ID
 	task := *t
 
-	rec := activities.RecordTaskAssignmentInput{
+	rec := contract.RecordTaskAssignmentInput{
 		TermID: h.in.TermID, TermName: h.in.TermName, TimeZone: h.in.TimeZone,
 		TaskID: id, DepartmentName: task.DepartmentName, Description: task.Description, Due: task.Due,
 		Requester: task.Requester, Assignee: officer, AssignedBy: by, At: now,
@@ -538,61 +538,61 @@ func (h *helpDesk) assignTask(ctx workflow.Context, in AssignTaskInput) (AssignT
 	if err != nil {
 		if j, ok := h.index[id]; ok {
 			t := &h.state.Tasks[j]
-			t.Status, t.Assignee, t.AssignedBy, t.AssignedAt = TaskRequested, nil, "", nil
+			t.Status, t.Assignee, t.AssignedBy, t.AssignedAt = contract.TaskRequested, nil, "", nil
 		}
 		if !h.beside.blocking {
 			h.beside.problems = append(h.beside.problems, fmt.Sprintf("the assignment of %s to %s on %s could not be stored", id, officer.Name, h.human(now)))
 			h.changed = true
 		}
-		return AssignTaskResult{}, fmt.Errorf("could not record the assignment, please try again: %w", err)
+		return contract.AssignTaskResult{}, fmt.Errorf("could not record the assignment, please try again: %w", err)
 	}
 	h.changed = true
 	if !h.beside.blocking {
 		h.beside.send(ctx, email{
 			what: fmt.Sprintf("the notice to %s of who helps with %s", task.Requester.Name, id),
-			due:  now, until: task.Due.AddDate(0, 0, TaskLateDays),
+			due:  now, until: task.Due.AddDate(0, 0, contract.TaskLateDays),
 			activity: a.NotifyTaskAssigned, input: rec,
 			done: h.noteEmail,
 		})
 	}
 	if err := h.startTask(ctx, task, now); err != nil {
-		return AssignTaskResult{}, fmt.Errorf("%s is assigned to %s, but its reminders could not be started: %w", id, officer.Name, err)
+		return contract.AssignTaskResult{}, fmt.Errorf("%s is assigned to %s, but its reminders could not be started: %w", id, officer.Name, err)
 	}
-	return AssignTaskResult{TaskID: id, Assignee: officer, Due: task.Due, WorkflowID: TaskWorkflowID(h.in.TermID, id)}, nil
+	return contract.AssignTaskResult{TaskID: id, Assignee: officer, Due: task.Due, WorkflowID: contract.TaskWorkflowID(h.in.TermID, id)}, nil
 }
 
 // startTask starts the task's collection, abandoned so the help desk may
 // continue as new, and notes its end when it comes in this run.
-func (h *helpDesk) startTask(ctx workflow.Context, t HelpTask, now time.Time) error {
+func (h *helpDesk) startTask(ctx workflow.Context, t contract.HelpTask, now time.Time) error {
 	escalate := []plan.Person{t.Requester}
 	if h.in.Coordinator.Email != "" && h.in.Coordinator.Email != t.Requester.Email {
 		escalate = append(escalate, h.in.Coordinator)
 	}
-	in := CollectionInput{
+	in := contract.CollectionInput{
 		TermID: h.in.TermID, TermName: h.in.TermName, TimeZone: h.in.TimeZone,
-		Kind: TaskKind, Scope: TasksScope,
+		Kind: contract.TaskKind, Scope: contract.TasksScope,
 		Title:        fmt.Sprintf("help task %s for the %s", t.ID, t.DepartmentName),
 		Instructions: fmt.Sprintf("%s asked for this help: %q. When it is done, confirm it with the command below; a short note is welcome.", t.Requester.Name, t.Description),
 		Opens:        now,
-		Slots: []Slot{{
+		Slots: []contract.Slot{{
 			Key: t.ID, Label: shorten(t.Description, 80), Due: t.Due,
 			Owners: []plan.Person{*t.Assignee}, EscalateTo: escalate, Department: t.DepartmentID,
 		}},
 		RemindDaysBefore: h.in.RemindDaysBefore,
 		SendTime:         h.in.SendTime,
-		LateDays:         TaskLateDays,
+		LateDays:         contract.TaskLateDays,
 		Clock:            h.in.Clock,
 		ReportTo:         h.in.ReportTo,
-		Part:             TasksPart + "/" + t.ID,
+		Part:             contract.TasksPart + "/" + t.ID,
 	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:        TaskWorkflowID(h.in.TermID, t.ID),
+		WorkflowID:        contract.TaskWorkflowID(h.in.TermID, t.ID),
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		StaticSummary:     fmt.Sprintf("Help task %s for the %s: %s", t.ID, t.DepartmentName, t.Assignee.Name),
 		StaticDetails:     fmt.Sprintf("%s\n\nRequested by %s, due %s.", t.Description, t.Requester.Name, h.human(t.Due)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			SearchTerm.ValueSet(h.in.TermID),
-			SearchDepartment.ValueSet(t.DepartmentID),
+			contract.SearchTerm.ValueSet(h.in.TermID),
+			contract.SearchDepartment.ValueSet(t.DepartmentID),
 		),
 	})
 	f := workflow.ExecuteChildWorkflow(cctx, Collection, in)
@@ -606,7 +606,7 @@ func (h *helpDesk) startTask(ctx workflow.Context, t HelpTask, now time.Time) er
 	}
 	h.running++
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		var res CollectionResult
+		var res contract.CollectionResult
 		err := f.Get(ctx, &res)
 		h.running--
 		h.ended = append(h.ended, taskEnd{id: t.ID, res: res, err: err})
@@ -646,19 +646,19 @@ func (h *helpDesk) planNow(ctx workflow.Context) time.Time {
 
 func (h *helpDesk) human(t time.Time) string { return plan.HumanTime(t, h.in.TimeZone) }
 
-func (h *helpDesk) counts() TaskCounts {
-	var c TaskCounts
+func (h *helpDesk) counts() contract.TaskCounts {
+	var c contract.TaskCounts
 	for _, t := range h.state.Tasks {
 		switch t.Status {
-		case TaskRequested:
+		case contract.TaskRequested:
 			c.Requested++
-		case TaskAssigned:
+		case contract.TaskAssigned:
 			c.Assigned++
-		case TaskDone:
+		case contract.TaskDone:
 			c.Done++
-		case TaskLate:
+		case contract.TaskLate:
 			c.Late++
-		case TaskMissed:
+		case contract.TaskMissed:
 			c.Missed++
 		}
 	}
@@ -680,13 +680,13 @@ func (h *helpDesk) sendReport(ctx workflow.Context, done bool) {
 	}
 	c := h.counts()
 	now := h.planNow(ctx)
-	rep := PartReport{
+	rep := contract.PartReport{
 		Phase: h.phase, Done: done, Problems: h.problems(),
 		Summary: fmt.Sprintf("Help for other departments: %d requested, %d assigned, %d done, %d late, %d missed",
 			c.Requested, c.Assigned, c.Done, c.Late, c.Missed),
 	}
 	for _, t := range h.state.Tasks {
-		if t.Status != TaskRequested && t.Status != TaskAssigned {
+		if t.Status != contract.TaskRequested && t.Status != contract.TaskAssigned {
 			continue
 		}
 		what := fmt.Sprintf("help task %s: %s", t.ID, shorten(t.Description, 60))
@@ -696,16 +696,16 @@ func (h *helpDesk) sendReport(ctx workflow.Context, done bool) {
 			if t.Assignee != nil {
 				who = t.Assignee.Email
 			}
-			rep.Overdue = append(rep.Overdue, OverdueItem{Department: t.DepartmentID, What: what, Who: who, Due: t.Due})
+			rep.Overdue = append(rep.Overdue, contract.OverdueItem{Department: t.DepartmentID, What: what, Who: who, Due: t.Due})
 		case rep.Next == nil || t.Due.Before(rep.Next.Due):
-			rep.Next = &Deadline{What: what, Due: t.Due}
+			rep.Next = &contract.Deadline{What: what, Due: t.Due}
 		}
 	}
 	h.report.send(ctx, rep)
 }
 
-func (h *helpDesk) progress() HelpDeskProgress {
-	return HelpDeskProgress{Phase: h.phase, Counts: h.counts(), Tasks: append([]HelpTask(nil), h.state.Tasks...), Problems: h.problems()}
+func (h *helpDesk) progress() contract.HelpDeskProgress {
+	return contract.HelpDeskProgress{Phase: h.phase, Counts: h.counts(), Tasks: append([]contract.HelpTask(nil), h.state.Tasks...), Problems: h.problems()}
 }
 
 // cancelTasks stops the collections of tasks still assigned when the help
@@ -715,9 +715,9 @@ func (h *helpDesk) cancelTasks(ctx workflow.Context) {
 	dctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
 	for _, t := range h.state.Tasks {
-		if t.Status == TaskAssigned {
+		if t.Status == contract.TaskAssigned {
 			// A collection that has already ended cannot be cancelled.
-			_ = workflow.RequestCancelExternalWorkflow(dctx, TaskWorkflowID(h.in.TermID, t.ID), "").Get(dctx, nil)
+			_ = workflow.RequestCancelExternalWorkflow(dctx, contract.TaskWorkflowID(h.in.TermID, t.ID), "").Get(dctx, nil)
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -21,9 +21,9 @@ import (
 // collections on the test clock; activities are mocked and recorded.
 type helpDeskFixture struct {
 	*contestFixture
-	requests    []activities.RecordHelpRequestInput
-	assignments []activities.RecordTaskAssignmentInput
-	completed   []activities.TaskOutcome
+	requests    []contract.RecordHelpRequestInput
+	assignments []contract.RecordTaskAssignmentInput
+	completed   []contract.TaskOutcome
 	// mailed are the help desk's own emails: "requested t1 10-01 10:00".
 	mailed []string
 }
@@ -40,27 +40,27 @@ func newSlowHelpDeskFixture(t *testing.T, mailDelay, completeDelay time.Duration
 	t.Helper()
 	f := &helpDeskFixture{contestFixture: newContestFixture(t)}
 	f.env.OnActivity(acts.StoreHelpRequest, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordHelpRequestInput) error {
+		func(_ context.Context, in contract.RecordHelpRequestInput) error {
 			f.requests = append(f.requests, in)
 			return nil
 		})
 	f.env.OnActivity(acts.StoreTaskAssignment, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordTaskAssignmentInput) error {
+		func(_ context.Context, in contract.RecordTaskAssignmentInput) error {
 			f.assignments = append(f.assignments, in)
 			return nil
 		})
 	f.env.OnActivity(acts.NotifyHelpRequested, mock.Anything, mock.Anything).After(mailDelay).Return(
-		func(_ context.Context, in activities.RecordHelpRequestInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.RecordHelpRequestInput) (contract.DeliveryResult, error) {
 			f.mailed = append(f.mailed, "requested "+in.TaskID+" "+f.now())
-			return activities.DeliveryResult{Sent: 1}, mailErr
+			return contract.DeliveryResult{Sent: 1}, mailErr
 		})
 	f.env.OnActivity(acts.NotifyTaskAssigned, mock.Anything, mock.Anything).After(mailDelay).Return(
-		func(_ context.Context, in activities.RecordTaskAssignmentInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.RecordTaskAssignmentInput) (contract.DeliveryResult, error) {
 			f.mailed = append(f.mailed, "assigned "+in.TaskID+" "+f.now())
-			return activities.DeliveryResult{Sent: 1}, mailErr
+			return contract.DeliveryResult{Sent: 1}, mailErr
 		})
 	f.env.OnActivity(acts.CompleteHelpTasks, mock.Anything, mock.Anything).After(completeDelay).Return(
-		func(_ context.Context, in activities.CompleteHelpTasksInput) error {
+		func(_ context.Context, in contract.CompleteHelpTasksInput) error {
 			f.completed = append(f.completed, in.Outcomes...)
 			return nil
 		})
@@ -93,24 +93,24 @@ func (f *helpDeskFixture) update(local, name string, arg any) *anyUpdate {
 }
 
 func (f *helpDeskFixture) request(local, email, dept, due, text string) *anyUpdate {
-	return f.update(local, workflows.UpdateRequestHelp, workflows.RequestHelpInput{Email: email, Department: dept, Due: due, Text: text})
+	return f.update(local, contract.UpdateRequestHelp, contract.RequestHelpInput{Email: email, Department: dept, Due: due, Text: text})
 }
 
 func (f *helpDeskFixture) assign(local, email, task, officer string) *anyUpdate {
-	return f.update(local, workflows.UpdateAssignTask, workflows.AssignTaskInput{Email: email, Task: task, Officer: officer})
+	return f.update(local, contract.UpdateAssignTask, contract.AssignTaskInput{Email: email, Task: task, Officer: officer})
 }
 
-func (f *helpDeskFixture) input() workflows.HelpDeskInput {
-	return workflows.HelpDeskInputFrom(*f.plan, plan.ProductionClock(f.start), "")
+func (f *helpDeskFixture) input() contract.HelpDeskInput {
+	return contract.HelpDeskInputFrom(*f.plan, plan.ProductionClock(f.start), "")
 }
 
-func (f *helpDeskFixture) run(in workflows.HelpDeskInput) workflows.HelpDeskProgress {
+func (f *helpDeskFixture) run(in contract.HelpDeskInput) contract.HelpDeskProgress {
 	f.t.Helper()
 	f.env.ExecuteWorkflow(workflows.HelpDesk, in)
 	if err := f.env.GetWorkflowError(); err != nil {
 		f.t.Fatalf("help desk failed: %v", err)
 	}
-	var got workflows.HelpDeskProgress
+	var got contract.HelpDeskProgress
 	if err := f.env.GetWorkflowResult(&got); err != nil {
 		f.t.Fatal(err)
 	}
@@ -146,8 +146,8 @@ func TestHelpDeskRequests(t *testing.T) {
 	badDate := f.request("2026-10-01 12:06", "sun.hao@example.edu", "publicity", "10/10/2026", "x")
 	empty := f.request("2026-10-01 12:07", "sun.hao@example.edu", "publicity", "2026-10-10", "  ")
 	today := f.request("2026-10-01 12:08", "sun.hao@example.edu", "publicity", "2026-10-01", "Today, please.")
-	var mid workflows.HelpDeskProgress
-	f.env.RegisterDelayedCallback(func() { mid = queryAs[workflows.HelpDeskProgress](t, f.env, workflows.QueryProgress) }, f.after("2026-10-01 13:00"))
+	var mid contract.HelpDeskProgress
+	f.env.RegisterDelayedCallback(func() { mid = queryAs[contract.HelpDeskProgress](t, f.env, contract.QueryProgress) }, f.after("2026-10-01 13:00"))
 	got := f.run(f.input())
 
 	checkRejections(t, []struct {
@@ -167,10 +167,10 @@ func TestHelpDeskRequests(t *testing.T) {
 		{"empty text", empty, "describe the help you need: the text is empty"},
 		{"due today", today, ""},
 	})
-	if r, ok := head.value.(workflows.RequestHelpResult); !ok || r.TaskID != "t1" || r.Coordinator.Email != "zhang.hua@example.edu" {
+	if r, ok := head.value.(contract.RequestHelpResult); !ok || r.TaskID != "t1" || r.Coordinator.Email != "zhang.hua@example.edu" {
 		t.Errorf("head's request = %+v, want t1 with Zhang Hua coordinating", head.value)
 	}
-	if r, ok := leader.value.(workflows.RequestHelpResult); !ok || r.TaskID != "t2" {
+	if r, ok := leader.value.(contract.RequestHelpResult); !ok || r.TaskID != "t2" {
 		t.Errorf("leader's request = %+v, want t2", leader.value)
 	}
 	if len(f.requests) != 3 {
@@ -185,10 +185,10 @@ func TestHelpDeskRequests(t *testing.T) {
 	if f.requests[1].Requester.Name != "Li Wei" || f.requests[1].DepartmentID != "organization" {
 		t.Errorf("leader's request recorded as %+v", f.requests[1])
 	}
-	if mid.Counts.Requested != 3 || len(mid.Tasks) != 3 || mid.Phase != workflows.HelpDeskOpen {
+	if mid.Counts.Requested != 3 || len(mid.Tasks) != 3 || mid.Phase != contract.HelpDeskOpen {
 		t.Errorf("progress after the requests = %+v, want 3 requested", mid)
 	}
-	if got.Phase != workflows.HelpDeskClosed || got.Counts.Requested != 3 {
+	if got.Phase != contract.HelpDeskClosed || got.Counts.Requested != 3 {
 		t.Errorf("final progress = %+v", got)
 	}
 }
@@ -207,8 +207,8 @@ func TestHelpDeskAssignmentsAndTheirCollections(t *testing.T) {
 	tooLate := f.assign("2026-10-08 09:00", "zhang.hua@example.edu", "t3", "huang.bo@example.edu")
 	var done anyUpdate
 	f.env.RegisterDelayedCallback(func() {
-		if err := f.env.UpdateWorkflowByID(workflows.TaskWorkflowID("2026-fall", "t1"), workflows.UpdateSubmit, "done-t1",
-			done.callbacks(), workflows.SubmitInput{Email: "lin.yue@example.edu", Text: "Handed out 500 leaflets."}); err != nil {
+		if err := f.env.UpdateWorkflowByID(contract.TaskWorkflowID("2026-fall", "t1"), contract.UpdateSubmit, "done-t1",
+			done.callbacks(), contract.SubmitInput{Email: "lin.yue@example.edu", Text: "Handed out 500 leaflets."}); err != nil {
 			t.Errorf("submit t1: %v", err)
 		}
 	}, f.after("2026-10-09 18:00"))
@@ -262,10 +262,10 @@ func TestHelpDeskAssignmentsAndTheirCollections(t *testing.T) {
 	for _, tk := range got.Tasks {
 		status[tk.ID] = tk.Status
 	}
-	if status["t1"] != workflows.TaskDone || status["t2"] != workflows.TaskMissed || status["t3"] != workflows.TaskRequested {
+	if status["t1"] != contract.TaskDone || status["t2"] != contract.TaskMissed || status["t3"] != contract.TaskRequested {
 		t.Errorf("statuses = %v", status)
 	}
-	if got.Counts != (workflows.TaskCounts{Requested: 1, Done: 1, Missed: 1}) {
+	if got.Counts != (contract.TaskCounts{Requested: 1, Done: 1, Missed: 1}) {
 		t.Errorf("counts = %+v", got.Counts)
 	}
 }
@@ -280,13 +280,13 @@ func TestHelpDeskContinuesAsNewWithItsTasks(t *testing.T) {
 	if err := f.env.GetWorkflowError(); !errors.As(err, &can) {
 		t.Fatalf("error = %v, want continue-as-new", err)
 	}
-	var next workflows.HelpDeskInput
+	var next contract.HelpDeskInput
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
 		t.Fatal(err)
 	}
 	st := next.State
 	if st == nil || st.NextID != 2 || len(st.Tasks) != 1 || st.Tasks[0].ID != "t1" || st.Tasks[0].Requester.Email != "sun.hao@example.edu" ||
-		st.Tasks[0].Status != workflows.TaskRequested {
+		st.Tasks[0].Status != contract.TaskRequested {
 		t.Fatalf("carried state = %+v, want t1 requested and t2 next", st)
 	}
 	if next.Coordinator.Email != "zhang.hua@example.edu" || len(next.Helpers) != 2 || next.TermID != "2026-fall" {
@@ -298,13 +298,13 @@ func TestHelpDeskContinuesAsNewWithItsTasks(t *testing.T) {
 	second := g.request("2026-10-03 10:00", "zhou.min@example.edu", "organization", "2026-10-20", "Help with the archive.")
 	assigned := g.assign("2026-10-03 11:00", "zhang.hua@example.edu", "t1", "huang.bo@example.edu")
 	got := g.run(next)
-	if r, ok := second.value.(workflows.RequestHelpResult); !ok || r.TaskID != "t2" {
+	if r, ok := second.value.(contract.RequestHelpResult); !ok || r.TaskID != "t2" {
 		t.Errorf("request in the new run = %+v / %v, want t2", second.value, second.rejected)
 	}
 	if assigned.rejected != nil || assigned.err != nil {
 		t.Errorf("assigning the carried task: %v / %v", assigned.rejected, assigned.err)
 	}
-	if len(got.Tasks) != 2 || got.Tasks[0].ID != "t1" || got.Tasks[0].Status != workflows.TaskMissed {
+	if len(got.Tasks) != 2 || got.Tasks[0].ID != "t1" || got.Tasks[0].Status != contract.TaskMissed {
 		t.Errorf("tasks = %+v", got.Tasks)
 	}
 }
@@ -316,16 +316,16 @@ func TestHelpDeskContinuesAsNewWithItsTasks(t *testing.T) {
 // help desk reports both emails undelivered.
 func TestHelpDeskUpdatesNeverWaitForTheirEmails(t *testing.T) {
 	f := newSlowHelpDeskFixture(t, 12*24*time.Hour, 0, errors.New("451 try again later"))
-	req := f.timed("2026-10-01 10:00", workflows.UpdateRequestHelp,
-		workflows.RequestHelpInput{Email: "sun.hao@example.edu", Due: "2026-10-10", Text: "Two people for the leaflets."})
-	asg := f.timed("2026-10-01 12:00", workflows.UpdateAssignTask,
-		workflows.AssignTaskInput{Email: "zhang.hua@example.edu", Task: "t1", Officer: "lin.yue@example.edu"})
+	req := f.timed("2026-10-01 10:00", contract.UpdateRequestHelp,
+		contract.RequestHelpInput{Email: "sun.hao@example.edu", Due: "2026-10-10", Text: "Two people for the leaflets."})
+	asg := f.timed("2026-10-01 12:00", contract.UpdateAssignTask,
+		contract.AssignTaskInput{Email: "zhang.hua@example.edu", Task: "t1", Officer: "lin.yue@example.edu"})
 	got := f.run(f.input())
 
-	if r, ok := req.value.(workflows.RequestHelpResult); !ok || r.TaskID != "t1" || req.doneAt != "10-01 10:00" {
+	if r, ok := req.value.(contract.RequestHelpResult); !ok || r.TaskID != "t1" || req.doneAt != "10-01 10:00" {
 		t.Errorf("request returned %+v (%v) at %s, want t1 at once", req.value, req.err, req.doneAt)
 	}
-	if r, ok := asg.value.(workflows.AssignTaskResult); !ok || r.Assignee.Email != "lin.yue@example.edu" || asg.doneAt != "10-01 12:00" {
+	if r, ok := asg.value.(contract.AssignTaskResult); !ok || r.Assignee.Email != "lin.yue@example.edu" || asg.doneAt != "10-01 12:00" {
 		t.Errorf("assignment returned %+v (%v) at %s, want Lin Yue at once", asg.value, asg.err, asg.doneAt)
 	}
 	if len(f.requests) != 1 || f.requests[0].TaskID != "t1" || len(f.assignments) != 1 || f.assignments[0].Assignee.Email != "lin.yue@example.edu" {
@@ -347,7 +347,7 @@ func TestHelpDeskUpdatesNeverWaitForTheirEmails(t *testing.T) {
 	if strings.Join(got.Problems, "; ") != strings.Join(want, "; ") {
 		t.Errorf("problems = %q, want %q", got.Problems, want)
 	}
-	if got.Counts.Missed != 1 || got.Phase != workflows.HelpDeskClosed {
+	if got.Counts.Missed != 1 || got.Phase != contract.HelpDeskClosed {
 		t.Errorf("final progress = %+v, want t1 missed and the desk closed", got)
 	}
 }
@@ -360,11 +360,11 @@ func TestHelpDeskGoesOnWhileTheDatabaseIsAway(t *testing.T) {
 	f := newSlowHelpDeskFixture(t, 0, 120*24*time.Hour, nil)
 	f.request("2026-10-01 10:00", "sun.hao@example.edu", "", "2026-10-10", "Two people for the leaflets.")
 	f.assign("2026-10-01 12:00", "zhang.hua@example.edu", "t1", "lin.yue@example.edu")
-	later := f.timed("2026-10-20 10:00", workflows.UpdateRequestHelp,
-		workflows.RequestHelpInput{Email: "sun.hao@example.edu", Due: "2026-10-30", Text: "Chairs."})
-	var mid, closed workflows.HelpDeskProgress
-	f.env.RegisterDelayedCallback(func() { mid = queryAs[workflows.HelpDeskProgress](t, f.env, workflows.QueryProgress) }, f.after("2026-10-20 11:00"))
-	f.env.RegisterDelayedCallback(func() { closed = queryAs[workflows.HelpDeskProgress](t, f.env, workflows.QueryProgress) }, f.after("2027-01-16 00:01"))
+	later := f.timed("2026-10-20 10:00", contract.UpdateRequestHelp,
+		contract.RequestHelpInput{Email: "sun.hao@example.edu", Due: "2026-10-30", Text: "Chairs."})
+	var mid, closed contract.HelpDeskProgress
+	f.env.RegisterDelayedCallback(func() { mid = queryAs[contract.HelpDeskProgress](t, f.env, contract.QueryProgress) }, f.after("2026-10-20 11:00"))
+	f.env.RegisterDelayedCallback(func() { closed = queryAs[contract.HelpDeskProgress](t, f.env, contract.QueryProgress) }, f.after("2027-01-16 00:01"))
 	got := f.run(f.input())
 
 	if mid.Counts.Missed != 1 || mid.Counts.Requested != 1 {
@@ -373,13 +373,13 @@ func TestHelpDeskGoesOnWhileTheDatabaseIsAway(t *testing.T) {
 	if later.doneAt != "10-20 10:00" || later.err != nil {
 		t.Errorf("the request of 20 October returned at %s (%v), want at once", later.doneAt, later.err)
 	}
-	if closed.Phase != workflows.HelpDeskClosed {
+	if closed.Phase != contract.HelpDeskClosed {
 		t.Errorf("phase just after the term = %q, want closed", closed.Phase)
 	}
-	if len(f.completed) != 1 || f.completed[0].TaskID != "t1" || f.completed[0].Status != workflows.TaskMissed {
+	if len(f.completed) != 1 || f.completed[0].TaskID != "t1" || f.completed[0].Status != contract.TaskMissed {
 		t.Errorf("recorded outcomes = %+v, want t1 missed", f.completed)
 	}
-	if got.Phase != workflows.HelpDeskClosed || got.Counts.Missed != 1 || got.Counts.Requested != 1 {
+	if got.Phase != contract.HelpDeskClosed || got.Counts.Missed != 1 || got.Counts.Requested != 1 {
 		t.Errorf("final progress = %+v", got)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/noopacts"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -36,7 +36,7 @@ type termRun struct {
 	evaluated   []string            // departments whose evaluation was computed
 	reports     []string            // departments whose report went to the leaders
 	updates     map[string]string   // update name -> rejection or ""
-	themes      map[string]activities.AnnounceMonthThemeInput
+	themes      map[string]contract.AnnounceMonthThemeInput
 	digests     []string // months whose digest was published
 }
 
@@ -50,21 +50,21 @@ func newTermRun(t *testing.T) *termRun {
 	suite.SetLogger(quietLogger{})
 	r := &termRun{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p,
 		invitations: map[string][]string{}, attendance: map[string]string{}, late: map[string]bool{}, updates: map[string]string{},
-		themes: map[string]activities.AnnounceMonthThemeInput{}}
+		themes: map[string]contract.AnnounceMonthThemeInput{}}
 	r.start, _ = p.Term.Starts.In(p.Location())
 	r.env.SetStartTime(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	workflows.Register(r.env)
 	noopacts.Register(r.env)
 	env := r.env
 	env.OnActivity(acts.NotifyExchange, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyExchangeInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.NotifyExchangeInput) (contract.DeliveryResult, error) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.invitations[in.DepartmentID] = append(r.invitations[in.DepartmentID], in.Meeting.Start.In(p.Location()).Format("01-02"))
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordAttendanceInput) error {
+		func(_ context.Context, in contract.RecordMeetingAttendanceInput) error {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			for _, rec := range in.Records {
@@ -73,7 +73,7 @@ func newTermRun(t *testing.T) *termRun {
 			return nil
 		})
 	env.OnActivity(acts.RecordSubmissions, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.RecordSubmissionsInput) error {
+		func(_ context.Context, in contract.RecordSubmissionsInput) error {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			for _, s := range in.Submissions {
@@ -82,8 +82,8 @@ func newTermRun(t *testing.T) *termRun {
 			return nil
 		})
 	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.NotifyCollectionInput) (activities.DeliveryResult, error) {
-			if in.Kind == activities.NotifyEscalation {
+		func(_ context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
+			if in.Kind == contract.NotifyEscalation {
 				var labels []string
 				for _, s := range in.Slots {
 					labels = append(labels, s.Label)
@@ -92,35 +92,35 @@ func newTermRun(t *testing.T) *termRun {
 				r.escalations = append(r.escalations, in.Title+": "+strings.Join(labels, ", "))
 				r.mu.Unlock()
 			}
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.AnnounceMonthTheme, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.AnnounceMonthThemeInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.AnnounceMonthThemeInput) (contract.DeliveryResult, error) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.themes[in.Month] = in
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.PublishMonthDigest, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.PublishMonthDigestInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.PublishMonthDigestInput) (contract.DeliveryResult, error) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.digests = append(r.digests, in.Month)
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.ComputeEvaluations, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.ComputeEvaluationsResult, error) {
+		func(_ context.Context, in contract.EvaluateDepartmentInput) (contract.ComputeEvaluationsResult, error) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.evaluated = append(r.evaluated, in.DepartmentID)
-			return activities.ComputeEvaluationsResult{Evaluated: len(in.Officers)}, nil
+			return contract.ComputeEvaluationsResult{Evaluated: len(in.Officers)}, nil
 		})
 	env.OnActivity(acts.SendEvaluationReport, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.EvaluateDepartmentInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.EvaluateDepartmentInput) (contract.DeliveryResult, error) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.reports = append(r.reports, in.DepartmentID)
-			return activities.DeliveryResult{Sent: len(in.Leaders)}, nil
+			return contract.DeliveryResult{Sent: len(in.Leaders)}, nil
 		})
 	return r
 }
@@ -171,45 +171,45 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 	term := r.plan.Term.ID
 
 	// Training: one officer on time, one late.
-	r.act("2026-09-08 10:00", workflows.OnboardingWorkflowID(term, "organization"), workflows.UpdateAcknowledgeTraining,
-		"ack on time", workflows.AcknowledgeInput{Email: "chen.jie@example.edu"})
-	r.act("2026-09-20 10:00", workflows.OnboardingWorkflowID(term, "publicity"), workflows.UpdateAcknowledgeTraining,
-		"ack late", workflows.AcknowledgeInput{Email: "ma.li@example.edu"})
+	r.act("2026-09-08 10:00", contract.OnboardingWorkflowID(term, "organization"), contract.UpdateAcknowledgeTraining,
+		"ack on time", contract.AcknowledgeInput{Email: "chen.jie@example.edu"})
+	r.act("2026-09-20 10:00", contract.OnboardingWorkflowID(term, "publicity"), contract.UpdateAcknowledgeTraining,
+		"ack late", contract.AcknowledgeInput{Email: "ma.li@example.edu"})
 	// Kickoff: one department's plan on time, one late, the rest missing.
-	plans := workflows.KickoffPlansWorkflowID(term)
-	r.act("2026-09-18 20:00", plans, workflows.UpdateSubmit, "plan on time",
-		workflows.SubmitInput{Email: "zhou.min@example.edu", Text: "Training first, then the contest."})
-	r.act("2026-09-24 09:00", plans, workflows.UpdateSubmit, "plan late",
-		workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "Posters for every event."})
-	r.act("2026-09-24 09:30", plans, workflows.UpdateSubmit, "plan by an officer",
-		workflows.SubmitInput{Email: "ma.li@example.edu", Text: "Not mine to send."})
+	plans := contract.KickoffPlansWorkflowID(term)
+	r.act("2026-09-18 20:00", plans, contract.UpdateSubmit, "plan on time",
+		contract.SubmitInput{Email: "zhou.min@example.edu", Text: "Training first, then the contest."})
+	r.act("2026-09-24 09:00", plans, contract.UpdateSubmit, "plan late",
+		contract.SubmitInput{Email: "sun.hao@example.edu", Text: "Posters for every event."})
+	r.act("2026-09-24 09:30", plans, contract.UpdateSubmit, "plan by an officer",
+		contract.SubmitInput{Email: "ma.li@example.edu", Text: "Not mine to send."})
 	// The first exchange is on 13 October (29 September falls in the
 	// National Day week): one officer signs in, one is excused.
-	ex := workflows.ExchangesWorkflowID(term, "publicity")
-	r.act("2026-10-12 12:00", ex, workflows.UpdateExcuse, "excuse", workflows.ExcuseInput{Email: "guo.rui@example.edu", Reason: "Exam that evening."})
-	r.act("2026-10-13 18:50", ex, workflows.UpdateSignIn, "sign in", workflows.SignInInput{Email: "ma.li@example.edu"})
+	ex := contract.ExchangesWorkflowID(term, "publicity")
+	r.act("2026-10-12 12:00", ex, contract.UpdateExcuse, "excuse", contract.ExcuseInput{Email: "guo.rui@example.edu", Reason: "Exam that evening."})
+	r.act("2026-10-13 18:50", ex, contract.UpdateSignIn, "sign in", contract.SignInInput{Email: "ma.li@example.edu"})
 	// October: two departments recommend the same theme and nobody sets
 	// it, so it falls back to that one; November: a leader sets the theme.
-	recs := workflows.MonthCollectionWorkflowID(term, "2026-10", "theme_recommendation")
-	r.act("2026-10-02 10:00", recs, workflows.UpdateSubmit, "recommend 1", workflows.SubmitInput{Email: "sun.hao@example.edu", Text: "Red memories"})
-	r.act("2026-10-03 10:00", recs, workflows.UpdateSubmit, "recommend 2", workflows.SubmitInput{Email: "xu.lan@example.edu", Text: "red memories"})
-	r.act("2026-11-06 10:00", workflows.MonthWorkflowID(term, "2026-11"), workflows.UpdateSetTheme, "set theme",
-		workflows.SetThemeInput{Email: "zhang.hua@example.edu", Theme: "Serving our classmates"})
+	recs := contract.MonthCollectionWorkflowID(term, "2026-10", "theme_recommendation")
+	r.act("2026-10-02 10:00", recs, contract.UpdateSubmit, "recommend 1", contract.SubmitInput{Email: "sun.hao@example.edu", Text: "Red memories"})
+	r.act("2026-10-03 10:00", recs, contract.UpdateSubmit, "recommend 2", contract.SubmitInput{Email: "xu.lan@example.edu", Text: "red memories"})
+	r.act("2026-11-06 10:00", contract.MonthWorkflowID(term, "2026-11"), contract.UpdateSetTheme, "set theme",
+		contract.SetThemeInput{Email: "zhang.hua@example.edu", Theme: "Serving our classmates"})
 	// A contest milestone done on time.
-	r.act("2026-09-19 21:00", workflows.ContestMilestonesWorkflowID(term), workflows.UpdateSubmit, "milestone",
-		workflows.SubmitInput{Email: "chen.jie@example.edu", Text: "Reviewed three years of contests."})
+	r.act("2026-09-19 21:00", contract.ContestMilestonesWorkflowID(term), contract.UpdateSubmit, "milestone",
+		contract.SubmitInput{Email: "chen.jie@example.edu", Text: "Reviewed three years of contests."})
 
 	// A leader looks at the term a day after the plans were due.
-	var midterm workflows.Progress
+	var midterm contract.Progress
 	r.env.RegisterDelayedCallback(func() {
-		midterm = queryAs[workflows.Progress](t, r.env, workflows.QueryProgress)
+		midterm = queryAs[contract.Progress](t, r.env, contract.QueryProgress)
 	}, r.at("2026-09-24 06:00"))
 
-	r.env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
 	if err := r.env.GetWorkflowError(); err != nil {
 		t.Fatalf("term failed: %v", err)
 	}
-	var res workflows.SemesterResult
+	var res contract.SemesterResult
 	if err := r.env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 		}
 	})
 	t.Run("the term ends with every part's final report", func(t *testing.T) {
-		final := queryAs[workflows.Progress](t, r.env, workflows.QueryProgress)
+		final := queryAs[contract.Progress](t, r.env, contract.QueryProgress)
 		for _, p := range final.Parts {
 			if p.Tracked && !p.Done {
 				t.Errorf("%s is not done at the end: %+v", p.Part, p.PartReport)
@@ -314,7 +314,7 @@ func TestWholeTermInTheTestEnvironment(t *testing.T) {
 			if strings.Count(p.Part, "/") == 1 && strings.HasPrefix(p.Part, "exchanges/") && !strings.Contains(p.Summary, "6 of 6 exchanges held") {
 				t.Errorf("%s ends with %q, want its final report: 6 of 6 held", p.Part, p.Summary)
 			}
-			if p.Part == "kickoff" && p.Phase != workflows.PhaseDone {
+			if p.Part == "kickoff" && p.Phase != contract.PhaseDone {
 				t.Errorf("the kickoff ends as %q (%s), want done", p.Phase, p.Summary)
 			}
 		}
@@ -335,11 +335,11 @@ func TestCancelledTermAfterSomePartsEnded(t *testing.T) {
 	r := newTermRun(t)
 	var notices int
 	r.env.OnActivity(acts.NotifyTermCancelled, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.TermCancelledInput) (activities.DeliveryResult, error) {
+		func(_ context.Context, in contract.TermCancelledInput) (contract.DeliveryResult, error) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			notices++
-			return activities.DeliveryResult{}, nil
+			return contract.DeliveryResult{}, nil
 		})
 	// The test environment cancels running workflows itself and asks the
 	// mock about those that have already ended, like the kickoff.
@@ -352,19 +352,19 @@ func TestCancelledTermAfterSomePartsEnded(t *testing.T) {
 			return fmt.Errorf("workflow %s has already completed", workflowID)
 		})
 	r.env.RegisterDelayedCallback(func() {
-		r.env.UpdateWorkflow(workflows.UpdateCancelTerm, "cancel", &testsuite.TestUpdateCallback{
+		r.env.UpdateWorkflow(contract.UpdateCancelTerm, "cancel", &testsuite.TestUpdateCallback{
 			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("cancel rejected: %v", err) }, OnComplete: func(any, error) {},
-		}, workflows.CancelTermInput{Email: "li.wei@example.edu", Reason: "The elections were moved."})
+		}, contract.CancelTermInput{Email: "li.wei@example.edu", Reason: "The elections were moved."})
 	}, r.at("2026-10-14 12:00"))
 
-	r.env.ExecuteWorkflow(workflows.SemesterPlan, workflows.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
 	if err := r.env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "canceled") {
 		t.Fatalf("term ended with %v, want cancelled", err)
 	}
 	if notices != 1 {
 		t.Errorf("%d cancellation notices, want 1", notices)
 	}
-	if !slices.Contains(ended, workflows.KickoffWorkflowID(r.plan.Term.ID)) {
+	if !slices.Contains(ended, contract.KickoffWorkflowID(r.plan.Term.ID)) {
 		t.Errorf("the ended kickoff was not among the parts asked to stop: %v", ended)
 	}
 }

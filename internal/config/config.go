@@ -15,15 +15,15 @@ import (
 	"go.temporal.io/sdk/contrib/envconfig"
 	tlog "go.temporal.io/sdk/log"
 
+	"semesterflow/contract"
 	"semesterflow/internal/links"
-	"semesterflow/workflows"
 )
 
 // Defaults, overridden by the environment variable named beside each.
 const (
 	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/semesterflow?sslmode=disable" // DATABASE_URL
 	DefaultTemporalUI  = "http://localhost:8233"                                           // TEMPORAL_UI_URL
-	DefaultTaskQueue   = workflows.DefaultTaskQueue                                        // SEMESTERFLOW_TASK_QUEUE
+	DefaultTaskQueue   = contract.DefaultTaskQueue                                         // SEMESTERFLOW_TASK_QUEUE
 	DefaultNamespace   = "default"                                                         // TEMPORAL_NAMESPACE
 	DefaultPortalURL   = "http://localhost:8090"                                           // PORTAL_URL
 	DefaultPortalAddr  = "127.0.0.1:8090"                                                  // PORTAL_ADDR

@@ -30,6 +30,7 @@ import (
 	"strconv"
 	"strings"
 
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -58,14 +59,6 @@ var TaskKinds = []string{"task", "milestone"}
 
 // LateCredit is what a late training acknowledgement or a late task earns.
 const LateCredit = 0.5
-
-// Training outcomes as the onboarding table records them.
-const (
-	OutcomeOnTime  = "on_time"
-	OutcomeLate    = "late"
-	OutcomeNever   = "never"
-	OutcomePending = "pending"
-)
 
 // Facts are the raw numbers of one officer, as the term recorded them.
 type Facts struct {
@@ -200,11 +193,11 @@ func training(f Facts, r Rules) Component {
 	case "":
 		c.Detail = "no training record"
 		return c
-	case OutcomeOnTime:
+	case contract.OutcomeOnTime:
 		c.Value, c.Detail = 1, "training acknowledged on time"
-	case OutcomeLate:
+	case contract.OutcomeLate:
 		c.Value, c.Detail = LateCredit, "training acknowledged late, which counts "+Number(LateCredit)
-	case OutcomeNever:
+	case contract.OutcomeNever:
 		c.Detail = "training never acknowledged"
 	default:
 		c.Detail = "training not acknowledged yet"

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
@@ -21,7 +22,7 @@ func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 func TestScore(t *testing.T) {
 	full := Facts{
 		Present: 5, Excused: 1, Absent: 0,
-		TrainingOutcome: OutcomeOnTime,
+		TrainingOutcome: contract.OutcomeOnTime,
 		TasksOnTime:     3, TasksLate: 1,
 		Assessed: true, Scores: []float64{8}, Assessor: "li.wei@example.edu", Comment: "Reliable.",
 	}
@@ -29,9 +30,9 @@ func TestScore(t *testing.T) {
 	noMeetings.Present, noMeetings.Excused, noMeetings.Absent = 0, 0, 0
 	notAssessed := full
 	notAssessed.Assessed, notAssessed.Scores = false, nil
-	onlyTraining := Facts{TrainingOutcome: OutcomeLate}
+	onlyTraining := Facts{TrainingOutcome: contract.OutcomeLate}
 	nothing := Facts{}
-	pending := Facts{TrainingOutcome: OutcomePending, Present: 2, Absent: 2}
+	pending := Facts{TrainingOutcome: contract.OutcomePending, Present: 2, Absent: 2}
 	absentAndExcused := Facts{Present: 2, Excused: 2, Absent: 0}
 	twoCriteria := Facts{Assessed: true, Scores: []float64{6, 10}}
 	missedTasks := Facts{TasksOnTime: 1, TasksMissed: 3}
@@ -155,7 +156,7 @@ func TestScore(t *testing.T) {
 
 func TestDetailsExplainTheCounts(t *testing.T) {
 	res := Score(Facts{
-		Present: 5, Excused: 1, TrainingOutcome: OutcomeLate, TasksOnTime: 2, TasksLate: 1,
+		Present: 5, Excused: 1, TrainingOutcome: contract.OutcomeLate, TasksOnTime: 2, TasksLate: 1,
 		Assessed: true, Scores: []float64{7.5}, Comment: "Good work",
 	}, rules(0.5))
 	want := []string{
@@ -178,11 +179,11 @@ func TestDetailsExplainTheCounts(t *testing.T) {
 }
 
 func TestRule(t *testing.T) {
-	all := Score(Facts{Present: 1, TrainingOutcome: OutcomeOnTime, TasksOnTime: 1, Assessed: true, Scores: []float64{5}}, rules(0.5))
+	all := Score(Facts{Present: 1, TrainingOutcome: contract.OutcomeOnTime, TasksOnTime: 1, Assessed: true, Scores: []float64{5}}, rules(0.5))
 	if got := Rule(all); got != "The total is the weighted mean of attendance, training, tasks and assessment." {
 		t.Errorf("Rule(all) = %q", got)
 	}
-	some := Score(Facts{TrainingOutcome: OutcomeOnTime, TasksOnTime: 1}, rules(0.5))
+	some := Score(Facts{TrainingOutcome: contract.OutcomeOnTime, TasksOnTime: 1}, rules(0.5))
 	if got := Rule(some); !strings.Contains(got, "of training and tasks.") || !strings.Contains(got, "Nothing was recorded for attendance and assessment, so their weight") {
 		t.Errorf("Rule(some) = %q", got)
 	}

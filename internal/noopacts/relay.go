@@ -8,7 +8,7 @@ import (
 
 	"go.temporal.io/sdk/activity"
 
-	"semesterflow/activities"
+	"semesterflow/contract"
 )
 
 // Relay keeps part reports in memory in place of Postgres, so a term run on
@@ -20,12 +20,12 @@ type Relay struct {
 }
 
 type versioned struct {
-	report  activities.PartReport
+	report  contract.PartReport
 	version int64
 }
 
 // ReportPart keeps a report unless a newer one of the part is kept.
-func (r *Relay) ReportPart(_ context.Context, in activities.ReportPartInput) error {
+func (r *Relay) ReportPart(_ context.Context, in contract.ReportPartInput) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.reports == nil {
@@ -46,7 +46,7 @@ func (r *Relay) ReportPart(_ context.Context, in activities.ReportPartInput) err
 
 // PartReportsSince returns the reports changed after in.After, oldest
 // change first.
-func (r *Relay) PartReportsSince(_ context.Context, in activities.PartReportsInput) (activities.PartReportsPage, error) {
+func (r *Relay) PartReportsSince(_ context.Context, in contract.PartReportsInput) (contract.PartReportsPage, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var changed []versioned
@@ -56,7 +56,7 @@ func (r *Relay) PartReportsSince(_ context.Context, in activities.PartReportsInp
 		}
 	}
 	slices.SortFunc(changed, func(a, b versioned) int { return cmp.Compare(a.version, b.version) })
-	page := activities.PartReportsPage{Cursor: in.After}
+	page := contract.PartReportsPage{Cursor: in.After}
 	for i, v := range changed {
 		if i == in.Limit {
 			page.More = true

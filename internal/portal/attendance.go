@@ -11,8 +11,8 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 
+	"semesterflow/contract"
 	"semesterflow/internal/links"
-	"semesterflow/workflows"
 )
 
 // attendanceForm is the value of the "form" field of the attendance
@@ -62,12 +62,12 @@ func (r sheetRow) Checked(status string) bool { return slices.Contains(r.Statuse
 // awaits its attendance, or notes who recorded it. A series that cannot be
 // asked leaves the minutes' form as it is.
 func (s *Server) addAttendanceSheet(ctx context.Context, c links.Claims, t *taskPage) {
-	exchangesID, meeting, ok := workflows.ExchangesOfMinutes(c.WorkflowID)
+	exchangesID, meeting, ok := contract.ExchangesOfMinutes(c.WorkflowID)
 	if !ok {
 		return
 	}
-	var sheet workflows.AttendanceSheet
-	v, err := s.temporal.QueryWorkflow(ctx, exchangesID, "", workflows.QueryAttendanceSheet, meeting, c.Person)
+	var sheet contract.AttendanceSheet
+	v, err := s.temporal.QueryWorkflow(ctx, exchangesID, "", contract.QueryAttendanceSheet, meeting, c.Person)
 	if err == nil {
 		err = v.Get(&sheet)
 	}
@@ -110,8 +110,8 @@ func (sh *attendanceSheet) read(r *http.Request) {
 // input builds the Update's argument from the sheet, or says what is
 // missing before the workflow is asked. An officer marked twice is passed
 // on as such: the validator says what is wrong with it.
-func (sh *attendanceSheet) input(c links.Claims) (workflows.RecordAttendanceInput, string) {
-	in := workflows.RecordAttendanceInput{Email: c.Person, Meeting: sh.meeting}
+func (sh *attendanceSheet) input(c links.Claims) (contract.RecordAttendanceInput, string) {
+	in := contract.RecordAttendanceInput{Email: c.Person, Meeting: sh.meeting}
 	for _, row := range sh.Rows {
 		if len(row.Statuses) == 0 {
 			return in, fmt.Sprintf("say whether %s was present, excused or absent", row.Name)
@@ -121,7 +121,7 @@ func (sh *attendanceSheet) input(c links.Claims) (workflows.RecordAttendanceInpu
 			case sheetPresent:
 				in.Present = append(in.Present, row.Email)
 			case sheetExcused:
-				in.Excused = append(in.Excused, workflows.ExcusedOfficer{Email: row.Email, Reason: row.Reason})
+				in.Excused = append(in.Excused, contract.ExcusedOfficer{Email: row.Email, Reason: row.Reason})
 			case sheetAbsent:
 			default:
 				return in, fmt.Sprintf("choose present, excused or absent for %s", row.Name)
@@ -139,8 +139,8 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request, c link
 		s.showTask(w, r, token, t, f, http.StatusUnprocessableEntity)
 		return
 	}
-	var res workflows.RecordAttendanceResult
-	refused, err := s.update(r.Context(), t.Sheet.workflowID, workflows.UpdateRecordAttendance, in, &res)
+	var res contract.RecordAttendanceResult
+	refused, err := s.update(r.Context(), t.Sheet.workflowID, contract.UpdateRecordAttendance, in, &res)
 	switch {
 	case refused != "":
 		t.Sheet.Error = refused

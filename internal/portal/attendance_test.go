@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -31,20 +32,20 @@ func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 	secretary := d.Officers[1]
 	// Exchanges 1 and 2 ended four and two hours ago: nobody signed in.
 	// Exchange 3 is in a week, so the series runs on.
-	meeting := func(n int, start time.Time) workflows.ExchangeMeeting {
-		return workflows.ExchangeMeeting{InviteAt: start.AddDate(0, 0, -3), Meeting: plan.Meeting{
+	meeting := func(n int, start time.Time) contract.ExchangeMeeting {
+		return contract.ExchangeMeeting{InviteAt: start.AddDate(0, 0, -3), Meeting: plan.Meeting{
 			Number: n, Start: start, End: start.Add(time.Hour),
 			SignInOpens: start.Add(-30 * time.Minute), SignInCloses: start.Add(30 * time.Minute), MinutesDue: start.Add(48 * time.Hour),
 		}}
 	}
-	id := workflows.ExchangesWorkflowID(r.tag, d.ID)
-	r.start(id, workflows.Exchanges, workflows.ExchangesInput{
+	id := contract.ExchangesWorkflowID(r.tag, d.ID)
+	r.start(id, workflows.Exchanges, contract.ExchangesInput{
 		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Department: d, Secretary: secretary,
-		Meetings: []workflows.ExchangeMeeting{meeting(1, now.Add(-5*time.Hour)), meeting(2, now.Add(-3*time.Hour)), meeting(3, now.AddDate(0, 0, 7))}, SendTime: "09:00",
+		Meetings: []contract.ExchangeMeeting{meeting(1, now.Add(-5*time.Hour)), meeting(2, now.Add(-3*time.Hour)), meeting(3, now.AddDate(0, 0, 7))}, SendTime: "09:00",
 		Clock: plan.ProductionClock(now),
 	})
 	for _, n := range []int{1, 2} {
-		minutesID := workflows.MinutesWorkflowID(r.tag, d.ID, n)
+		minutesID := contract.MinutesWorkflowID(r.tag, d.ID, n)
 		t.Cleanup(func() { _ = r.temporal.TerminateWorkflow(context.Background(), minutesID, "", "test over") })
 	}
 
@@ -158,8 +159,8 @@ func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 	if actor != secretary.Email {
 		t.Errorf("audit actor = %q, want the secretary", actor)
 	}
-	var p workflows.ExchangesProgress
-	r.query(id, workflows.QueryProgress, &p)
+	var p contract.ExchangesProgress
+	r.query(id, contract.QueryProgress, &p)
 	// Exchange 2 is still unrecorded.
 	if c := p.Officers; c[0].Excused != 1 || c[1].Present != 1 || c[0].Unrecorded != 1 || c[1].Unrecorded != 1 ||
 		!strings.Contains(strings.Join(p.Problems, "\n"), "exchange 1's attendance was recorded late by Guo Rui") {
@@ -215,8 +216,8 @@ func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 	if got := statuses(2); got != "guo=present: ma=absent:" {
 		t.Errorf("exchange 2's rows: %s", got)
 	}
-	var end workflows.ExchangesProgress // fresh: zero counts are left out of the answer
-	r.query(id, workflows.QueryProgress, &end)
+	var end contract.ExchangesProgress // fresh: zero counts are left out of the answer
+	r.query(id, contract.QueryProgress, &end)
 	if c := end.Officers; c[0].Absent != 1 || c[1].Present != 2 || c[0].Unrecorded+c[1].Unrecorded != 0 {
 		t.Errorf("the series' counts once both are recorded: %+v", c)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"go.temporal.io/sdk/client"
 
+	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/plan"
 	"semesterflow/store"
@@ -65,14 +66,14 @@ func TestOfficersSignInAndReportAbsenceFromTheInvitation(t *testing.T) {
 	d := r.department()
 	// Sign-in is open now; the exchange starts in two minutes, so an absence
 	// can still be reported.
-	meeting := workflows.ExchangeMeeting{InviteAt: now, Meeting: plan.Meeting{
+	meeting := contract.ExchangeMeeting{InviteAt: now, Meeting: plan.Meeting{
 		Number: 1, Start: now.Add(2 * time.Minute), End: now.Add(time.Hour),
 		SignInOpens: now, SignInCloses: now.Add(30 * time.Minute), MinutesDue: now.Add(48 * time.Hour),
 	}}
-	id := workflows.ExchangesWorkflowID(r.tag, d.ID)
-	r.start(id, workflows.Exchanges, workflows.ExchangesInput{
+	id := contract.ExchangesWorkflowID(r.tag, d.ID)
+	r.start(id, workflows.Exchanges, contract.ExchangesInput{
 		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Department: d, Secretary: d.Officers[1],
-		Where: "Student Activity Centre, room 2", Meetings: []workflows.ExchangeMeeting{meeting}, SendTime: "09:00",
+		Where: "Student Activity Centre, room 2", Meetings: []contract.ExchangeMeeting{meeting}, SendTime: "09:00",
 		Clock: plan.ProductionClock(now),
 	})
 
@@ -95,8 +96,8 @@ func TestOfficersSignInAndReportAbsenceFromTheInvitation(t *testing.T) {
 		t.Errorf("Ma Li's absence link after signing in:\n%s", page)
 	}
 
-	var p workflows.ExchangesProgress
-	r.query(id, workflows.QueryProgress, &p)
+	var p contract.ExchangesProgress
+	r.query(id, contract.QueryProgress, &p)
 	if p.Next == nil || strings.Join(p.Next.SignedIn, ",") != d.Officers[0].Email || strings.Join(p.Next.Excused, ",") != d.Officers[1].Email {
 		t.Errorf("the exchange has %+v; want Ma Li signed in and Guo Rui excused", p.Next)
 	}
@@ -109,7 +110,7 @@ func TestOfficerAcknowledgesTrainingFromTheEmail(t *testing.T) {
 	now := time.Now().Truncate(time.Second)
 	d := r.department()
 	dir := store.Directory{
-		Term:        store.Term{ID: r.tag, Name: "Fall term 2026", StartsOn: now, EndsOn: now.AddDate(0, 4, 0), TimeZone: "Asia/Shanghai", WorkflowID: workflows.SemesterWorkflowID(r.tag)},
+		Term:        store.Term{ID: r.tag, Name: "Fall term 2026", StartsOn: now, EndsOn: now.AddDate(0, 4, 0), TimeZone: "Asia/Shanghai", WorkflowID: contract.SemesterWorkflowID(r.tag)},
 		Departments: []store.Department{{ID: d.ID, Name: d.Name, HeadName: d.Head.Name, HeadEmail: d.Head.Email}},
 	}
 	for i, o := range d.Officers {
@@ -118,8 +119,8 @@ func TestOfficerAcknowledgesTrainingFromTheEmail(t *testing.T) {
 	if err := store.New(r.db).SaveDirectory(context.Background(), dir); err != nil {
 		t.Fatal(err)
 	}
-	id := workflows.OnboardingWorkflowID(r.tag, d.ID)
-	r.start(id, workflows.Onboarding, workflows.OnboardingInput{
+	id := contract.OnboardingWorkflowID(r.tag, d.ID)
+	r.start(id, workflows.Onboarding, contract.OnboardingInput{
 		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Department: d,
 		Training: plan.Training{Sessions: []plan.TrainingSession{{Title: "Rules of the Student Union", At: "2026-09-02 19:00", Where: "Room 101"}}},
 		Schedule: plan.OnboardingSchedule{AssignAt: now, Deadline: now.Add(time.Hour), WindowCloses: now.Add(2 * time.Hour)},
@@ -129,9 +130,9 @@ func TestOfficerAcknowledgesTrainingFromTheEmail(t *testing.T) {
 	if page := submitPage(t, ctx, link, "Attended the first session.", "portal-acknowledge"); !strings.Contains(page, "Thank you, Ma Li: your acknowledgement is recorded.") {
 		t.Errorf("after acknowledging:\n%s", page)
 	}
-	var p workflows.OnboardingProgress
-	r.query(id, workflows.QueryProgress, &p)
-	if p.Officers[0].Outcome != workflows.OutcomeOnTime || p.Officers[1].Outcome != workflows.OutcomePending {
+	var p contract.OnboardingProgress
+	r.query(id, contract.QueryProgress, &p)
+	if p.Officers[0].Outcome != contract.OutcomeOnTime || p.Officers[1].Outcome != contract.OutcomePending {
 		t.Errorf("outcomes %s and %s, want Ma Li on time and Guo Rui pending", p.Officers[0].Outcome, p.Officers[1].Outcome)
 	}
 	var note string

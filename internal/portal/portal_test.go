@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"semesterflow/activities"
+	"semesterflow/contract"
 	"semesterflow/internal/links"
 	"semesterflow/internal/portal"
 	"semesterflow/internal/testenv"
@@ -99,12 +100,12 @@ func (r *rig) startSummaries() string {
 	now := time.Now()
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	person := func(name, email string) plan.Person { return plan.Person{Name: name, Email: email} }
-	in := workflows.CollectionInput{
+	in := contract.CollectionInput{
 		TermID: r.tag, TermName: "Fall term 2026", TimeZone: loc.String(),
 		Kind: "summary", Scope: "2026-10", Title: "October's summary",
 		Instructions: "What your department did in October, in a few paragraphs.",
 		Opens:        now,
-		Slots: []workflows.Slot{
+		Slots: []contract.Slot{
 			{Key: "publicity", Label: "Publicity Department", Due: now.Add(time.Hour), Department: "publicity",
 				Owners: []plan.Person{person("Sun Hao", r.email("sun.hao"))}},
 			{Key: "sports", Label: "Sports Department", Due: now.Add(time.Hour), Department: "sports",
@@ -116,9 +117,9 @@ func (r *rig) startSummaries() string {
 }
 
 // startCollection starts a Collection and ends it with the test.
-func (r *rig) startCollection(in workflows.CollectionInput) string {
+func (r *rig) startCollection(in contract.CollectionInput) string {
 	r.t.Helper()
-	id := workflows.CollectionWorkflowID(r.tag, in.Scope, in.Kind)
+	id := contract.CollectionWorkflowID(r.tag, in.Scope, in.Kind)
 	r.start(id, workflows.Collection, in)
 	return id
 }
@@ -163,10 +164,10 @@ func (r *rig) linkFor(email string) string {
 	return r.linksFor(email)[0]
 }
 
-func (r *rig) task(workflowID, slot, email string) workflows.CollectionTask {
+func (r *rig) task(workflowID, slot, email string) contract.CollectionTask {
 	r.t.Helper()
-	var task workflows.CollectionTask
-	r.query(workflowID, workflows.QueryTask, &task, slot, email)
+	var task contract.CollectionTask
+	r.query(workflowID, contract.QueryTask, &task, slot, email)
 	return task
 }
 
@@ -360,11 +361,11 @@ func TestJudgeScoresFromTheEmailLink(t *testing.T) {
 	ctx := testenv.Browser(t, false, false)
 	now := time.Now()
 	judge := plan.Person{Name: "Zhang Hua", Email: r.email("zhang.hua")}
-	in := workflows.CollectionInput{
+	in := contract.CollectionInput{
 		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
 		Kind: "competition_score", Scope: "2026-10", Title: "your scores for the group-life design competition",
 		Opens: now,
-		Slots: []workflows.Slot{{Key: judge.Email + "/publicity", Label: "Publicity Department's entry", Due: now.Add(time.Hour),
+		Slots: []contract.Slot{{Key: judge.Email + "/publicity", Label: "Publicity Department's entry", Due: now.Add(time.Hour),
 			Owners: []plan.Person{judge}}},
 		Criteria: []string{"content", "creativity"}, MaxScore: 10,
 		SendTime: "09:00", Clock: plan.ProductionClock(now),

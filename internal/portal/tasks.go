@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"semesterflow/contract"
 	"semesterflow/internal/links"
-	"semesterflow/workflows"
 )
 
 // taskPage is an action's page: what is asked, by when, and the form.
@@ -63,17 +63,17 @@ func readForm(r *http.Request, t *taskPage) form {
 func (t *taskPage) input(c links.Claims, f form) (any, string) {
 	switch c.Action {
 	case links.Acknowledge:
-		return workflows.AcknowledgeInput{Email: c.Person, Note: strings.TrimSpace(f.Text)}, ""
+		return contract.AcknowledgeInput{Email: c.Person, Note: strings.TrimSpace(f.Text)}, ""
 	case links.SignIn, links.Excuse:
 		// The link's meeting goes with the Update, so the workflow refuses
 		// it once another exchange is being held.
 		meeting, _ := strconv.Atoi(c.Slot)
 		if c.Action == links.SignIn {
-			return workflows.SignInInput{Email: c.Person, Meeting: meeting}, ""
+			return contract.SignInInput{Email: c.Person, Meeting: meeting}, ""
 		}
-		return workflows.ExcuseInput{Email: c.Person, Reason: f.Text, Meeting: meeting}, ""
+		return contract.ExcuseInput{Email: c.Person, Reason: f.Text, Meeting: meeting}, ""
 	}
-	in := workflows.SubmitInput{Email: c.Person, Slot: c.Slot, Text: f.Text}
+	in := contract.SubmitInput{Email: c.Person, Slot: c.Slot, Text: f.Text}
 	for i, raw := range f.Scores {
 		if raw == "" {
 			return nil, fmt.Sprintf("give a score for %s", t.Criteria[i])
@@ -108,8 +108,8 @@ func (s *Server) query(ctx context.Context, c links.Claims, name string, into an
 }
 
 func (s *Server) acknowledgeTask(ctx context.Context, c links.Claims) (*taskPage, error) {
-	var p workflows.OnboardingProgress
-	if err := s.query(ctx, c, workflows.QueryProgress, &p); err != nil {
+	var p contract.OnboardingProgress
+	if err := s.query(ctx, c, contract.QueryProgress, &p); err != nil {
 		return nil, err
 	}
 	t := &taskPage{
@@ -119,7 +119,7 @@ func (s *Server) acknowledgeTask(ctx context.Context, c links.Claims) (*taskPage
 			{"Deadline", humanTime(p.Deadline, p.TimeZone)}, {"Late acknowledgements until", humanTime(p.WindowCloses, p.TimeZone)}},
 		TextLabel: "Note (optional), for example which session you attended",
 		Button:    "I have taken in the training",
-		update:    workflows.UpdateAcknowledgeTraining,
+		update:    contract.UpdateAcknowledgeTraining,
 	}
 	for _, session := range p.Sessions {
 		t.Facts = append(t.Facts, fact{"Session", strings.TrimSpace(session.Title + ", " + string(session.At) + " " + session.Where)})
@@ -138,8 +138,8 @@ func (s *Server) acknowledgeTask(ctx context.Context, c links.Claims) (*taskPage
 }
 
 func (s *Server) meetingTask(ctx context.Context, c links.Claims) (*taskPage, error) {
-	var m workflows.MeetingTask
-	if err := s.query(ctx, c, workflows.QueryTask, &m, c.Person); err != nil {
+	var m contract.MeetingTask
+	if err := s.query(ctx, c, contract.QueryTask, &m, c.Person); err != nil {
 		return nil, err
 	}
 	number, _ := strconv.Atoi(c.Slot)
@@ -157,7 +157,7 @@ func (s *Server) meetingTask(ctx context.Context, c links.Claims) (*taskPage, er
 		t.Heading = fmt.Sprintf("Sign in: exchange %d", mt.Number)
 		t.Intro = "Sign in once you are at the exchange, while sign-in is open."
 		t.Button = "Sign in now"
-		t.update = workflows.UpdateSignIn
+		t.update = contract.UpdateSignIn
 		t.Thanks = fmt.Sprintf("Thank you, %s: you are signed in at exchange %d.", m.Name, mt.Number)
 		if signedIn != "" {
 			t.Done = fmt.Sprintf("You signed in at exchange %d on %s.", mt.Number, signedIn)
@@ -167,7 +167,7 @@ func (s *Server) meetingTask(ctx context.Context, c links.Claims) (*taskPage, er
 		t.Intro = "Tell us why before the exchange starts and your absence is excused. If you come after all, sign in as usual."
 		t.TextLabel, t.TextRequired = "Reason", true
 		t.Button = "Report my absence"
-		t.update = workflows.UpdateExcuse
+		t.update = contract.UpdateExcuse
 		t.Thanks = fmt.Sprintf("Thank you, %s: your absence from exchange %d is excused.", m.Name, mt.Number)
 		switch {
 		case signedIn != "":
@@ -183,8 +183,8 @@ func (s *Server) meetingTask(ctx context.Context, c links.Claims) (*taskPage, er
 }
 
 func (s *Server) submitTask(ctx context.Context, c links.Claims) (*taskPage, error) {
-	var ct workflows.CollectionTask
-	if err := s.query(ctx, c, workflows.QueryTask, &ct, c.Slot, c.Person); err != nil {
+	var ct contract.CollectionTask
+	if err := s.query(ctx, c, contract.QueryTask, &ct, c.Slot, c.Person); err != nil {
 		return nil, err
 	}
 	sl := ct.Slot
@@ -195,7 +195,7 @@ func (s *Server) submitTask(ctx context.Context, c links.Claims) (*taskPage, err
 			{"Closes", humanTime(ct.Closes, ct.TimeZone)}},
 		Criteria: ct.Criteria, MaxScore: ct.MaxScore, TextRequired: ct.TextRequired,
 		Button: "Hand it in",
-		update: workflows.UpdateSubmit,
+		update: contract.UpdateSubmit,
 		Thanks: fmt.Sprintf("Thank you: %s for %s is handed in.", ct.Title, sl.Label),
 	}
 	if ct.TextRequired || len(ct.Criteria) == 0 {

@@ -1,4 +1,4 @@
-package workflows
+package contract
 
 import (
 	"fmt"
@@ -155,7 +155,7 @@ func ContestInputFrom(p plan.Plan, clock plan.Clock, reportTo string) ContestInp
 	}
 	lateDays := -1
 	for i, m := range c.Milestones {
-		due := m.Due.At(endOfDay, loc)
+		due := m.Due.At(EndOfDay, loc)
 		in.Milestones = append(in.Milestones, ContestMilestone{
 			Key: fmt.Sprintf("m%d", i+1), Title: m.Title, Owner: personByEmail(p, m.Owner), Due: due,
 		})
@@ -165,7 +165,7 @@ func ContestInputFrom(p plan.Plan, clock plan.Clock, reportTo string) ContestInp
 	}
 	in.MilestonesLateDays = max(lateDays, 0)
 	resultsDay := plan.Date(at.Format("2006-01-02")).AddDays(c.ResultsDueDays)
-	in.ResultsDue = resultsDay.At(endOfDay, loc)
+	in.ResultsDue = resultsDay.At(EndOfDay, loc)
 	if r := resultsDay.At(send, loc); r.After(at) && r.Before(in.ResultsDue) {
 		in.ResultsReminderAt = r
 	}
@@ -175,8 +175,8 @@ func ContestInputFrom(p plan.Plan, clock plan.Clock, reportTo string) ContestInp
 	return in
 }
 
-// endOfDay is when something due "on a day" is due.
-const endOfDay plan.ClockTime = "23:59"
+// EndOfDay is when something due "on a day" is due.
+const EndOfDay plan.ClockTime = "23:59"
 
 // wholeDaysUntil counts the calendar days that can be added to t without
 // passing limit.

@@ -1,9 +1,8 @@
-package workflows
+package contract
 
 import (
 	"time"
 
-	"semesterflow/activities"
 	"semesterflow/plan"
 )
 
@@ -27,7 +26,7 @@ const (
 	KindThemeRecommendation = "theme_recommendation"
 	KindCompetitionEntry    = "competition_entry"
 	KindCompetitionScore    = "competition_score"
-	KindSummary             = activities.SummaryKind
+	KindSummary             = SummaryKind
 )
 
 // MonthWorkflowID is the ID of one month's organisation life, e.g.
@@ -144,9 +143,9 @@ type MonthProgress struct {
 	Name  string `json:"name"`
 	Phase string `json:"phase"`
 	// Theme is nil until the theme is decided.
-	Theme   *MonthTheme                         `json:"theme,omitempty"`
-	Counts  MonthCounts                         `json:"counts"`
-	Results []activities.CompetitionEntryResult `json:"results,omitempty"`
+	Theme   *MonthTheme              `json:"theme,omitempty"`
+	Counts  MonthCounts              `json:"counts"`
+	Results []CompetitionEntryResult `json:"results,omitempty"`
 	// Missing lists the departments whose summary never came.
 	Missing  []string           `json:"missing,omitempty"`
 	Schedule plan.MonthSchedule `json:"schedule"`

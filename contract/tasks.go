@@ -1,4 +1,4 @@
-package workflows
+package contract
 
 import (
 	"time"
@@ -217,4 +217,18 @@ func HelpDeskInputFrom(p plan.Plan, clock plan.Clock, reportTo string) HelpDeskI
 		}
 	}
 	return in
+}
+
+// UnstoredWrites are the writes a run was still retrying when it continued
+// as new. Every one is idempotent (first-wins or numbered), so an attempt
+// of the previous run that lands as well changes nothing.
+type UnstoredWrites struct {
+	Tasks []TaskOutcome `json:"tasks,omitempty"`
+	// Report is the part's latest report; earlier ones are superseded.
+	Report *ReportPartInput `json:"report,omitempty"`
+}
+
+// Empty says there is nothing to carry.
+func (u *UnstoredWrites) Empty() bool {
+	return u == nil || len(u.Tasks) == 0 && u.Report == nil
 }

@@ -1,9 +1,8 @@
-package workflows
+package contract
 
 import (
 	"time"
 
-	"semesterflow/internal/evaluation"
 	"semesterflow/plan"
 )
 
@@ -111,62 +110,4 @@ func EvaluationInputFrom(p plan.Plan, departmentID string, clock plan.Clock, rep
 		in.AssessmentsDue = p.Evaluation.AssessmentsDue.At(plan.DefaultDeadlineTime, loc)
 	}
 	return in
-}
-
-// assessmentInput is the Collection of the leaders' assessments: one slot
-// per officer keyed by email, owned by the leaders and the head, escalated
-// to the leaders, one overall score with a text that explains it.
-func assessmentInput(in EvaluationInput) CollectionInput {
-	var owners []plan.Person
-	seen := map[string]bool{}
-	for _, p := range append(append([]plan.Person(nil), in.Leaders...), in.Department.Head) {
-		if p.Email != "" && !seen[p.Email] {
-			seen[p.Email] = true
-			owners = append(owners, p)
-		}
-	}
-	max := in.Evaluation.MaxScore
-	if max <= 0 {
-		max = 10
-	}
-	c := CollectionInput{
-		TermID:   in.TermID,
-		TermName: in.TermName,
-		TimeZone: in.TimeZone,
-		Kind:     evaluation.AssessmentKind,
-		Scope:    evaluation.AssessmentScope,
-		Title:    "your end-of-term assessment of each officer of the " + in.Department.Name,
-		Instructions: "Give each officer one overall score from 0 to " + evaluation.Number(max) +
-			" and a few sentences that explain it. The officer reads your words in their end-of-term summary; the score counts " +
-			evaluation.Percent(assessmentShare(in.Evaluation.Weights)) + " of the evaluation. Any one of you can hand in an officer's assessment.",
-		Opens:            in.Opens,
-		RemindDaysBefore: []int{2, 0},
-		SendTime:         in.SendTime,
-		LateDays:         2,
-		Criteria:         []string{"overall"},
-		MaxScore:         max,
-		TextRequired:     true,
-		Clock:            in.Clock,
-		ReportTo:         in.ReportTo,
-		Part:             EvaluationPart(in.Department.ID) + "/assessments",
-	}
-	for _, o := range in.Department.Officers {
-		label := o.Name
-		if o.Role != "" {
-			label += " (" + o.Role + ")"
-		}
-		c.Slots = append(c.Slots, Slot{
-			Key: o.Email, Label: label, Due: in.AssessmentsDue,
-			Owners: owners, EscalateTo: in.Leaders, Department: in.Department.ID,
-		})
-	}
-	return c
-}
-
-func assessmentShare(w plan.Weights) float64 {
-	sum := w.Attendance + w.Training + w.Tasks + w.Assessment
-	if sum <= 0 {
-		return 0
-	}
-	return w.Assessment / sum
 }

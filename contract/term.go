@@ -1,9 +1,12 @@
-// Package workflows runs a semester plan on Temporal: the SemesterPlan parent
-// for a term and its children, such as Onboarding per department. This file
-// is the contract shared with the starter, the worker and tests: workflow
-// IDs, the task queue, search attributes, and the names and payloads of
-// updates, queries and signals.
-package workflows
+// Package contract is what semesterflow's workflows share with those who
+// start, ask and feed them: workflow type names and IDs, the task queue,
+// search attributes, the names and payloads of Updates, Queries and
+// signals, the payloads of the activities the workflows call, the shared
+// constants (outcomes, statuses) and the error types that cross the
+// Temporal boundary. It imports only plan and the SDK's temporal package,
+// so the starter and the portal can use it without linking the database
+// or the mail code.
+package contract
 
 import (
 	"time"
@@ -16,6 +19,21 @@ import (
 // DefaultTaskQueue is where the worker listens unless SEMESTERFLOW_TASK_QUEUE
 // names another.
 const DefaultTaskQueue = "semesterflow"
+
+// Workflow type names, as the worker registers them. Starting a workflow
+// by name rather than by its function keeps the workflows' code (and the
+// activities it calls) out of the starter.
+const (
+	WorkflowSemesterPlan = "SemesterPlan"
+	WorkflowOnboarding   = "Onboarding"
+	WorkflowCollection   = "Collection"
+	WorkflowEvaluation   = "Evaluation"
+	WorkflowContest      = "Contest"
+	WorkflowHelpDesk     = "HelpDesk"
+	WorkflowKickoff      = "Kickoff"
+	WorkflowExchanges    = "Exchanges"
+	WorkflowMonth        = "Month"
+)
 
 // Names of the handlers people and tools call.
 const (
@@ -61,12 +79,17 @@ const (
 	PhaseDone       = "done"       // every part of the term has finished
 )
 
-// Onboarding outcomes per officer, also stored in Postgres.
+// Onboarding outcomes per officer, as progress shows them and the
+// onboarding table and the evaluation record them.
 const (
+	// OutcomePending means still waiting for the officer.
 	OutcomePending = "pending"
-	OutcomeOnTime  = "on_time"
-	OutcomeLate    = "late"
-	OutcomeNever   = "never"
+	// OutcomeOnTime means acknowledged by the deadline.
+	OutcomeOnTime = "on_time"
+	// OutcomeLate means acknowledged after the deadline, within the late window.
+	OutcomeLate = "late"
+	// OutcomeNever means not acknowledged before the onboarding was closed.
+	OutcomeNever = "never"
 )
 
 // SemesterWorkflowID is the ID of a term's SemesterPlan. One term runs once.
@@ -272,24 +295,6 @@ type AcknowledgeResult struct {
 	Outcome string `json:"outcome"`
 	// At is the plan time of the acknowledgement.
 	At time.Time `json:"at"`
-}
-
-// Registry is what a worker registers workflows on.
-type Registry interface {
-	RegisterWorkflow(w any)
-}
-
-// Register adds every workflow of semesterflow to a worker.
-func Register(r Registry) {
-	r.RegisterWorkflow(SemesterPlan)
-	r.RegisterWorkflow(Onboarding)
-	r.RegisterWorkflow(Collection)
-	r.RegisterWorkflow(Evaluation)
-	r.RegisterWorkflow(Contest)
-	r.RegisterWorkflow(HelpDesk)
-	r.RegisterWorkflow(Kickoff)
-	r.RegisterWorkflow(Exchanges)
-	r.RegisterWorkflow(Month)
 }
 
 // CancelTermInput is a leader cancelling the term.

@@ -1,0 +1,17 @@
+package contract
+
+import (
+	"time"
+
+	"semesterflow/plan"
+)
+
+// TermCancelledInput says who cancelled the term, why, and who must hear.
+type TermCancelledInput struct {
+	Plan plan.Plan `json:"plan"`
+	// By is the leader who cancelled, or empty when the term was cancelled
+	// from Temporal itself.
+	By     string    `json:"by,omitempty"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
