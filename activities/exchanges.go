@@ -37,7 +37,7 @@ func (a *Activities) NotifyExchange(ctx context.Context, in contract.NotifyExcha
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	summary := fmt.Sprintf("%s: exchange %d", in.DepartmentName, m.Number)
 	invite := mail.Invite{
-		UID:      fmt.Sprintf("semester/%s/exchanges/%s/%d", in.TermID, in.DepartmentID, m.Number),
+		UID:      contract.ExchangesWorkflowID(in.TermID, in.DepartmentID) + "/" + strconv.Itoa(m.Number),
 		Summary:  summary,
 		Location: in.Where,
 		Description: fmt.Sprintf("Exchange %d of %d of the %s, %s. Sign in from %s to %s. Minutes: %s.",

@@ -18,7 +18,7 @@ const QueryTask = "task"
 // CollectionWorkflowID names a collection of a term, for example
 // "semester/2026-fall/kickoff/department_plan".
 func CollectionWorkflowID(termID, scope, kind string) string {
-	return "semester/" + termID + "/" + scope + "/" + kind
+	return SemesterWorkflowID(termID) + "/" + scope + "/" + kind
 }
 
 // Slot is one thing a collection waits for: a department's plan, a

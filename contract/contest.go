@@ -33,7 +33,7 @@ const (
 )
 
 // ContestWorkflowID is the ID of a term's Contest.
-func ContestWorkflowID(termID string) string { return "semester/" + termID + "/contest" }
+func ContestWorkflowID(termID string) string { return SemesterWorkflowID(termID) + "/contest" }
 
 // ContestMilestonesWorkflowID is the ID of the contest's milestones
 // collection, where owners submit.

@@ -18,7 +18,7 @@ const (
 
 // EvaluationWorkflowID is the ID of a department's Evaluation in a term.
 func EvaluationWorkflowID(termID, departmentID string) string {
-	return "semester/" + termID + "/evaluation/" + departmentID
+	return SemesterWorkflowID(termID) + "/evaluation/" + departmentID
 }
 
 // AssessmentWorkflowID is the ID of the Collection that takes the leaders'

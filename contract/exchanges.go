@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -49,13 +48,13 @@ const InviteDaysBefore = 3
 // stays the same across continue-as-new, so updates always reach the
 // current run.
 func ExchangesWorkflowID(termID, departmentID string) string {
-	return "semester/" + termID + "/exchanges/" + departmentID
+	return SemesterWorkflowID(termID) + "/exchanges/" + departmentID
 }
 
 // MinutesWorkflowID is the ID of the Collection that asks a department's
 // secretary for the minutes of exchange number n.
 func MinutesWorkflowID(termID, departmentID string, n int) string {
-	return fmt.Sprintf("semester/%s/exchanges/%s/minutes-%d", termID, departmentID, n)
+	return ExchangesWorkflowID(termID, departmentID) + "/minutes-" + strconv.Itoa(n)
 }
 
 // ExchangesOfMinutes is the Exchanges workflow and the exchange's number
@@ -70,7 +69,7 @@ func ExchangesOfMinutes(minutesWorkflowID string) (exchangesWorkflowID string, m
 	if err != nil || n < 1 {
 		return "", 0, false
 	}
-	scope, departmentID, _ := strings.Cut(strings.TrimPrefix(rest, "semester/"), "/exchanges/")
+	scope, departmentID, _ := strings.Cut(strings.TrimPrefix(rest, semesterPrefix), "/exchanges/")
 	if MinutesWorkflowID(scope, departmentID, n) != minutesWorkflowID {
 		return "", 0, false
 	}

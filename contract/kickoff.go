@@ -29,7 +29,7 @@ const (
 )
 
 // KickoffWorkflowID is the ID of a term's Kickoff.
-func KickoffWorkflowID(termID string) string { return "semester/" + termID + "/kickoff" }
+func KickoffWorkflowID(termID string) string { return SemesterWorkflowID(termID) + "/kickoff" }
 
 // KickoffPlansWorkflowID is the ID of the Collection of the departments'
 // plans and suggestions that the kickoff starts; submit to it with

@@ -32,7 +32,7 @@ const (
 // MonthWorkflowID is the ID of one month's organisation life, e.g.
 // "semester/2026-fall/month/2026-10".
 func MonthWorkflowID(termID, monthID string) string {
-	return "semester/" + termID + "/month/" + monthID
+	return SemesterWorkflowID(termID) + "/month/" + monthID
 }
 
 // MonthCollectionWorkflowID is the ID of one of a month's collections, e.g.

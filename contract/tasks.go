@@ -48,12 +48,12 @@ const (
 const OrganizationDepartmentID = "organization"
 
 // HelpDeskWorkflowID is the ID of a term's HelpDesk.
-func HelpDeskWorkflowID(termID string) string { return "semester/" + termID + "/tasks" }
+func HelpDeskWorkflowID(termID string) string { return SemesterWorkflowID(termID) + "/tasks" }
 
 // TaskWorkflowID is the ID of one task's collection, where the assignee
 // confirms it is done.
 func TaskWorkflowID(termID, taskID string) string {
-	return "semester/" + termID + "/tasks/" + taskID
+	return HelpDeskWorkflowID(termID) + "/" + taskID
 }
 
 // TaskDepartment is a department that may ask for help.

@@ -9,6 +9,7 @@
 package contract
 
 import (
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -93,7 +94,16 @@ const (
 )
 
 // SemesterWorkflowID is the ID of a term's SemesterPlan. One term runs once.
-func SemesterWorkflowID(termID string) string { return "semester/" + termID }
+func SemesterWorkflowID(termID string) string { return semesterPrefix + termID }
+
+// semesterPrefix starts every workflow ID of semesterflow; the IDs of a
+// term's parts start with its SemesterWorkflowID.
+const semesterPrefix = "semester/"
+
+// TermOf is the term ID of a term's SemesterWorkflowID.
+func TermOf(semesterWorkflowID string) string {
+	return strings.TrimPrefix(semesterWorkflowID, semesterPrefix)
+}
 
 // TermKey names one execution of a term, where its parts' reports go: the
 // term's workflow ID and the run ID it was first started with, so a term
@@ -102,7 +112,7 @@ func TermKey(workflowID, firstRunID string) string { return workflowID + "/" + f
 
 // OnboardingWorkflowID is the ID of a department's Onboarding in a term.
 func OnboardingWorkflowID(termID, departmentID string) string {
-	return "semester/" + termID + "/onboarding/" + departmentID
+	return SemesterWorkflowID(termID) + "/onboarding/" + departmentID
 }
 
 // SemesterInput starts a term.

@@ -97,7 +97,7 @@ func runTermOnServer(b *testing.B, c client.Client, p *plan.Plan, scale float64)
 	for {
 		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 			Namespace:     "default",
-			Query:         fmt.Sprintf(`WorkflowId STARTS_WITH "semester/%s"`, term.Term.ID),
+			Query:         fmt.Sprintf(`WorkflowId STARTS_WITH %q`, contract.SemesterWorkflowID(term.Term.ID)),
 			PageSize:      1000,
 			NextPageToken: token,
 		})

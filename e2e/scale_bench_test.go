@@ -149,14 +149,14 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 		{"attendance rows", count("SELECT count(*) FROM attendance WHERE term_id = ?", term), attendanceRows},
 		{"officers with an onboarding outcome", count("SELECT count(*) FROM onboarding WHERE term_id = ? AND outcome <> 'pending'", term), officerCount},
 		{"officers evaluated", count("SELECT count(*) FROM evaluations WHERE term_id = ?", term), officerCount},
-		{"emails still pending in the outbox", count("SELECT count(*) FROM email_outbox WHERE workflow_id LIKE ? AND status <> 'sent'", "semester/"+term+"%"), 0},
+		{"emails still pending in the outbox", count("SELECT count(*) FROM email_outbox WHERE workflow_id LIKE ? AND status <> 'sent'", contract.SemesterWorkflowID(term)+"%"), 0},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
 			b.Errorf("%s: %d, want %d", ch.what, ch.got, ch.want)
 		}
 	}
-	sent := count("SELECT count(*) FROM email_outbox WHERE workflow_id LIKE ? AND status = 'sent'", "semester/"+term+"%")
+	sent := count("SELECT count(*) FROM email_outbox WHERE workflow_id LIKE ? AND status = 'sent'", contract.SemesterWorkflowID(term)+"%")
 	// Other tests may share the SMTP server; the sink counts only ours.
 	if n, ok := delivered(); ok && n != sent {
 		b.Errorf("the SMTP server took %d messages, the outbox sent %d: an email was sent twice or lost", n, sent)

@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,11 +17,11 @@ import (
 	"syscall"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the digests' database
 	"go.temporal.io/sdk/client"
 
 	"semesterflow/internal/config"
 	"semesterflow/internal/portal"
-	"semesterflow/store"
 )
 
 func main() {
@@ -53,7 +54,10 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db := store.Open(dsn)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
 	defer db.Close()
 	c, err := client.DialContext(ctx, clientOpts)
 	if err != nil {
@@ -61,7 +65,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	}
 	defer c.Close()
 
-	srv, err := portal.New(signer, c, store.New(db), logger)
+	srv, err := portal.New(signer, c, portal.NewDigestTable(db), logger)
 	if err != nil {
 		return err
 	}

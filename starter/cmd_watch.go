@@ -47,7 +47,7 @@ func runList(ctx context.Context, e *env, args []string) error {
 			fields := ex.GetSearchAttributes().GetIndexedFields()
 			term, phase := keyword(fields["SemesterTerm"]), keyword(fields["SemesterPhase"])
 			if term == "" {
-				term = strings.TrimPrefix(ex.GetExecution().GetWorkflowId(), "semester/")
+				term = contract.TermOf(ex.GetExecution().GetWorkflowId())
 			}
 			status := strings.ToLower(strings.TrimPrefix(ex.GetStatus().String(), "WORKFLOW_EXECUTION_STATUS_"))
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", term, phase, status, ex.GetStartTime().AsTime().Local().Format("2006-01-02 15:04"))

@@ -26,7 +26,6 @@ import (
 
 	"semesterflow/internal/links"
 	"semesterflow/plan"
-	"semesterflow/store"
 )
 
 //go:embed templates/*.html
@@ -40,8 +39,10 @@ type Temporal interface {
 
 // Digests is where the published monthly digests are read.
 type Digests interface {
-	MonthDigests(ctx context.Context, termID string) ([]store.MonthDigest, error)
-	MonthDigestOf(ctx context.Context, termID, month string) (store.MonthDigest, error)
+	MonthDigests(ctx context.Context, termID string) ([]Digest, error)
+	// MonthDigestOf returns an error wrapping ErrNoDigest for a month not
+	// published.
+	MonthDigestOf(ctx context.Context, termID, month string) (Digest, error)
 }
 
 // Server serves the portal.
@@ -101,7 +102,7 @@ type page struct {
 	Task *taskPage
 	// Digests lists a term's digests.
 	TermID  string
-	Digests []store.MonthDigest
+	Digests []Digest
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {
@@ -377,7 +378,7 @@ func (s *Server) digestIndex(w http.ResponseWriter, r *http.Request) {
 func (s *Server) digestPage(w http.ResponseWriter, r *http.Request) {
 	term, month := r.PathValue("term"), r.PathValue("month")
 	d, err := s.digests.MonthDigestOf(r.Context(), term, month)
-	if errors.Is(err, store.ErrNoDigest) {
+	if errors.Is(err, ErrNoDigest) {
 		s.message(w, http.StatusNotFound, "No such digest", fmt.Sprintf("The digest of %s in term %q has not been published.", month, term))
 		return
 	}

@@ -3,6 +3,7 @@ package portal_test
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"html"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -51,13 +53,19 @@ func newRig(t *testing.T) *rig {
 	addr := testenv.TemporalAddress(t)
 	host, port := testenv.SMTP(t)
 	r := &rig{t: t, tag: testenv.UniqueID("portal"), mailpit: testenv.NewMailpit(t)}
-	r.db = testenv.OpenBun(t, testenv.Postgres(t))
+	dsn := testenv.Postgres(t)
+	r.db = testenv.OpenBun(t, dsn)
 	if _, err := store.Migrate(context.Background(), r.db); err != nil {
 		t.Fatal(err)
 	}
+	// The portal reads the digests as its binary does: plain SQL through pgx.
+	digestDB, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { digestDB.Close() })
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	var err error
 	if r.signer, err = links.NewSigner(key); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +73,7 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.temporal.Close)
-	srv, err := portal.New(r.signer, r.temporal, store.New(r.db), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := portal.New(r.signer, r.temporal, portal.NewDigestTable(digestDB), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

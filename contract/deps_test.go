@@ -1,0 +1,57 @@
+package contract_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// goList runs go list in the module over packages, one line per result.
+func goList(t *testing.T, args ...string) []string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command on the PATH")
+	}
+	out, err := exec.Command("go", append([]string{"list"}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("go list %v: %v", args, err)
+	}
+	return strings.Fields(string(out))
+}
+
+// TestStarterAndPortalLinkNeitherStoreNorMail: the CLI and the portal talk
+// to the workflows through the contract only, so they link no database
+// layer, no mail code and none of the workflows' activities.
+func TestStarterAndPortalLinkNeitherStoreNorMail(t *testing.T) {
+	deps := goList(t, "-deps", "semesterflow/starter", "semesterflow/portal")
+	for _, banned := range []string{
+		"github.com/uptrace/bun",
+		"github.com/uptrace/bun/driver/pgdriver",
+		"github.com/wneessen/go-mail",
+		"semesterflow/mail",
+		"semesterflow/store",
+		"semesterflow/activities",
+		"semesterflow/workflows",
+	} {
+		if slices.Contains(deps, banned) {
+			t.Errorf("the starter or the portal links %s", banned)
+		}
+	}
+	if !slices.Contains(deps, "semesterflow/contract") {
+		t.Errorf("the starter and the portal do not use the contract: %v", deps)
+	}
+}
+
+// TestContractIsALeaf: the contract imports only plan and the SDK's
+// temporal package besides the standard library.
+func TestContractIsALeaf(t *testing.T) {
+	for _, imp := range goList(t, "-f", `{{join .Imports " "}}`, "semesterflow/contract") {
+		if first, _, _ := strings.Cut(imp, "/"); !strings.Contains(first, ".") && first != "semesterflow" {
+			continue // the standard library
+		}
+		if imp != "semesterflow/plan" && imp != "go.temporal.io/sdk/temporal" {
+			t.Errorf("contract imports %s", imp)
+		}
+	}
+}
