@@ -12,8 +12,7 @@ import (
 	netmail "net/mail"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
-
+	"semesterflow/contract"
 	"semesterflow/internal/links"
 	"semesterflow/mail"
 	"semesterflow/store"
@@ -73,7 +72,7 @@ func (a *Activities) link(c links.Claims) string {
 // activity for good instead of being retried forever.
 func storeError(what string, err error) error {
 	if errors.Is(err, store.ErrInvalid) {
-		return temporal.NewNonRetryableApplicationError(what+": "+err.Error(), "InvalidInput", err)
+		return contract.BadInput(what+": "+err.Error(), err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

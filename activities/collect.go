@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/contract"
 	"semesterflow/internal/links"
@@ -26,7 +25,7 @@ func (a *Activities) NotifyCollection(ctx context.Context, in contract.NotifyCol
 		contract.NotifyEscalation: "collection_escalation",
 	}[in.Kind]
 	if template == "" {
-		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("unknown collection notification %q", in.Kind), "BadInput", nil)
+		return contract.DeliveryResult{}, contract.BadInput(fmt.Sprintf("unknown collection notification %q", in.Kind), nil)
 	}
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 
@@ -76,7 +75,7 @@ func (a *Activities) NotifyCollection(ctx context.Context, in contract.NotifyCol
 			Items:         b.items,
 		})
 		if err != nil {
-			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render collection emails", "Template", err)
+			return contract.DeliveryResult{}, contract.Template("render collection emails", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:     emailKey(workflowID, purpose, email),

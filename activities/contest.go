@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/contract"
 	"semesterflow/mail"
@@ -126,7 +125,7 @@ func (a *Activities) RecordContestResult(ctx context.Context, in contract.Record
 func renderTo(template string, data any, key string, to plan.Person) (mail.Message, error) {
 	r, err := mail.Render(template, data)
 	if err != nil {
-		return mail.Message{}, temporal.NewNonRetryableApplicationError("render "+template, "Template", err)
+		return mail.Message{}, contract.Template("render "+template, err)
 	}
 	return mail.Message{
 		Key:     key,

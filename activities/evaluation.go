@@ -76,7 +76,7 @@ func (a *Activities) departmentEvaluations(ctx context.Context, in contract.Eval
 		r, ok := byEmail[o.Email]
 		if !ok {
 			return nil, temporal.NewNonRetryableApplicationError(
-				fmt.Sprintf("no evaluation of %s in %s: compute the evaluations first", o.Email, in.DepartmentID), "NotComputed", nil)
+				fmt.Sprintf("no evaluation of %s in %s: compute the evaluations first", o.Email, in.DepartmentID), contract.TypeNotComputed, nil)
 		}
 		out = append(out, r)
 	}
@@ -121,7 +121,7 @@ func (a *Activities) SendEvaluationReport(ctx context.Context, in contract.Evalu
 
 	kept, err := mail.Render("evaluation_report", data)
 	if err != nil {
-		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the evaluation report", "Template", err)
+		return contract.DeliveryResult{}, contract.Template("render the evaluation report", err)
 	}
 	if err := a.Store.SaveEvaluationReport(ctx, store.EvaluationReport{
 		TermID: in.TermID, DepartmentID: in.DepartmentID, Subject: kept.Subject, HTML: kept.HTML, Text: kept.Text,
@@ -137,7 +137,7 @@ func (a *Activities) SendEvaluationReport(ctx context.Context, in contract.Evalu
 		d.RecipientName = l.Name
 		r, err := mail.Render("evaluation_report", d)
 		if err != nil {
-			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the evaluation report", "Template", err)
+			return contract.DeliveryResult{}, contract.Template("render the evaluation report", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:     emailKey(workflowID, purpose, l.Email),
@@ -199,7 +199,7 @@ func (a *Activities) SendEvaluationSummaries(ctx context.Context, in contract.Ev
 		}
 		rendered, err := mail.Render("evaluation_summary", d)
 		if err != nil {
-			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render evaluation summaries", "Template", err)
+			return contract.DeliveryResult{}, contract.Template("render evaluation summaries", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:     emailKey(workflowID, purpose, o.Email),

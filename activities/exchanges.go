@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/contract"
 	"semesterflow/internal/links"
@@ -30,7 +29,7 @@ func (a *Activities) NotifyExchange(ctx context.Context, in contract.NotifyExcha
 	}
 	loc, err := time.LoadLocation(in.TimeZone)
 	if err != nil {
-		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError(fmt.Sprintf("time zone %q", in.TimeZone), "BadInput", err)
+		return contract.DeliveryResult{}, contract.BadInput(fmt.Sprintf("time zone %q", in.TimeZone), err)
 	}
 	clock := func(t time.Time) string { return t.In(loc).Format("15:04") }
 
@@ -74,7 +73,7 @@ func (a *Activities) NotifyExchange(ctx context.Context, in contract.NotifyExcha
 		}
 		r, err := mail.Render("exchange_invitation", data)
 		if err != nil {
-			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render exchange invitations", "Template", err)
+			return contract.DeliveryResult{}, contract.Template("render exchange invitations", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:         emailKey(workflowID, purpose, p.Email),

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/contract"
 	"semesterflow/mail"
@@ -37,7 +36,7 @@ func (a *Activities) SendDirectory(ctx context.Context, in contract.SendDirector
 		data.RecipientName = d.HeadName
 		r, err := mail.Render("directory", data)
 		if err != nil {
-			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the directory email", "Template", err)
+			return contract.DeliveryResult{}, contract.Template("render the directory email", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:     emailKey(workflowID, purpose, d.HeadEmail),
@@ -158,7 +157,7 @@ func (a *Activities) SendKickoffInvitations(ctx context.Context, in contract.Sen
 		d.RecipientName, d.DepartmentName = p.person.Name, p.department
 		r, err := mail.Render("kickoff_invitation", d)
 		if err != nil {
-			return contract.KickoffInvitationsResult{}, temporal.NewNonRetryableApplicationError("render the kickoff invitations", "Template", err)
+			return contract.KickoffInvitationsResult{}, contract.Template("render the kickoff invitations", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:         emailKey(workflowID, purpose, p.person.Email),

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/contract"
 	"semesterflow/mail"
@@ -108,7 +107,7 @@ func (a *Activities) PublishMonthDigest(ctx context.Context, in contract.Publish
 	}
 	page, text, err := mail.RenderDigestPage(data)
 	if err != nil {
-		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the digest page", "Template", err)
+		return contract.DeliveryResult{}, contract.Template("render the digest page", err)
 	}
 	if err := a.Store.SaveMonthDigest(ctx, store.MonthDigest{TermID: in.TermID, Month: in.Month, HTML: page, Text: text, PublishedAt: in.At}); err != nil {
 		return contract.DeliveryResult{}, storeError("archive the digest of "+in.Month, err)
@@ -183,7 +182,7 @@ func renderEach(template string, to []plan.Person, workflowID, purpose string, d
 		seen[email] = true
 		r, err := mail.Render(template, data(p))
 		if err != nil {
-			return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("render %s emails", strings.ReplaceAll(template, "_", " ")), "Template", err)
+			return nil, contract.Template(fmt.Sprintf("render %s emails", strings.ReplaceAll(template, "_", " ")), err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key:     emailKey(workflowID, purpose, email),

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/contract"
 	"semesterflow/internal/links"
@@ -30,10 +29,10 @@ func (a *Activities) SaveDirectory(ctx context.Context, in contract.SaveDirector
 	loc := p.Location()
 	var err error
 	if dir.Term.StartsOn, err = p.Term.Starts.In(loc); err != nil {
-		return temporal.NewNonRetryableApplicationError("term.starts", "InvalidPlan", err)
+		return contract.InvalidPlan("term.starts", err)
 	}
 	if dir.Term.EndsOn, err = p.Term.Ends.In(loc); err != nil {
-		return temporal.NewNonRetryableApplicationError("term.ends", "InvalidPlan", err)
+		return contract.InvalidPlan("term.ends", err)
 	}
 	for i, l := range p.Leaders {
 		dir.Leaders = append(dir.Leaders, store.Leader{TermID: p.Term.ID, Email: l.Email, Name: l.Name, Role: l.Role, Position: i})
@@ -98,13 +97,12 @@ func (a *Activities) NotifyOnboarding(ctx context.Context, in contract.NotifyOnb
 		}
 	case contract.NotifyReminder, contract.NotifyEscalation:
 	default:
-		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("unknown onboarding notification %q", in.Kind), "BadInput", nil)
+		return contract.DeliveryResult{}, contract.BadInput(fmt.Sprintf("unknown onboarding notification %q", in.Kind), nil)
 	}
 
 	msgs, purpose, err := a.onboardingMessages(ctx, in)
 	if err != nil {
-		return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render onboarding emails", "Template", err)
+		return contract.DeliveryResult{}, contract.Template("render onboarding emails", err)
 	}
 	res, err := a.deliver(ctx, purpose, msgs)
 	if err != nil {

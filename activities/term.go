@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
 
 	"semesterflow/contract"
 	"semesterflow/mail"
@@ -52,7 +51,7 @@ func (a *Activities) NotifyTermCancelled(ctx context.Context, in contract.TermCa
 			When: plan.HumanTime(in.At, p.Term.TimeZone),
 		})
 		if err != nil {
-			return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("render the cancellation notice", "Template", err)
+			return contract.DeliveryResult{}, contract.Template("render the cancellation notice", err)
 		}
 		msgs = append(msgs, mail.Message{
 			Key: emailKey(workflowID, purpose, x.Email), To: mail.Address{Name: x.Name, Email: x.Email},

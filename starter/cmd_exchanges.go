@@ -69,7 +69,7 @@ func updateExchanges(ctx context.Context, e *env, term, email, name string, arg,
 		return where, err
 	}
 	notRunning := fmt.Sprintf("the exchanges of the %s are not running: they have not started yet or are over for this term", where.DepartmentName)
-	if err := update(ctx, c, contract.ExchangesWorkflowID(term, where.DepartmentID), name, arg, into, notRunning); err != nil {
+	if err := update(ctx, e, c, contract.ExchangesWorkflowID(term, where.DepartmentID), name, arg, into, notRunning); err != nil {
 		return where, err
 	}
 	return where, nil

@@ -193,7 +193,7 @@ func runAck(ctx context.Context, e *env, args []string) error {
 	}
 	var res contract.AcknowledgeResult
 	notRunning := fmt.Sprintf("onboarding for the %s is not running: it has not started yet or has already closed", where.DepartmentName)
-	if err := update(ctx, c, where.OnboardingWorkflowID, contract.UpdateAcknowledgeTraining,
+	if err := update(ctx, e, c, where.OnboardingWorkflowID, contract.UpdateAcknowledgeTraining,
 		contract.AcknowledgeInput{Email: *email, Note: *note}, &res, notRunning); err != nil {
 		return err
 	}
@@ -420,14 +420,15 @@ func sendUpdate(ctx context.Context, e *env, workflowID, name string, arg, into 
 		return err
 	}
 	defer c.Close()
-	return update(ctx, c, workflowID, name, arg, into, notRunning)
+	return update(ctx, e, c, workflowID, name, arg, into, notRunning)
 }
 
 // update sends an update and waits for its result. It says notRunning when
-// the workflow is not there or has finished, the validator's own words when
-// it was rejected, and gives up after ackTimeout rather than hang while the
-// database is down.
-func update(ctx context.Context, c client.Client, workflowID, name string, arg, into any, notRunning string) error {
+// the workflow is not there or has finished, the validator's or handler's
+// own words when it was refused, the generic sentence for any other
+// failure (whose details go to the log), and gives up after ackTimeout
+// rather than hang while the database is down.
+func update(ctx context.Context, e *env, c client.Client, workflowID, name string, arg, into any, notRunning string) error {
 	uctx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
 	handle, err := c.UpdateWorkflow(uctx, client.UpdateWorkflowOptions{
@@ -447,10 +448,27 @@ func update(ctx context.Context, c client.Client, workflowID, name string, arg, 
 		if errors.As(err, &notFound) || strings.Contains(err.Error(), "workflow execution already completed") {
 			return errors.New(notRunning)
 		}
-		return errors.New(plainError(err))
+		return updateFailure(e, workflowID, name, err)
 	}
 	return nil
 }
+
+// updateFailure is what a person reads when an Update failed: a refusal
+// in its own words; anything else, whose text may be a database's, as the
+// generic sentence, with the details logged.
+func updateFailure(e *env, workflowID, name string, err error) error {
+	if msg, ok := contract.Refusal(err); ok {
+		return errors.New(msg)
+	}
+	slog.New(slog.NewTextHandler(e.stderr, nil)).Error("update failed", "workflow", workflowID, "update", name, "error", err)
+	return unexpected{err}
+}
+
+// unexpected reads as the generic sentence; its cause is for the log.
+type unexpected struct{ cause error }
+
+func (u unexpected) Error() string { return contract.Unexpected }
+func (u unexpected) Unwrap() error { return u.cause }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

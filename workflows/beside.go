@@ -15,7 +15,6 @@ import (
 // up. Runs recorded before it wait for each activity, as they did.
 const changeCalendarNeverWaits = "calendar-never-waits"
 
-
 // How long an email is tried, in real time, when its use runs out sooner:
 // long enough that an SMTP server or a database away for ten minutes loses
 // nothing, with the 5-minute cap of the retries' backoff on top. In a

@@ -9,7 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/contract"
@@ -71,7 +70,7 @@ func (c *collection) overdueKey(ctx workflow.Context) string {
 
 func newCollection(in contract.CollectionInput) (*collection, error) {
 	if len(in.Slots) == 0 {
-		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("collection %s/%s has no slots", in.Scope, in.Kind), "BadInput", nil)
+		return nil, contract.BadInput(fmt.Sprintf("collection %s/%s has no slots", in.Scope, in.Kind), nil)
 	}
 	c := &collection{
 		in:        in,
@@ -84,7 +83,7 @@ func newCollection(in contract.CollectionInput) (*collection, error) {
 	}
 	for i, s := range in.Slots {
 		if _, dup := c.index[s.Key]; dup || s.Key == "" {
-			return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("collection %s/%s: slot key %q is empty or repeated", in.Scope, in.Kind, s.Key), "BadInput", nil)
+			return nil, contract.BadInput(fmt.Sprintf("collection %s/%s: slot key %q is empty or repeated", in.Scope, in.Kind, s.Key), nil)
 		}
 		c.index[s.Key] = i
 	}
@@ -450,7 +449,7 @@ func (c *collection) task(slot, email string) (contract.CollectionTask, error) {
 
 func (c *collection) validate(ctx workflow.Context, in contract.SubmitInput) error {
 	_, err := c.slotFor(ctx, in)
-	return err
+	return contract.AsRefusal(err)
 }
 
 // slotFor finds the slot a submission is for and says, in words the person
@@ -545,7 +544,7 @@ func owns(s contract.Slot, email string) bool {
 func (c *collection) submit(ctx workflow.Context, in contract.SubmitInput) (contract.SubmitResult, error) {
 	i, err := c.slotFor(ctx, in)
 	if err != nil {
-		return contract.SubmitResult{}, err
+		return contract.SubmitResult{}, contract.AsRefusal(err)
 	}
 	at := c.in.Clock.Plan(workflow.Now(ctx))
 	s := c.in.Slots[i]

@@ -29,8 +29,7 @@ import (
 // result is part of the contest's.
 func Contest(ctx workflow.Context, in contract.ContestInput) (_ contract.ContestProgress, err error) {
 	if in.Name == "" || len(in.Leaders) == 0 || in.At.IsZero() {
-		return contract.ContestProgress{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("term %s has no contest to run (name, date or leaders missing)", in.TermID), "BadInput", nil)
+		return contract.ContestProgress{}, contract.BadInput(fmt.Sprintf("term %s has no contest to run (name, date or leaders missing)", in.TermID), nil)
 	}
 	c := &contest{
 		in:     in,
@@ -296,7 +295,7 @@ func (c *contest) awaitResults(ctx workflow.Context, t time.Time, summary string
 
 func (c *contest) validateResults(ctx workflow.Context, in contract.RecordResultsInput) error {
 	_, err := c.checkResults(ctx, in)
-	return err
+	return contract.AsRefusal(err)
 }
 
 // checkResults says, in words the leader understands, why results cannot
@@ -343,7 +342,7 @@ func (c *contest) checkResults(ctx workflow.Context, in contract.RecordResultsIn
 func (c *contest) recordResults(ctx workflow.Context, in contract.RecordResultsInput) (contract.ContestResults, error) {
 	winners, err := c.checkResults(ctx, in)
 	if err != nil {
-		return contract.ContestResults{}, err
+		return contract.ContestResults{}, contract.AsRefusal(err)
 	}
 	r := contract.ContestResults{Text: strings.TrimSpace(in.Text), Winners: winners, By: plan.NormalizeEmail(in.Email), At: c.planNow(ctx)}
 	// Claim the results so that a second leader is turned away while these

@@ -56,7 +56,7 @@ type evaluationRun struct {
 
 func newEvaluation(in contract.EvaluationInput) (*evaluationRun, error) {
 	bad := func(format string, args ...any) error {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), "BadInput", nil)
+		return contract.BadInput(fmt.Sprintf(format, args...), nil)
 	}
 	w := in.Evaluation.Weights
 	switch {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/activities"
@@ -312,7 +311,7 @@ func TestEvaluationComputesAsSoonAsEveryOfficerIsAssessed(t *testing.T) {
 // computed, reported and done, and says the summaries did not go out.
 func TestEvaluationEndsWhenTheSummariesCannotBeDelivered(t *testing.T) {
 	f := newEvalFixture(t)
-	f.summariesErr = temporal.NewNonRetryableApplicationError("template broken", "Template", nil)
+	f.summariesErr = contract.Template("template broken", nil)
 	res := f.run()
 	if res.Phase != contract.PhaseReported || res.ReportsSent != 2 || res.SummariesSent != 0 {
 		t.Errorf("result = %+v, want reported to the leaders, no summaries", res)

@@ -92,8 +92,7 @@ type exchanges struct {
 func newExchanges(in contract.ExchangesInput) (*exchanges, error) {
 	d := in.Department
 	if d.ID == "" || len(d.Officers) == 0 {
-		return nil, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("department %q is unknown or has no officers to meet", d.ID), "BadInput", nil)
+		return nil, contract.BadInput(fmt.Sprintf("department %q is unknown or has no officers to meet", d.ID), nil)
 	}
 	w := &exchanges{
 		in:        in,
@@ -723,7 +722,7 @@ func (w *exchanges) minutesInput(m contract.ExchangeMeeting) contract.Collection
 
 func (w *exchanges) validateSignIn(ctx workflow.Context, in contract.SignInInput) error {
 	_, err := w.checkSignIn(ctx, in)
-	return err
+	return contract.AsRefusal(err)
 }
 
 // checkSignIn finds the officer signing in and says, in words they
@@ -756,7 +755,7 @@ func (w *exchanges) checkSignIn(ctx workflow.Context, in contract.SignInInput) (
 func (w *exchanges) signIn(ctx workflow.Context, in contract.SignInInput) (contract.SignInResult, error) {
 	i, err := w.checkSignIn(ctx, in)
 	if err != nil {
-		return contract.SignInResult{}, err
+		return contract.SignInResult{}, contract.AsRefusal(err)
 	}
 	at := w.planNow(ctx)
 	w.signIns[i] = &mark{at: at, updateID: workflow.GetCurrentUpdateInfo(ctx).ID}
@@ -769,7 +768,7 @@ func (w *exchanges) signIn(ctx workflow.Context, in contract.SignInInput) (contr
 
 func (w *exchanges) validateExcuse(ctx workflow.Context, in contract.ExcuseInput) error {
 	_, _, err := w.checkExcuse(ctx, in)
-	return err
+	return contract.AsRefusal(err)
 }
 
 // checkExcuse finds the officer excusing themselves and says why the excuse
@@ -834,7 +833,7 @@ func (w *exchanges) checkCurrentExcuse(ctx workflow.Context, i int, in contract.
 func (w *exchanges) excuse(ctx workflow.Context, in contract.ExcuseInput) (contract.ExcuseResult, error) {
 	i, next, err := w.checkExcuse(ctx, in)
 	if err != nil {
-		return contract.ExcuseResult{}, err
+		return contract.ExcuseResult{}, contract.AsRefusal(err)
 	}
 	at := w.planNow(ctx)
 	reason := strings.TrimSpace(in.Reason)

@@ -47,7 +47,7 @@ type lateRecording struct {
 
 func (w *exchanges) validateRecordAttendance(ctx workflow.Context, in contract.RecordAttendanceInput) error {
 	_, err := w.checkRecordAttendance(ctx, in)
-	return err
+	return contract.AsRefusal(err)
 }
 
 // checkRecordAttendance says, in words the secretary understands, why the
@@ -185,7 +185,7 @@ func (w *exchanges) listedOfficer(email string) (int, error) {
 func (w *exchanges) recordLateAttendance(ctx workflow.Context, in contract.RecordAttendanceInput) (contract.RecordAttendanceResult, error) {
 	r, err := w.checkRecordAttendance(ctx, in)
 	if err != nil {
-		return contract.RecordAttendanceResult{}, err
+		return contract.RecordAttendanceResult{}, contract.AsRefusal(err)
 	}
 	d := w.in.Department
 	n := w.in.LateAttendance[r.entry].Meeting

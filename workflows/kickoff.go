@@ -55,7 +55,7 @@ func newKickoff(in contract.KickoffInput) (*kickoff, error) {
 		problems = append(problems, "the plan lists no department")
 	}
 	if len(problems) > 0 {
-		return nil, temporal.NewNonRetryableApplicationError("kickoff: "+strings.Join(problems, "; "), "BadInput", nil)
+		return nil, contract.BadInput("kickoff: "+strings.Join(problems, "; "), nil)
 	}
 	return &kickoff{
 		in: in,

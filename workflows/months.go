@@ -71,14 +71,14 @@ type month struct {
 
 func newMonth(in contract.MonthInput) (*month, error) {
 	if in.Month.ID == "" {
-		return nil, temporal.NewNonRetryableApplicationError("the plan runs no organisation life in this month", "BadInput", nil)
+		return nil, contract.BadInput("the plan runs no organisation life in this month", nil)
 	}
 	if len(in.Departments) == 0 || len(in.Leaders) == 0 {
-		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("month %s needs departments and leaders", in.Month.ID), "BadInput", nil)
+		return nil, contract.BadInput(fmt.Sprintf("month %s needs departments and leaders", in.Month.ID), nil)
 	}
 	loc, err := time.LoadLocation(in.TimeZone)
 	if err != nil {
-		return nil, temporal.NewNonRetryableApplicationError("time zone: "+err.Error(), "BadInput", nil)
+		return nil, contract.BadInput("time zone: "+err.Error(), nil)
 	}
 	m := &month{in: in, loc: loc, leaders: map[string]plan.Person{}, phase: contract.MonthPhaseTheme,
 		report: &reporter{termKey: in.ReportTo, part: "month/" + in.Month.ID}}
@@ -562,7 +562,7 @@ func rankEntries(depts []contract.MonthDepartment, judges []plan.Person, criteri
 
 func (m *month) validateTheme(ctx workflow.Context, in contract.SetThemeInput) error {
 	_, err := m.checkTheme(ctx, in)
-	return err
+	return contract.AsRefusal(err)
 }
 
 // checkTheme says, in words the leader understands, why a theme cannot be
@@ -594,7 +594,7 @@ func (m *month) checkTheme(ctx workflow.Context, in contract.SetThemeInput) (pla
 func (m *month) setTheme(ctx workflow.Context, in contract.SetThemeInput) (contract.SetThemeResult, error) {
 	leader, err := m.checkTheme(ctx, in)
 	if err != nil {
-		return contract.SetThemeResult{}, err
+		return contract.SetThemeResult{}, contract.AsRefusal(err)
 	}
 	at := m.in.Clock.Plan(workflow.Now(ctx))
 	m.theme = &contract.MonthTheme{Theme: strings.Join(strings.Fields(in.Theme), " "), SetBy: plan.NormalizeEmail(leader.Email), SetByName: leader.Name, At: at}

@@ -80,8 +80,7 @@ type onboarding struct {
 
 func newOnboarding(ctx workflow.Context, in contract.OnboardingInput) (*onboarding, error) {
 	if len(in.Department.Officers) == 0 {
-		return nil, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("department %q has no officers to onboard", in.Department.ID), "BadInput", nil)
+		return nil, contract.BadInput(fmt.Sprintf("department %q has no officers to onboard", in.Department.ID), nil)
 	}
 	w := &onboarding{in: in, index: map[string]int{}, phase: contract.PhaseWaiting}
 	for i, p := range in.Department.Officers {
@@ -304,7 +303,7 @@ func (w *onboarding) notify(ctx workflow.Context, kind string, officers []plan.P
 
 func (w *onboarding) validateAcknowledge(ctx workflow.Context, in contract.AcknowledgeInput) error {
 	_, err := w.officerFor(ctx, in)
-	return err
+	return contract.AsRefusal(err)
 }
 
 // officerFor finds the officer an acknowledgement is from and says, in words
@@ -334,7 +333,7 @@ func (w *onboarding) officerFor(ctx workflow.Context, in contract.AcknowledgeInp
 func (w *onboarding) acknowledge(ctx workflow.Context, in contract.AcknowledgeInput) (contract.AcknowledgeResult, error) {
 	i, err := w.officerFor(ctx, in)
 	if err != nil {
-		return contract.AcknowledgeResult{}, err
+		return contract.AcknowledgeResult{}, contract.AsRefusal(err)
 	}
 	at := w.planNow(ctx)
 	outcome := contract.OutcomeOnTime

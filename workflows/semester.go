@@ -72,7 +72,7 @@ func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, er
 	// must not fail a term that is already under way.
 	if in.State == nil {
 		if err := in.Plan.Validate(); err != nil {
-			return nil, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPlan", nil)
+			return nil, contract.InvalidPlan(err.Error(), nil)
 		}
 	}
 	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{}, startedSet: map[string]bool{}, unconfirmed: map[string]bool{},
@@ -149,13 +149,13 @@ func (s *semester) validateCancel(ctx workflow.Context, in contract.CancelTermIn
 	}
 	switch {
 	case !isLeader:
-		return fmt.Errorf("%q is not a leader of %s; only leaders can cancel the term", in.Email, s.plan.Term.Name)
+		return contract.Refusef("%q is not a leader of %s; only leaders can cancel the term", in.Email, s.plan.Term.Name)
 	case strings.TrimSpace(in.Reason) == "":
-		return fmt.Errorf("give a reason: everyone involved is told why the term stops")
+		return contract.Refusef("give a reason: everyone involved is told why the term stops")
 	case s.cancelled:
-		return fmt.Errorf("%s is already being cancelled", s.plan.Term.Name)
+		return contract.Refusef("%s is already being cancelled", s.plan.Term.Name)
 	case s.state.Phase == contract.PhaseDone:
-		return fmt.Errorf("%s has already finished", s.plan.Term.Name)
+		return contract.Refusef("%s has already finished", s.plan.Term.Name)
 	}
 	return nil
 }

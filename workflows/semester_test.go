@@ -162,7 +162,7 @@ func TestSemesterRefusesAnInvalidPlan(t *testing.T) {
 	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(nil)
 	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p})
 	var appErr *temporal.ApplicationError
-	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != "InvalidPlan" || !appErr.NonRetryable() {
+	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != contract.TypeInvalidPlan || !appErr.NonRetryable() {
 		t.Fatalf("error = %v, want a non-retryable InvalidPlan", err)
 	}
 	env.AssertNotCalled(t, "SaveDirectory", mock.Anything, mock.Anything)
@@ -214,7 +214,7 @@ func TestSemesterFinishesWhenADepartmentFails(t *testing.T) {
 	env, p := termEnvClosing(t, func(in contract.CloseOnboardingInput) error {
 		for _, e := range in.Emails {
 			if e == "liang.chen@example.edu" { // an academic officer
-				return temporal.NewNonRetryableApplicationError("constraint violated", "InvalidInput", nil)
+				return contract.BadInput("constraint violated", nil)
 			}
 		}
 		return nil
@@ -222,7 +222,7 @@ func TestSemesterFinishesWhenADepartmentFails(t *testing.T) {
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
 			if in.DepartmentID == "sports" && in.Kind == contract.NotifyReminder {
-				return contract.DeliveryResult{}, temporal.NewNonRetryableApplicationError("template broken", "Template", nil)
+				return contract.DeliveryResult{}, contract.Template("template broken", nil)
 			}
 			return contract.DeliveryResult{Sent: len(in.Officers)}, nil
 		})

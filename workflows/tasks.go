@@ -333,7 +333,7 @@ type request struct {
 
 func (h *helpDesk) validateRequest(ctx workflow.Context, in contract.RequestHelpInput) error {
 	_, err := h.checkRequest(ctx, in)
-	return err
+	return contract.AsRefusal(err)
 }
 
 // checkRequest says, in words the requester understands, why a request
@@ -412,7 +412,7 @@ func (h *helpDesk) checkRequest(ctx workflow.Context, in contract.RequestHelpInp
 func (h *helpDesk) requestHelp(ctx workflow.Context, in contract.RequestHelpInput) (contract.RequestHelpResult, error) {
 	r, err := h.checkRequest(ctx, in)
 	if err != nil {
-		return contract.RequestHelpResult{}, err
+		return contract.RequestHelpResult{}, contract.AsRefusal(err)
 	}
 	// Take the ID at once so concurrent requests get different ones; a
 	// failed request leaves a gap rather than reusing its ID.
@@ -463,7 +463,7 @@ func (h *helpDesk) requestHelp(ctx workflow.Context, in contract.RequestHelpInpu
 
 func (h *helpDesk) validateAssign(ctx workflow.Context, in contract.AssignTaskInput) error {
 	_, _, err := h.checkAssign(ctx, in)
-	return err
+	return contract.AsRefusal(err)
 }
 
 // checkAssign says, in words the coordinator understands, why an
@@ -509,7 +509,7 @@ func (h *helpDesk) checkAssign(ctx workflow.Context, in contract.AssignTaskInput
 func (h *helpDesk) assignTask(ctx workflow.Context, in contract.AssignTaskInput) (contract.AssignTaskResult, error) {
 	i, officer, err := h.checkAssign(ctx, in)
 	if err != nil {
-		return contract.AssignTaskResult{}, err
+		return contract.AssignTaskResult{}, contract.AsRefusal(err)
 	}
 	by := h.in.Coordinator
 	if l, ok := h.leaders[plan.NormalizeEmail(in.Email)]; ok {

@@ -24,6 +24,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
+	"semesterflow/contract"
 	"semesterflow/internal/links"
 	"semesterflow/plan"
 )
@@ -263,7 +264,8 @@ func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 
 // update sends an Update and waits for its result (into result, unless
 // nil). A refusal by the validator or the handler comes back as refused,
-// in their own words; err is any other failure.
+// in their own words; err is any other failure, whose text is not for the
+// person (it may name a database error).
 func (s *Server) update(ctx context.Context, workflowID, name string, arg, result any) (refused string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, s.updateTimeout)
 	defer cancel()
@@ -274,9 +276,12 @@ func (s *Server) update(ctx context.Context, workflowID, name string, arg, resul
 	if err == nil {
 		err = handle.Get(ctx, result)
 	}
+	if msg, ok := contract.Refusal(err); ok {
+		return msg, nil
+	}
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
-		return appErr.Message(), nil
+		return "", fmt.Errorf("%w: %w", errFailed, err)
 	}
 	if err != nil && ctx.Err() != nil {
 		err = fmt.Errorf("%w (%w)", errNotConfirmed, err)
@@ -287,6 +292,10 @@ func (s *Server) update(ctx context.Context, workflowID, name string, arg, resul
 // errNotConfirmed: the Update was sent but not confirmed in time.
 var errNotConfirmed = errors.New("not confirmed in time")
 
+// errFailed: the workflow took the Update and failed it for a reason of
+// ours, not a refusal.
+var errFailed = errors.New("the update failed")
+
 // actionFailed answers an action whose Update failed other than by a
 // refusal.
 func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, workflowID string, err error) {
@@ -296,6 +305,11 @@ func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, workflowID
 		s.logger.Error("action not confirmed in time", "workflow", workflowID, "error", err)
 		s.message(w, http.StatusGatewayTimeout, "Not confirmed yet",
 			"We could not confirm it in time; it may still be recorded. Open the link from your email again in a minute to see whether it was.")
+		return
+	}
+	if errors.Is(err, errFailed) {
+		s.logger.Error("action failed", "workflow", workflowID, "error", err)
+		s.message(w, http.StatusInternalServerError, "Not recorded", contract.Unexpected)
 		return
 	}
 	s.taskUnavailable(w, err)
