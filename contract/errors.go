@@ -14,7 +14,7 @@ const (
 	// TypeRefused is an Update refused by its validator or its handler:
 	// someone asked for what the plan does not allow (a closed window, a
 	// stranger, an empty text), and the message tells them why.
-	TypeRefused = "Refused"
+	TypeRefused = "Refusal"
 	// TypeBadInput is a workflow or activity input that cannot be run:
 	// a bug in whoever built it, so retrying cannot help.
 	TypeBadInput = "BadInput"
@@ -27,15 +27,22 @@ const (
 	TypeNotComputed = "NotComputed"
 )
 
-// Refused is a refusal for people, who read msg where they acted (the
-// portal's page, the starter's output). It is not retried.
-func Refused(msg string) error {
-	return temporal.NewNonRetryableApplicationError(msg, TypeRefused, nil)
-}
+// Refusal is a refusal for people, who read its message where they acted
+// (the portal's page, the starter's output). It crosses Temporal as an
+// ApplicationError of type TypeRefused: the SDK names an error it does not
+// know by its Go type, so the type's name is TypeRefused (a test holds
+// them together). In the workflow and its tests its Error() is the message
+// alone.
+type Refusal struct{ msg string }
 
-// Refusef is Refused with a formatted message.
+func (r *Refusal) Error() string { return r.msg }
+
+// Refuse is a refusal with msg.
+func Refuse(msg string) error { return &Refusal{msg: msg} }
+
+// Refusef is Refuse with a formatted message.
 func Refusef(format string, args ...any) error {
-	return Refused(fmt.Sprintf(format, args...))
+	return Refuse(fmt.Sprintf(format, args...))
 }
 
 // AsRefusal turns a plain error into a refusal with the same message;
@@ -44,21 +51,28 @@ func AsRefusal(err error) error {
 	if err == nil || IsRefused(err) {
 		return err
 	}
-	return Refused(err.Error())
+	return Refuse(err.Error())
 }
 
 // IsRefused says whether err carries a refusal.
 func IsRefused(err error) bool {
-	_, ok := Refusal(err)
+	_, ok := RefusalMessage(err)
 	return ok
 }
 
-// Refusal is the message of the refusal err carries, for people; ok is
-// false for any other error, whose text is not for them.
-func Refusal(err error) (msg string, ok bool) {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) && appErr.Type() == TypeRefused {
-		return appErr.Message(), true
+// RefusalMessage is the message of the refusal err carries, for people; ok
+// is false for any other error, whose text is not for them.
+func RefusalMessage(err error) (msg string, ok bool) {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r.msg, true
+	}
+	// Across Temporal a wrapped refusal is the cause of the wrapper's
+	// ApplicationError: look at every one in the chain.
+	for ; err != nil; err = errors.Unwrap(err) {
+		if appErr, ok := err.(*temporal.ApplicationError); ok && appErr.Type() == TypeRefused {
+			return appErr.Message(), true
+		}
 	}
 	return "", false
 }

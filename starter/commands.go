@@ -457,7 +457,7 @@ func update(ctx context.Context, e *env, c client.Client, workflowID, name strin
 // in its own words; anything else, whose text may be a database's, as the
 // generic sentence, with the details logged.
 func updateFailure(e *env, workflowID, name string, err error) error {
-	if msg, ok := contract.Refusal(err); ok {
+	if msg, ok := contract.RefusalMessage(err); ok {
 		return errors.New(msg)
 	}
 	slog.New(slog.NewTextHandler(e.stderr, nil)).Error("update failed", "workflow", workflowID, "update", name, "error", err)

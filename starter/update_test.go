@@ -16,7 +16,7 @@ import (
 // own words; any other failure of an Update reads as the generic sentence,
 // and its details go to the log only.
 func TestUpdateFailuresSayOnlyRefusals(t *testing.T) {
-	refusal := contract.Refused("the acknowledgement window for Ma Li closed on 30 Sep")
+	refusal := contract.Refuse("the acknowledgement window for Ma Li closed on 30 Sep")
 	internal := temporal.NewNonRetryableApplicationError(
 		"could not record the acknowledgement, please try again: store: invalid input: term ID is empty", contract.TypeBadInput, nil)
 	for _, c := range []struct {

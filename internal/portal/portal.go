@@ -276,7 +276,7 @@ func (s *Server) update(ctx context.Context, workflowID, name string, arg, resul
 	if err == nil {
 		err = handle.Get(ctx, result)
 	}
-	if msg, ok := contract.Refusal(err); ok {
+	if msg, ok := contract.RefusalMessage(err); ok {
 		return msg, nil
 	}
 	var appErr *temporal.ApplicationError
