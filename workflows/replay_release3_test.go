@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"semesterflow/workflows"
+	"semesterflow/contract"
 )
 
 // release3 holds histories of the example term recorded on a dev server
@@ -29,16 +29,16 @@ func TestReplayRelease3(t *testing.T) {
 // the Updates people sent, so that the replay covers their handlers.
 func TestRelease3HistoriesHoldUpdates(t *testing.T) {
 	want := map[string]map[string]int{
-		"term-tasks":                               {workflows.UpdateRequestHelp: 2, workflows.UpdateAssignTask: 2},
-		"term-tasks-t1":                            {workflows.UpdateSubmit: 1},
-		"term-onboarding-publicity":                {workflows.UpdateAcknowledgeTraining: 4},
-		"term-kickoff-department_plan":             {workflows.UpdateSubmit: 1},
-		"term-month-2026-10":                       {workflows.UpdateSetTheme: 1},
-		"term-exchanges-publicity":                 {workflows.UpdateExcuse: 1},
-		"term-exchanges-publicity-run5":            {workflows.UpdateExcuse: 1},
-		"term-exchanges-publicity-run6":            {workflows.UpdateSignIn: 1},
-		"term-exchanges-publicity-invitation-late": {workflows.UpdateExcuse: 1},
-		"term-exchanges-publicity-minutes-4":       {workflows.UpdateSubmit: 1},
+		"term-tasks":                               {contract.UpdateRequestHelp: 2, contract.UpdateAssignTask: 2},
+		"term-tasks-t1":                            {contract.UpdateSubmit: 1},
+		"term-onboarding-publicity":                {contract.UpdateAcknowledgeTraining: 4},
+		"term-kickoff-department_plan":             {contract.UpdateSubmit: 1},
+		"term-month-2026-10":                       {contract.UpdateSetTheme: 1},
+		"term-exchanges-publicity":                 {contract.UpdateExcuse: 1},
+		"term-exchanges-publicity-run5":            {contract.UpdateExcuse: 1},
+		"term-exchanges-publicity-run6":            {contract.UpdateSignIn: 1},
+		"term-exchanges-publicity-invitation-late": {contract.UpdateExcuse: 1},
+		"term-exchanges-publicity-minutes-4":       {contract.UpdateSubmit: 1},
 	}
 	for name, updates := range want {
 		h := readHistory(t, filepath.Join(release3, name+".json.gz"))
