@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the digests' database
+	"github.com/uptrace/bun/driver/pgdriver"
 	"go.temporal.io/sdk/client"
 
 	"semesterflow/internal/config"
@@ -54,10 +54,9 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
+	// The digests are two plain reads: bun's Postgres driver through
+	// database/sql, without the store's models and migrations.
+	db := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
 	defer db.Close()
 	c, err := client.DialContext(ctx, clientOpts)
 	if err != nil {

@@ -3,7 +3,6 @@ package portal_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"html"
 	"io"
 	"log/slog"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -58,12 +56,10 @@ func newRig(t *testing.T) *rig {
 	if _, err := store.Migrate(context.Background(), r.db); err != nil {
 		t.Fatal(err)
 	}
-	// The portal reads the digests as its binary does: plain SQL through pgx.
-	digestDB, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { digestDB.Close() })
+	// The portal reads the digests as its binary does: plain SQL through
+	// database/sql.
+	digestDB := r.db.DB
+	var err error
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	if r.signer, err = links.NewSigner(key); err != nil {
