@@ -345,21 +345,23 @@ func unrecordedProblem(n int) string {
 }
 
 // inviteBeside sends the exchange's invitation without holding up its
-// calendar. One that goes out late, or not at all, is recorded and the head
-// is told; an exchange already under way is not invited to.
+// calendar, for as long as it is of use: until the exchange starts or,
+// since changeExchangeGaps, until its sign-in closes. One that goes out
+// late, or not at all, is recorded and the head is told; one that goes out
+// after the attendance was stored as uninvited corrects the meeting's row.
 func (w *exchanges) inviteBeside(ctx workflow.Context, m contract.ExchangeMeeting) {
+	until, tooLate := m.Start, fmt.Sprintf("exchange %d had started before its invitation could go out", m.Number)
 	if w.gaps {
-		w.inviteWhileOfUse(ctx, m)
-		return
+		until, tooLate = m.SignInCloses, fmt.Sprintf("exchange %d's sign-in had closed before its invitation could go out", m.Number)
 	}
-	if !w.planNow(ctx).Before(m.Start) {
+	if !w.planNow(ctx).Before(until) {
 		w.invitation = contract.InvitationNone
-		w.beside.problems = append(w.beside.problems, fmt.Sprintf("exchange %d had started before its invitation could go out", m.Number))
+		w.beside.problems = append(w.beside.problems, tooLate)
 		return
 	}
 	w.beside.send(ctx, email{
 		what: fmt.Sprintf("the invitation to exchange %d", m.Number),
-		due:  m.InviteAt, until: m.Start,
+		due:  m.InviteAt, until: until,
 		activity: a.NotifyExchange, input: w.invitationInput(m),
 		done: func(ctx workflow.Context, late time.Duration, err error) {
 			outcome := contract.InvitationSent
@@ -372,6 +374,10 @@ func (w *exchanges) inviteBeside(ctx workflow.Context, m contract.ExchangeMeetin
 			}
 			if w.cur != nil && w.cur.Number == m.Number {
 				w.invitation = outcome
+			}
+			if err == nil && w.uninvited[m.Number] {
+				delete(w.uninvited, m.Number)
+				w.correctInvitation(ctx, m, late)
 			}
 			if problem != "" {
 				w.tellHead(ctx, m, problem)

@@ -55,43 +55,6 @@ func (w *exchanges) checkEarlyExcuse(ctx workflow.Context, i int, next contract.
 	return nil
 }
 
-// inviteWhileOfUse sends the exchange's invitation beside its calendar for
-// as long as its sign-in link is of use. One that goes out late, or not at
-// all, is recorded and the head is told; one that goes out after the
-// attendance was stored corrects the meeting's row.
-func (w *exchanges) inviteWhileOfUse(ctx workflow.Context, m contract.ExchangeMeeting) {
-	if !w.planNow(ctx).Before(m.SignInCloses) {
-		w.invitation = contract.InvitationNone
-		w.beside.problems = append(w.beside.problems, fmt.Sprintf("exchange %d's sign-in had closed before its invitation could go out", m.Number))
-		return
-	}
-	w.beside.send(ctx, email{
-		what: fmt.Sprintf("the invitation to exchange %d", m.Number),
-		due:  m.InviteAt, until: m.SignInCloses,
-		activity: a.NotifyExchange, input: w.invitationInput(m),
-		done: func(ctx workflow.Context, late time.Duration, err error) {
-			outcome := contract.InvitationSent
-			problem := ""
-			switch {
-			case err != nil:
-				outcome, problem = contract.InvitationUndelivered, "the invitation could not be delivered"
-			case late > 0:
-				outcome, problem = contract.InvitationLate, fmt.Sprintf("the invitation went out %s late", humanDuration(late))
-			}
-			if w.cur != nil && w.cur.Number == m.Number {
-				w.invitation = outcome
-			}
-			if err == nil && w.uninvited[m.Number] {
-				delete(w.uninvited, m.Number)
-				w.correctInvitation(ctx, m, late)
-			}
-			if problem != "" {
-				w.tellHead(ctx, m, problem)
-			}
-		},
-	})
-}
-
 // correctInvitation stores, beside the calendar, that exchange m's
 // invitation went out after its row was stored as undelivered. It goes
 // after the series' write of the row and any late recording of its
