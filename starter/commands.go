@@ -330,7 +330,7 @@ func runCancel(ctx context.Context, e *env, args []string) error {
 // dial connects to Temporal with the environment's settings.
 func dial(ctx context.Context, e *env) (client.Client, string, error) {
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts, err := config.TemporalClientOptions(logger)
+	opts, err := config.TemporalClientOptions(e.getenv, e.environ, logger)
 	if err != nil {
 		return nil, "", err
 	}
