@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -24,33 +25,50 @@ import (
 	"semesterflow/internal/portal"
 )
 
-func main() {
-	logger, err := config.Logger(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "portal:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, logger); err != nil {
-		logger.Error("portal stopped", "error", err)
-		os.Exit(1)
-	}
+// env is the process's environment and output, injected so tests can run
+// the portal in-process.
+type env struct {
+	getenv  func(string) string
+	environ func() []string
+	stderr  io.Writer
 }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	signer, err := config.LinkSigner(os.Getenv)
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, env{getenv: os.Getenv, environ: os.Environ, stderr: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// run returns the exit code: 2 when the logging settings are unusable, 1
+// when the portal could not start or stopped on an error, 0 after a
+// graceful stop.
+func run(ctx context.Context, e env) int {
+	logger, err := config.Logger(e.getenv, e.stderr)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "portal:", err)
+		return 2
+	}
+	if err := serve(ctx, e, logger); err != nil {
+		logger.Error("portal stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(ctx context.Context, e env, logger *slog.Logger) error {
+	signer, err := config.LinkSigner(e.getenv)
 	if err != nil {
 		return err
 	}
 	if signer == nil {
 		return fmt.Errorf("%s is not set: the portal needs the key the worker signs links with (make one with: openssl rand -hex 32)", config.LinkKeyVariable)
 	}
-	dsn, err := config.DatabaseURL(os.Getenv)
+	dsn, err := config.DatabaseURL(e.getenv)
 	if err != nil {
 		return err
 	}
-	clientOpts, err := config.TemporalClientOptions(logger)
+	clientOpts, err := config.TemporalClientOptions(e.getenv, e.environ, logger)
 	if err != nil {
 		return err
 	}
@@ -68,7 +86,7 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	addr := config.PortalAddr(os.Getenv)
+	addr := config.PortalAddr(e.getenv)
 	// WriteTimeout outlasts the portal's 30 s wait for an Update.
 	httpServer := &http.Server{Addr: addr, Handler: srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 45 * time.Second, IdleTimeout: 2 * time.Minute}

@@ -67,6 +67,11 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	if *scale < 1 {
 		return usageError{fmt.Sprintf("--time-scale %g: must be at least 1", *scale)}
 	}
+	// The workflow checks the plan again, with the same Validate, for the
+	// starts that bypass this command. Its refusal cannot replace this
+	// one: it comes only once a worker runs the term, as a failed run that
+	// keeps the term's ID under REJECT_DUPLICATE. Here every problem is
+	// listed with exit code 2 before anything exists.
 	p, err := loadPlan(*planFile)
 	if err != nil {
 		return err
@@ -330,7 +335,7 @@ func runCancel(ctx context.Context, e *env, args []string) error {
 // dial connects to Temporal with the environment's settings.
 func dial(ctx context.Context, e *env) (client.Client, string, error) {
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts, err := config.TemporalClientOptions(logger)
+	opts, err := config.TemporalClientOptions(e.getenv, e.environ, logger)
 	if err != nil {
 		return nil, "", err
 	}

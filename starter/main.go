@@ -65,6 +65,9 @@ var commands = []command{
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// environ lists the environment, for the Temporal client's
+	// TEMPORAL_GRPC_META_* headers; nil in tests.
+	environ func() []string
 	// osUser names the account running the command, or returns ""; nil
 	// means no account is known (tests).
 	osUser func() string
@@ -72,7 +75,7 @@ type env struct {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, osUser: osUserName}, os.Args[1:])
+	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, environ: os.Environ, osUser: osUserName}, os.Args[1:])
 	stop()
 	os.Exit(code)
 }

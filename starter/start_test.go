@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,5 +107,33 @@ func TestStartErrorsSayWhatHappened(t *testing.T) {
 		if code != tt.code || err.Error() != tt.want {
 			t.Errorf("%s: exit %d, %q\nwant exit %d, %q", tt.name, code, err, tt.code, tt.want)
 		}
+	}
+}
+
+// start refuses a bad plan with every problem and its path, and exit code
+// 2, before it even dials Temporal: nothing was started.
+func TestStartListsEveryProblemBeforeItDials(t *testing.T) {
+	want, err := os.ReadFile("../plan/testdata/bad/duplicates.want")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	vars := map[string]string{"TEMPORAL_ADDRESS": "127.0.0.1:1"}
+	code := run(context.Background(), &env{stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }},
+		[]string{"start", "--plan", "../plan/testdata/bad/duplicates.yaml", "--time-scale", "86400", "--by", "li.wei"})
+	if code != exitUsage || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q; want exit 2 and nothing", code, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(string(want)), "\n")
+	if !strings.Contains(errOut.String(), fmt.Sprintf("has %d problems:", len(lines))) {
+		t.Errorf("stderr %q does not count %d problems", errOut.String(), len(lines))
+	}
+	for _, line := range lines {
+		if !strings.Contains(errOut.String(), "  - "+line+"\n") {
+			t.Errorf("stderr does not list %q:\n%s", line, errOut.String())
+		}
+	}
+	if strings.Contains(errOut.String(), "Temporal") {
+		t.Errorf("start went on to Temporal:\n%s", errOut.String())
 	}
 }

@@ -13,6 +13,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -29,26 +30,43 @@ import (
 	"semesterflow/workflows"
 )
 
-func main() {
-	logger, err := config.Logger(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "worker:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, logger); err != nil {
-		logger.Error("worker stopped", "error", err)
-		os.Exit(1)
-	}
+// env is the process's environment and output, injected so tests can run
+// the worker in-process.
+type env struct {
+	getenv  func(string) string
+	environ func() []string
+	stderr  io.Writer
 }
 
-func run(ctx context.Context, logger *slog.Logger) error {
-	dsn, err := config.DatabaseURL(os.Getenv)
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, env{getenv: os.Getenv, environ: os.Environ, stderr: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// run returns the exit code: 2 when the logging settings are unusable, 1
+// when the worker could not start or stopped on an error, 0 after a
+// graceful stop.
+func run(ctx context.Context, e env) int {
+	logger, err := config.Logger(e.getenv, e.stderr)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "worker:", err)
+		return 2
+	}
+	if err := serve(ctx, e, logger); err != nil {
+		logger.Error("worker stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+func serve(ctx context.Context, e env, logger *slog.Logger) error {
+	dsn, err := config.DatabaseURL(e.getenv)
 	if err != nil {
 		return err
 	}
-	smtp, err := mail.ConfigFromEnv(os.Getenv)
+	smtp, err := mail.ConfigFromEnv(e.getenv)
 	if err != nil {
 		return err
 	}
@@ -56,22 +74,22 @@ func run(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	clientOpts, err := config.TemporalClientOptions(logger)
+	clientOpts, err := config.TemporalClientOptions(e.getenv, e.environ, logger)
 	if err != nil {
 		return err
 	}
-	signer, err := config.LinkSigner(os.Getenv)
+	signer, err := config.LinkSigner(e.getenv)
 	if err != nil {
 		return err
 	}
-	portalURL, err := config.PortalURL(os.Getenv)
+	portalURL, err := config.PortalURL(e.getenv)
 	if err != nil {
 		return err
 	}
 	if signer == nil {
 		logger.Warn("emails go out without portal links: " + config.LinkKeyVariable + " is not set")
 	}
-	taskQueue := config.TaskQueue(os.Getenv)
+	taskQueue := config.TaskQueue(e.getenv)
 
 	db := store.Open(dsn)
 	defer db.Close()

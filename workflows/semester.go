@@ -68,8 +68,11 @@ type semester struct {
 }
 
 func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, error) {
-	// Only the first run checks the plan: a rule added in a later release
-	// must not fail a term that is already under way.
+	// The term checks its own plan although the starter has: it can be
+	// started straight from the Temporal CLI or UI (docs/API.md), and
+	// Validate is what bounds every loop over plan data, so it cannot trust
+	// its input. Only the first run checks the plan: a rule added in a
+	// later release must not fail a term that is already under way.
 	if in.State == nil {
 		if err := in.Plan.Validate(); err != nil {
 			return nil, contract.InvalidPlan(err.Error(), nil)

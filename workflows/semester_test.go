@@ -156,6 +156,7 @@ func TestSemesterRefusesAnInvalidPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Departments[1].Officers[0].Email = "bob@"
+	p.Term.ID = "Fall 2026"
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	noopacts.Register(env)
@@ -164,6 +165,13 @@ func TestSemesterRefusesAnInvalidPlan(t *testing.T) {
 	var appErr *temporal.ApplicationError
 	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != contract.TypeInvalidPlan || !appErr.NonRetryable() {
 		t.Fatalf("error = %v, want a non-retryable InvalidPlan", err)
+	}
+	// Started from the Temporal CLI or UI, the failed run is where people
+	// read why: every problem, with its path.
+	for _, want := range []string{`term.id: "Fall 2026" must be lower-case letters`, `departments[1].officers[0].email: "bob@" is not an email address`} {
+		if !strings.Contains(appErr.Error(), want) {
+			t.Errorf("error = %q, want it to name %q", appErr.Error(), want)
+		}
 	}
 	env.AssertNotCalled(t, "SaveDirectory", mock.Anything, mock.Anything)
 }

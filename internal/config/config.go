@@ -6,9 +6,9 @@ package config
 import (
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
-	"os"
 	"strings"
 
 	"go.temporal.io/sdk/client"
@@ -105,9 +105,11 @@ func WorkflowURL(getenv Getenv, namespace, workflowID string) string {
 
 // TemporalClientOptions reads TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 // TEMPORAL_API_KEY, the TLS variables and a TOML profile the same way the
-// Temporal CLI does, and logs through logger.
-func TemporalClientOptions(logger *slog.Logger) (client.Options, error) {
-	opts, err := envconfig.LoadDefaultClientOptions()
+// Temporal CLI does, and logs through logger. environ lists the whole
+// environment, where envconfig finds the TEMPORAL_GRPC_META_* headers by
+// prefix: os.Environ in the mains, nil in tests.
+func TemporalClientOptions(getenv Getenv, environ func() []string, logger *slog.Logger) (client.Options, error) {
+	opts, err := envconfig.LoadClientOptions(envconfig.LoadClientOptionsRequest{EnvLookup: envLookup{getenv, environ}})
 	if err != nil {
 		return client.Options{}, fmt.Errorf("temporal client settings: %w", err)
 	}
@@ -118,9 +120,29 @@ func TemporalClientOptions(logger *slog.Logger) (client.Options, error) {
 	return opts, nil
 }
 
-// Logger builds the structured logger from LOG_LEVEL (debug, info, warn,
-// error; default info) and LOG_FORMAT (text or json; default text).
-func Logger(getenv Getenv) (*slog.Logger, error) {
+// envLookup hands envconfig the injected environment instead of the
+// process's. A variable set empty counts as unset, as everywhere here.
+type envLookup struct {
+	getenv  Getenv
+	environ func() []string
+}
+
+func (e envLookup) LookupEnv(key string) (string, bool) {
+	v := e.getenv(key)
+	return v, v != ""
+}
+
+func (e envLookup) Environ() []string {
+	if e.environ == nil {
+		return nil
+	}
+	return e.environ()
+}
+
+// Logger builds the structured logger, writing to w, from LOG_LEVEL (debug,
+// info, warn, error; default info) and LOG_FORMAT (text or json; default
+// text).
+func Logger(getenv Getenv, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(getenv.or("LOG_LEVEL", "info"))); err != nil {
 		return nil, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", getenv("LOG_LEVEL"))
@@ -128,9 +150,9 @@ func Logger(getenv Getenv) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
 	switch format := getenv.or("LOG_FORMAT", "text"); format {
 	case "text":
-		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+		return slog.New(slog.NewTextHandler(w, opts)), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	default:
 		return nil, fmt.Errorf("LOG_FORMAT: %q is not one of text, json", format)
 	}

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"bytes"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -44,7 +47,7 @@ func TestLogger(t *testing.T) {
 		{"loud", "", `LOG_LEVEL: "loud" is not one of debug, info, warn, error`},
 		{"", "xml", `LOG_FORMAT: "xml" is not one of text, json`},
 	} {
-		_, err := Logger(env(map[string]string{"LOG_LEVEL": tt.level, "LOG_FORMAT": tt.format}))
+		_, err := Logger(env(map[string]string{"LOG_LEVEL": tt.level, "LOG_FORMAT": tt.format}), io.Discard)
 		if (err == nil) != (tt.wantErr == "") || (err != nil && err.Error() != tt.wantErr) {
 			t.Errorf("Logger(%q, %q) error = %v, want %q", tt.level, tt.format, err, tt.wantErr)
 		}
@@ -77,5 +80,40 @@ func TestPortalURL(t *testing.T) {
 	}
 	if _, err := PortalURL(env(map[string]string{"PORTAL_URL": "ftp://x"})); err == nil || !strings.Contains(err.Error(), "PORTAL_URL") {
 		t.Errorf("ftp URL: %v", err)
+	}
+}
+
+// The Temporal settings come from the environment handed in, not the
+// process's, so a main can be run in a test with its own.
+func TestTemporalClientOptionsReadTheGivenEnvironment(t *testing.T) {
+	t.Setenv("TEMPORAL_ADDRESS", "process.example:7233")
+	t.Setenv("TEMPORAL_NAMESPACE", "process")
+	t.Setenv("TEMPORAL_CONFIG_FILE", t.TempDir()+"/none.toml")
+	vars := map[string]string{"TEMPORAL_ADDRESS": "given.example:7233", "TEMPORAL_CONFIG_FILE": t.TempDir() + "/none.toml"}
+	opts, err := TemporalClientOptions(env(vars), func() []string { return []string{"TEMPORAL_GRPC_META_X_TEAM=union"} }, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.HostPort != "given.example:7233" || opts.Namespace != DefaultNamespace {
+		t.Errorf("address %q, namespace %q; want given.example:7233 and %q", opts.HostPort, opts.Namespace, DefaultNamespace)
+	}
+	if opts.HeadersProvider == nil {
+		t.Error("the TEMPORAL_GRPC_META_ header in environ was not read")
+	}
+	vars["TEMPORAL_PROFILE"] = "cloud"
+	if _, err := TemporalClientOptions(env(vars), nil, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "temporal client settings") {
+		t.Errorf("an unknown profile: %v, want the settings refused", err)
+	}
+}
+
+func TestLoggerWritesToTheGivenWriter(t *testing.T) {
+	var buf bytes.Buffer
+	logger, err := Logger(env(map[string]string{"LOG_FORMAT": "json"}), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger.Info("hello")
+	if !strings.Contains(buf.String(), `"msg":"hello"`) {
+		t.Errorf("logged %q, want a JSON line saying hello", buf.String())
 	}
 }
