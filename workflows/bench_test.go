@@ -19,10 +19,7 @@ import (
 // its term continues as new once, which ends a run in this environment,
 // and its children with it.
 func BenchmarkWholeTerm(b *testing.B) {
-	example, err := plan.Load("../examples/fall-term.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
+	example := testPlan(b)
 	for _, bc := range []struct {
 		name string
 		plan *plan.Plan

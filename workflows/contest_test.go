@@ -21,40 +21,18 @@ import (
 
 // contestPlan is a small term with a contest on 28 October and two
 // milestones, owned by officers of two departments.
-const contestPlan = `
-term: {id: 2026-fall, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
-leaders:
-  - {name: Li Wei, email: li.wei@example.edu}
-  - {name: Zhang Hua, email: zhang.hua@example.edu}
-departments:
-  - id: organization
-    name: Organization Department
-    head: {name: Zhou Min, email: zhou.min@example.edu}
-    officers:
-      - {name: Lin Yue, email: lin.yue@example.edu}
-      - {name: Huang Bo, email: huang.bo@example.edu}
-  - id: publicity
-    name: Publicity Department
-    head: {name: Sun Hao, email: sun.hao@example.edu}
-    officers:
-      - {name: Ma Li, email: ma.li@example.edu}
-training:
-  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
-  deadline_days_after_start: 16
-contest:
-  name: Knowledge Contest
-  at: "2026-10-28 19:00"
-  where: Auditorium
-  milestones:
-    - {title: Question bank, owner: Lin.Yue@example.edu, due: 2026-10-08}
-    - {title: Registration, owner: ma.li@example.edu, due: 2026-10-21}
-  remind_days_before: [3, 1]
-  at_risk_days: 7
-  results_due_days: 2
-tasks:
-  remind_days_before: [1]
-  coordinator: zhang.hua@example.edu
-`
+func contestPlan(t testing.TB) *plan.Plan {
+	return testPlan(t, noRoles, basics, func(p *plan.Plan) {
+		p.Departments = []plan.Department{pick(t, p, "organization", "Lin Yue", "Huang Bo"), pick(t, p, "publicity", "Ma Li")}
+		p.Kickoff, p.Exchanges, p.Months, p.Evaluation = nil, nil, nil, nil
+		c := p.Contest
+		c.Name, c.Where = "Knowledge Contest", "Auditorium"
+		c.Milestones = []plan.Milestone{
+			{Title: "Question bank", Owner: "Lin.Yue@example.edu", Due: "2026-10-08"},
+			{Title: "Registration", Owner: "ma.li@example.edu", Due: "2026-10-21"},
+		}
+	})
+}
 
 // contestFixture runs the Contest with its real milestones collection on
 // the test clock; activities are mocked and recorded.
@@ -80,10 +58,7 @@ func newContestFixture(t *testing.T) *contestFixture {
 // atRiskDelay of test time to go out.
 func newSlowContestFixture(t *testing.T, atRiskDelay time.Duration) *contestFixture {
 	t.Helper()
-	p, err := plan.Decode([]byte(contestPlan))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := contestPlan(t)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	start, _ := p.Term.Starts.In(p.Location())
@@ -377,10 +352,7 @@ func TestContestResultsRejectedWithReasons(t *testing.T) {
 }
 
 func TestContestInputFromThePlan(t *testing.T) {
-	p, err := plan.Load("../examples/fall-term.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testPlan(t)
 	in := contract.ContestInputFrom(*p, plan.ProductionClock(time.Now()), "semester/2026-fall")
 	loc := p.Location()
 	f := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }

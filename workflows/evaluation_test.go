@@ -17,29 +17,17 @@ import (
 	"semesterflow/workflows"
 )
 
-const evaluationPlan = `
-term: {id: 2026-fall, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
-leaders:
-  - {name: Li Wei, email: li.wei@example.edu}
-  - {name: Chen Yu, email: chen.yu@example.edu}
-departments:
-  - id: publicity
-    name: Publicity Department
-    head: {name: Sun Hao, email: sun.hao@example.edu}
-    officers:
-      - {name: Ma Li, email: ma.li@example.edu, role: Designer}
-      - {name: Guo Rui, email: guo.rui@example.edu}
-      - {name: He Xin, email: he.xin@example.edu, role: Secretary}
-training:
-  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
-  deadline_days_after_start: 16
-evaluation:
-  opens: 2027-01-04
-  assessments_due: 2027-01-10
-  excused_weight: 0.5
-  weights: {attendance: 0.3, training: 0.1, tasks: 0.3, assessment: 0.3}
-  max_score: 10
-`
+// evaluationPlan is the publicity department of three, one a secretary,
+// and two leaders.
+func evaluationPlan(t testing.TB) *plan.Plan {
+	return testPlan(t, noRoles, basics, func(p *plan.Plan) {
+		p.Kickoff, p.Exchanges, p.Months, p.Contest, p.Tasks = nil, nil, nil, nil, nil
+		p.Leaders = []plan.Person{p.Leaders[0], {Name: "Chen Yu", Email: "chen.yu@example.edu"}}
+		d := pick(t, p, "publicity", "Ma Li", "Guo Rui", "He Xin")
+		d.Officers[0].Role, d.Officers[2].Role = "Designer", "Secretary"
+		p.Departments = []plan.Department{d}
+	})
+}
 
 // evalFixture runs a department's Evaluation with its real Collection child
 // and the activities mocked, on a clock that starts on 3 January 2027.
@@ -64,10 +52,7 @@ type evalFixture struct {
 
 func newEvalFixture(t *testing.T) *evalFixture {
 	t.Helper()
-	p, err := plan.Decode([]byte(evaluationPlan))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := evaluationPlan(t)
 	loc := p.Location()
 	start := time.Date(2027, 1, 3, 0, 0, 0, 0, loc)
 	var suite testsuite.WorkflowTestSuite
@@ -338,10 +323,7 @@ func TestEvaluationRefusesADepartmentNotInThePlan(t *testing.T) {
 }
 
 func TestEvaluationInputFrom(t *testing.T) {
-	p, err := plan.Decode([]byte(evaluationPlan))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := evaluationPlan(t)
 	in := contract.EvaluationInputFrom(*p, "publicity", plan.ProductionClock(time.Time{}), "semester/2026-fall")
 	loc := p.Location()
 	if !in.Opens.Equal(time.Date(2027, 1, 4, 9, 0, 0, 0, loc)) || !in.AssessmentsDue.Equal(time.Date(2027, 1, 10, 23, 59, 0, 0, loc)) {

@@ -41,7 +41,7 @@ func excuseActions(s *series, in contract.RecordMeetingAttendanceInput) []string
 // himself that evening is excused from exchange 2, in the next run; a late
 // sign-in is told exchange 1's sign-in closed.
 func TestExchangesExcuseForTheNextExchangeOnceSignInCloses(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	s.inviteDelay = 4 * 24 * time.Hour
 	lateSignIn := s.signIn("2026-10-13 19:45", "ma.li@example.edu")
 	excused := s.excuse("2026-10-13 20:00", "guo.rui@example.edu", "Trip to Xi'an")
@@ -96,7 +96,7 @@ func TestExchangesExcuseForTheNextExchangeOnceSignInCloses(t *testing.T) {
 // same run as exchange 1: an excuse taken after exchange 1's sign-in
 // closed counts at exchange 2 all the same.
 func TestExchangesExcuseForTheNextExchangeInTheSameRun(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	s.inviteDelay = 18 * 24 * time.Hour
 	excused := s.excuse("2026-10-14 09:00", "he.xin@example.edu", "Family visit")
 	if err := s.run(1, time.Time{}); err != nil {
@@ -120,7 +120,7 @@ func TestExchangesExcuseForTheNextExchangeInTheSameRun(t *testing.T) {
 // its sign-in closed: the meeting's row, stored as undelivered then, is
 // corrected to late, and the part says it went out late.
 func TestExchangesInvitationOutAfterSignInClosedIsCorrected(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	s.inviteDelay = 4 * 24 * time.Hour
 	if err := s.run(20, time.Time{}); err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestExchangesInvitationOutAfterSignInClosedIsCorrected(t *testing.T) {
 // others are unrecorded until the secretary records them, and her sheet
 // does not change him.
 func TestExchangesMissedExchangeKeepsExcuses(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	s.inviteDelay = 4 * 24 * time.Hour
 	s.resume = map[int]time.Time{2: s.planTime("2026-10-28 12:00")}
 	s.excuse("2026-10-13 20:00", "guo.rui@example.edu", "Trip to Xi'an")
@@ -190,7 +190,7 @@ func TestExchangesMissedExchangeKeepsExcuses(t *testing.T) {
 // database is away. Exchange 2 that evening and exchange 3 on 10 November
 // are held on time all the same, and the recording is counted and stored.
 func TestExchangesLateAttendanceWriteNeverHoldsTheCalendar(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	s.lateDelay = 14 * 24 * time.Hour
 	recorded := s.recordAttendance("2026-10-27 10:00", contract.RecordAttendanceInput{Email: "he.xin@example.edu", Meeting: 1,
 		Present: []string{"ma.li@example.edu"}})
@@ -239,7 +239,7 @@ func TestExchangesLateAttendanceWriteNeverHoldsTheCalendar(t *testing.T) {
 // but while its sign-in is open: the invitation, with its sign-in link,
 // still goes out, late, and Ma Li signs in.
 func TestExchangesInvitationWhileSignInIsOpen(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	signedIn := s.signIn("2026-10-13 19:15", "ma.li@example.edu")
 	if err := s.run(1, s.planTime("2026-10-13 19:10")); err != nil {
 		t.Fatal(err)

@@ -23,26 +23,22 @@ import (
 // exchangesPlan has the example's calendar: every two weeks from 29
 // September at 19:00, leaving out the National Day week (so the first
 // exchange is on 13 October) and the exam week of 4 January: six exchanges.
-const exchangesPlan = `
-term: {id: 2026-fall, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
-leaders: [{name: Li Wei, email: li.wei@example.edu}]
-departments:
-  - id: publicity
-    name: Publicity Department
-    head: {name: Sun Hao, email: sun.hao@example.edu}
-    officers:
-      - {name: Ma Li, email: ma.li@example.edu}
-      - {name: Guo Rui, email: guo.rui@example.edu}
-      - {name: He Xin, email: he.xin@example.edu, role: Secretary}
-training:
-  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
-  deadline_days_after_start: 16
-exchanges:
-  first: "2026-09-29 19:00"
-  every_weeks: 2
-  where: Meeting room 2
-  skip_weeks_of: [2026-10-01, 2027-01-04]
-`
+func exchangesPlan(t testing.TB, edits ...func(p *plan.Plan)) *plan.Plan {
+	return testPlan(t, append([]func(*plan.Plan){noRoles, basics, func(p *plan.Plan) {
+		p.Leaders = p.Leaders[:1]
+		d := pick(t, p, "publicity", "Ma Li", "Guo Rui", "He Xin")
+		d.Officers[2].Role = "Secretary"
+		p.Departments = []plan.Department{d}
+		p.Kickoff, p.Months, p.Contest, p.Tasks, p.Evaluation = nil, nil, nil, nil, nil
+		p.Exchanges.Where = "Meeting room 2"
+	}}, edits...)...)
+}
+
+// oneExchange ends the term on 20 October, after exchange 1.
+func oneExchange(p *plan.Plan) {
+	p.Term.Ends = "2026-10-20"
+	p.Exchanges.SkipWeeksOf = p.Exchanges.SkipWeeksOf[:1]
+}
 
 // series runs a department's Exchanges run after run, as Temporal would
 // after each continue-as-new, on the test clock. Updates are scheduled at
@@ -129,12 +125,8 @@ type scheduledQuery struct {
 	sheet        contract.AttendanceSheet
 }
 
-func newSeries(t *testing.T, yaml string) *series {
+func newSeries(t *testing.T, p *plan.Plan) *series {
 	t.Helper()
-	p, err := plan.Decode([]byte(yaml))
-	if err != nil {
-		t.Fatal(err)
-	}
 	start, _ := p.Term.Starts.In(p.Location())
 	s := &series{t: t, plan: p, loc: p.Location()}
 	s.in = contract.ExchangesInputFrom(*p, "publicity", plan.ProductionClock(start), "semester/2026-fall")
@@ -341,7 +333,7 @@ func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, fu
 func (s *series) local(t time.Time) string { return t.In(s.loc).Format("01-02 15:04") }
 
 func TestExchangesWholeSeries(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	// Exchange 1: Ma Li signs in, Guo Rui excuses himself, He Xin stays away.
 	s.signIn("2026-10-13 18:45", "ma.li@example.edu")
 	s.excuse("2026-10-12 10:00", "guo.rui@example.edu", "Physics exam that evening")
@@ -466,7 +458,7 @@ func TestExchangesWholeSeries(t *testing.T) {
 }
 
 func TestExchangesSignInAndExcuseRules(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	early := s.signIn("2026-10-13 18:00", "ma.li@example.edu")
 	// A link to exchange 2 used while exchange 1 is held.
 	wrongMeeting := s.update("2026-10-13 18:35", contract.UpdateSignIn, contract.SignInInput{Email: "guo.rui@example.edu", Meeting: 2})
@@ -558,7 +550,7 @@ func TestExchangesSignInAndExcuseRules(t *testing.T) {
 }
 
 func TestExchangesStartedLateRecordEveryExchange(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	// The term's exchanges start on 26 October: exchange 1 (13 October)
 	// is over, and exchange 2's invitation day (24 October) has passed, so it goes out
 	// at once, late, and the head hears of it.
@@ -605,7 +597,7 @@ func TestExchangesStartedLateRecordEveryExchange(t *testing.T) {
 // days' notice. Every exchange is still held on its day, with sign-in open
 // on time and every officer's attendance recorded.
 func TestExchangesNeverWaitForTheInvitation(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	s.inviteDelay = 18 * 24 * time.Hour
 	s.signIn("2026-10-13 18:45", "ma.li@example.edu")
 	s.signIn("2026-11-24 19:10", "guo.rui@example.edu")
@@ -650,16 +642,14 @@ func TestExchangesNeverWaitForTheInvitation(t *testing.T) {
 }
 
 func TestExchangesInputFrom(t *testing.T) {
-	p, err := plan.Decode([]byte(`
-term: {id: ws, name: WS, starts: 2026-10-01, ends: 2026-11-30, time_zone: Europe/Berlin}
-leaders: [{name: Anna Weber, email: anna@example.edu}]
-departments: [{id: d, name: D, head: {name: H, email: h@example.edu}, officers: [{name: O, email: o@example.edu}]}]
-training: {sessions: [{title: T, at: "2026-10-02 18:00"}], deadline_days_after_start: 10, send_time: "08:30"}
-exchanges: {first: "2026-10-20 18:00", every_weeks: 1}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testPlan(t, onlyParts, func(p *plan.Plan) {
+		p.Term = plan.Term{ID: "ws", Name: "WS", Starts: "2026-10-01", Ends: "2026-11-30", TimeZone: "Europe/Berlin"}
+		p.Leaders = []plan.Person{{Name: "Anna Weber", Email: "anna@example.edu"}}
+		p.Departments = []plan.Department{{ID: "d", Name: "D", Head: plan.Person{Name: "H", Email: "h@example.edu"},
+			Officers: []plan.Person{{Name: "O", Email: "o@example.edu"}}}}
+		p.Training = plan.Training{Sessions: []plan.TrainingSession{{Title: "T", At: "2026-10-02 18:00"}}, DeadlineDaysAfterStart: 10, SendTime: "08:30"}
+		p.Exchanges = &plan.Exchanges{First: "2026-10-20 18:00", EveryWeeks: 1}
+	})
 	in := contract.ExchangesInputFrom(*p, "d", plan.ProductionClock(time.Time{}), "semester/ws")
 	if len(in.Meetings) != 6 {
 		t.Fatalf("%d meetings, want 6", len(in.Meetings))
@@ -684,8 +674,7 @@ func TestExchangesLastMinutesRunAsARealCollection(t *testing.T) {
 	// A one-exchange term: the series ends after exchange 1 without
 	// waiting for its minutes, which the secretary is asked for by a real
 	// Collection that outlives it.
-	short := strings.Replace(exchangesPlan, "ends: 2027-01-15", "ends: 2026-10-20", 1)
-	s := newSeries(t, strings.Replace(short, ", 2027-01-04]", "]", 1))
+	s := newSeries(t, exchangesPlan(t, oneExchange))
 	s.realMinutes = true
 	if err := s.run(3, time.Time{}); err != nil {
 		t.Fatal(err)
@@ -719,7 +708,7 @@ func TestExchangesLastMinutesRunAsARealCollection(t *testing.T) {
 // TestExchangesReportTheNextExchange: between two exchanges the series
 // names the one to come, not the one after it.
 func TestExchangesReportTheNextExchange(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	if err := s.run(20, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
@@ -744,7 +733,7 @@ func TestExchangesReportTheNextExchange(t *testing.T) {
 // wait that long to be stored. Every exchange is still invited to and held
 // on its day, and every attendance is stored once the database is back.
 func TestExchangesGoOnWhileTheDatabaseIsAway(t *testing.T) {
-	s := newSeries(t, exchangesPlan)
+	s := newSeries(t, exchangesPlan(t))
 	s.storeOutage = 40 * 24 * time.Hour
 	s.signIn("2026-10-13 18:45", "ma.li@example.edu")
 	if err := s.run(20, time.Time{}); err != nil {

@@ -20,34 +20,14 @@ import (
 	"semesterflow/workflows"
 )
 
-const kickoffPlan = `
-term: {id: 2026-fall, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
-leaders:
-  - {name: Li Wei, email: li.wei@example.edu, role: Minister of Organization}
-  - {name: Zhang Hua, email: zhang.hua@example.edu}
-departments:
-  - id: organization
-    name: Organization Department
-    head: {name: Zhou Min, email: zhou.min@example.edu}
-    officers: [{name: Chen Jie, email: chen.jie@example.edu}]
-  - id: publicity
-    name: Publicity Department
-    head: {name: Sun Hao, email: sun.hao@example.edu}
-    officers: [{name: Ma Li, email: ma.li@example.edu}]
-  - id: sports
-    name: Sports Department
-    head: {name: Yuan Jun, email: yuan.jun@example.edu}
-    officers: [{name: Lu Feng, email: lu.feng@example.edu}]
-training:
-  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
-  deadline_days_after_start: 16
-kickoff:
-  at: "2026-09-15 19:00"
-  where: Student Activity Centre, meeting room 1
-  duration_minutes: 120
-  agenda: [Training of the new officers, Exchanges every two weeks]
-  plans_due_days: 7
-`
+func kickoffPlan(t testing.TB) *plan.Plan {
+	return testPlan(t, noRoles, basics, func(p *plan.Plan) {
+		p.Leaders[0].Role = "Minister of Organization"
+		p.Departments = []plan.Department{pick(t, p, "organization", "Chen Jie"), pick(t, p, "publicity", "Ma Li"), pick(t, p, "sports", "Lu Feng")}
+		p.Exchanges, p.Months, p.Contest, p.Tasks, p.Evaluation = nil, nil, nil, nil, nil
+		p.Kickoff.Agenda = []string{"Training of the new officers", "Exchanges every two weeks"}
+	})
+}
 
 // kickoffFixture runs a term's Kickoff from the term's first day with its
 // activities mocked and the real Collection as its child.
@@ -77,10 +57,7 @@ func newKickoffFixture(t *testing.T, start string) *kickoffFixture {
 // directoryDelay of test time to go out.
 func newSlowKickoffFixture(t *testing.T, start string, directoryDelay time.Duration) *kickoffFixture {
 	t.Helper()
-	p, err := plan.Decode([]byte(kickoffPlan))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := kickoffPlan(t)
 	loc := p.Location()
 	startAt, err := plan.LocalTime(start).In(loc)
 	if err != nil {
@@ -370,24 +347,18 @@ func TestKickoffNeverWaitsForTheDirectory(t *testing.T) {
 }
 
 func TestKickoffWithoutAMeetingFails(t *testing.T) {
-	p, err := plan.Decode([]byte(threeOfficers))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := threeOfficers(t)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.ExecuteWorkflow(workflows.Kickoff, contract.KickoffInputFrom(*p, plan.ProductionClock(time.Now()), ""))
-	err = env.GetWorkflowError()
+	err := env.GetWorkflowError()
 	if err == nil || !strings.Contains(err.Error(), "the plan has no kickoff meeting (kickoff.at)") {
 		t.Errorf("error = %v, want the missing meeting named", err)
 	}
 }
 
 func TestKickoffInputFromTheExamplePlan(t *testing.T) {
-	p, err := plan.Load("../examples/fall-term.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testPlan(t)
 	in := contract.KickoffInputFrom(*p, plan.ProductionClock(time.Time{}), "semester/2026-fall")
 	loc := p.Location()
 	if !in.Starts.Equal(time.Date(2026, 9, 15, 19, 0, 0, 0, loc)) || !in.Ends.Equal(time.Date(2026, 9, 15, 21, 0, 0, 0, loc)) ||

@@ -23,43 +23,24 @@ import (
 // monthPlan runs October 2026 for five departments with two judges. The
 // organization and sports departments have a secretary; the others do not,
 // so their head writes the summary.
-const monthPlan = `
-term: {id: 2026-fall, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
-leaders:
-  - {name: Li Wei, email: li.wei@example.edu}
-  - {name: Wang Fang, email: wang.fang@example.edu}
-departments:
-  - id: organization
-    name: Organization Department
-    head: {name: Zhou Min, email: zhou.min@example.edu}
-    officers: [{name: Wu Tong, email: wu.tong@example.edu, role: Secretary}]
-  - id: publicity
-    name: Publicity Department
-    head: {name: Sun Hao, email: sun.hao@example.edu}
-    officers: [{name: Ma Li, email: ma.li@example.edu}]
-  - id: sports
-    name: Sports Department
-    head: {name: Yuan Jun, email: yuan.jun@example.edu}
-    officers: [{name: He Xin, email: he.xin@example.edu, role: secretary}]
-  - id: arts
-    name: Arts Department
-    head: {name: Guo Rui, email: guo.rui@example.edu}
-    officers: [{name: Lin Yi, email: lin.yi@example.edu}]
-  - id: culture
-    name: Culture Department
-    head: {name: Qian Bo, email: qian.bo@example.edu}
-    officers: [{name: Xu Lan, email: xu.lan@example.edu}]
-training:
-  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
-  deadline_days_after_start: 16
-months:
-  run: [2026-10]
-  judges:
-    - {name: Zhang Hua, email: zhang.hua@example.edu}
-    - {name: Chen Jie, email: chen.jie@example.edu}
-  criteria: [ideological content, creativity, participation]
-  max_score: 10
-`
+func monthPlan(t testing.TB) *plan.Plan {
+	return testPlan(t, noRoles, basics, func(p *plan.Plan) {
+		p.Months.Judges = []plan.Person{p.Leaders[1], pick(t, p, "organization", "Chen Jie").Officers[0]}
+		p.Leaders = []plan.Person{p.Leaders[0], pick(t, p, "liaison").Head}
+		sports := pick(t, p, "sports")
+		sports.Officers = []plan.Person{{Name: "He Xin", Email: "he.xin@example.edu", Role: "secretary"}}
+		org := pick(t, p, "organization", "Wu Tong")
+		org.Officers[0].Role = "Secretary"
+		p.Departments = []plan.Department{org, pick(t, p, "publicity", "Ma Li"), sports,
+			{ID: "arts", Name: "Arts Department", Head: plan.Person{Name: "Guo Rui", Email: "guo.rui@example.edu"},
+				Officers: []plan.Person{{Name: "Lin Yi", Email: "lin.yi@example.edu"}}},
+			{ID: "culture", Name: "Culture Department", Head: plan.Person{Name: "Qian Bo", Email: "qian.bo@example.edu"},
+				Officers: []plan.Person{{Name: "Xu Lan", Email: "xu.lan@example.edu"}}},
+		}
+		p.Kickoff, p.Exchanges, p.Contest, p.Tasks, p.Evaluation = nil, nil, nil, nil, nil
+		p.Months.Run = []string{"2026-10"}
+	})
+}
 
 // canned is what a mocked collection hands back for a slot: who, what and
 // when (plan time, "YYYY-MM-DD HH:MM").
@@ -101,10 +82,7 @@ func newMonthFixture(t *testing.T) *monthFixture {
 // themeDelay of test time to go out.
 func newSlowMonthFixture(t *testing.T, themeDelay time.Duration) *monthFixture {
 	t.Helper()
-	p, err := plan.Decode([]byte(monthPlan))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := monthPlan(t)
 	loc := p.Location()
 	// The test starts a day before the month opens, as a parent might.
 	start := p.MonthCalendar()[0].Opens.AddDate(0, 0, -1)
@@ -521,10 +499,7 @@ func TestMonthSummariesLateAndMissingThenTheDigest(t *testing.T) {
 // children: people hand in through the collections' submit update, the
 // leader sets the theme on the month, and the digest gets every part.
 func TestMonthWithRealCollections(t *testing.T) {
-	p, err := plan.Decode([]byte(monthPlan))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := monthPlan(t)
 	loc := p.Location()
 	start := p.MonthCalendar()[0].Opens
 	var suite testsuite.WorkflowTestSuite

@@ -92,10 +92,7 @@ func TestOnboardingClosesOnlyAfterTheAssignmentIsRecorded(t *testing.T) {
 // then calls run.
 func slowOnboardingEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.Plan, func()) {
 	t.Helper()
-	p, err := plan.Decode([]byte(threeOfficers))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := threeOfficers(t)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	start, _ := p.Term.Starts.In(p.Location())

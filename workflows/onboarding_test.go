@@ -43,31 +43,20 @@ type notification struct {
 // acts names activity methods for mocks.
 var acts *activities.Activities
 
-const threeOfficers = `
-term: {id: 2026-fall, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
-leaders: [{name: Li Wei, email: li.wei@example.edu}]
-departments:
-  - id: publicity
-    name: Publicity Department
-    head: {name: Sun Hao, email: sun.hao@example.edu}
-    officers:
-      - {name: Ma Li, email: ma.li@example.edu}
-      - {name: Guo Rui, email: guo.rui@example.edu}
-      - {name: He Xin, email: he.xin@example.edu}
-training:
-  assign_on: 2026-09-07
-  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
-  deadline_days_after_start: 16
-  remind_days_before: [2, 0]
-  late_window_days: 7
-`
+// threeOfficers is the publicity department of three officers and its
+// training, and no later parts.
+func threeOfficers(t testing.TB) *plan.Plan {
+	return testPlan(t, noRoles, onlyParts, func(p *plan.Plan) {
+		p.Leaders = p.Leaders[:1]
+		p.Departments = []plan.Department{pick(t, p, "publicity", "Ma Li", "Guo Rui", "He Xin")}
+		p.Training.Sessions = []plan.TrainingSession{{Title: "Rules", At: "2026-09-09 19:00"}}
+		p.Training.Materials = nil
+	})
+}
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	p, err := plan.Decode([]byte(threeOfficers))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := threeOfficers(t)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	start, _ := p.Term.Starts.In(p.Location())

@@ -28,10 +28,7 @@ import (
 // per second: the directory is saved, every department is onboarded at the
 // scaled times, and the term's progress query follows along.
 func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
-	p, err := plan.Load("../examples/fall-term.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testPlan(t)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	realStart := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -151,10 +148,7 @@ func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 }
 
 func TestSemesterRefusesAnInvalidPlan(t *testing.T) {
-	p, err := plan.Load("../examples/fall-term.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testPlan(t)
 	p.Departments[1].Officers[0].Email = "bob@"
 	p.Term.ID = "Fall 2026"
 	var suite testsuite.WorkflowTestSuite
@@ -200,10 +194,7 @@ func termEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
 // activity that records who never acknowledged.
 func termEnvClosing(t *testing.T, closeOnboarding func(contract.CloseOnboardingInput) error) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
 	t.Helper()
-	p, err := plan.Load("../examples/fall-term.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testPlan(t)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	workflows.Register(env)

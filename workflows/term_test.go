@@ -42,10 +42,7 @@ type termRun struct {
 
 func newTermRun(t *testing.T) *termRun {
 	t.Helper()
-	p, err := plan.Load("../examples/fall-term.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testPlan(t)
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(quietLogger{})
 	r := &termRun{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p,
