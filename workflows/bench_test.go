@@ -4,10 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/testsuite"
-
 	"semesterflow/contract"
-	"semesterflow/internal/noopacts"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -33,12 +30,7 @@ func BenchmarkWholeTerm(b *testing.B) {
 }
 
 func runWholeTerm(b *testing.B, p *plan.Plan) {
-	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(quietLogger{})
-	env := suite.NewTestWorkflowEnvironment()
-	env.SetStartTime(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	workflows.Register(env)
-	noopacts.Register(env)
+	env := testEnv(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC), quiet, wholeTerm)
 	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
 	if err := env.GetWorkflowError(); err != nil {
 		b.Fatalf("term failed: %v", err)
@@ -47,9 +39,3 @@ func runWholeTerm(b *testing.B, p *plan.Plan) {
 
 // quietLogger drops the test environment's logs, which would otherwise
 // dominate a benchmark of thousands of workflows.
-type quietLogger struct{}
-
-func (quietLogger) Debug(string, ...any) {}
-func (quietLogger) Info(string, ...any)  {}
-func (quietLogger) Warn(string, ...any)  {}
-func (quietLogger) Error(string, ...any) {}

@@ -12,7 +12,6 @@ import (
 	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/testsuite"
 
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -48,8 +47,7 @@ func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFix
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, loc)
 	due := time.Date(2026, 10, 3, 23, 59, 0, 0, loc)
 	person := func(name, email string) plan.Person { return plan.Person{Name: name, Email: email} }
-	var suite testsuite.WorkflowTestSuite
-	f := &collectFixture{t: t, env: suite.NewTestWorkflowEnvironment(), start: start, loc: loc}
+	f := &collectFixture{t: t, env: testEnv(start), start: start, loc: loc}
 	f.in = contract.CollectionInput{
 		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
 		Kind: "summary", Scope: "2026-09", Title: "September's summary",
@@ -71,8 +69,6 @@ func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFix
 		TextRequired:     true,
 		Clock:            plan.ProductionClock(start),
 	}
-	f.env.SetStartTime(start)
-	f.env.RegisterActivity(&activities.Activities{})
 	notified := func(_ context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()

@@ -13,7 +13,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -59,13 +58,9 @@ func newContestFixture(t *testing.T) *contestFixture {
 func newSlowContestFixture(t *testing.T, atRiskDelay time.Duration) *contestFixture {
 	t.Helper()
 	p := contestPlan(t)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
 	start, _ := p.Term.Starts.In(p.Location())
-	env.SetStartTime(start)
+	env := testEnv(start)
 	f := &contestFixture{t: t, env: env, plan: p, start: start, children: map[string]contract.CollectionInput{}, stored: map[string]bool{}}
-	env.RegisterWorkflow(workflows.Collection)
-	env.RegisterActivity(&activities.Activities{})
 	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, args converter.EncodedValues) {
 		var in contract.CollectionInput
 		if err := args.Get(&in); err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
 
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -55,12 +54,8 @@ func newEvalFixture(t *testing.T) *evalFixture {
 	p := evaluationPlan(t)
 	loc := p.Location()
 	start := time.Date(2027, 1, 3, 0, 0, 0, 0, loc)
-	var suite testsuite.WorkflowTestSuite
-	f := &evalFixture{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p, start: start}
+	f := &evalFixture{t: t, env: testEnv(start), plan: p, start: start}
 	f.in = contract.EvaluationInputFrom(*p, "publicity", plan.ProductionClock(start), "semester/2026-fall")
-	f.env.SetStartTime(start)
-	f.env.RegisterWorkflow(workflows.Collection)
-	f.env.RegisterActivity(&activities.Activities{})
 	now := func() string { return f.env.Now().In(loc).Format("01-02 15:04") }
 	f.env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {

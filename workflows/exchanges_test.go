@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -216,11 +215,7 @@ func (s *series) run(maxRuns int, start time.Time) error {
 }
 
 func (s *series) newEnv(start time.Time) (*testsuite.TestWorkflowEnvironment, func() time.Time) {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	env.SetStartTime(start)
-	env.RegisterActivity(&activities.Activities{})
-	env.RegisterWorkflow(workflows.Collection)
+	env := testEnv(start)
 	env.OnActivity(acts.NotifyExchange, mock.Anything, mock.Anything).After(s.inviteDelay).Return(
 		func(_ context.Context, in contract.NotifyExchangeInput) (contract.DeliveryResult, error) {
 			s.mu.Lock()

@@ -3,8 +3,14 @@ package workflows_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
+	"go.temporal.io/sdk/testsuite"
+
+	"semesterflow/activities"
+	"semesterflow/internal/noopacts"
 	"semesterflow/plan"
+	"semesterflow/workflows"
 )
 
 // testPlan is the example plan changed by edits. The changed plan is
@@ -84,3 +90,48 @@ func noRoles(p *plan.Plan) {
 		}
 	}
 }
+
+// envSetup is what testEnv registers besides the clock.
+type envSetup struct{ quiet, wholeTerm bool }
+
+// quiet drops the SDK's log, which a whole term fills.
+func quiet(s *envSetup) { s.quiet = true }
+
+// wholeTerm registers every workflow under its contract name and no-op
+// activities, for tests that run a term rather than one part.
+func wholeTerm(s *envSetup) { s.wholeTerm = true }
+
+// testEnv is a workflow test environment on a clock from start (the
+// suite's own when zero). By default it is set up for one part: the
+// activities are registered for mocking, and the real Collection runs as
+// the part's child.
+func testEnv(start time.Time, opts ...func(*envSetup)) *testsuite.TestWorkflowEnvironment {
+	var s envSetup
+	for _, o := range opts {
+		o(&s)
+	}
+	var suite testsuite.WorkflowTestSuite
+	if s.quiet {
+		suite.SetLogger(quietLogger{})
+	}
+	env := suite.NewTestWorkflowEnvironment()
+	if !start.IsZero() {
+		env.SetStartTime(start)
+	}
+	if s.wholeTerm {
+		workflows.Register(env)
+		noopacts.Register(env)
+	} else {
+		env.RegisterActivity(&activities.Activities{})
+		env.RegisterWorkflow(workflows.Collection)
+	}
+	return env
+}
+
+// quietLogger logs nothing.
+type quietLogger struct{}
+
+func (quietLogger) Debug(string, ...any) {}
+func (quietLogger) Info(string, ...any)  {}
+func (quietLogger) Warn(string, ...any)  {}
+func (quietLogger) Error(string, ...any) {}

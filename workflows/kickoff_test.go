@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -63,13 +62,9 @@ func newSlowKickoffFixture(t *testing.T, start string, directoryDelay time.Durat
 	if err != nil {
 		t.Fatal(err)
 	}
-	var suite testsuite.WorkflowTestSuite
-	f := &kickoffFixture{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p, loc: loc, start: startAt}
+	f := &kickoffFixture{t: t, env: testEnv(startAt), plan: p, loc: loc, start: startAt}
 	f.in = contract.KickoffInputFrom(*p, plan.ProductionClock(startAt), contract.SemesterWorkflowID(p.Term.ID))
 	env := f.env
-	env.SetStartTime(startAt)
-	env.RegisterWorkflow(workflows.Collection)
-	env.RegisterActivity(&activities.Activities{})
 	env.OnActivity(acts.SendDirectory, mock.Anything, mock.Anything).After(directoryDelay).Return(
 		func(_ context.Context, in contract.SendDirectoryInput) (contract.DeliveryResult, error) {
 			f.record("directory " + in.TermID)
@@ -348,8 +343,7 @@ func TestKickoffNeverWaitsForTheDirectory(t *testing.T) {
 
 func TestKickoffWithoutAMeetingFails(t *testing.T) {
 	p := threeOfficers(t)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
+	env := testEnv(time.Time{})
 	env.ExecuteWorkflow(workflows.Kickoff, contract.KickoffInputFrom(*p, plan.ProductionClock(time.Now()), ""))
 	err := env.GetWorkflowError()
 	if err == nil || !strings.Contains(err.Error(), "the plan has no kickoff meeting (kickoff.at)") {

@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -86,13 +85,9 @@ func newSlowMonthFixture(t *testing.T, themeDelay time.Duration) *monthFixture {
 	loc := p.Location()
 	// The test starts a day before the month opens, as a parent might.
 	start := p.MonthCalendar()[0].Opens.AddDate(0, 0, -1)
-	var suite testsuite.WorkflowTestSuite
-	f := &monthFixture{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p, loc: loc, start: start,
+	f := &monthFixture{t: t, env: testEnv(start), plan: p, loc: loc, start: start,
 		canned: map[string][]canned{}, collections: map[string]contract.CollectionInput{}}
 	f.in = contract.MonthInputFrom(*p, "2026-10", plan.ProductionClock(start), "")
-	f.env.SetStartTime(start)
-	f.env.RegisterActivity(&activities.Activities{})
-	f.env.RegisterWorkflow(workflows.Collection)
 	f.env.OnWorkflow(workflows.Collection, mock.Anything, mock.Anything).Return(f.collection)
 	f.env.OnActivity(acts.AnnounceMonthTheme, mock.Anything, mock.Anything).After(themeDelay).Return(
 		func(_ context.Context, in contract.AnnounceMonthThemeInput) (contract.DeliveryResult, error) {
@@ -502,11 +497,7 @@ func TestMonthWithRealCollections(t *testing.T) {
 	p := monthPlan(t)
 	loc := p.Location()
 	start := p.MonthCalendar()[0].Opens
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	env.SetStartTime(start)
-	env.RegisterWorkflow(workflows.Collection)
-	env.RegisterActivity(&activities.Activities{})
+	env := testEnv(start)
 	notified := map[string]int{} // "<collection kind> <notification kind>" -> batches
 	stored := map[string]int{}   // collection kind -> submissions stored
 	// The month's collections run side by side and the environment runs

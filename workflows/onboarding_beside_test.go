@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
 
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/plan"
 	"semesterflow/workflows"
@@ -22,8 +21,11 @@ import (
 // onboarding ends saying the assignment was late.
 func TestOnboardingCalendarNeverWaitsForTheAssignment(t *testing.T) {
 	env, p, run := slowOnboardingEnv(t)
+	var mu sync.Mutex // the delayed assignment runs beside the reminders
 	var sent []string // "kind at", in the order they went out
 	record := func(_ context.Context, in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		sent = append(sent, in.Kind+" "+env.Now().In(p.Location()).Format("01-02 15:04"))
 		return contract.DeliveryResult{Sent: len(in.Officers)}, nil
 	}
@@ -93,11 +95,8 @@ func TestOnboardingClosesOnlyAfterTheAssignmentIsRecorded(t *testing.T) {
 func slowOnboardingEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.Plan, func()) {
 	t.Helper()
 	p := threeOfficers(t)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
 	start, _ := p.Term.Starts.In(p.Location())
-	env.SetStartTime(start)
-	env.RegisterActivity(&activities.Activities{})
+	env := testEnv(start)
 	return env, p, func() {
 		env.ExecuteWorkflow(workflows.Onboarding, contract.OnboardingInput{
 			TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,

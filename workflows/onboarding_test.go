@@ -57,10 +57,8 @@ func threeOfficers(t testing.TB) *plan.Plan {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	p := threeOfficers(t)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
 	start, _ := p.Term.Starts.In(p.Location())
-	env.SetStartTime(start)
+	env := testEnv(start)
 	f := &fixture{t: t, env: env, plan: p, start: start}
 	d := p.Departments[0]
 	f.in = contract.OnboardingInput{
@@ -68,7 +66,6 @@ func newFixture(t *testing.T) *fixture {
 		Department: d, Training: p.Training, Schedule: p.OnboardingSchedule(),
 		Clock: plan.ProductionClock(start),
 	}
-	env.RegisterActivity(&activities.Activities{})
 	env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
 			n := notification{at: env.Now().In(p.Location()), kind: in.Kind, days: in.DaysLeft}

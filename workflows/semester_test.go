@@ -19,7 +19,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/contract"
-	"semesterflow/internal/noopacts"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -29,12 +28,8 @@ import (
 // scaled times, and the term's progress query follows along.
 func TestSemesterRehearsesTheExampleTerm(t *testing.T) {
 	p := testPlan(t)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
 	realStart := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	env.SetStartTime(realStart)
-	workflows.Register(env)
-	noopacts.Register(env)
+	env := testEnv(realStart, wholeTerm)
 
 	var mu sync.Mutex
 	var saved int
@@ -151,9 +146,7 @@ func TestSemesterRefusesAnInvalidPlan(t *testing.T) {
 	p := testPlan(t)
 	p.Departments[1].Officers[0].Email = "bob@"
 	p.Term.ID = "Fall 2026"
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	noopacts.Register(env)
+	env := testEnv(time.Time{}, wholeTerm)
 	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(nil)
 	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p})
 	var appErr *temporal.ApplicationError
@@ -195,10 +188,7 @@ func termEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
 func termEnvClosing(t *testing.T, closeOnboarding func(contract.CloseOnboardingInput) error) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
 	t.Helper()
 	p := testPlan(t)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestWorkflowEnvironment()
-	workflows.Register(env)
-	noopacts.Register(env)
+	env := testEnv(time.Time{}, wholeTerm)
 	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.CloseOnboarding, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.CloseOnboardingInput) error { return closeOnboarding(in) })

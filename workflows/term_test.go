@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/contract"
-	"semesterflow/internal/noopacts"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -43,15 +42,10 @@ type termRun struct {
 func newTermRun(t *testing.T) *termRun {
 	t.Helper()
 	p := testPlan(t)
-	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(quietLogger{})
-	r := &termRun{t: t, env: suite.NewTestWorkflowEnvironment(), plan: p,
+	r := &termRun{t: t, env: testEnv(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC), quiet, wholeTerm), plan: p,
 		invitations: map[string][]string{}, attendance: map[string]string{}, late: map[string]bool{}, updates: map[string]string{},
 		themes: map[string]contract.AnnounceMonthThemeInput{}}
 	r.start, _ = p.Term.Starts.In(p.Location())
-	r.env.SetStartTime(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	workflows.Register(r.env)
-	noopacts.Register(r.env)
 	env := r.env
 	env.OnActivity(acts.NotifyExchange, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.NotifyExchangeInput) (contract.DeliveryResult, error) {
