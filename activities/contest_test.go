@@ -7,50 +7,28 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/testsuite"
-
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// partsHarness runs the contest's and the help desk's activities for real
-// against a fresh database, the SMTP server and Mailpit. People's addresses
-// carry a tag unique to the test, so Mailpit searches see only its emails.
+// partsHarness runs the contest's and the help desk's activities on a
+// rig, for a term whose ID is the rig's tag.
 type partsHarness struct {
-	t       *testing.T
-	env     *testsuite.TestActivityEnvironment
-	acts    *activities.Activities
-	store   *store.Store
-	mailpit *testenv.Mailpit
-	termID  string
-	tag     string
-	loc     *time.Location
+	*rig
+	termID string
+	loc    *time.Location
 }
 
 func newPartsHarness(t *testing.T) *partsHarness {
 	t.Helper()
-	live := newLiveServices(t)
-	mailpit, sender, db := live.mailpit, live.sender, live.db
+	r := newRig(t)
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tag := testenv.UniqueID("parts")
-	h := &partsHarness{t: t, store: store.New(db), mailpit: mailpit, termID: tag, tag: tag, loc: loc}
-	h.acts = &activities.Activities{Store: h.store, Mailer: sender}
-	var suite testsuite.WorkflowTestSuite
-	h.env = suite.NewTestActivityEnvironment()
-	h.env.RegisterActivity(h.acts)
-	return h
-}
-
-// person makes someone whose address is unique to the test.
-func (h *partsHarness) person(name string) plan.Person {
-	local := strings.ToLower(strings.ReplaceAll(name, " ", "."))
-	return plan.Person{Name: name, Email: local + "." + h.tag + "@example.edu"}
+	return &partsHarness{rig: r, termID: r.tag, loc: loc}
 }
 
 func (h *partsHarness) at(local string) time.Time {
@@ -60,33 +38,6 @@ func (h *partsHarness) at(local string) time.Time {
 		h.t.Fatal(err)
 	}
 	return t
-}
-
-// deliver runs a delivering activity and returns its result.
-func (h *partsHarness) deliver(fn any, in any) contract.DeliveryResult {
-	h.t.Helper()
-	v, err := h.env.ExecuteActivity(fn, in)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	var res contract.DeliveryResult
-	if err := v.Get(&res); err != nil {
-		h.t.Fatal(err)
-	}
-	return res
-}
-
-// onlyEmail waits for the person's one email, checks no second one
-// follows, and returns it.
-func (h *partsHarness) onlyEmail(p plan.Person) testenv.MailMessage {
-	h.t.Helper()
-	h.mailpit.WaitFor(h.t, "to:"+p.Email, 1, 10*time.Second)
-	time.Sleep(300 * time.Millisecond) // a duplicate would arrive right behind
-	got := h.mailpit.Search(h.t, "to:"+p.Email)
-	if len(got) != 1 {
-		h.t.Fatalf("%s received %d emails, want 1", p.Email, len(got))
-	}
-	return h.mailpit.Message(h.t, got[0].ID)
 }
 
 func (h *partsHarness) contains(what string, msg testenv.MailMessage, wants ...string) {
@@ -118,7 +69,7 @@ func TestContestAtRiskNoticeReachesEachLeaderOnce(t *testing.T) {
 		t.Errorf("first run %+v, second %+v; want 2 sent, then 2 already sent", first, second)
 	}
 	for _, l := range leaders {
-		msg := h.onlyEmail(l)
+		msg := h.only(l.Email)
 		if msg.Subject != "Knowledge Contest at risk: 2 milestones still open" {
 			t.Errorf("subject %q", msg.Subject)
 		}
@@ -140,7 +91,7 @@ func TestContestResultsReminderAndRecording(t *testing.T) {
 	if again := h.deliver(h.acts.NotifyContestResultsReminder, reminder); again.Sent != 0 || again.AlreadySent != 1 {
 		t.Errorf("second run %+v, want nothing sent", again)
 	}
-	msg := h.onlyEmail(leader)
+	msg := h.only(leader.Email)
 	h.contains("reminder", msg, "Fri 30 Oct 2026, 23:59 (Asia/Shanghai)",
 		"starter record-results --term "+h.termID+" --email "+leader.Email, "organization", "publicity")
 

@@ -9,66 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/uptrace/bun"
-	"go.temporal.io/sdk/testsuite"
-
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/internal/evaluation"
-	"semesterflow/internal/testenv"
-	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// evalHarness is a term at its end: a fresh database holding what the term
-// recorded about three officers of the publicity department, the SMTP
-// server, and Mailpit to read what arrived.
-//
-// Ma Li came to 5 exchanges of 6 (the sixth excused), acknowledged her
-// training on time, handed in 3 tasks on time and 1 late, and Li Wei
-// assessed her 8 of 10. Guo Rui came to 3 of 6, acknowledged late, handed
-// in nothing and was not assessed. He Xin has no attendance, never
-// acknowledged, and the head Sun Hao assessed him 6.
-type evalHarness struct {
-	t       *testing.T
-	env     *testsuite.TestActivityEnvironment
-	acts    *activities.Activities
-	store   *store.Store
-	mailpit *testenv.Mailpit
-	plan    *plan.Plan
-	in      contract.EvaluateDepartmentInput
-}
-
-// The totals the rules give, with weights 0.3/0.1/0.3/0.3 and an excused
-// absence counting 0.5.
-var (
-	maLiTotal   = 0.3*5.5/6 + 0.1*1 + 0.3*3.5/4 + 0.3*0.8
-	guoRuiTotal = (0.3*0.5 + 0.1*0.5) / 0.4
-	heXinTotal  = (0.1*0 + 0.3*0.6) / 0.4
-)
-
-func newEvalHarness(t *testing.T) *evalHarness {
-	t.Helper()
-	ctx := context.Background()
-	host, port := testenv.SMTP(t)
-	mailpit := testenv.NewMailpit(t)
-	db := testenv.OpenBun(t, testenv.Postgres(t))
-	if _, err := store.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := mail.ConfigFromEnv(func(k string) string {
-		return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSender(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tag := testenv.UniqueID("eval")
-	p, err := plan.Decode([]byte(fmt.Sprintf(`
+// evaluationPlanYAML is the publicity department of three and two leaders.
+const evaluationPlanYAML = `
 term: {id: %[1]s, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
 leaders:
   - {name: Li Wei, email: li.wei.%[1]s@example.edu}
@@ -90,29 +38,45 @@ evaluation:
   excused_weight: 0.5
   weights: {attendance: 0.3, training: 0.1, tasks: 0.3, assessment: 0.3}
   max_score: 10
-`, tag)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &evalHarness{t: t, store: store.New(db), mailpit: mailpit, plan: p}
-	h.acts = &activities.Activities{Store: h.store, Mailer: sender}
-	var suite testsuite.WorkflowTestSuite
-	h.env = suite.NewTestActivityEnvironment()
-	h.env.RegisterActivity(h.acts)
-	if _, err := h.env.ExecuteActivity(h.acts.SaveDirectory, contract.SaveDirectoryInput{Plan: *p, At: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
-		t.Fatal(err)
-	}
+`
+
+// evalHarness is a term at its end: a rig whose database holds what the
+// term recorded about three officers of the publicity department.
+//
+// Ma Li came to 5 exchanges of 6 (the sixth excused), acknowledged her
+// training on time, handed in 3 tasks on time and 1 late, and Li Wei
+// assessed her 8 of 10. Guo Rui came to 3 of 6, acknowledged late, handed
+// in nothing and was not assessed. He Xin has no attendance, never
+// acknowledged, and the head Sun Hao assessed him 6.
+type evalHarness struct {
+	*rig
+	in contract.EvaluateDepartmentInput
+}
+
+// The totals the rules give, with weights 0.3/0.1/0.3/0.3 and an excused
+// absence counting 0.5.
+var (
+	maLiTotal   = 0.3*5.5/6 + 0.1*1 + 0.3*3.5/4 + 0.3*0.8
+	guoRuiTotal = (0.3*0.5 + 0.1*0.5) / 0.4
+	heXinTotal  = (0.1*0 + 0.3*0.6) / 0.4
+)
+
+func newEvalHarness(t *testing.T) *evalHarness {
+	t.Helper()
+	h := &evalHarness{rig: newPlanRig(t, evaluationPlanYAML)}
+	p := h.plan
 	d := p.Departments[0]
 	h.in = contract.EvaluateDepartmentInput{
 		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
 		DepartmentID: d.ID, DepartmentName: d.Name, Head: d.Head, Leaders: p.Leaders, Officers: d.Officers,
 		Evaluation: *p.Evaluation, At: time.Date(2027, 1, 12, 23, 59, 0, 0, p.Location()),
 	}
-	h.seed(db)
+	h.seed()
 	return h
 }
 
-func (h *evalHarness) seed(db *bun.DB) {
+func (h *evalHarness) seed() {
+	db := h.db
 	t, ctx, p := h.t, context.Background(), h.plan
 	o := p.Departments[0].Officers
 	ma, guo, he := o[0].Email, o[1].Email, o[2].Email
@@ -167,39 +131,11 @@ func (h *evalHarness) seed(db *bun.DB) {
 	}
 }
 
-func (h *evalHarness) run(fn any) (contract.DeliveryResult, error) {
-	var res contract.DeliveryResult
-	v, err := h.env.ExecuteActivity(fn, h.in)
-	if err == nil {
-		err = v.Get(&res)
-	}
-	return res, err
-}
-
 func (h *evalHarness) compute() contract.ComputeEvaluationsResult {
 	h.t.Helper()
-	v, err := h.env.ExecuteActivity(h.acts.ComputeEvaluations, h.in)
-	if err != nil {
-		h.t.Fatal(err)
-	}
 	var res contract.ComputeEvaluationsResult
-	if err := v.Get(&res); err != nil {
-		h.t.Fatal(err)
-	}
+	h.run(h.acts.ComputeEvaluations, h.in, &res)
 	return res
-}
-
-// only waits for the one email to address and checks that no second one
-// follows.
-func (h *evalHarness) only(address string) testenv.MailMessage {
-	h.t.Helper()
-	h.mailpit.WaitFor(h.t, "to:"+address, 1, 10*time.Second)
-	time.Sleep(300 * time.Millisecond) // a duplicate would arrive right behind
-	got := h.mailpit.Search(h.t, "to:"+address)
-	if len(got) != 1 {
-		h.t.Fatalf("%s received %d emails, want 1", address, len(got))
-	}
-	return h.mailpit.Message(h.t, got[0].ID)
 }
 
 func TestComputeEvaluationsTwiceStoresTheSameRows(t *testing.T) {
@@ -242,15 +178,15 @@ func TestComputeEvaluationsTwiceStoresTheSameRows(t *testing.T) {
 
 func TestEvaluationReportReachesEachLeaderOnce(t *testing.T) {
 	h := newEvalHarness(t)
-	if _, err := h.run(h.acts.SendEvaluationReport); err == nil || !strings.Contains(err.Error(), "compute the evaluations first") {
+	if _, err := h.try(h.acts.SendEvaluationReport, h.in); err == nil || !strings.Contains(err.Error(), "compute the evaluations first") {
 		t.Fatalf("a report before the evaluations gave %v, want a refusal", err)
 	}
 	h.compute()
-	first, err := h.run(h.acts.SendEvaluationReport)
+	first, err := h.try(h.acts.SendEvaluationReport, h.in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := h.run(h.acts.SendEvaluationReport)
+	second, err := h.try(h.acts.SendEvaluationReport, h.in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,11 +233,11 @@ func TestEvaluationReportReachesEachLeaderOnce(t *testing.T) {
 func TestEvaluationSummariesReachEachOfficerOnce(t *testing.T) {
 	h := newEvalHarness(t)
 	h.compute()
-	first, err := h.run(h.acts.SendEvaluationSummaries)
+	first, err := h.try(h.acts.SendEvaluationSummaries, h.in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := h.run(h.acts.SendEvaluationSummaries)
+	second, err := h.try(h.acts.SendEvaluationSummaries, h.in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,41 +10,28 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/testsuite"
-
-	"semesterflow/activities"
 	"semesterflow/contract"
 	"semesterflow/internal/testenv"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// exchangeRig runs the exchange activities against a fresh database, the
-// SMTP server and Mailpit, with addresses unique to the test.
+// exchangeRig runs the exchange activities on a rig, for a term whose ID
+// is the rig's tag.
 type exchangeRig struct {
-	env     *testsuite.TestActivityEnvironment
-	acts    *activities.Activities
-	store   *store.Store
-	mailpit *testenv.Mailpit
-	termID  string
-	head    plan.Person
-	people  []plan.Person // the officers; the last is the secretary
+	*rig
+	termID string
+	head   plan.Person
+	people []plan.Person // the officers; the last is the secretary
 }
 
 func newExchangeRig(t *testing.T) *exchangeRig {
 	t.Helper()
-	live := newLiveServices(t)
-	mp, sender, db := live.mailpit, live.sender, live.db
-	tag := testenv.UniqueID("exch")
-	r := &exchangeRig{store: store.New(db), mailpit: mp, termID: tag,
-		head: plan.Person{Name: "Sun Hao", Email: "sun.hao." + tag + "@example.edu"}}
+	r := &exchangeRig{rig: newRig(t)}
+	r.termID, r.head = r.tag, r.person("Sun Hao")
 	for _, n := range []string{"Ma Li", "Guo Rui", "He Xin"} {
-		r.people = append(r.people, plan.Person{Name: n, Email: strings.ReplaceAll(strings.ToLower(n), " ", ".") + "." + tag + "@example.edu"})
+		r.people = append(r.people, r.person(n))
 	}
-	r.acts = &activities.Activities{Store: r.store, Mailer: sender}
-	var suite testsuite.WorkflowTestSuite
-	r.env = suite.NewTestActivityEnvironment()
-	r.env.RegisterActivity(r.acts)
 	return r
 }
 
@@ -67,31 +54,14 @@ func (r *exchangeRig) invitation() contract.NotifyExchangeInput {
 func TestExchangeInvitationWithCalendarInviteArrivesOnce(t *testing.T) {
 	r := newExchangeRig(t)
 	in := r.invitation()
-	var results []contract.DeliveryResult
-	for range 2 {
-		v, err := r.env.ExecuteActivity(r.acts.NotifyExchange, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var res contract.DeliveryResult
-		if err := v.Get(&res); err != nil {
-			t.Fatal(err)
-		}
-		results = append(results, res)
-	}
+	results := []contract.DeliveryResult{r.deliver(r.acts.NotifyExchange, in), r.deliver(r.acts.NotifyExchange, in)}
 	if results[0].Sent != 4 || results[1].Sent != 0 || results[1].AlreadySent != 4 {
 		t.Errorf("runs = %+v, want 4 sent then 4 already sent", results)
 	}
 
 	var invites []string
 	for _, p := range in.Recipients {
-		r.mailpit.WaitFor(t, "to:"+p.Email, 1, 10*time.Second)
-		time.Sleep(300 * time.Millisecond) // a duplicate would arrive right behind
-		got := r.mailpit.Search(t, "to:"+p.Email)
-		if len(got) != 1 {
-			t.Fatalf("%s received %d emails, want 1", p.Email, len(got))
-		}
-		msg := r.mailpit.Message(t, got[0].ID)
+		msg := r.only(p.Email)
 		if msg.Subject != "Publicity Department: exchange 3 on Tue 10 Nov 2026, 19:00 (Asia/Shanghai)" {
 			t.Errorf("subject %q", msg.Subject)
 		}
@@ -106,7 +76,7 @@ func TestExchangeInvitationWithCalendarInviteArrivesOnce(t *testing.T) {
 		if len(msg.Attachments) != 1 || !strings.HasPrefix(msg.Attachments[0].ContentType, "text/calendar") {
 			t.Fatalf("%s's attachments = %+v, want one text/calendar", p.Name, msg.Attachments)
 		}
-		invites = append(invites, attachment(t, r.mailpit, got[0].ID, msg.Attachments[0].PartID))
+		invites = append(invites, attachment(t, r.mailpit, msg.ID, msg.Attachments[0].PartID))
 	}
 	ics := strings.ReplaceAll(invites[0], "\r\n ", "")
 	for _, want := range []string{

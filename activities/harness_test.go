@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,20 +18,31 @@ import (
 	"semesterflow/store"
 )
 
-// liveServices are the real services activity tests run against: a fresh,
-// migrated Postgres database, the SMTP server, and Mailpit to read what
-// arrived. Tests that need a service that is down skip, or fail under CI.
-type liveServices struct {
+// rig runs activities for real against a fresh, migrated Postgres
+// database and the SMTP server, with Mailpit to read what arrived. Tests
+// that need a service that is down skip, or fail under CI. People's
+// addresses carry a tag unique to the test, so Mailpit searches see only
+// its emails.
+type rig struct {
+	t       *testing.T
+	env     *testsuite.TestActivityEnvironment
+	acts    *activities.Activities
+	dsn     string
 	db      *bun.DB
+	store   *store.Store
 	sender  *mail.Sender
 	mailpit *testenv.Mailpit
+	tag     string
+	// plan is the plan newPlanRig saved, nil for newRig.
+	plan *plan.Plan
 }
 
-func newLiveServices(t *testing.T) liveServices {
+func newRig(t *testing.T) *rig {
 	t.Helper()
 	host, port := testenv.SMTP(t)
 	mailpit := testenv.NewMailpit(t)
-	db := testenv.OpenBun(t, testenv.Postgres(t))
+	dsn := testenv.Postgres(t)
+	db := testenv.OpenBun(t, dsn)
 	if _, err := store.Migrate(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
@@ -44,49 +56,40 @@ func newLiveServices(t *testing.T) liveServices {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return liveServices{db: db, sender: sender, mailpit: mailpit}
-}
-
-// realRig runs activities against a fresh Postgres database and the SMTP
-// server, with Mailpit to read what arrived. Its plan's term and directory
-// are saved, as the term's SaveDirectory would have done.
-type realRig struct {
-	t       *testing.T
-	env     *testsuite.TestActivityEnvironment
-	acts    *activities.Activities
-	store   *store.Store
-	sender  *mail.Sender
-	mailpit *testenv.Mailpit
-	plan    *plan.Plan
-	// tag makes the plan's term ID and addresses unique to the test, so
-	// Mailpit searches see only its messages.
-	tag string
-}
-
-// newRealRig decodes planYAML after replacing %[1]s with a unique tag, and
-// saves its directory.
-func newRealRig(t *testing.T, planYAML string) *realRig {
-	t.Helper()
-	live := newLiveServices(t)
-	mailpit, sender, db := live.mailpit, live.sender, live.db
-	tag := testenv.UniqueID("rig")
-	p, err := plan.Decode(fmt.Appendf(nil, planYAML, tag))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &realRig{t: t, store: store.New(db), sender: sender, mailpit: mailpit, plan: p, tag: tag}
+	r := &rig{t: t, dsn: dsn, db: db, store: store.New(db), sender: sender, mailpit: mailpit, tag: testenv.UniqueID("rig")}
 	r.acts = &activities.Activities{Store: r.store, Mailer: sender}
 	var suite testsuite.WorkflowTestSuite
 	r.env = suite.NewTestActivityEnvironment()
 	r.env.RegisterActivity(r.acts)
-	start, _ := p.Term.Starts.In(p.Location())
-	r.run(r.acts.SaveDirectory, contract.SaveDirectoryInput{Plan: *p, StartedBy: "test", At: start}, nil)
 	return r
+}
+
+// newPlanRig is a rig whose plan is planYAML with %[1]s replaced by the
+// rig's tag; its term and directory are saved, as the term's SaveDirectory
+// would have done when li.wei started it.
+func newPlanRig(t *testing.T, planYAML string) *rig {
+	t.Helper()
+	r := newRig(t)
+	p, err := plan.Decode(fmt.Appendf(nil, planYAML, r.tag))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.plan = p
+	start, _ := p.Term.Starts.In(p.Location())
+	r.run(r.acts.SaveDirectory, contract.SaveDirectoryInput{Plan: *p, StartedBy: "li.wei", At: start}, nil)
+	return r
+}
+
+// person is someone whose address is unique to the test: "Ma Li" is
+// ma.li.<tag>@example.edu.
+func (r *rig) person(name string) plan.Person {
+	local := strings.ToLower(strings.ReplaceAll(name, " ", "."))
+	return plan.Person{Name: name, Email: local + "." + r.tag + "@example.edu"}
 }
 
 // run executes an activity and decodes its result into out (nil for none),
 // failing the test on error.
-func (r *realRig) run(activity, in, out any) {
+func (r *rig) run(activity, in, out any) {
 	r.t.Helper()
 	v, err := r.env.ExecuteActivity(activity, in)
 	if err != nil {
@@ -99,10 +102,28 @@ func (r *realRig) run(activity, in, out any) {
 	}
 }
 
+// deliver runs a delivering activity and returns its result.
+func (r *rig) deliver(activity, in any) contract.DeliveryResult {
+	r.t.Helper()
+	var res contract.DeliveryResult
+	r.run(activity, in, &res)
+	return res
+}
+
+// try runs a delivering activity and returns its result and its error.
+func (r *rig) try(activity, in any) (contract.DeliveryResult, error) {
+	var res contract.DeliveryResult
+	v, err := r.env.ExecuteActivity(activity, in)
+	if err == nil {
+		err = v.Get(&res)
+	}
+	return res, err
+}
+
 // inbox waits for an address's emails and returns them once no more
 // arrive: want is how many are expected, and a duplicate right behind them
 // would show.
-func (r *realRig) inbox(email string, want int) []testenv.MailSummary {
+func (r *rig) inbox(email string, want int) []testenv.MailSummary {
 	r.t.Helper()
 	r.mailpit.WaitFor(r.t, "to:"+email, want, 10*time.Second)
 	time.Sleep(300 * time.Millisecond)
@@ -111,7 +132,7 @@ func (r *realRig) inbox(email string, want int) []testenv.MailSummary {
 
 // only returns the one email an address received, failing the test when
 // there is not exactly one.
-func (r *realRig) only(email string) testenv.MailMessage {
+func (r *rig) only(email string) testenv.MailMessage {
 	r.t.Helper()
 	got := r.inbox(email, 1)
 	if len(got) != 1 {

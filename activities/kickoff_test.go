@@ -50,7 +50,7 @@ kickoff:
 `
 
 func TestDirectoryReachesEveryHeadOnceListingEveryone(t *testing.T) {
-	r := newRealRig(t, kickoffPlanYAML)
+	r := newPlanRig(t, kickoffPlanYAML)
 	in := contract.SendDirectoryInput{TermID: r.plan.Term.ID}
 	var first, second contract.DeliveryResult
 	r.run(r.acts.SendDirectory, in, &first)
@@ -118,7 +118,7 @@ func containsLine(s string, words ...string) bool {
 	return false
 }
 
-func (r *realRig) invitationsInput() contract.SendKickoffInvitationsInput {
+func (r *rig) invitationsInput() contract.SendKickoffInvitationsInput {
 	loc := r.plan.Location()
 	starts := time.Date(2026, 9, 15, 19, 0, 0, 0, loc)
 	in := contract.SendKickoffInvitationsInput{
@@ -134,7 +134,7 @@ func (r *realRig) invitationsInput() contract.SendKickoffInvitationsInput {
 }
 
 func TestKickoffInvitationsCarryACalendarInviteAndGoOutOnce(t *testing.T) {
-	r := newRealRig(t, kickoffPlanYAML)
+	r := newPlanRig(t, kickoffPlanYAML)
 	in := r.invitationsInput()
 	var first, second contract.KickoffInvitationsResult
 	r.run(r.acts.SendKickoffInvitations, in, &first)

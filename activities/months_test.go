@@ -6,66 +6,20 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/testsuite"
-
-	"semesterflow/activities"
 	"semesterflow/contract"
-	"semesterflow/internal/testenv"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
-// monthsHarness runs the month's activities against a fresh database and
-// the shared SMTP server, with addresses unique to the test.
-type monthsHarness struct {
-	t       *testing.T
-	env     *testsuite.TestActivityEnvironment
-	acts    *activities.Activities
-	store   *store.Store
-	mailpit *testenv.Mailpit
-	tag     string
-}
+// monthsHarness runs the month's activities on a rig whose emails link
+// to the portal.
+type monthsHarness struct{ *rig }
 
 func newMonthsHarness(t *testing.T) *monthsHarness {
 	t.Helper()
-	live := newLiveServices(t)
-	mp, sender, db := live.mailpit, live.sender, live.db
-	h := &monthsHarness{t: t, store: store.New(db), mailpit: mp, tag: testenv.UniqueID("month")}
-	h.acts = &activities.Activities{Store: h.store, Mailer: sender, PortalURL: "https://union.example.edu/portal"}
-	var suite testsuite.WorkflowTestSuite
-	h.env = suite.NewTestActivityEnvironment()
-	h.env.RegisterActivity(h.acts)
-	return h
-}
-
-// person is someone with an address unique to this test.
-func (h *monthsHarness) person(name, user string) plan.Person {
-	return plan.Person{Name: name, Email: user + "." + h.tag + "@example.edu"}
-}
-
-func (h *monthsHarness) run(fn any, in any) contract.DeliveryResult {
-	h.t.Helper()
-	v, err := h.env.ExecuteActivity(fn, in)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	var res contract.DeliveryResult
-	if err := v.Get(&res); err != nil {
-		h.t.Fatal(err)
-	}
-	return res
-}
-
-// inbox waits for the one email of a recipient and fails on a duplicate.
-func (h *monthsHarness) inbox(p plan.Person) testenv.MailMessage {
-	h.t.Helper()
-	h.mailpit.WaitFor(h.t, "to:"+p.Email, 1, 10*time.Second)
-	time.Sleep(300 * time.Millisecond) // a duplicate would arrive right behind
-	got := h.mailpit.Search(h.t, "to:"+p.Email)
-	if len(got) != 1 {
-		h.t.Fatalf("%s received %d emails, want 1", p.Email, len(got))
-	}
-	return h.mailpit.Message(h.t, got[0].ID)
+	r := newRig(t)
+	r.acts.PortalURL = "https://union.example.edu/portal"
+	return &monthsHarness{r}
 }
 
 func shanghai(t *testing.T, local string) time.Time {
@@ -90,10 +44,10 @@ func sampleResults() []contract.CompetitionEntryResult {
 func TestDigestIsArchivedAndEmailedOnceWhenRunTwice(t *testing.T) {
 	h := newMonthsHarness(t)
 	ctx := context.Background()
-	head := h.person("Zhou Min", "zhou.min")
-	secretary := h.person("Wu Tong", "wu.tong")
-	pubHead := h.person("Sun Hao", "sun.hao")
-	leader := h.person("Li Wei", "li.wei")
+	head := h.person("Zhou Min")
+	secretary := h.person("Wu Tong")
+	pubHead := h.person("Sun Hao")
+	leader := h.person("Li Wei")
 	due := shanghai(t, "2026-11-03 23:59")
 	err := h.store.RecordSubmissions(ctx, []store.Submission{
 		{TermID: "2026-fall", Kind: contract.SummaryKind, Scope: "2026-10", Slot: "organization", AuthorEmail: secretary.Email,
@@ -119,8 +73,8 @@ func TestDigestIsArchivedAndEmailedOnceWhenRunTwice(t *testing.T) {
 		Recipients: []plan.Person{head, pubHead, leader, pubHead},
 		At:         shanghai(t, "2026-11-06 23:59"),
 	}
-	first := h.run(h.acts.PublishMonthDigest, in)
-	second := h.run(h.acts.PublishMonthDigest, in)
+	first := h.deliver(h.acts.PublishMonthDigest, in)
+	second := h.deliver(h.acts.PublishMonthDigest, in)
 	if first.Sent != 3 || second.Sent != 0 || second.AlreadySent != 3 {
 		t.Errorf("first run %+v, second %+v; want 3 sent (a repeated recipient once), then 3 already sent", first, second)
 	}
@@ -148,7 +102,7 @@ func TestDigestIsArchivedAndEmailedOnceWhenRunTwice(t *testing.T) {
 	}
 
 	for _, p := range []plan.Person{head, pubHead, leader} {
-		msg := h.inbox(p)
+		msg := h.only(p.Email)
 		if msg.Subject != "Organisation life in October 2026: the monthly digest" {
 			t.Errorf("%s got subject %q", p.Name, msg.Subject)
 		}
@@ -164,17 +118,17 @@ func TestDigestIsArchivedAndEmailedOnceWhenRunTwice(t *testing.T) {
 func TestCompetitionResultsAreAnnouncedOnce(t *testing.T) {
 	h := newMonthsHarness(t)
 	ctx := context.Background()
-	head := h.person("Yuan Jun", "yuan.jun")
-	judge := h.person("Zhang Hua", "zhang.hua")
-	leaderJudge := h.person("Li Wei", "li.wei")
+	head := h.person("Yuan Jun")
+	judge := h.person("Zhang Hua")
+	leaderJudge := h.person("Li Wei")
 	in := contract.AnnounceCompetitionInput{
 		TermID: "2026-fall", TermName: "Fall term 2026", Month: "2026-10", MonthName: "October 2026",
 		Criteria: []string{"ideological content", "creativity", "participation"}, MaxScore: 10, Results: sampleResults(),
 		// A leader who judges is listed twice and hears once.
 		Recipients: []plan.Person{head, judge, leaderJudge, leaderJudge},
 	}
-	first := h.run(h.acts.AnnounceCompetitionResults, in)
-	second := h.run(h.acts.AnnounceCompetitionResults, in)
+	first := h.deliver(h.acts.AnnounceCompetitionResults, in)
+	second := h.deliver(h.acts.AnnounceCompetitionResults, in)
 	if first.Sent != 3 || second.Sent != 0 || second.AlreadySent != 3 {
 		t.Errorf("first run %+v, second %+v", first, second)
 	}
@@ -187,7 +141,7 @@ func TestCompetitionResultsAreAnnouncedOnce(t *testing.T) {
 		t.Errorf("stored results %+v", rows)
 	}
 	for _, p := range []plan.Person{head, judge, leaderJudge} {
-		msg := h.inbox(p)
+		msg := h.only(p.Email)
 		if msg.Subject != "October 2026 group-life design competition: Sports Department wins" {
 			t.Errorf("%s got subject %q", p.Name, msg.Subject)
 		}
@@ -205,8 +159,8 @@ func TestCompetitionResultsAreAnnouncedOnce(t *testing.T) {
 func TestThemeIsRecordedWithItsAuditAndAnnounced(t *testing.T) {
 	h := newMonthsHarness(t)
 	ctx := context.Background()
-	head := h.person("Guo Rui", "guo.rui")
-	leader := h.person("Li Wei", "li.wei")
+	head := h.person("Guo Rui")
+	leader := h.person("Li Wei")
 	in := contract.AnnounceMonthThemeInput{
 		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Month: "2026-10", MonthName: "October 2026",
 		Arrangement: "Study the congress.", Theme: "Red memory", SetBy: leader.Email, SetByName: leader.Name,
@@ -214,8 +168,8 @@ func TestThemeIsRecordedWithItsAuditAndAnnounced(t *testing.T) {
 		EntriesDue: shanghai(t, "2026-10-15 23:59"), SummariesDue: shanghai(t, "2026-11-03 23:59"),
 		Recipients: []plan.Person{head, leader},
 	}
-	h.run(h.acts.AnnounceMonthTheme, in)
-	if res := h.run(h.acts.AnnounceMonthTheme, in); res.Sent != 0 || res.AlreadySent != 2 {
+	h.deliver(h.acts.AnnounceMonthTheme, in)
+	if res := h.deliver(h.acts.AnnounceMonthTheme, in); res.Sent != 0 || res.AlreadySent != 2 {
 		t.Errorf("second run %+v, want nothing sent again", res)
 	}
 	got, err := h.store.MonthThemeOf(ctx, "2026-fall", "2026-10")
@@ -232,7 +186,7 @@ func TestThemeIsRecordedWithItsAuditAndAnnounced(t *testing.T) {
 	if len(audit) != 1 || audit[0].Actor != leader.Email || audit[0].Action != "set_month_theme" || audit[0].Payload["theme"] != "Red memory" {
 		t.Errorf("audit %+v, want one entry for the leader's decision", audit)
 	}
-	msg := h.inbox(head)
+	msg := h.only(head.Email)
 	if msg.Subject != "October 2026 organisation life theme: Red memory" || !strings.Contains(msg.Text, "It was set by Li Wei.") ||
 		!strings.Contains(msg.Text, "Thu 15 Oct 2026, 23:59") {
 		t.Errorf("theme email %q:\n%s", msg.Subject, msg.Text)

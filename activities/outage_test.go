@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/uptrace/bun"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
@@ -44,33 +43,22 @@ import (
 // ScheduleToClose: SEMESTERFLOW_TEST_DB_OUTAGE=10m go test -run
 // RealWorkerAndServer ./activities/ (about 11 minutes; it passes).
 
-// outageRig is a fresh database that the activities reach through a fault
-// proxy, the real SMTP server, and Mailpit.
+// outageRig is a rig whose activities reach its database through a fault
+// proxy; the test keeps its own connection around the proxy (rig.db).
 type outageRig struct {
-	t       *testing.T
-	db      *bun.DB // the test's own connection, around the proxy
+	*rig
 	proxied *store.Store
 	mailer  *outageMailer
-	mailpit *testenv.Mailpit
-	tag     string
 }
 
 func newOutageRig(t *testing.T, outage time.Duration) *outageRig {
 	t.Helper()
-	live := newLiveServices(t)
-	dsn := testenv.Postgres(t)
-	db := testenv.OpenBun(t, dsn)
-	if _, err := store.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	proxy, proxied := testenv.ProxyDatabase(t, dsn)
+	r := newRig(t)
+	proxy, proxied := testenv.ProxyDatabase(t, r.dsn)
 	return &outageRig{
-		t:       t,
-		db:      db,
+		rig:     r,
 		proxied: store.New(testenv.OpenBun(t, proxied)),
-		mailer:  &outageMailer{real: live.sender, proxy: proxy, outage: outage, restored: make(chan struct{})},
-		mailpit: live.mailpit,
-		tag:     testenv.UniqueID("outage"),
+		mailer:  &outageMailer{real: r.sender, proxy: proxy, outage: outage, restored: make(chan struct{})},
 	}
 }
 

@@ -1,30 +1,19 @@
 package activities_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
-	"semesterflow/activities"
 	"semesterflow/contract"
-	"semesterflow/internal/testenv"
-	"semesterflow/store"
 )
 
 func TestPartReportsRoundTripThroughPostgres(t *testing.T) {
-	db := testenv.OpenBun(t, testenv.Postgres(t))
-	if _, err := store.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	acts := &activities.Activities{Store: store.New(db)}
-	env.RegisterActivity(acts)
+	r := newRig(t)
+	env, acts := r.env, r.acts
 	const term = "semester/2026-fall/first-run"
 	due := time.Date(2026, 9, 22, 23, 59, 0, 0, time.FixedZone("CST", 8*3600))
 

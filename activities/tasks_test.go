@@ -22,7 +22,7 @@ func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
 	if first.Sent != 1 || second.Sent != 0 || second.AlreadySent != 1 {
 		t.Errorf("request runs %+v then %+v; want one email, sent once", first, second)
 	}
-	msg := h.onlyEmail(coordinator)
+	msg := h.only(coordinator.Email)
 	h.contains("request", msg, "Sun Hao", "Two people for the leaflets.", "Sat 10 Oct 2026, 23:59 (Asia/Shanghai)",
 		"starter assign --term "+h.termID+" --email "+coordinator.Email+" --task t1 --officer EMAIL")
 
@@ -35,7 +35,7 @@ func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
 	if again := h.deliver(h.acts.RecordTaskAssignment, asg); again.Sent != 0 || again.AlreadySent != 1 {
 		t.Errorf("second assignment run %+v, want nothing sent", again)
 	}
-	msg = h.onlyEmail(requester)
+	msg = h.only(requester.Email)
 	if msg.Subject != "Lin Yue will help the Publicity Department (t1)" {
 		t.Errorf("subject %q", msg.Subject)
 	}
