@@ -122,10 +122,13 @@ func (r *rig) invitationsInput() contract.SendKickoffInvitationsInput {
 	loc := r.plan.Location()
 	starts := time.Date(2026, 9, 15, 19, 0, 0, 0, loc)
 	in := contract.SendKickoffInvitationsInput{
-		TermID: r.plan.Term.ID, TermName: r.plan.Term.Name, TimeZone: r.plan.Term.TimeZone,
-		Starts: starts, Ends: starts.Add(90 * time.Minute), Where: r.plan.Kickoff.Where,
-		Agenda: r.plan.Kickoff.Agenda, PlansDue: time.Date(2026, 9, 22, 23, 59, 0, 0, loc),
-		Leaders: r.plan.Leaders, Stamp: time.Date(2026, 9, 1, 0, 0, 0, 0, loc),
+		KickoffMeeting: contract.KickoffMeeting{
+			TermID: r.plan.Term.ID, TermName: r.plan.Term.Name, TimeZone: r.plan.Term.TimeZone,
+			Starts: starts, Ends: starts.Add(90 * time.Minute), Where: r.plan.Kickoff.Where,
+			Agenda: r.plan.Kickoff.Agenda, PlansDue: time.Date(2026, 9, 22, 23, 59, 0, 0, loc),
+			Leaders: r.plan.Leaders,
+		},
+		Stamp: time.Date(2026, 9, 1, 0, 0, 0, 0, loc),
 	}
 	for _, d := range r.plan.Departments {
 		in.Heads = append(in.Heads, contract.KickoffHead{DepartmentName: d.Name, Head: d.Head})

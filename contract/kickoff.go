@@ -46,10 +46,10 @@ type KickoffDepartment struct {
 	Head plan.Person `json:"head"`
 }
 
-// KickoffInput is the term's kickoff meeting, who is invited, and the
-// collection of plans that follows it. Times are plan times; build it with
-// KickoffInputFrom.
-type KickoffInput struct {
+// KickoffMeeting is the kickoff meeting as both the workflow and its
+// invitations see it. Embedded, its fields sit at the top level of either
+// payload's JSON.
+type KickoffMeeting struct {
 	TermID   string `json:"term_id"`
 	TermName string `json:"term_name"`
 	TimeZone string `json:"time_zone"`
@@ -61,9 +61,16 @@ type KickoffInput struct {
 	Agenda []string `json:"agenda"`
 	// PlansDue is when each department's plan and suggestions are due: the
 	// meeting's day plus plans_due_days, at 23:59.
-	PlansDue    time.Time           `json:"plans_due"`
+	PlansDue time.Time     `json:"plans_due"`
+	Leaders  []plan.Person `json:"leaders"`
+}
+
+// KickoffInput is the term's kickoff meeting, who is invited, and the
+// collection of plans that follows it. Times are plan times; build it with
+// KickoffInputFrom.
+type KickoffInput struct {
+	KickoffMeeting
 	Departments []KickoffDepartment `json:"departments"`
-	Leaders     []plan.Person       `json:"leaders"`
 	// SendTime is when reminders go out on their day.
 	SendTime plan.ClockTime `json:"send_time"`
 	Clock    plan.Clock     `json:"clock"`
@@ -77,13 +84,10 @@ type KickoffInput struct {
 // workflow refuses.
 func KickoffInputFrom(p plan.Plan, clock plan.Clock, reportTo string) KickoffInput {
 	in := KickoffInput{
-		TermID:   p.Term.ID,
-		TermName: p.Term.Name,
-		TimeZone: p.Term.TimeZone,
-		Leaders:  p.Leaders,
-		SendTime: p.Training.SendTime,
-		Clock:    clock,
-		ReportTo: reportTo,
+		KickoffMeeting: KickoffMeeting{TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone, Leaders: p.Leaders},
+		SendTime:       p.Training.SendTime,
+		Clock:          clock,
+		ReportTo:       reportTo,
 	}
 	for _, d := range p.Departments {
 		in.Departments = append(in.Departments, KickoffDepartment{ID: d.ID, Name: d.Name, Head: d.Head})

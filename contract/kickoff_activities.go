@@ -20,20 +20,10 @@ type KickoffHead struct {
 	Head           plan.Person `json:"head"`
 }
 
-// SendKickoffInvitationsInput describes the kickoff meeting and whom to
-// invite.
+// SendKickoffInvitationsInput is the kickoff meeting and whom to invite.
 type SendKickoffInvitationsInput struct {
-	TermID   string    `json:"term_id"`
-	TermName string    `json:"term_name"`
-	TimeZone string    `json:"time_zone"`
-	Starts   time.Time `json:"starts"`
-	Ends     time.Time `json:"ends"`
-	Where    string    `json:"where,omitempty"`
-	Agenda   []string  `json:"agenda"`
-	// PlansDue is when the departments' plans and suggestions are due.
-	PlansDue time.Time     `json:"plans_due"`
-	Heads    []KickoffHead `json:"heads"`
-	Leaders  []plan.Person `json:"leaders"`
+	KickoffMeeting
+	Heads []KickoffHead `json:"heads"`
 	// Stamp is the plan time the invitations go out, the invite's DTSTAMP:
 	// fixed by the workflow so that a retried send produces the same file.
 	Stamp time.Time `json:"stamp"`

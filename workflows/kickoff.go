@@ -189,11 +189,7 @@ func (k *kickoff) invite(ctx workflow.Context, stamp time.Time) error {
 
 // invitationsInput is the kickoff's invitation to every head and leader.
 func (k *kickoff) invitationsInput(stamp time.Time) contract.SendKickoffInvitationsInput {
-	in := contract.SendKickoffInvitationsInput{
-		TermID: k.in.TermID, TermName: k.in.TermName, TimeZone: k.in.TimeZone,
-		Starts: k.in.Starts, Ends: k.in.Ends, Where: k.in.Where, Agenda: k.in.Agenda,
-		PlansDue: k.in.PlansDue, Leaders: k.in.Leaders, Stamp: stamp,
-	}
+	in := contract.SendKickoffInvitationsInput{KickoffMeeting: k.in.KickoffMeeting, Stamp: stamp}
 	for _, d := range k.in.Departments {
 		in.Heads = append(in.Heads, contract.KickoffHead{DepartmentName: d.Name, Head: d.Head})
 	}
