@@ -23,6 +23,11 @@ const historyLimit = 2500
 // term reads its parts' reports once more after the last part ended.
 const changeFinalReportsRead = "final-reports-read"
 
+// changePlanVerdictRecorded is the workflow.GetVersion change under which
+// the first run records whether its plan is valid (a SideEffect) instead of
+// deciding it again on every replay.
+const changePlanVerdictRecorded = "plan-verdict-recorded"
+
 // maxStartsPerStep bounds how many parts one workflow task starts, so the
 // history can be checked between steps.
 const maxStartsPerStep = 50
@@ -71,11 +76,13 @@ func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, er
 	// The term checks its own plan although the starter has: it can be
 	// started straight from the Temporal CLI or UI (docs/API.md), and
 	// Validate is what bounds every loop over plan data, so it cannot trust
-	// its input. Only the first run checks the plan: a rule added in a
-	// later release must not fail a term that is already under way.
+	// its input. Only the first run checks the plan, and (since
+	// changePlanVerdictRecorded) its verdict is recorded in the history: a
+	// rule added in a later release must not fail the replay of a term
+	// that is already under way.
 	if in.State == nil {
-		if err := in.Plan.Validate(); err != nil {
-			return nil, contract.InvalidPlan(err.Error(), nil)
+		if problems := planProblems(ctx, in.Plan); problems != "" {
+			return nil, contract.InvalidPlan(problems, nil)
 		}
 	}
 	s := &semester{in: in, plan: in.Plan, scale: in.TimeScale, deptPos: map[string]int{}, partPos: map[string]int{}, startedSet: map[string]bool{}, unconfirmed: map[string]bool{},
@@ -103,6 +110,24 @@ func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, er
 	s.schedule = in.Plan.OnboardingSchedule()
 	s.readEvery = s.readInterval(true)
 	return s, nil
+}
+
+// planProblems is what is wrong with the term's plan, empty when nothing.
+func planProblems(ctx workflow.Context, p plan.Plan) string {
+	check := func(workflow.Context) any {
+		if err := p.Validate(); err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+	if workflow.GetVersion(ctx, changePlanVerdictRecorded, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return check(ctx).(string)
+	}
+	var problems string
+	if err := workflow.SideEffect(ctx, check).Get(&problems); err != nil {
+		return err.Error()
+	}
+	return problems
 }
 
 // clockFor maps plan time to real time. A rehearsal starts plan time at the
