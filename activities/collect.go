@@ -48,7 +48,7 @@ func (a *Activities) NotifyCollection(ctx context.Context, in contract.NotifyCol
 				boxes[p.Email] = b
 				order = append(order, p.Email)
 			}
-			item := mail.CollectionItem{Label: s.Label, Due: plan.HumanTime(s.Due, in.TimeZone)}
+			item := mail.CollectionItem{Label: s.Label, Due: in.TimeZone.Human(s.Due)}
 			if in.Kind == contract.NotifyEscalation {
 				for _, o := range s.Owners {
 					item.Owners = append(item.Owners, mail.Officer{Name: o.Name, Email: o.Email})

@@ -44,7 +44,7 @@ func (a *Activities) NotifyContestAtRisk(ctx context.Context, in contract.Notify
 	data := mail.ContestAtRiskData{
 		TermName:    in.TermName,
 		ContestName: in.ContestName,
-		ContestWhen: plan.HumanTime(in.ContestAt, in.TimeZone),
+		ContestWhen: in.TimeZone.Human(in.ContestAt),
 		Where:       in.Where,
 		Total:       in.Total,
 	}
@@ -52,7 +52,7 @@ func (a *Activities) NotifyContestAtRisk(ctx context.Context, in contract.Notify
 		data.Open = append(data.Open, mail.MilestoneItem{
 			Title: m.Title,
 			Owner: mail.Officer{Name: m.Owner.Name, Email: m.Owner.Email},
-			Due:   plan.HumanTime(m.Due, in.TimeZone),
+			Due:   in.TimeZone.Human(m.Due),
 		})
 	}
 	const purpose = "contest-at-risk"
@@ -80,8 +80,8 @@ func (a *Activities) NotifyContestResultsReminder(ctx context.Context, in contra
 			TermName:      in.TermName,
 			RecipientName: l.Name,
 			ContestName:   in.ContestName,
-			ContestWhen:   plan.HumanTime(in.ContestAt, in.TimeZone),
-			ResultsDue:    plan.HumanTime(in.ResultsDue, in.TimeZone),
+			ContestWhen:   in.TimeZone.Human(in.ContestAt),
+			ResultsDue:    in.TimeZone.Human(in.ResultsDue),
 			ActionCommand: fmt.Sprintf(`%s record-results --term %s --email %s --text "..." --winners ID,ID`, a.cli(), in.TermID, l.Email),
 			Departments:   in.Departments,
 		}, emailKey(workflowID, purpose, l.Email), l)

@@ -55,7 +55,7 @@ func TestContestAtRiskNoticeReachesEachLeaderOnce(t *testing.T) {
 	h := newPartsHarness(t)
 	leaders := []plan.Person{h.person("Li Wei"), h.person("Zhang Hua")}
 	in := contract.NotifyContestAtRiskInput{
-		TermID: h.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
+		TermID: h.termID, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"),
 		ContestName: "Knowledge Contest", ContestAt: h.at("2026-10-28 19:00"), Where: "Auditorium", Total: 5,
 		Open: []contract.ContestMilestone{
 			{Key: "m4", Title: "Registration", Owner: h.person("Huang Bo"), Due: h.at("2026-10-16 23:59")},
@@ -83,7 +83,7 @@ func TestContestResultsReminderAndRecording(t *testing.T) {
 	ctx := context.Background()
 	leader := h.person("Li Wei")
 	reminder := contract.NotifyContestResultsReminderInput{
-		TermID: h.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", ContestName: "Knowledge Contest",
+		TermID: h.termID, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"), ContestName: "Knowledge Contest",
 		ContestAt: h.at("2026-10-28 19:00"), ResultsDue: h.at("2026-10-30 23:59"),
 		Leaders: []plan.Person{leader}, Departments: []string{"organization", "publicity"},
 	}

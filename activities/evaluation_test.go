@@ -67,7 +67,7 @@ func newEvalHarness(t *testing.T) *evalHarness {
 	p := h.plan
 	d := p.Departments[0]
 	h.in = contract.EvaluateDepartmentInput{
-		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Zone(),
 		DepartmentID: d.ID, DepartmentName: d.Name, Head: d.Head, Leaders: p.Leaders, Officers: d.Officers,
 		Evaluation: *p.Evaluation, At: time.Date(2027, 1, 12, 23, 59, 0, 0, p.Location()),
 	}

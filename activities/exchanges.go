@@ -11,7 +11,6 @@ import (
 	"semesterflow/contract"
 	"semesterflow/internal/links"
 	"semesterflow/mail"
-	"semesterflow/plan"
 	"semesterflow/store"
 )
 
@@ -27,11 +26,7 @@ func (a *Activities) NotifyExchange(ctx context.Context, in contract.NotifyExcha
 	if err != nil {
 		return contract.DeliveryResult{}, storeError(fmt.Sprintf("save exchange %d of %s", m.Number, in.DepartmentID), err)
 	}
-	loc, err := time.LoadLocation(in.TimeZone)
-	if err != nil {
-		return contract.DeliveryResult{}, contract.BadInput(fmt.Sprintf("time zone %q", in.TimeZone), err)
-	}
-	clock := func(t time.Time) string { return t.In(loc).Format("15:04") }
+	clock := func(t time.Time) string { return in.TimeZone.Local(t).Format("15:04") }
 
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	summary := fmt.Sprintf("%s: exchange %d", in.DepartmentName, m.Number)
@@ -58,10 +53,10 @@ func (a *Activities) NotifyExchange(ctx context.Context, in contract.NotifyExcha
 		data := mail.ExchangeData{
 			TermName: in.TermName, DepartmentName: in.DepartmentName, RecipientName: p.Name,
 			Number: m.Number, Total: in.Total,
-			Starts: plan.HumanTime(m.Start, in.TimeZone), Ends: clock(m.End), Where: in.Where,
+			Starts: in.TimeZone.Human(m.Start), Ends: clock(m.End), Where: in.Where,
 			SignInOpens: clock(m.SignInOpens), SignInCloses: clock(m.SignInCloses),
 			Secretary: in.Secretary.Name, IsSecretary: p.Email == in.Secretary.Email,
-			MinutesDue: plan.HumanTime(m.MinutesDue, in.TimeZone),
+			MinutesDue: in.TimeZone.Human(m.MinutesDue),
 			IsOfficer:  officer,
 		}
 		if officer {

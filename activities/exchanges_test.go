@@ -39,9 +39,9 @@ func (r *exchangeRig) invitation() contract.NotifyExchangeInput {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	start := time.Date(2026, 11, 10, 19, 0, 0, 0, loc)
 	return contract.NotifyExchangeInput{
-		TermID: r.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
+		TermID: r.termID, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"),
 		DepartmentID: "publicity", DepartmentName: "Publicity Department", Where: "Meeting room 2",
-		Meeting: plan.Meeting{Number: 3, Start: start, End: start.Add(time.Hour),
+		Meeting: plan.Meeting{Number: 3, Span: plan.Span{Start: start, End: start.Add(time.Hour)},
 			SignInOpens: start.Add(-30 * time.Minute), SignInCloses: start.Add(30 * time.Minute),
 			MinutesDue: time.Date(2026, 11, 12, 23, 59, 0, 0, loc)},
 		Total: 6, Secretary: r.people[2],
@@ -177,7 +177,7 @@ func TestRecordLateAttendanceTwiceChangesOnce(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	start := time.Date(2026, 11, 10, 19, 0, 0, 0, loc)
 	unrecorded := contract.RecordMeetingAttendanceInput{TermID: r.termID, DepartmentID: "publicity", MeetingNumber: 3, At: start.Add(30 * time.Minute),
-		Outcome: &contract.MeetingOutcome{Start: start, End: start.Add(time.Hour), Invitation: contract.InvitationNone, RecordedLate: true, Note: "nobody could sign in"}}
+		Outcome: &contract.MeetingOutcome{Span: plan.Span{Start: start, End: start.Add(time.Hour)}, Invitation: contract.InvitationNone, RecordedLate: true, Note: "nobody could sign in"}}
 	for _, p := range r.people {
 		unrecorded.Records = append(unrecorded.Records, contract.AttendanceRecord{Email: p.Email, Status: contract.AttendanceUnrecorded})
 	}

@@ -135,7 +135,7 @@ func (a *Activities) SendKickoffInvitations(ctx context.Context, in contract.Sen
 	for i, item := range in.Agenda {
 		fmt.Fprintf(&desc, "%d. %s\n", i+1, item)
 	}
-	fmt.Fprintf(&desc, "Each department's plan and suggestions are due by %s.", plan.HumanTime(in.PlansDue, in.TimeZone))
+	fmt.Fprintf(&desc, "Each department's plan and suggestions are due by %s.", in.TimeZone.Human(in.PlansDue))
 	inv.Description = desc.String()
 	for _, p := range invitees {
 		inv.Attendees = append(inv.Attendees, mail.Address{Name: p.person.Name, Email: p.person.Email})
@@ -144,11 +144,11 @@ func (a *Activities) SendKickoffInvitations(ctx context.Context, in contract.Sen
 
 	data := mail.KickoffInvitationData{
 		TermName: in.TermName,
-		Starts:   plan.HumanTime(in.Starts, in.TimeZone),
-		Ends:     plan.HumanTime(in.Ends, in.TimeZone),
+		Starts:   in.TimeZone.Human(in.Starts),
+		Ends:     in.TimeZone.Human(in.Ends),
 		Where:    in.Where,
 		Agenda:   in.Agenda,
-		PlansDue: plan.HumanTime(in.PlansDue, in.TimeZone),
+		PlansDue: in.TimeZone.Human(in.PlansDue),
 	}
 	const purpose = "kickoff-invitation"
 	msgs := make([]mail.Message, 0, len(invitees))

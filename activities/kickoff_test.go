@@ -123,7 +123,7 @@ func (r *rig) invitationsInput() contract.SendKickoffInvitationsInput {
 	starts := time.Date(2026, 9, 15, 19, 0, 0, 0, loc)
 	in := contract.SendKickoffInvitationsInput{
 		KickoffMeeting: contract.KickoffMeeting{
-			TermID: r.plan.Term.ID, TermName: r.plan.Term.Name, TimeZone: r.plan.Term.TimeZone,
+			TermID: r.plan.Term.ID, TermName: r.plan.Term.Name, TimeZone: r.plan.Zone(),
 			Starts: starts, Ends: starts.Add(90 * time.Minute), Where: r.plan.Kickoff.Where,
 			Agenda: r.plan.Kickoff.Agenda, PlansDue: time.Date(2026, 9, 22, 23, 59, 0, 0, loc),
 			Leaders: r.plan.Leaders,

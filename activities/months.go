@@ -40,8 +40,8 @@ func (a *Activities) AnnounceMonthTheme(ctx context.Context, in contract.Announc
 		TermName: in.TermName, MonthName: in.MonthName, Theme: in.Theme,
 		SetBy: in.SetByName, Fallback: in.Fallback, Recommendations: in.Recommendations,
 		Arrangement:  in.Arrangement,
-		EntriesDue:   plan.HumanTime(in.EntriesDue, in.TimeZone),
-		SummariesDue: plan.HumanTime(in.SummariesDue, in.TimeZone),
+		EntriesDue:   in.TimeZone.Human(in.EntriesDue),
+		SummariesDue: in.TimeZone.Human(in.SummariesDue),
 	}
 	return deliverEach(ctx, a, "month_theme", "month-theme", workflowID, in.Recipients, data,
 		func(d *mail.MonthThemeData, name string) { d.RecipientName = name })
@@ -91,7 +91,7 @@ func (a *Activities) PublishMonthDigest(ctx context.Context, in contract.Publish
 		TermName: in.TermName, MonthName: in.MonthName,
 		Theme: in.Theme, ThemeNote: in.ThemeNote, Arrangement: in.Arrangement,
 		Competition: competitionData(in.TermName, in.MonthName, in.Criteria, in.MaxScore, in.Results),
-		PublishedOn: plan.HumanTime(in.At, in.TimeZone),
+		PublishedOn: in.TimeZone.Human(in.At),
 	}
 	for _, d := range in.Departments {
 		sum := mail.DigestSummary{Department: d.Name}

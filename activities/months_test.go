@@ -62,7 +62,7 @@ func TestDigestIsArchivedAndEmailedOnceWhenRunTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := contract.PublishMonthDigestInput{
-		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Month: "2026-10", MonthName: "October 2026",
+		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"), Month: "2026-10", MonthName: "October 2026",
 		Theme: "Red memory", ThemeNote: "set by Li Wei", Arrangement: "Study the congress.",
 		Criteria: []string{"ideological content", "creativity", "participation"}, MaxScore: 10, Results: sampleResults(),
 		Departments: []contract.DigestDepartment{
@@ -162,7 +162,7 @@ func TestThemeIsRecordedWithItsAuditAndAnnounced(t *testing.T) {
 	head := h.person("Guo Rui")
 	leader := h.person("Li Wei")
 	in := contract.AnnounceMonthThemeInput{
-		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Month: "2026-10", MonthName: "October 2026",
+		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"), Month: "2026-10", MonthName: "October 2026",
 		Arrangement: "Study the congress.", Theme: "Red memory", SetBy: leader.Email, SetByName: leader.Name,
 		SetAt: shanghai(t, "2026-10-03 10:00"), AuditKey: "update/set-theme-1",
 		EntriesDue: shanghai(t, "2026-10-15 23:59"), SummariesDue: shanghai(t, "2026-11-03 23:59"),

@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/activity"
 
@@ -127,18 +126,14 @@ func (a *Activities) onboardingMessages(ctx context.Context, in contract.NotifyO
 	data := mail.OnboardingData{
 		TermName:       in.TermName,
 		DepartmentName: in.DepartmentName,
-		Deadline:       plan.HumanTime(in.Deadline, in.TimeZone),
-		WindowCloses:   plan.HumanTime(in.WindowCloses, in.TimeZone),
+		Deadline:       in.TimeZone.Human(in.Deadline),
+		WindowCloses:   in.TimeZone.Human(in.WindowCloses),
 		DaysLeft:       in.DaysLeft,
-	}
-	loc, err := time.LoadLocation(in.TimeZone)
-	if err != nil {
-		return nil, "", fmt.Errorf("time zone %q: %w", in.TimeZone, err)
 	}
 	for _, s := range in.Training.Sessions {
 		when := string(s.At)
-		if at, err := s.At.In(loc); err == nil {
-			when = plan.HumanTime(at, in.TimeZone)
+		if at, err := s.At.In(in.TimeZone.Location()); err == nil {
+			when = in.TimeZone.Human(at)
 		}
 		data.Sessions = append(data.Sessions, mail.TrainingSession{Title: s.Title, When: when, Where: s.Where})
 	}

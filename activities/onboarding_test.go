@@ -45,7 +45,7 @@ func (h *harness) notifyInput(kind string, officers []plan.Person) contract.Noti
 	s := h.plan.OnboardingSchedule()
 	d := h.plan.Departments[0]
 	return contract.NotifyOnboardingInput{
-		Kind: kind, TermID: h.plan.Term.ID, TermName: h.plan.Term.Name, TimeZone: h.plan.Term.TimeZone,
+		Kind: kind, TermID: h.plan.Term.ID, TermName: h.plan.Term.Name, TimeZone: h.plan.Zone(),
 		DepartmentID: d.ID, DepartmentName: d.Name, Head: d.Head, Training: h.plan.Training,
 		AssignedAt: s.AssignAt, Deadline: s.Deadline, WindowCloses: s.WindowCloses,
 		Officers: officers, DaysLeft: 2, Reminder: 1, At: s.Reminders[0].At,

@@ -100,7 +100,7 @@ func (r *outageRig) request() contract.NotifyCollectionInput {
 	}
 	return contract.NotifyCollectionInput{
 		Kind: contract.NotifyRequest, Occurrence: "plan", TermID: r.tag, TermName: "Fall 2026",
-		TimeZone: "Asia/Shanghai", Title: "Department plan",
+		TimeZone: plan.MustZone("Asia/Shanghai"), Title: "Department plan",
 		Slots: []contract.CollectionSlot{{Key: "org", Label: "Organization", Due: time.Now().Add(72 * time.Hour), Owners: owners}},
 	}
 }

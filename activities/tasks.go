@@ -8,7 +8,6 @@ import (
 
 	"semesterflow/contract"
 	"semesterflow/mail"
-	"semesterflow/plan"
 	"semesterflow/store"
 )
 
@@ -54,7 +53,7 @@ func (a *Activities) NotifyHelpRequested(ctx context.Context, in contract.Record
 		DepartmentName: in.DepartmentName,
 		Requester:      mail.Officer{Name: in.Requester.Name, Email: in.Requester.Email},
 		Description:    in.Description,
-		Due:            plan.HumanTime(in.Due, in.TimeZone),
+		Due:            in.TimeZone.Human(in.Due),
 		ActionCommand:  fmt.Sprintf("%s assign --term %s --email %s --task %s --officer EMAIL", a.cli(), in.TermID, in.Coordinator.Email, in.TaskID),
 	}, emailKey(workflowID, purpose, in.Coordinator.Email), in.Coordinator)
 	if err != nil {
@@ -101,7 +100,7 @@ func (a *Activities) NotifyTaskAssigned(ctx context.Context, in contract.RecordT
 		TaskID:         in.TaskID,
 		DepartmentName: in.DepartmentName,
 		Description:    in.Description,
-		Due:            plan.HumanTime(in.Due, in.TimeZone),
+		Due:            in.TimeZone.Human(in.Due),
 		Assignee:       mail.Officer{Name: in.Assignee.Name, Email: in.Assignee.Email},
 		AssignedBy:     in.AssignedBy.Name,
 	}, emailKey(workflowID, purpose, in.Requester.Email), in.Requester)

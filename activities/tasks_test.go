@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"semesterflow/contract"
+	"semesterflow/plan"
 )
 
 func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
@@ -12,7 +13,7 @@ func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
 	ctx := context.Background()
 	requester, coordinator, assignee := h.person("Sun Hao"), h.person("Zhang Hua"), h.person("Lin Yue")
 	req := contract.RecordHelpRequestInput{
-		TermID: h.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
+		TermID: h.termID, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"),
 		TaskID: "t1", DepartmentID: "publicity", DepartmentName: "Publicity Department", Requester: requester,
 		Description: "Two people for the leaflets.", Due: h.at("2026-10-10 23:59"), At: h.at("2026-10-01 10:00"),
 		Coordinator: coordinator, AuditKey: "update/request-1",
@@ -27,7 +28,7 @@ func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
 		"starter assign --term "+h.termID+" --email "+coordinator.Email+" --task t1 --officer EMAIL")
 
 	asg := contract.RecordTaskAssignmentInput{
-		TermID: h.termID, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
+		TermID: h.termID, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"),
 		TaskID: "t1", DepartmentName: "Publicity Department", Description: req.Description, Due: req.Due,
 		Requester: requester, Assignee: assignee, AssignedBy: coordinator, At: h.at("2026-10-02 09:00"), AuditKey: "update/assign-1",
 	}

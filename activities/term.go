@@ -48,7 +48,7 @@ func (a *Activities) NotifyTermCancelled(ctx context.Context, in contract.TermCa
 	for _, x := range people {
 		r, err := mail.Render("term_cancelled", mail.TermCancelledData{
 			TermName: p.Term.Name, RecipientName: x.Name, Reason: in.Reason,
-			When: plan.HumanTime(in.At, p.Term.TimeZone),
+			When: p.Zone().Human(in.At),
 		})
 		if err != nil {
 			return contract.DeliveryResult{}, contract.Template("render the cancellation notice", err)

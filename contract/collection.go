@@ -40,9 +40,9 @@ type Slot struct {
 
 // CollectionInput describes one collection: what is asked, of whom, by when.
 type CollectionInput struct {
-	TermID   string `json:"term_id"`
-	TermName string `json:"term_name"`
-	TimeZone string `json:"time_zone"`
+	TermID   string    `json:"term_id"`
+	TermName string    `json:"term_name"`
+	TimeZone plan.Zone `json:"time_zone"`
 	// Kind and Scope key the submissions in Postgres, e.g. "summary" and
 	// "2026-10".
 	Kind  string `json:"kind"`
@@ -123,13 +123,13 @@ type CollectionResult struct {
 // CollectionTask answers QueryTask on a Collection: one slot as the person
 // asked for it sees it.
 type CollectionTask struct {
-	TermName     string   `json:"term_name"`
-	TimeZone     string   `json:"time_zone"`
-	Title        string   `json:"title"`
-	Instructions string   `json:"instructions,omitempty"`
-	Criteria     []string `json:"criteria,omitempty"`
-	MaxScore     float64  `json:"max_score,omitempty"`
-	TextRequired bool     `json:"text_required"`
+	TermName     string    `json:"term_name"`
+	TimeZone     plan.Zone `json:"time_zone"`
+	Title        string    `json:"title"`
+	Instructions string    `json:"instructions,omitempty"`
+	Criteria     []string  `json:"criteria,omitempty"`
+	MaxScore     float64   `json:"max_score,omitempty"`
+	TextRequired bool      `json:"text_required"`
 	// Open is false before the collection opens and once it has ended.
 	Open   bool         `json:"open"`
 	Opens  time.Time    `json:"opens"`

@@ -31,7 +31,7 @@ type NotifyCollectionInput struct {
 	Occurrence   string           `json:"occurrence"`
 	TermID       string           `json:"term_id"`
 	TermName     string           `json:"term_name"`
-	TimeZone     string           `json:"time_zone"`
+	TimeZone     plan.Zone        `json:"time_zone"`
 	Title        string           `json:"title"`
 	Instructions string           `json:"instructions,omitempty"`
 	Criteria     []string         `json:"criteria,omitempty"`

@@ -59,11 +59,11 @@ type DepartmentRef struct {
 // ContestInput describes the contest, computed from the plan by
 // ContestInputFrom. Times are plan times.
 type ContestInput struct {
-	TermID   string `json:"term_id"`
-	TermName string `json:"term_name"`
-	TimeZone string `json:"time_zone"`
-	Name     string `json:"name"`
-	Where    string `json:"where,omitempty"`
+	TermID   string    `json:"term_id"`
+	TermName string    `json:"term_name"`
+	TimeZone plan.Zone `json:"time_zone"`
+	Name     string    `json:"name"`
+	Where    string    `json:"where,omitempty"`
 	// At is when the contest starts.
 	At time.Time `json:"at"`
 	// Opens is when the milestone owners get their requests.
@@ -143,7 +143,7 @@ func ContestInputFrom(p plan.Plan, clock plan.Clock, reportTo string) ContestInp
 		send = plan.DefaultSendTime
 	}
 	in := ContestInput{
-		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Zone(),
 		Name: c.Name, Where: c.Where, At: at,
 		Opens:            p.Term.Starts.At(send, loc),
 		RemindDaysBefore: c.RemindDaysBefore,

@@ -19,7 +19,7 @@ type OpenMilestonesInput struct {
 type NotifyContestAtRiskInput struct {
 	TermID      string             `json:"term_id"`
 	TermName    string             `json:"term_name"`
-	TimeZone    string             `json:"time_zone"`
+	TimeZone    plan.Zone          `json:"time_zone"`
 	ContestName string             `json:"contest_name"`
 	ContestAt   time.Time          `json:"contest_at"`
 	Where       string             `json:"where,omitempty"`
@@ -32,7 +32,7 @@ type NotifyContestAtRiskInput struct {
 type NotifyContestResultsReminderInput struct {
 	TermID      string        `json:"term_id"`
 	TermName    string        `json:"term_name"`
-	TimeZone    string        `json:"time_zone"`
+	TimeZone    plan.Zone     `json:"time_zone"`
 	ContestName string        `json:"contest_name"`
 	ContestAt   time.Time     `json:"contest_at"`
 	ResultsDue  time.Time     `json:"results_due"`

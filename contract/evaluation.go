@@ -36,7 +36,7 @@ func EvaluationPart(departmentID string) string { return "evaluation/" + departm
 type EvaluationInput struct {
 	TermID     string          `json:"term_id"`
 	TermName   string          `json:"term_name"`
-	TimeZone   string          `json:"time_zone"`
+	TimeZone   plan.Zone       `json:"time_zone"`
 	Department plan.Department `json:"department"`
 	// Leaders assess the officers with the department's head, and receive
 	// the report.
@@ -88,7 +88,7 @@ func EvaluationInputFrom(p plan.Plan, departmentID string, clock plan.Clock, rep
 	in := EvaluationInput{
 		TermID:     p.Term.ID,
 		TermName:   p.Term.Name,
-		TimeZone:   p.Term.TimeZone,
+		TimeZone:   p.Zone(),
 		Department: d,
 		Leaders:    p.Leaders,
 		SendTime:   p.Training.SendTime,

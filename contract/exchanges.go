@@ -107,7 +107,7 @@ type OfficerAttendance struct {
 type ExchangesInput struct {
 	TermID     string            `json:"term_id"`
 	TermName   string            `json:"term_name"`
-	TimeZone   string            `json:"time_zone"`
+	TimeZone   plan.Zone         `json:"time_zone"`
 	Department plan.Department   `json:"department"`
 	Secretary  plan.Person       `json:"secretary"`
 	Where      string            `json:"where,omitempty"`
@@ -169,7 +169,7 @@ func ExchangesInputFrom(p plan.Plan, departmentID string, clock plan.Clock, repo
 	in := ExchangesInput{
 		TermID:     p.Term.ID,
 		TermName:   p.Term.Name,
-		TimeZone:   p.Term.TimeZone,
+		TimeZone:   p.Zone(),
 		Department: d,
 		Secretary:  d.Secretary(),
 		SendTime:   p.Training.SendTime,
@@ -236,13 +236,10 @@ type ExcuseResult struct {
 
 // MeetingAttendance is where the current exchange's sign-in stands.
 type MeetingAttendance struct {
-	Number       int       `json:"number"`
-	Start        time.Time `json:"start"`
-	SignInOpens  time.Time `json:"sign_in_opens"`
-	SignInCloses time.Time `json:"sign_in_closes"`
-	Invited      bool      `json:"invited"`
-	SignedIn     []string  `json:"signed_in"`
-	Excused      []string  `json:"excused"`
+	plan.Meeting
+	Invited  bool     `json:"invited"`
+	SignedIn []string `json:"signed_in"`
+	Excused  []string `json:"excused"`
 }
 
 // ExchangesProgress answers QueryProgress on Exchanges, and is its result.
@@ -317,10 +314,10 @@ type RecordAttendanceResult struct {
 // AttendanceSheet answers QueryAttendanceSheet: an exchange's attendance as
 // the person who may record it afterwards sees it.
 type AttendanceSheet struct {
-	TermName   string `json:"term_name"`
-	TimeZone   string `json:"time_zone"`
-	Department string `json:"department"`
-	Meeting    int    `json:"meeting"`
+	TermName   string    `json:"term_name"`
+	TimeZone   plan.Zone `json:"time_zone"`
+	Department string    `json:"department"`
+	Meeting    int       `json:"meeting"`
 	// Start is the exchange's start; zero when the department has no such
 	// exchange.
 	Start time.Time `json:"start,omitzero"`
@@ -343,7 +340,7 @@ type AttendanceSheet struct {
 // one officer sees it. Meeting is nil once the series is over.
 type MeetingTask struct {
 	TermName   string           `json:"term_name"`
-	TimeZone   string           `json:"time_zone"`
+	TimeZone   plan.Zone        `json:"time_zone"`
 	Department string           `json:"department"`
 	Meeting    *ExchangeMeeting `json:"meeting,omitempty"`
 	// Officer says whether the person is an officer of the department;

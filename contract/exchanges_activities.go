@@ -27,9 +27,8 @@ const (
 
 // MeetingOutcome is how an exchange that is over went beside its calendar.
 type MeetingOutcome struct {
-	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
-	Where string    `json:"where,omitempty"`
+	plan.Span
+	Where string `json:"where,omitempty"`
 	// Invitation is InvitationSent, InvitationLate, InvitationUndelivered
 	// or InvitationNone.
 	Invitation string `json:"invitation"`
@@ -52,7 +51,7 @@ const (
 type NotifyExchangeInput struct {
 	TermID         string       `json:"term_id"`
 	TermName       string       `json:"term_name"`
-	TimeZone       string       `json:"time_zone"`
+	TimeZone       plan.Zone    `json:"time_zone"`
 	DepartmentID   string       `json:"department_id"`
 	DepartmentName string       `json:"department_name"`
 	Where          string       `json:"where,omitempty"`

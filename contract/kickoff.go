@@ -50,9 +50,9 @@ type KickoffDepartment struct {
 // invitations see it. Embedded, its fields sit at the top level of either
 // payload's JSON.
 type KickoffMeeting struct {
-	TermID   string `json:"term_id"`
-	TermName string `json:"term_name"`
-	TimeZone string `json:"time_zone"`
+	TermID   string    `json:"term_id"`
+	TermName string    `json:"term_name"`
+	TimeZone plan.Zone `json:"time_zone"`
 	// Starts and Ends bound the meeting.
 	Starts time.Time `json:"starts"`
 	Ends   time.Time `json:"ends"`
@@ -84,7 +84,7 @@ type KickoffInput struct {
 // workflow refuses.
 func KickoffInputFrom(p plan.Plan, clock plan.Clock, reportTo string) KickoffInput {
 	in := KickoffInput{
-		KickoffMeeting: KickoffMeeting{TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone, Leaders: p.Leaders},
+		KickoffMeeting: KickoffMeeting{TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Zone(), Leaders: p.Leaders},
 		SendTime:       p.Training.SendTime,
 		Clock:          clock,
 		ReportTo:       reportTo,
@@ -96,11 +96,11 @@ func KickoffInputFrom(p plan.Plan, clock plan.Clock, reportTo string) KickoffInp
 	if k == nil {
 		return in
 	}
-	loc, err := time.LoadLocation(p.Term.TimeZone)
-	if err != nil {
+	zone := p.Zone()
+	if !zone.Known() {
 		return in
 	}
-	at, err := k.At.In(loc)
+	at, err := k.At.In(zone.Location())
 	if err != nil {
 		return in
 	}
@@ -108,7 +108,7 @@ func KickoffInputFrom(p plan.Plan, clock plan.Clock, reportTo string) KickoffInp
 	in.Ends = at.Add(time.Duration(k.DurationMinutes) * time.Minute)
 	in.Where = k.Where
 	in.Agenda = k.Agenda
-	in.PlansDue = plan.Date(at.Format("2006-01-02")).AddDays(k.PlansDueDays).At(plan.DefaultDeadlineTime, loc)
+	in.PlansDue = plan.Date(at.Format("2006-01-02")).AddDays(k.PlansDueDays).At(plan.DefaultDeadlineTime, zone.Location())
 	return in
 }
 

@@ -56,7 +56,7 @@ type MonthDepartment struct {
 type MonthInput struct {
 	TermID      string             `json:"term_id"`
 	TermName    string             `json:"term_name"`
-	TimeZone    string             `json:"time_zone"`
+	TimeZone    plan.Zone          `json:"time_zone"`
 	Month       plan.MonthSchedule `json:"month"`
 	Leaders     []plan.Person      `json:"leaders"`
 	Departments []MonthDepartment  `json:"departments"`
@@ -75,7 +75,7 @@ type MonthInput struct {
 // A month the plan does not run gives an input the Month workflow refuses.
 func MonthInputFrom(p plan.Plan, monthID string, clock plan.Clock, reportTo string) MonthInput {
 	in := MonthInput{
-		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Zone(),
 		Leaders: p.Leaders, SendTime: p.Training.SendTime, Clock: clock, ReportTo: reportTo,
 	}
 	if in.SendTime == "" {

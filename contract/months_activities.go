@@ -12,9 +12,9 @@ const SummaryKind = "summary"
 
 // AnnounceMonthThemeInput is a month's theme as decided, and who hears it.
 type AnnounceMonthThemeInput struct {
-	TermID   string `json:"term_id"`
-	TermName string `json:"term_name"`
-	TimeZone string `json:"time_zone"`
+	TermID   string    `json:"term_id"`
+	TermName string    `json:"term_name"`
+	TimeZone plan.Zone `json:"time_zone"`
 	// Month is YYYY-MM; MonthName is e.g. "October 2026".
 	Month       string `json:"month"`
 	MonthName   string `json:"month_name"`
@@ -81,12 +81,12 @@ type DigestDepartment struct {
 // PublishMonthDigestInput is what the monthly digest compiles, apart from
 // the summaries, which are read from the submissions table.
 type PublishMonthDigestInput struct {
-	TermID    string `json:"term_id"`
-	TermName  string `json:"term_name"`
-	TimeZone  string `json:"time_zone"`
-	Month     string `json:"month"`
-	MonthName string `json:"month_name"`
-	Theme     string `json:"theme,omitempty"`
+	TermID    string    `json:"term_id"`
+	TermName  string    `json:"term_name"`
+	TimeZone  plan.Zone `json:"time_zone"`
+	Month     string    `json:"month"`
+	MonthName string    `json:"month_name"`
+	Theme     string    `json:"theme,omitempty"`
 	// ThemeNote says how the theme was decided, e.g. "set by Li Wei".
 	ThemeNote   string                   `json:"theme_note,omitempty"`
 	Arrangement string                   `json:"arrangement,omitempty"`

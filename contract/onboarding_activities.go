@@ -27,7 +27,7 @@ type NotifyOnboardingInput struct {
 	Kind           string        `json:"kind"`
 	TermID         string        `json:"term_id"`
 	TermName       string        `json:"term_name"`
-	TimeZone       string        `json:"time_zone"`
+	TimeZone       plan.Zone     `json:"time_zone"`
 	DepartmentID   string        `json:"department_id"`
 	DepartmentName string        `json:"department_name"`
 	Head           plan.Person   `json:"head"`

@@ -66,9 +66,9 @@ type TaskDepartment struct {
 // HelpDeskInput describes the help desk, computed from the plan by
 // HelpDeskInputFrom.
 type HelpDeskInput struct {
-	TermID   string `json:"term_id"`
-	TermName string `json:"term_name"`
-	TimeZone string `json:"time_zone"`
+	TermID   string    `json:"term_id"`
+	TermName string    `json:"term_name"`
+	TimeZone plan.Zone `json:"time_zone"`
 	// TermStarts and TermEnds bound due dates.
 	TermStarts plan.Date `json:"term_starts"`
 	TermEnds   plan.Date `json:"term_ends"`
@@ -185,7 +185,7 @@ func HelpDeskInputFrom(p plan.Plan, clock plan.Clock, reportTo string) HelpDeskI
 		send = plan.DefaultSendTime
 	}
 	in := HelpDeskInput{
-		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Zone(),
 		TermStarts: p.Term.Starts, TermEnds: p.Term.Ends,
 		Opens:            p.Term.Starts.At("00:00", loc),
 		Closes:           p.Term.Ends.AddDays(1).At("00:00", loc),

@@ -10,7 +10,7 @@ import (
 type RecordHelpRequestInput struct {
 	TermID         string      `json:"term_id"`
 	TermName       string      `json:"term_name"`
-	TimeZone       string      `json:"time_zone"`
+	TimeZone       plan.Zone   `json:"time_zone"`
 	TaskID         string      `json:"task_id"`
 	DepartmentID   string      `json:"department_id"`
 	DepartmentName string      `json:"department_name"`
@@ -28,7 +28,7 @@ type RecordHelpRequestInput struct {
 type RecordTaskAssignmentInput struct {
 	TermID         string      `json:"term_id"`
 	TermName       string      `json:"term_name"`
-	TimeZone       string      `json:"time_zone"`
+	TimeZone       plan.Zone   `json:"time_zone"`
 	TaskID         string      `json:"task_id"`
 	DepartmentName string      `json:"department_name"`
 	Description    string      `json:"description"`

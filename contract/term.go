@@ -210,10 +210,10 @@ type DepartmentProgress struct {
 
 // Progress answers QueryProgress on SemesterPlan.
 type Progress struct {
-	TermID   string `json:"term_id"`
-	TermName string `json:"term_name"`
-	TimeZone string `json:"time_zone"`
-	Phase    string `json:"phase"`
+	TermID   string    `json:"term_id"`
+	TermName string    `json:"term_name"`
+	TimeZone plan.Zone `json:"time_zone"`
+	Phase    string    `json:"phase"`
 	// Clock maps real time to plan time. A query answers from the state of
 	// the last workflow task, so callers compute "now" with it themselves.
 	Clock       plan.Clock           `json:"clock"`
@@ -233,11 +233,11 @@ type Progress struct {
 
 // OfficerLocation answers QueryFindOfficer: where an officer's actions go.
 type OfficerLocation struct {
-	Email          string `json:"email"`
-	Name           string `json:"name"`
-	DepartmentID   string `json:"department_id"`
-	DepartmentName string `json:"department_name"`
-	TimeZone       string `json:"time_zone"`
+	Email          string    `json:"email"`
+	Name           string    `json:"name"`
+	DepartmentID   string    `json:"department_id"`
+	DepartmentName string    `json:"department_name"`
+	TimeZone       plan.Zone `json:"time_zone"`
 	// OnboardingWorkflowID receives UpdateAcknowledgeTraining.
 	OnboardingWorkflowID string `json:"onboarding_workflow_id"`
 }
@@ -246,7 +246,7 @@ type OfficerLocation struct {
 type OnboardingInput struct {
 	TermID     string                  `json:"term_id"`
 	TermName   string                  `json:"term_name"`
-	TimeZone   string                  `json:"time_zone"`
+	TimeZone   plan.Zone               `json:"time_zone"`
 	Department plan.Department         `json:"department"`
 	Training   plan.Training           `json:"training"`
 	Schedule   plan.OnboardingSchedule `json:"schedule"`
@@ -267,9 +267,9 @@ type OfficerOnboarding struct {
 
 // OnboardingProgress answers QueryProgress on Onboarding, and is its result.
 type OnboardingProgress struct {
-	TermName       string `json:"term_name,omitempty"`
-	TimeZone       string `json:"time_zone,omitempty"`
-	DepartmentName string `json:"department_name,omitempty"`
+	TermName       string    `json:"term_name,omitempty"`
+	TimeZone       plan.Zone `json:"time_zone,omitzero"`
+	DepartmentName string    `json:"department_name,omitempty"`
 	// Sessions are the training's sessions, for the portal's page.
 	Sessions     []plan.TrainingSession `json:"sessions,omitempty"`
 	DepartmentID string                 `json:"department_id"`

@@ -429,12 +429,18 @@ func (c *checker) evaluation() {
 	c.score("evaluation.max_score", e.MaxScore)
 }
 
+// Span is when a meeting starts and ends: the one type every payload
+// carries a meeting's time in (its fields flatten into the payload's JSON).
+type Span struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
 // Meeting is one exchange on the term's calendar.
 type Meeting struct {
 	// Number counts the exchanges from 1.
-	Number int       `json:"number"`
-	Start  time.Time `json:"start"`
-	End    time.Time `json:"end"`
+	Number int `json:"number"`
+	Span
 	// SignInOpens and SignInCloses bound sign-in.
 	SignInOpens  time.Time `json:"sign_in_opens"`
 	SignInCloses time.Time `json:"sign_in_closes"`
@@ -465,8 +471,7 @@ func (p *Plan) ExchangeCalendar() []Meeting {
 		start := s.start
 		m := Meeting{
 			Number:       len(out) + 1,
-			Start:        start,
-			End:          start.Add(time.Duration(x.DurationMinutes) * time.Minute),
+			Span:         Span{Start: start, End: start.Add(time.Duration(x.DurationMinutes) * time.Minute)},
 			SignInOpens:  start.Add(-time.Duration(x.SignInOpensMinutesBefore) * time.Minute),
 			SignInCloses: start.Add(time.Duration(x.SignInClosesMinutesAfter) * time.Minute),
 		}

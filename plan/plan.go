@@ -127,11 +127,11 @@ func (p *Plan) FindOfficer(email string) (Officer, bool) {
 
 // Location returns the term's time zone. The plan must be valid.
 func (p *Plan) Location() *time.Location {
-	loc, err := time.LoadLocation(p.Term.TimeZone)
-	if err != nil {
-		panic("plan: Location on an unvalidated plan: " + err.Error())
+	z := p.Zone()
+	if !z.Known() {
+		panic("plan: Location on an unvalidated plan: unknown time zone " + z.Name())
 	}
-	return loc
+	return z.Location()
 }
 
 // NormalizeEmail trims and lower-cases an address, so lookups ignore case.

@@ -223,15 +223,3 @@ func (c Clock) scale() float64 {
 	}
 	return c.Scale
 }
-
-// HumanTime writes an instant the way people read it, in the named time
-// zone whatever zone t carries: "Thu 17 Sep 2026, 23:59 (Asia/Shanghai)".
-// Times that crossed JSON keep only an offset, which is wrong across a
-// daylight-saving change, so callers pass the term's zone by name.
-func HumanTime(t time.Time, timeZone string) string {
-	loc, err := time.LoadLocation(timeZone)
-	if err != nil {
-		return t.UTC().Format("Mon 2 Jan 2006, 15:04") + " (UTC)"
-	}
-	return t.In(loc).Format("Mon 2 Jan 2006, 15:04") + " (" + timeZone + ")"
-}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"semesterflow/contract"
-	"semesterflow/plan"
 )
 
 func runSignIn(ctx context.Context, e *env, args []string) error {
@@ -24,7 +23,7 @@ func runSignIn(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Signed in, %s: exchange %d of the %s, at %s.\n", where.Name, res.Meeting, res.Department, plan.HumanTime(res.At, where.TimeZone))
+	fmt.Fprintf(e.stdout, "Signed in, %s: exchange %d of the %s, at %s.\n", where.Name, res.Meeting, res.Department, where.TimeZone.Human(res.At))
 	if res.WasExcused {
 		fmt.Fprintln(e.stdout, "You had excused yourself; you count as present.")
 	}
@@ -51,7 +50,7 @@ func runExcuse(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Excused, %s: you will miss exchange %d of the %s on %s. If you can come after all, sign in as usual.\n",
-		where.Name, res.Meeting, res.Department, plan.HumanTime(res.Start, where.TimeZone))
+		where.Name, res.Meeting, res.Department, where.TimeZone.Human(res.Start))
 	return nil
 }
 

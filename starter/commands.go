@@ -79,7 +79,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	s := p.OnboardingSchedule()
 	if *scale == 1 && !s.WindowCloses.After(time.Now()) {
 		return usageError{fmt.Sprintf("the plan's onboarding window closed on %s, so on the real calendar every email would go out at once; "+
-			"rehearse it with --time-scale 86400, or fix the plan's dates", plan.HumanTime(s.WindowCloses, p.Term.TimeZone))}
+			"rehearse it with --time-scale 86400, or fix the plan's dates", p.Zone().Human(s.WindowCloses))}
 	}
 	input := contract.SemesterInput{Plan: *p, TimeScale: *scale, StartedBy: strings.TrimSpace(*by)}
 	size, err := inputSize(input)
@@ -111,7 +111,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		StaticSummary:                            fmt.Sprintf("%s: the Organization Department's work plan", p.Term.Name),
 		StaticDetails: fmt.Sprintf("%s to %s (%s), %d departments, %d officers, %s. Training deadline %s.",
-			p.Term.Starts, p.Term.Ends, p.Term.TimeZone, len(p.Departments), len(p.Officers()), mode, plan.HumanTime(s.Deadline, p.Term.TimeZone)),
+			p.Term.Starts, p.Term.Ends, p.Term.TimeZone, len(p.Departments), len(p.Officers()), mode, p.Zone().Human(s.Deadline)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			contract.SearchTerm.ValueSet(p.Term.ID),
 			contract.SearchPhase.ValueSet(contract.PhaseDirectory),
@@ -206,7 +206,7 @@ func runAck(ctx context.Context, e *env, args []string) error {
 	if res.Outcome == contract.OutcomeLate {
 		what = "late (after the deadline)"
 	}
-	fmt.Fprintf(e.stdout, "Thank you, %s: your training acknowledgement is recorded %s, at %s.\n", where.Name, what, plan.HumanTime(res.At, where.TimeZone))
+	fmt.Fprintf(e.stdout, "Thank you, %s: your training acknowledgement is recorded %s, at %s.\n", where.Name, what, where.TimeZone.Human(res.At))
 	return nil
 }
 
@@ -234,11 +234,11 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 
 func printProgress(w io.Writer, p contract.Progress, now time.Time) {
 	fmt.Fprintf(w, "%s (%s): %s\n", p.TermName, p.TermID, p.Phase)
-	deadline := plan.HumanTime(p.Deadline, p.TimeZone)
+	deadline := p.TimeZone.Human(p.Deadline)
 	if p.Phase == contract.PhaseDone {
 		fmt.Fprintf(w, "Training deadline was %s\n\n", deadline)
 	} else {
-		fmt.Fprintf(w, "Plan time %s; training deadline %s\n\n", plan.HumanTime(p.Clock.Plan(now), p.TimeZone), deadline)
+		fmt.Fprintf(w, "Plan time %s; training deadline %s\n\n", p.TimeZone.Human(p.Clock.Plan(now)), deadline)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "DEPARTMENT\tPHASE\tOFFICERS\tON TIME\tLATE\tPENDING\tOVERDUE\tNEVER\t")
@@ -255,7 +255,7 @@ func printProgress(w io.Writer, p contract.Progress, now time.Time) {
 		if p.PartsAsOf.IsZero() {
 			fmt.Fprintln(w, "\nPARTS")
 		} else {
-			fmt.Fprintf(w, "\nPARTS (as reported by %s)\n", plan.HumanTime(p.PartsAsOf, p.TimeZone))
+			fmt.Fprintf(w, "\nPARTS (as reported by %s)\n", p.TimeZone.Human(p.PartsAsOf))
 		}
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, part := range p.Parts {
@@ -274,7 +274,7 @@ func printProgress(w io.Writer, p contract.Progress, now time.Time) {
 	if len(p.Upcoming) > 0 {
 		fmt.Fprintln(w, "\nUPCOMING")
 		for _, d := range p.Upcoming {
-			fmt.Fprintf(w, "  %s  %s\n", plan.HumanTime(d.Due, p.TimeZone), d.What)
+			fmt.Fprintf(w, "  %s  %s\n", p.TimeZone.Human(d.Due), d.What)
 		}
 	}
 	if len(p.Overdue) > 0 {
@@ -282,7 +282,7 @@ func printProgress(w io.Writer, p contract.Progress, now time.Time) {
 		for _, g := range p.Overdue {
 			fmt.Fprintf(w, "  %s\n", g.Name)
 			for _, item := range g.Items {
-				fmt.Fprintf(w, "    - %s (due %s)\n", item.What, plan.HumanTime(item.Due, p.TimeZone))
+				fmt.Fprintf(w, "    - %s (due %s)\n", item.What, p.TimeZone.Human(item.Due))
 			}
 		}
 	}

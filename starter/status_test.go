@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"semesterflow/contract"
+	"semesterflow/plan"
 )
 
 // TestStatusSaysWhatWasNotDoneOnTime: a part that is done with problems
 // does not read as plain "done", and every problem is listed by part.
 func TestStatusSaysWhatWasNotDoneOnTime(t *testing.T) {
 	p := contract.Progress{
-		TermID: "2026-fall", TermName: "Fall 2026", TimeZone: "Asia/Shanghai", Phase: contract.PhaseDone,
+		TermID: "2026-fall", TermName: "Fall 2026", TimeZone: plan.MustZone("Asia/Shanghai"), Phase: contract.PhaseDone,
 		Departments: []contract.DepartmentProgress{
 			{DepartmentID: "sports", Name: "Sports Department", Phase: contract.PhaseClosed,
 				Problems: []string{"the training reminder emails to 5 officers could not be delivered"}},

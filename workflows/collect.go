@@ -124,10 +124,7 @@ const (
 
 // timeline lists every slot's reminders, due date and close, in time order.
 func (c *collection) timeline() []event {
-	loc, err := time.LoadLocation(c.in.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := c.in.TimeZone.Location()
 	send := c.in.SendTime
 	if send == "" {
 		send = plan.DefaultSendTime
@@ -329,7 +326,7 @@ func (c *collection) showProgress(ctx workflow.Context, phase string) {
 		case c.escalated[i]:
 			state = "overdue, escalated"
 		}
-		b.WriteString(fmt.Sprintf("| %s | %s | %s |\n", sl.Label, plan.HumanTime(sl.Due, c.in.TimeZone), state))
+		b.WriteString(fmt.Sprintf("| %s | %s | %s |\n", sl.Label, c.in.TimeZone.Human(sl.Due), state))
 	}
 	workflow.SetCurrentDetails(ctx, b.String())
 }
@@ -414,7 +411,7 @@ func (c *collection) notify(ctx workflow.Context, kind string, slots []int, days
 	summary := fmt.Sprintf("%s emails: %s (%d)", kind, c.in.Title, len(slots))
 	if !c.beside.blocking {
 		c.beside.send(ctx, email{
-			what: fmt.Sprintf("the %s of %s (%s)", kind, c.in.Title, plan.HumanTime(at, c.in.TimeZone)),
+			what: fmt.Sprintf("the %s of %s (%s)", kind, c.in.Title, c.in.TimeZone.Human(at)),
 			due:  at, until: until,
 			activity: a.NotifyCollection, input: in,
 		})
@@ -490,11 +487,11 @@ func (c *collection) slotFor(ctx workflow.Context, in contract.SubmitInput) (int
 	case !c.open && now.Before(c.in.Opens):
 		// Time decides, not whether the request activity has finished:
 		// the first emails of a large batch arrive before it does.
-		return 0, fmt.Errorf("%s is not open yet; it opens on %s", c.in.Title, plan.HumanTime(c.in.Opens, c.in.TimeZone))
+		return 0, fmt.Errorf("%s is not open yet; it opens on %s", c.in.Title, c.in.TimeZone.Human(c.in.Opens))
 	case c.subs[i] != nil:
-		return 0, fmt.Errorf("%s for %s was already handed in by %s on %s", c.in.Title, s.Label, c.subs[i].Author, plan.HumanTime(c.subs[i].At, c.in.TimeZone))
+		return 0, fmt.Errorf("%s for %s was already handed in by %s on %s", c.in.Title, s.Label, c.subs[i].Author, c.in.TimeZone.Human(c.subs[i].At))
 	case c.closed[i] || !now.Before(c.closes(s)):
-		return 0, fmt.Errorf("%s for %s closed on %s", c.in.Title, s.Label, plan.HumanTime(c.closes(s), c.in.TimeZone))
+		return 0, fmt.Errorf("%s for %s closed on %s", c.in.Title, s.Label, c.in.TimeZone.Human(c.closes(s)))
 	case c.in.TextRequired && strings.TrimSpace(in.Text) == "":
 		return 0, fmt.Errorf("the text is empty; write %s", c.in.Title)
 	case utf8.RuneCountInString(in.Text) > maxSubmissionLength:
@@ -522,14 +519,10 @@ func (c *collection) closes(s contract.Slot) time.Time {
 	return slotCloses(c.in.TimeZone, c.in.LateDays, s.Due)
 }
 
-// slotCloses is when a slot due at due closes in a collection in timeZone
+// slotCloses is when a slot due at due closes in a collection in zone
 // with lateDays: see collection.closes.
-func slotCloses(timeZone string, lateDays int, due time.Time) time.Time {
-	loc, err := time.LoadLocation(timeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return due.In(loc).AddDate(0, 0, lateDays)
+func slotCloses(zone plan.Zone, lateDays int, due time.Time) time.Time {
+	return zone.Local(due).AddDate(0, 0, lateDays)
 }
 
 func owns(s contract.Slot, email string) bool {

@@ -49,7 +49,7 @@ func newSlowCollectFixture(t *testing.T, requestDelay time.Duration) *collectFix
 	person := func(name, email string) plan.Person { return plan.Person{Name: name, Email: email} }
 	f := &collectFixture{t: t, env: testEnv(start), start: start, loc: loc}
 	f.in = contract.CollectionInput{
-		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
+		TermID: "2026-fall", TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"),
 		Kind: "summary", Scope: "2026-09", Title: "September's summary",
 		Opens: time.Date(2026, 10, 1, 9, 0, 0, 0, loc),
 		Slots: []contract.Slot{

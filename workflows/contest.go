@@ -169,7 +169,7 @@ func (c *contest) startMilestones(ctx workflow.Context) (workflow.ChildWorkflowF
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:    contract.ContestMilestonesWorkflowID(c.in.TermID),
 		StaticSummary: fmt.Sprintf("Milestones: %s, %s", c.in.Name, c.in.TermName),
-		StaticDetails: fmt.Sprintf("%d preparation milestones before %s on %s.", len(in.Slots), c.in.Name, plan.HumanTime(c.in.At, c.in.TimeZone)),
+		StaticDetails: fmt.Sprintf("%d preparation milestones before %s on %s.", len(in.Slots), c.in.Name, c.in.TimeZone.Human(c.in.At)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			contract.SearchTerm.ValueSet(c.in.TermID),
 		),
@@ -191,7 +191,7 @@ func (c *contest) milestonesInput() contract.CollectionInput {
 		Kind: contract.ContestMilestoneKind, Scope: contract.ContestScope,
 		Title: "your milestone for " + c.in.Name,
 		Instructions: fmt.Sprintf("%s is on %s. When a milestone below is done, confirm it with the command next to it; a short note on how it went is welcome.",
-			c.in.Name, plan.HumanTime(c.in.At, c.in.TimeZone)),
+			c.in.Name, c.in.TimeZone.Human(c.in.At)),
 		Opens:            c.in.Opens,
 		RemindDaysBefore: c.in.RemindDaysBefore,
 		SendTime:         c.in.SendTime,
@@ -313,11 +313,11 @@ func (c *contest) checkResults(ctx workflow.Context, in contract.RecordResultsIn
 	case !leader:
 		return nil, fmt.Errorf("%s is not a leader of %s; only the leaders record the results of %s", in.Email, c.in.TermName, c.in.Name)
 	case c.results != nil:
-		return nil, fmt.Errorf("the results of %s were already recorded by %s on %s", c.in.Name, c.results.By, plan.HumanTime(c.results.At, c.in.TimeZone))
+		return nil, fmt.Errorf("the results of %s were already recorded by %s on %s", c.in.Name, c.results.By, c.in.TimeZone.Human(c.results.At))
 	case now.Before(c.in.At):
-		return nil, fmt.Errorf("%s takes place on %s; record its results after it has started", c.in.Name, plan.HumanTime(c.in.At, c.in.TimeZone))
+		return nil, fmt.Errorf("%s takes place on %s; record its results after it has started", c.in.Name, c.in.TimeZone.Human(c.in.At))
 	case c.closed || !now.Before(c.in.ResultsDue):
-		return nil, fmt.Errorf("the results of %s were due by %s and can no longer be recorded here", c.in.Name, plan.HumanTime(c.in.ResultsDue, c.in.TimeZone))
+		return nil, fmt.Errorf("the results of %s were due by %s and can no longer be recorded here", c.in.Name, c.in.TimeZone.Human(c.in.ResultsDue))
 	case strings.TrimSpace(in.Text) == "":
 		return nil, fmt.Errorf("the text is empty; write the results of %s", c.in.Name)
 	case utf8.RuneCountInString(in.Text) > maxSubmissionLength:
@@ -387,13 +387,13 @@ func (c *contest) setPhase(ctx workflow.Context, phase string) {
 	}
 	workflow.SetCurrentDetails(ctx, fmt.Sprintf(
 		"**%s**: %s\n\n| contest | milestones open at the at-risk check | results due |\n|---|---|---|\n| %s | %s | %s |",
-		c.in.Name, phase, plan.HumanTime(c.in.At, c.in.TimeZone), open, plan.HumanTime(c.in.ResultsDue, c.in.TimeZone)))
+		c.in.Name, phase, c.in.TimeZone.Human(c.in.At), open, c.in.TimeZone.Human(c.in.ResultsDue)))
 	c.sendReport(ctx, false)
 }
 
 func (c *contest) sendReport(ctx workflow.Context, done bool) {
 	rep := contract.PartReport{Phase: c.phase, Done: done, Problems: c.progress().Problems}
-	when := plan.HumanTime(c.in.At, c.in.TimeZone)
+	when := c.in.TimeZone.Human(c.in.At)
 	switch c.phase {
 	case contract.ContestPreparing, contract.ContestAtRisk:
 		rep.Summary = fmt.Sprintf("%s on %s: preparing", c.in.Name, when)
@@ -402,7 +402,7 @@ func (c *contest) sendReport(ctx workflow.Context, done bool) {
 		}
 		rep.Next = &contract.Deadline{What: c.in.Name, Due: c.in.At}
 	case contract.ContestDay:
-		rep.Summary = fmt.Sprintf("%s held on %s; results due by %s", c.in.Name, when, plan.HumanTime(c.in.ResultsDue, c.in.TimeZone))
+		rep.Summary = fmt.Sprintf("%s held on %s; results due by %s", c.in.Name, when, c.in.TimeZone.Human(c.in.ResultsDue))
 		rep.Next = &contract.Deadline{What: "results of " + c.in.Name, Due: c.in.ResultsDue}
 	case contract.ContestResultsRecorded:
 		rep.Summary = fmt.Sprintf("%s: results recorded by %s", c.in.Name, c.results.By)

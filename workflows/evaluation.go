@@ -86,7 +86,7 @@ func (e *evaluationRun) run(ctx workflow.Context) error {
 	e.beside = newBeside(ctx, e.in.Clock)
 	e.report.beside = e.beside
 	dept := e.in.Department.Name
-	e.setPhase(ctx, contract.PhaseWaiting, "opens "+plan.HumanTime(e.in.Opens, e.in.TimeZone))
+	e.setPhase(ctx, contract.PhaseWaiting, "opens "+e.in.TimeZone.Human(e.in.Opens))
 	if d := e.in.Clock.Real(e.in.Opens).Sub(workflow.Now(ctx)); d > 0 {
 		if err := workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: "evaluation opens: " + dept}).Get(ctx, nil); err != nil {
 			return err
@@ -94,7 +94,7 @@ func (e *evaluationRun) run(ctx workflow.Context) error {
 	}
 
 	if len(e.in.Department.Officers) > 0 {
-		e.setPhase(ctx, contract.PhaseAssessing, "assessments due "+plan.HumanTime(e.in.AssessmentsDue, e.in.TimeZone))
+		e.setPhase(ctx, contract.PhaseAssessing, "assessments due "+e.in.TimeZone.Human(e.in.AssessmentsDue))
 		if err := e.assess(ctx); err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (e *evaluationRun) assess(ctx workflow.Context) error {
 		WorkflowID:    e.progress.AssessmentWorkflowID,
 		StaticSummary: "Assessments: " + e.in.Department.Name + ", " + e.in.TermName,
 		StaticDetails: fmt.Sprintf("The leaders' and the head's assessment of each of the %d officers of the %s, due %s.",
-			len(cin.Slots), e.in.Department.Name, plan.HumanTime(e.in.AssessmentsDue, e.in.TimeZone)),
+			len(cin.Slots), e.in.Department.Name, e.in.TimeZone.Human(e.in.AssessmentsDue)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			contract.SearchTerm.ValueSet(e.in.TermID),
 			contract.SearchDepartment.ValueSet(e.in.Department.ID),

@@ -430,7 +430,7 @@ func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m contract.Exch
 		}
 		note = strings.TrimPrefix(note+"; nobody could sign in: the service was not running over the sign-in window", "; ")
 	}
-	in.Outcome = &contract.MeetingOutcome{Start: m.Start, End: m.End, Where: w.in.Where, Invitation: invitation, RecordedLate: missed, Note: note}
+	in.Outcome = &contract.MeetingOutcome{Span: m.Span, Where: w.in.Where, Invitation: invitation, RecordedLate: missed, Note: note}
 	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
 	w.storing[m.Number] = true
 	w.beside.start(ctx, workflow.ExecuteActivity(actx, a.RecordAttendance, in), func(ctx workflow.Context, f workflow.Future) {
@@ -653,13 +653,13 @@ func (w *exchanges) count(records []contract.AttendanceRecord) {
 func (w *exchanges) startMinutes(ctx workflow.Context, m contract.ExchangeMeeting, in contract.CollectionInput) error {
 	d := w.in.Department
 	id := contract.MinutesWorkflowID(w.in.TermID, d.ID, m.Number)
-	day := plan.HumanTime(m.Start, w.in.TimeZone)
+	day := w.in.TimeZone.Human(m.Start)
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:        id,
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		StaticSummary:     fmt.Sprintf("Minutes: exchange %d of the %s", m.Number, d.Name),
 		StaticDetails: fmt.Sprintf("%s takes the minutes of the exchange on %s; due %s.",
-			w.in.Secretary.Name, day, plan.HumanTime(m.MinutesDue, w.in.TimeZone)),
+			w.in.Secretary.Name, day, w.in.TimeZone.Human(m.MinutesDue)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			contract.SearchTerm.ValueSet(w.in.TermID),
 			contract.SearchDepartment.ValueSet(d.ID),
@@ -707,7 +707,7 @@ func (w *exchanges) minutesInput(m contract.ExchangeMeeting) contract.Collection
 		TimeZone: w.in.TimeZone,
 		Kind:     "minutes",
 		Scope:    fmt.Sprintf("%s/exchange-%d", d.ID, m.Number),
-		Title:    fmt.Sprintf("the minutes of exchange %d of the %s (%s)", m.Number, d.Name, plan.HumanTime(m.Start, w.in.TimeZone)),
+		Title:    fmt.Sprintf("the minutes of exchange %d of the %s (%s)", m.Number, d.Name, w.in.TimeZone.Human(m.Start)),
 		Instructions: "Write down who came, what each officer reported, what was decided and who does what by when. " +
 			"The attendance is recorded already; note anything it does not show.",
 		Opens: m.End,
@@ -959,7 +959,7 @@ func (w *exchanges) planNow(ctx workflow.Context) time.Time {
 }
 
 func (w *exchanges) humanTime(t time.Time) string {
-	return plan.HumanTime(t, w.in.TimeZone)
+	return w.in.TimeZone.Human(t)
 }
 
 func (w *exchanges) progress() contract.ExchangesProgress {
@@ -976,7 +976,7 @@ func (w *exchanges) progress() contract.ExchangesProgress {
 		LateAttendance:     append([]contract.LateAttendance(nil), w.in.LateAttendance...),
 	}
 	if m := w.cur; m != nil {
-		n := &contract.MeetingAttendance{Number: m.Number, Start: m.Start, SignInOpens: m.SignInOpens, SignInCloses: m.SignInCloses, Invited: w.invited}
+		n := &contract.MeetingAttendance{Meeting: m.Meeting, Invited: w.invited}
 		for i, o := range w.in.Department.Officers {
 			if w.signIns[i] != nil {
 				n.SignedIn = append(n.SignedIn, o.Email)

@@ -204,7 +204,7 @@ func (k *kickoff) startPlans(ctx workflow.Context, opens time.Time) workflow.Chi
 		Kind: contract.KickoffPlanKind, Scope: contract.KickoffPlanScope,
 		Title: kickoffPlansTitle,
 		Instructions: fmt.Sprintf("Following the ministerial kickoff meeting on %s, write down what your department plans to do this term and when, "+
-			"what it needs from the Organization Department, and your suggestions on the term's main tasks.", plan.HumanTime(k.in.Starts, k.in.TimeZone)),
+			"what it needs from the Organization Department, and your suggestions on the term's main tasks.", k.in.TimeZone.Human(k.in.Starts)),
 		Opens:            opens,
 		RemindDaysBefore: []int{1},
 		SendTime:         k.in.SendTime,
@@ -224,7 +224,7 @@ func (k *kickoff) startPlans(ctx workflow.Context, opens time.Time) workflow.Chi
 		WorkflowID:    contract.KickoffPlansWorkflowID(k.in.TermID),
 		StaticSummary: "Department plans and suggestions after the kickoff, " + k.in.TermName,
 		StaticDetails: fmt.Sprintf("One plan from each of the %d departments, handed in by its head, due %s.",
-			len(in.Slots), plan.HumanTime(k.in.PlansDue, k.in.TimeZone)),
+			len(in.Slots), k.in.TimeZone.Human(k.in.PlansDue)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(contract.SearchTerm.ValueSet(k.in.TermID)),
 	})
 	return workflow.ExecuteChildWorkflow(cctx, Collection, in)
@@ -279,7 +279,7 @@ func (k *kickoff) setPhase(ctx workflow.Context, phase string) {
 		rep.Summary = "sending the personnel directory and the kickoff invitations"
 		rep.Next = &contract.Deadline{What: "kickoff meeting", Due: k.in.Starts}
 	case contract.KickoffPhaseInvited:
-		rep.Summary = fmt.Sprintf("kickoff meeting on %s; %d invited", plan.HumanTime(k.in.Starts, k.in.TimeZone), k.progress.Invited)
+		rep.Summary = fmt.Sprintf("kickoff meeting on %s; %d invited", k.in.TimeZone.Human(k.in.Starts), k.progress.Invited)
 		rep.Next = &contract.Deadline{What: "kickoff meeting", Due: k.in.Starts}
 	case contract.KickoffPhaseMeeting:
 		rep.Summary = "kickoff meeting under way"
@@ -303,8 +303,8 @@ func (k *kickoff) showPhase(ctx workflow.Context) {
 	}
 	workflow.SetCurrentDetails(ctx, fmt.Sprintf(
 		"**Kickoff** %s: %s\n\n| meeting | directory sent | invited | plans due | plans in |\n|---|---|---|---|---|\n| %s | %d | %d | %s | %s |",
-		k.in.TermName, p.Phase, plan.HumanTime(p.Starts, k.in.TimeZone), p.DirectorySent, p.Invited,
-		plan.HumanTime(p.PlansDue, k.in.TimeZone), plans))
+		k.in.TermName, p.Phase, k.in.TimeZone.Human(p.Starts), p.DirectorySent, p.Invited,
+		k.in.TimeZone.Human(p.PlansDue), plans))
 }
 
 func orWhere(where string) string {

@@ -76,11 +76,10 @@ func newMonth(in contract.MonthInput) (*month, error) {
 	if len(in.Departments) == 0 || len(in.Leaders) == 0 {
 		return nil, contract.BadInput(fmt.Sprintf("month %s needs departments and leaders", in.Month.ID), nil)
 	}
-	loc, err := time.LoadLocation(in.TimeZone)
-	if err != nil {
-		return nil, contract.BadInput("time zone: "+err.Error(), nil)
+	if !in.TimeZone.Known() {
+		return nil, contract.BadInput(fmt.Sprintf("time zone: unknown time zone %s", in.TimeZone.Name()), nil)
 	}
-	m := &month{in: in, loc: loc, leaders: map[string]plan.Person{}, phase: contract.MonthPhaseTheme,
+	m := &month{in: in, loc: in.TimeZone.Location(), leaders: map[string]plan.Person{}, phase: contract.MonthPhaseTheme,
 		report: &reporter{termKey: in.ReportTo, part: "month/" + in.Month.ID}}
 	for _, l := range in.Leaders {
 		m.leaders[plan.NormalizeEmail(l.Email)] = l
@@ -205,7 +204,7 @@ func (m *month) arrangementInput() contract.CollectionInput {
 func (m *month) recommendationsInput() contract.CollectionInput {
 	s := m.in.Month
 	in := m.collectionInput(contract.KindThemeRecommendation, "your department's recommended theme for "+s.Name+"'s organisation life", s.Opens)
-	in.Instructions = fmt.Sprintf("Write the theme on the first line; a few words on why may follow. The leaders set the theme by %s; if they do not, the theme most departments recommend is taken.", plan.HumanTime(s.ThemeDue, m.in.TimeZone))
+	in.Instructions = fmt.Sprintf("Write the theme on the first line; a few words on why may follow. The leaders set the theme by %s; if they do not, the theme most departments recommend is taken.", m.in.TimeZone.Human(s.ThemeDue))
 	in.TextRequired = true
 	for _, d := range m.in.Departments {
 		in.Slots = append(in.Slots, contract.Slot{Key: d.ID, Label: d.Name, Due: s.RecommendationsDue, Owners: []plan.Person{d.Head}, Department: d.ID})
@@ -576,13 +575,13 @@ func (m *month) checkTheme(ctx workflow.Context, in contract.SetThemeInput) (pla
 	case !ok:
 		return leader, fmt.Errorf("%q is not one of the leaders of %s; only a leader sets the theme of %s", in.Email, m.in.TermName, s.Name)
 	case !m.open || now.Before(s.Opens):
-		return leader, fmt.Errorf("the theme of %s can be set from %s", s.Name, plan.HumanTime(s.Opens, m.in.TimeZone))
+		return leader, fmt.Errorf("the theme of %s can be set from %s", s.Name, m.in.TimeZone.Human(s.Opens))
 	case m.theme != nil && m.theme.Fallback:
-		return leader, fmt.Errorf("the theme of %s was already decided on %s, from the departments' recommendations, as nobody set it by %s", s.Name, plan.HumanTime(m.theme.At, m.in.TimeZone), plan.HumanTime(s.ThemeDue, m.in.TimeZone))
+		return leader, fmt.Errorf("the theme of %s was already decided on %s, from the departments' recommendations, as nobody set it by %s", s.Name, m.in.TimeZone.Human(m.theme.At), m.in.TimeZone.Human(s.ThemeDue))
 	case m.theme != nil:
-		return leader, fmt.Errorf("the theme of %s was already set by %s on %s: %q", s.Name, m.theme.SetByName, plan.HumanTime(m.theme.At, m.in.TimeZone), m.theme.Theme)
+		return leader, fmt.Errorf("the theme of %s was already set by %s on %s: %q", s.Name, m.theme.SetByName, m.in.TimeZone.Human(m.theme.At), m.theme.Theme)
 	case m.themeClosed || !now.Before(s.ThemeDue):
-		return leader, fmt.Errorf("the theme of %s had to be set by %s; the theme most departments recommended is taken instead", s.Name, plan.HumanTime(s.ThemeDue, m.in.TimeZone))
+		return leader, fmt.Errorf("the theme of %s had to be set by %s; the theme most departments recommended is taken instead", s.Name, m.in.TimeZone.Human(s.ThemeDue))
 	case theme == "":
 		return leader, fmt.Errorf("the theme is empty; write the theme of %s in a few words", s.Name)
 	case utf8.RuneCountInString(theme) > maxThemeLength:

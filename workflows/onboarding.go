@@ -221,10 +221,10 @@ func (w *onboarding) sleepUntil(ctx workflow.Context, t time.Time, summary strin
 // reminder: the day before the late window closes, at the send time, if
 // that falls after the deadline.
 func (w *onboarding) lastCall() (time.Time, bool) {
-	loc, err := time.LoadLocation(w.in.TimeZone)
-	if err != nil {
+	if !w.in.TimeZone.Known() {
 		return time.Time{}, false
 	}
+	loc := w.in.TimeZone.Location()
 	send := w.in.Training.SendTime
 	if send == "" {
 		send = plan.DefaultSendTime
@@ -361,7 +361,7 @@ func (w *onboarding) acknowledge(ctx workflow.Context, in contract.AcknowledgeIn
 		w.officers[i].AcknowledgedAt = nil
 		w.officers[i].Outcome = contract.OutcomePending
 		if w.beside != nil {
-			w.beside.problems = append(w.beside.problems, fmt.Sprintf("the acknowledgement of %s on %s could not be stored", w.officers[i].Name, plan.HumanTime(at, w.in.TimeZone)))
+			w.beside.problems = append(w.beside.problems, fmt.Sprintf("the acknowledgement of %s on %s could not be stored", w.officers[i].Name, w.in.TimeZone.Human(at)))
 		}
 		return contract.AcknowledgeResult{}, fmt.Errorf("could not record the acknowledgement, please try again: %w", err)
 	}
@@ -413,7 +413,7 @@ func (w *onboarding) planNow(ctx workflow.Context) time.Time {
 }
 
 func (w *onboarding) humanTime(t time.Time) string {
-	return plan.HumanTime(t, w.in.TimeZone)
+	return w.in.TimeZone.Human(t)
 }
 
 func (w *onboarding) allAcknowledged() bool {

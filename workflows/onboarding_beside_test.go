@@ -99,7 +99,7 @@ func slowOnboardingEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.
 	env := testEnv(start)
 	return env, p, func() {
 		env.ExecuteWorkflow(workflows.Onboarding, contract.OnboardingInput{
-			TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+			TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Zone(),
 			Department: p.Departments[0], Training: p.Training, Schedule: p.OnboardingSchedule(),
 			Clock: plan.ProductionClock(start),
 		})

@@ -62,7 +62,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{t: t, env: env, plan: p, start: start}
 	d := p.Departments[0]
 	f.in = contract.OnboardingInput{
-		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Term.TimeZone,
+		TermID: p.Term.ID, TermName: p.Term.Name, TimeZone: p.Zone(),
 		Department: d, Training: p.Training, Schedule: p.OnboardingSchedule(),
 		Clock: plan.ProductionClock(start),
 	}

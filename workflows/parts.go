@@ -73,8 +73,8 @@ func (s *semester) laterParts() []partStart {
 			return s.startTracked(ctx, sel, name, contract.MonthWorkflowID(p.Term.ID, m.ID), "",
 				fmt.Sprintf("Organisation life: %s, %s", m.Name, p.Term.Name),
 				fmt.Sprintf("%s: the theme (set by %s), the group-life design competition (entries by %s, scores by %s), every department's summary by %s, then the digest.",
-					m.Name, plan.HumanTime(m.ThemeDue, p.Term.TimeZone), plan.HumanTime(m.EntriesDue, p.Term.TimeZone),
-					plan.HumanTime(m.ScoresDue, p.Term.TimeZone), plan.HumanTime(m.SummariesDue, p.Term.TimeZone)),
+					m.Name, p.Zone().Human(m.ThemeDue), p.Zone().Human(m.EntriesDue),
+					p.Zone().Human(m.ScoresDue), p.Zone().Human(m.SummariesDue)),
 				Month, in)
 		}})
 	}
@@ -107,7 +107,7 @@ func (s *semester) laterParts() []partStart {
 					return s.startTracked(ctx, sel, contract.EvaluationPart(d.ID), contract.EvaluationWorkflowID(p.Term.ID, d.ID), d.ID,
 						fmt.Sprintf("Evaluation: %s, %s", d.Name, p.Term.Name),
 						fmt.Sprintf("End-of-term evaluation of the %d officers of the %s: leaders' assessments due %s, then a report to the leaders and a summary to each officer.",
-							len(d.Officers), d.Name, plan.HumanTime(in.AssessmentsDue, p.Term.TimeZone)),
+							len(d.Officers), d.Name, p.Zone().Human(in.AssessmentsDue)),
 						Evaluation, in)
 				},
 			})

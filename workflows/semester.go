@@ -353,7 +353,7 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 			StaticSummary:         fmt.Sprintf("Onboarding: %s, %s", d.Name, s.plan.Term.Name),
 			StaticDetails: fmt.Sprintf("Training for the %d officers of the %s. Deadline %s; late acknowledgements until %s.",
-				len(d.Officers), d.Name, plan.HumanTime(s.schedule.Deadline, s.plan.Term.TimeZone), plan.HumanTime(s.schedule.WindowCloses, s.plan.Term.TimeZone)),
+				len(d.Officers), d.Name, s.plan.Zone().Human(s.schedule.Deadline), s.plan.Zone().Human(s.schedule.WindowCloses)),
 			TypedSearchAttributes: temporal.NewSearchAttributes(
 				contract.SearchTerm.ValueSet(s.plan.Term.ID),
 				contract.SearchDepartment.ValueSet(d.ID),
@@ -365,7 +365,7 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 		children = append(children, workflow.ExecuteChildWorkflow(cctx, Onboarding, contract.OnboardingInput{
 			TermID:           s.plan.Term.ID,
 			TermName:         s.plan.Term.Name,
-			TimeZone:         s.plan.Term.TimeZone,
+			TimeZone:         s.plan.Zone(),
 			Department:       d,
 			Training:         s.plan.Training,
 			Schedule:         s.schedule,
@@ -545,7 +545,7 @@ func (s *semester) progress() contract.Progress {
 	return contract.Progress{
 		TermID:      s.plan.Term.ID,
 		TermName:    s.plan.Term.Name,
-		TimeZone:    s.plan.Term.TimeZone,
+		TimeZone:    s.plan.Zone(),
 		Phase:       s.state.Phase,
 		Clock:       s.state.Clock,
 		TimeScale:   scale,
@@ -565,7 +565,7 @@ func (s *semester) findOfficer(email string) (contract.OfficerLocation, error) {
 	}
 	d, _ := s.plan.Department(o.DepartmentID)
 	return contract.OfficerLocation{
-		Email: o.Email, Name: o.Name, DepartmentID: d.ID, DepartmentName: d.Name, TimeZone: s.plan.Term.TimeZone,
+		Email: o.Email, Name: o.Name, DepartmentID: d.ID, DepartmentName: d.Name, TimeZone: s.plan.Zone(),
 		OnboardingWorkflowID: contract.OnboardingWorkflowID(s.plan.Term.ID, d.ID),
 	}, nil
 }

@@ -388,10 +388,10 @@ func (h *helpDesk) checkRequest(ctx workflow.Context, in contract.RequestHelpInp
 		return request{}, fmt.Errorf("the description has %d characters; keep it to %d", n, maxTaskDescription)
 	}
 
-	loc, err := time.LoadLocation(h.in.TimeZone)
-	if err != nil {
-		return request{}, fmt.Errorf("the term's time zone %q is unknown", h.in.TimeZone)
+	if !h.in.TimeZone.Known() {
+		return request{}, fmt.Errorf("the term's time zone %q is unknown", h.in.TimeZone.Name())
 	}
+	loc := h.in.TimeZone.Location()
 	day, err := plan.Date(strings.TrimSpace(in.Due)).In(loc)
 	if err != nil {
 		return request{}, fmt.Errorf("the due date %q is not a date; write it as YYYY-MM-DD", in.Due)
@@ -644,7 +644,7 @@ func (h *helpDesk) planNow(ctx workflow.Context) time.Time {
 	return h.in.Clock.Plan(workflow.Now(ctx))
 }
 
-func (h *helpDesk) human(t time.Time) string { return plan.HumanTime(t, h.in.TimeZone) }
+func (h *helpDesk) human(t time.Time) string { return h.in.TimeZone.Human(t) }
 
 func (h *helpDesk) counts() contract.TaskCounts {
 	var c contract.TaskCounts

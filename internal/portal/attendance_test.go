@@ -34,13 +34,13 @@ func TestSecretaryRecordsLateAttendanceFromTheMinutesLink(t *testing.T) {
 	// Exchange 3 is in a week, so the series runs on.
 	meeting := func(n int, start time.Time) contract.ExchangeMeeting {
 		return contract.ExchangeMeeting{InviteAt: start.AddDate(0, 0, -3), Meeting: plan.Meeting{
-			Number: n, Start: start, End: start.Add(time.Hour),
+			Number: n, Span: plan.Span{Start: start, End: start.Add(time.Hour)},
 			SignInOpens: start.Add(-30 * time.Minute), SignInCloses: start.Add(30 * time.Minute), MinutesDue: start.Add(48 * time.Hour),
 		}}
 	}
 	id := contract.ExchangesWorkflowID(r.tag, d.ID)
 	r.start(id, workflows.Exchanges, contract.ExchangesInput{
-		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Department: d, Secretary: secretary,
+		TermID: r.tag, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"), Department: d, Secretary: secretary,
 		Meetings: []contract.ExchangeMeeting{meeting(1, now.Add(-5*time.Hour)), meeting(2, now.Add(-3*time.Hour)), meeting(3, now.AddDate(0, 0, 7))}, SendTime: "09:00",
 		Clock: plan.ProductionClock(now),
 	})

@@ -24,7 +24,7 @@ func TestAnInternalFailureShowsTheGenericSentence(t *testing.T) {
 	id := contract.OnboardingWorkflowID(r.tag, d.ID)
 	// No term ID: the workflow runs, but the store takes no row of it.
 	r.start(id, workflows.Onboarding, contract.OnboardingInput{
-		TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Department: d,
+		TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"), Department: d,
 		Training: plan.Training{Sessions: []plan.TrainingSession{{Title: "Rules of the Student Union", At: "2026-09-02 19:00", Where: "Room 101"}}},
 		Schedule: plan.OnboardingSchedule{AssignAt: now.Add(-time.Minute), Deadline: now.Add(time.Hour), WindowCloses: now.Add(2 * time.Hour)},
 		Clock:    plan.ProductionClock(now),

@@ -67,12 +67,12 @@ func TestOfficersSignInAndReportAbsenceFromTheInvitation(t *testing.T) {
 	// Sign-in is open now; the exchange starts in two minutes, so an absence
 	// can still be reported.
 	meeting := contract.ExchangeMeeting{InviteAt: now, Meeting: plan.Meeting{
-		Number: 1, Start: now.Add(2 * time.Minute), End: now.Add(time.Hour),
+		Number: 1, Span: plan.Span{Start: now.Add(2 * time.Minute), End: now.Add(time.Hour)},
 		SignInOpens: now, SignInCloses: now.Add(30 * time.Minute), MinutesDue: now.Add(48 * time.Hour),
 	}}
 	id := contract.ExchangesWorkflowID(r.tag, d.ID)
 	r.start(id, workflows.Exchanges, contract.ExchangesInput{
-		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Department: d, Secretary: d.Officers[1],
+		TermID: r.tag, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"), Department: d, Secretary: d.Officers[1],
 		Where: "Student Activity Centre, room 2", Meetings: []contract.ExchangeMeeting{meeting}, SendTime: "09:00",
 		Clock: plan.ProductionClock(now),
 	})
@@ -121,7 +121,7 @@ func TestOfficerAcknowledgesTrainingFromTheEmail(t *testing.T) {
 	}
 	id := contract.OnboardingWorkflowID(r.tag, d.ID)
 	r.start(id, workflows.Onboarding, contract.OnboardingInput{
-		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai", Department: d,
+		TermID: r.tag, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"), Department: d,
 		Training: plan.Training{Sessions: []plan.TrainingSession{{Title: "Rules of the Student Union", At: "2026-09-02 19:00", Where: "Room 101"}}},
 		Schedule: plan.OnboardingSchedule{AssignAt: now, Deadline: now.Add(time.Hour), WindowCloses: now.Add(2 * time.Hour)},
 		Clock:    plan.ProductionClock(now),

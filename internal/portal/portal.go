@@ -408,9 +408,9 @@ func (s *Server) digestPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // humanTime writes a plan time for people in the term's zone.
-func humanTime(t time.Time, zone string) string {
+func humanTime(t time.Time, zone plan.Zone) string {
 	if t.IsZero() {
 		return ""
 	}
-	return plan.HumanTime(t, zone)
+	return zone.Human(t)
 }

@@ -102,10 +102,9 @@ func (r *rig) email(name string) string { return name + "." + r.tag + "@example.
 func (r *rig) startSummaries() string {
 	r.t.Helper()
 	now := time.Now()
-	loc, _ := time.LoadLocation("Asia/Shanghai")
 	person := func(name, email string) plan.Person { return plan.Person{Name: name, Email: email} }
 	in := contract.CollectionInput{
-		TermID: r.tag, TermName: "Fall term 2026", TimeZone: loc.String(),
+		TermID: r.tag, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"),
 		Kind: "summary", Scope: "2026-10", Title: "October's summary",
 		Instructions: "What your department did in October, in a few paragraphs.",
 		Opens:        now,
@@ -366,7 +365,7 @@ func TestJudgeScoresFromTheEmailLink(t *testing.T) {
 	now := time.Now()
 	judge := plan.Person{Name: "Zhang Hua", Email: r.email("zhang.hua")}
 	in := contract.CollectionInput{
-		TermID: r.tag, TermName: "Fall term 2026", TimeZone: "Asia/Shanghai",
+		TermID: r.tag, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"),
 		Kind: "competition_score", Scope: "2026-10", Title: "your scores for the group-life design competition",
 		Opens: now,
 		Slots: []contract.Slot{{Key: judge.Email + "/publicity", Label: "Publicity Department's entry", Due: now.Add(time.Hour),

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"semesterflow/contract"
 	"semesterflow/internal/links"
@@ -150,7 +149,7 @@ func (s *Server) meetingTask(ctx context.Context, c links.Claims) (*taskPage, er
 	}
 	mt := m.Meeting
 	t.Facts = append(t.Facts, fact{"Exchange", fmt.Sprintf("%d", mt.Number)}, fact{"Starts", humanTime(mt.Start, m.TimeZone)},
-		fact{"Sign-in", timeRange(mt.SignInOpens, mt.SignInCloses, m.TimeZone)})
+		fact{"Sign-in", m.TimeZone.Range(mt.SignInOpens, mt.SignInCloses)})
 	signedIn := humanTime(m.SignedInAt, m.TimeZone)
 	switch c.Action {
 	case links.SignIn:
@@ -213,18 +212,4 @@ func (s *Server) submitTask(ctx context.Context, c links.Claims) (*taskPage, err
 		s.addAttendanceSheet(ctx, c, t)
 	}
 	return t, nil
-}
-
-// timeRange writes "Tue 13 Oct 2026, 18:30 to 19:30 (zone)" for times on
-// one local day, and both in full otherwise.
-func timeRange(from, to time.Time, zone string) string {
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		return humanTime(from, zone) + " to " + humanTime(to, zone)
-	}
-	f, t := from.In(loc), to.In(loc)
-	if f.Format("2006-01-02") != t.Format("2006-01-02") {
-		return humanTime(from, zone) + " to " + humanTime(to, zone)
-	}
-	return f.Format("Mon 2 Jan 2006, 15:04") + " to " + t.Format("15:04") + " (" + zone + ")"
 }
