@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -15,6 +16,11 @@ type Directory struct {
 	Leaders     []Leader
 	Departments []Department
 	Officers    []Officer
+	// AmendedAt, when set, is the plan time of an amendment of a running
+	// term: officers no longer listed are marked as left then instead of
+	// deleted (their records stay), departments are kept for them, and
+	// officers new to the term are marked as joined then.
+	AmendedAt time.Time
 }
 
 // SaveDirectory writes the term's directory in one transaction: it upserts
@@ -57,19 +63,30 @@ func (s *Store) SaveDirectory(ctx context.Context, d Directory) error {
 			}
 		}
 		if len(d.Officers) > 0 {
+			if !d.AmendedAt.IsZero() {
+				for i := range d.Officers {
+					d.Officers[i].JoinedAt = &d.AmendedAt
+				}
+			}
+			// joined_at is never updated: an officer keeps the day they
+			// first joined. left_at is cleared for everyone listed.
 			if _, err := tx.NewInsert().
 				Model(&d.Officers).
-				Apply(upsert("term_id, email", "department_id", "name", "role", "position")).
+				Apply(upsert("term_id, email", "department_id", "name", "role", "position", "left_at")).
 				Returning("NULL").
 				Exec(ctx); err != nil {
 				return fmt.Errorf("officers: %w", err)
 			}
 		}
-		if err := deleteUnlisted(ctx, tx, (*Officer)(nil), "email", termID, officerEmails(d.Officers)); err != nil {
+		if d.AmendedAt.IsZero() {
+			if err := deleteUnlisted(ctx, tx, (*Officer)(nil), "email", termID, officerEmails(d.Officers)); err != nil {
+				return fmt.Errorf("officers: %w", err)
+			}
+			if err := deleteUnlisted(ctx, tx, (*Department)(nil), "id", termID, departmentIDs(d.Departments)); err != nil {
+				return fmt.Errorf("departments: %w", err)
+			}
+		} else if err := markLeft(ctx, tx, termID, officerEmails(d.Officers), d.AmendedAt); err != nil {
 			return fmt.Errorf("officers: %w", err)
-		}
-		if err := deleteUnlisted(ctx, tx, (*Department)(nil), "id", termID, departmentIDs(d.Departments)); err != nil {
-			return fmt.Errorf("departments: %w", err)
 		}
 
 		if len(d.Leaders) > 0 {
@@ -90,6 +107,18 @@ func (s *Store) SaveDirectory(ctx context.Context, d Directory) error {
 		return fmt.Errorf("store: save directory of term %q: %w", termID, err)
 	}
 	return nil
+}
+
+// markLeft marks the term's officers not in keep as left at, unless they
+// already left.
+func markLeft(ctx context.Context, tx bun.Tx, termID string, keep []string, at time.Time) error {
+	q := tx.NewUpdate().Model((*Officer)(nil)).Set("left_at = ?", at).
+		Where("term_id = ?", termID).Where("left_at IS NULL")
+	if len(keep) > 0 {
+		q = q.Where("email NOT IN (?)", bun.List(keep))
+	}
+	_, err := q.Exec(ctx)
+	return err
 }
 
 // deleteUnlisted deletes the term's rows of model whose key is not in keep.

@@ -28,9 +28,10 @@ var wantMigrations = []string{
 	"20261123000050_evaluations",
 	"20261123000060_part_reports",
 	"20261201000001_meeting_outcome",
+	"20261202000001_plan_versions",
 }
 
-var wantTables = []string{"attendance", "audit_log", "collection_slots", "competition_results", "contest", "departments", "email_outbox", "evaluation_reports", "evaluations", "help_tasks", "kickoff", "leaders", "meetings", "month_digests", "month_themes", "officers", "onboarding", "part_reports", "submissions", "terms"}
+var wantTables = []string{"attendance", "audit_log", "collection_slots", "competition_results", "contest", "departments", "email_outbox", "evaluation_reports", "evaluations", "help_tasks", "kickoff", "leaders", "meetings", "month_digests", "month_themes", "officers", "onboarding", "part_reports", "plan_versions", "submissions", "terms"}
 
 func TestMigrationFilesPaired(t *testing.T) {
 	// Every migration needs its down file, and the names must match the

@@ -62,6 +62,10 @@ type Officer struct {
 	Role         string `bun:"role"`
 	// Position orders officers within their department.
 	Position int `bun:"position"`
+	// JoinedAt is set for an officer an amendment of the plan added, and
+	// LeftAt for one an amendment removed (plan times); nil otherwise.
+	JoinedAt *time.Time `bun:"joined_at"`
+	LeftAt   *time.Time `bun:"left_at"`
 }
 
 // Onboarding statuses.
