@@ -17,39 +17,11 @@ import (
 // directory is re-established from the plan: people no longer listed go.
 func (a *Activities) SaveDirectory(ctx context.Context, in contract.SaveDirectoryInput) error {
 	p := in.Plan
-	dir := store.Directory{
-		Term: store.Term{
-			ID:         p.Term.ID,
-			Name:       p.Term.Name,
-			TimeZone:   p.Term.TimeZone,
-			WorkflowID: activity.GetInfo(ctx).WorkflowExecution.ID,
-		},
+	dir, err := directoryOf(p, activity.GetInfo(ctx).WorkflowExecution.ID)
+	if err != nil {
+		return err
 	}
-	loc := p.Location()
-	var err error
-	if dir.Term.StartsOn, err = p.Term.Starts.In(loc); err != nil {
-		return contract.InvalidPlan("term.starts", err)
-	}
-	if dir.Term.EndsOn, err = p.Term.Ends.In(loc); err != nil {
-		return contract.InvalidPlan("term.ends", err)
-	}
-	for i, l := range p.Leaders {
-		dir.Leaders = append(dir.Leaders, store.Leader{TermID: p.Term.ID, Email: l.Email, Name: l.Name, Role: l.Role, Position: i})
-	}
-	position := 0
-	for i, d := range p.Departments {
-		dir.Departments = append(dir.Departments, store.Department{
-			TermID: p.Term.ID, ID: d.ID, Name: d.Name,
-			HeadName: d.Head.Name, HeadEmail: d.Head.Email, Position: i,
-		})
-		for _, o := range d.Officers {
-			dir.Officers = append(dir.Officers, store.Officer{
-				TermID: p.Term.ID, Email: o.Email, DepartmentID: d.ID,
-				Name: o.Name, Role: o.Role, Position: position,
-			})
-			position++
-		}
-	}
+	position := len(dir.Officers)
 	if err := a.Store.SaveDirectory(ctx, dir); err != nil {
 		return storeError("save directory of "+p.Term.ID, err)
 	}

@@ -1,6 +1,9 @@
 package contract
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"time"
 
 	"semesterflow/plan"
@@ -103,3 +106,14 @@ type SavePlanVersionInput struct {
 
 // ActionAmendPlan is the audit action of an amendment.
 const ActionAmendPlan = "amend_plan"
+
+// PlanHash identifies a plan's content: the SHA-256 of its JSON, which has
+// no maps and so one spelling.
+func PlanHash(p plan.Plan) string {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

@@ -144,6 +144,11 @@ type SemesterState struct {
 	// ReportsReadAt is the plan time of the last read.
 	ReportsCursor int64     `json:"reports_cursor,omitempty"`
 	ReportsReadAt time.Time `json:"reports_read_at,omitzero"`
+	// PlanVersion is the version of the plan the term runs (0 and 1 both
+	// mean the plan it started with); PlanVersionsSaved is set once the
+	// versions are in Postgres.
+	PlanVersion       int  `json:"plan_version,omitempty"`
+	PlanVersionsSaved bool `json:"plan_versions_saved,omitempty"`
 }
 
 // PartStatus is the latest report of one part of the term.

@@ -70,6 +70,11 @@ type semester struct {
 	// cancel carries a leader's cancellation from the update to the run.
 	cancel    workflow.Channel
 	cancelled bool
+	// amended carries an amendment's new version from its Update to the
+	// run, which then recomputes the calendar; amending is set while an
+	// amendment is being stored, so a second one waits its turn.
+	amended  workflow.Channel
+	amending bool
 }
 
 func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, error) {
@@ -156,6 +161,9 @@ func (s *semester) setup(ctx workflow.Context) error {
 		workflow.QueryHandlerOptions{Description: "Where an officer's actions go, by email"}); err != nil {
 		return err
 	}
+	if err := s.setupAmendments(ctx); err != nil {
+		return err
+	}
 	s.cancel = workflow.NewBufferedChannel(ctx, 1)
 	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateCancelTerm,
 		func(ctx workflow.Context, in contract.CancelTermInput) error {
@@ -170,13 +178,8 @@ func (s *semester) setup(ctx workflow.Context) error {
 }
 
 func (s *semester) validateCancel(ctx workflow.Context, in contract.CancelTermInput) error {
-	email := plan.NormalizeEmail(in.Email)
-	isLeader := false
-	for _, l := range s.plan.Leaders {
-		isLeader = isLeader || l.Email == email
-	}
 	switch {
-	case !isLeader:
+	case !s.isLeader(in.Email):
 		return contract.Refusef("%q is not a leader of %s; only leaders can cancel the term", in.Email, s.plan.Term.Name)
 	case strings.TrimSpace(in.Reason) == "":
 		return contract.Refusef("give a reason: everyone involved is told why the term stops")
@@ -226,6 +229,7 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 		s.state.DirectorySaved = true
 		s.setPhase(ctx, contract.PhaseWaiting)
 	}
+	s.saveFirstVersion(ctx)
 
 	onboardingReports := workflow.GetSignalChannel(ctx, contract.SignalOnboardingReport)
 	sel := workflow.NewSelector(ctx)
@@ -250,6 +254,13 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 
 	starts := s.partStarts()
 	timerSet := false
+	sel.AddReceive(s.amended, func(c workflow.ReceiveChannel, _ bool) {
+		c.Receive(ctx, nil)
+		// The calendar follows the new plan; the next start gets its own
+		// timer (an earlier one still firing only wakes the loop).
+		starts, timerSet = s.partStarts(), false
+		s.showProgress(ctx)
+	})
 	// The parts' reports are read at once, then on a timer that slows
 	// down while nothing changes.
 	readDue, readTimerSet := true, false

@@ -1,0 +1,320 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/contract"
+	"semesterflow/plan"
+)
+
+// changeLivingPlan is the workflow.GetVersion change under which a term
+// stores the plan it started with as version 1.
+const changeLivingPlan = "living-plan"
+
+// setupAmendments registers the plan's diff query and the amendment Update.
+// Registering handlers adds nothing to history, so terms started before
+// them replay unchanged.
+func (s *semester) setupAmendments(ctx workflow.Context) error {
+	s.amended = workflow.NewBufferedChannel(ctx, 1)
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryPlanDiff,
+		func(next plan.Plan) (contract.PlanDiff, error) {
+			if err := next.Validate(); err != nil {
+				return contract.PlanDiff{}, err
+			}
+			return s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next), nil
+		},
+		workflow.QueryHandlerOptions{Description: "What applying a new version of the plan would change, and how; changes nothing"},
+	); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAmendPlan, s.amend,
+		workflow.UpdateHandlerOptions{
+			Validator:   s.validateAmend,
+			Description: "A leader applies a new version of the plan; refused whole when any change is",
+		})
+}
+
+// planVersion is the version of the plan the term runs.
+func (s *semester) planVersion() int { return max(1, s.state.PlanVersion) }
+
+func (s *semester) planDiff(now time.Time, next *plan.Plan) contract.PlanDiff {
+	d := contract.PlanDiff{TermID: s.plan.Term.ID, Version: s.planVersion(), Hash: contract.PlanHash(s.plan), NewHash: contract.PlanHash(*next)}
+	d.Changes = s.classify(now, plan.Diff(&s.plan, next))
+	for _, c := range d.Changes {
+		if c.Effect == contract.EffectRefused {
+			d.Refused++
+		}
+	}
+	return d
+}
+
+func (s *semester) validateAmend(ctx workflow.Context, in contract.AmendPlanInput) error {
+	if !s.isLeader(in.By) {
+		return contract.Refusef("%q is not a leader of %s; only leaders can change the plan", in.By, s.plan.Term.Name)
+	}
+	switch {
+	case s.cancelled || s.state.Phase == contract.PhaseCancelled:
+		return contract.Refusef("%s is cancelled; its plan can no longer change", s.plan.Term.Name)
+	case s.state.Phase == contract.PhaseDone:
+		return contract.Refusef("%s has finished; its plan can no longer change", s.plan.Term.Name)
+	case s.amending:
+		return contract.Refusef("another change of the plan is being applied; look at the diff again in a moment")
+	case in.ExpectVersion != 0 && in.ExpectVersion != s.planVersion():
+		return contract.Refusef("the plan is at version %d now, not %d: someone changed it since; look at the diff again", s.planVersion(), in.ExpectVersion)
+	}
+	next := in.Plan
+	if err := next.Validate(); err != nil {
+		return contract.Refuse(err.Error())
+	}
+	d := s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next)
+	if d.Refused > 0 {
+		var reasons []string
+		for _, c := range d.Changes {
+			if c.Effect == contract.EffectRefused {
+				reasons = append(reasons, c.Path+": "+c.Reason)
+			}
+		}
+		return contract.Refusef("the new plan is refused, and nothing of it applies:\n%s", strings.Join(reasons, "\n"))
+	}
+	return nil
+}
+
+func (s *semester) isLeader(email string) bool {
+	email = plan.NormalizeEmail(email)
+	for _, l := range s.plan.Leaders {
+		if l.Email == email {
+			return true
+		}
+	}
+	return false
+}
+
+// amend stores the new version, then runs the term from it. Nothing changes
+// in the term unless the version is stored.
+func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (contract.AmendPlanResult, error) {
+	now := s.state.Clock.Plan(workflow.Now(ctx))
+	next := in.Plan
+	if err := next.Validate(); err != nil {
+		return contract.AmendPlanResult{}, contract.Refuse(err.Error())
+	}
+	d := s.planDiff(now, &next)
+	res := contract.AmendPlanResult{Version: d.Version, At: now}
+	if len(d.Changes) == 0 {
+		res.Unchanged = true
+		return res, nil
+	}
+	s.amending = true
+	defer func() { s.amending = false }()
+
+	version := d.Version + 1
+	by := plan.NormalizeEmail(in.By)
+	save := contract.SavePlanVersionInput{
+		TermID:    s.plan.Term.ID,
+		AuditKey:  fmt.Sprintf("amend_plan/%s/%d", workflow.GetInfo(ctx).WorkflowExecution.ID, version),
+		Directory: true,
+	}
+	if !s.state.PlanVersionsSaved {
+		save.Versions = append(save.Versions, s.firstVersion(now))
+	}
+	save.Versions = append(save.Versions, contract.PlanVersion{
+		Version: version, Hash: d.NewHash, Plan: next, Source: in.Source, By: by, At: now, Changes: d.Changes,
+	})
+	s.events += eventsPerActivity
+	actx := withUpdateStoreOptions(ctx, fmt.Sprintf("store plan version %d", version))
+	if err := workflow.ExecuteActivity(actx, a.SavePlanVersions, save).Get(ctx, nil); err != nil {
+		return contract.AmendPlanResult{}, fmt.Errorf("plan version %d could not be stored, so nothing changed; please try again: %w", version, err)
+	}
+	s.state.PlanVersionsSaved = true
+	s.state.PlanVersion = version
+	s.adopt(next)
+	s.amended.Send(ctx, version)
+	res.Version, res.Changes = version, d.Changes
+	return res, nil
+}
+
+// firstVersion is the plan the term started with, as version 1.
+func (s *semester) firstVersion(now time.Time) contract.PlanVersion {
+	by := s.in.StartedBy
+	if by == "" {
+		by = "unknown"
+	}
+	return contract.PlanVersion{Version: 1, Hash: contract.PlanHash(s.in.Plan), Plan: s.in.Plan, By: by, At: now}
+}
+
+// saveFirstVersion stores the plan the term started with, once.
+func (s *semester) saveFirstVersion(ctx workflow.Context) {
+	if s.state.PlanVersionsSaved || workflow.GetVersion(ctx, changeLivingPlan, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	v := s.firstVersion(s.state.Clock.Plan(workflow.Now(ctx)))
+	s.events += eventsPerActivity
+	actx := withStoreOptions(ctx, "store the plan as version 1")
+	if err := workflow.ExecuteActivity(actx, a.SavePlanVersions, contract.SavePlanVersionInput{TermID: s.plan.Term.ID, Versions: []contract.PlanVersion{v}}).Get(ctx, nil); err != nil {
+		// The first amendment stores it with its own version.
+		workflow.GetLogger(ctx).Warn("plan version 1 not stored", "error", err)
+		return
+	}
+	s.state.PlanVersionsSaved = true
+}
+
+// adopt makes next the term's plan: parts that have not started start
+// from it, and the next run carries it.
+func (s *semester) adopt(next plan.Plan) {
+	s.plan, s.in.Plan = next, next
+	s.schedule = next.OnboardingSchedule()
+	if s.state.OnboardingStarted {
+		return
+	}
+	// Before onboarding, departments may come and go (classify refuses it
+	// later); their progress rows follow the plan.
+	var departments []contract.DepartmentProgress
+	for _, d := range next.Departments {
+		row := contract.DepartmentProgress{DepartmentID: d.ID, Name: d.Name, Phase: contract.PhaseWaiting,
+			Onboarding: contract.OnboardingCounts{Officers: len(d.Officers), Pending: len(d.Officers)}}
+		if i, ok := s.deptPos[d.ID]; ok {
+			row.Problems, row.ReportSeq = s.state.Departments[i].Problems, s.state.Departments[i].ReportSeq
+		}
+		departments = append(departments, row)
+	}
+	s.state.Departments = departments
+	s.deptPos = map[string]int{}
+	for i, d := range departments {
+		s.deptPos[d.DepartmentID] = i
+	}
+}
+
+// classify says what each change does to the term as it stands at now.
+func (s *semester) classify(now time.Time, changes []plan.Change) []contract.PlanChange {
+	out := make([]contract.PlanChange, len(changes))
+	for i, c := range changes {
+		out[i] = contract.PlanChange{Change: c}
+		out[i].Effect, out[i].Reason = s.effectOf(now, c)
+	}
+	return out
+}
+
+// effectOf is the effect of one change, and why.
+func (s *semester) effectOf(now time.Time, c plan.Change) (string, string) {
+	termStarted := len(s.state.Started) > 0
+	if c.Section == "term" {
+		switch c.Path {
+		case "term.id":
+			return contract.EffectRefused, "the term's ID names its workflows and records; start a new term for a new ID"
+		case "term.name":
+			if s.anyRunning() {
+				return contract.EffectNext, "parts that start from now on use the new name; those under way keep the old one in their emails"
+			}
+			return contract.EffectNow, ""
+		default:
+			if termStarted {
+				return contract.EffectRefused, fmt.Sprintf("the term has started; %s bounds every part's calendar and can no longer change", c.Path)
+			}
+			return contract.EffectNow, ""
+		}
+	}
+	if c.Section == "leaders" {
+		if s.anyRunning() {
+			return contract.EffectNext, "the term takes the new leaders at once (who may change the plan or cancel the term); parts under way keep theirs"
+		}
+		return contract.EffectNow, ""
+	}
+	for _, part := range s.partsTouched(c) {
+		if !s.started(part) {
+			continue
+		}
+		if s.partDone(part) {
+			if c.Section == "departments" {
+				// The directory changes; a part that is over keeps its records.
+				continue
+			}
+			return contract.EffectRefused, fmt.Sprintf("%s is over; what it did cannot change", partLabel(part))
+		}
+		return contract.EffectRefused, fmt.Sprintf("%s is under way and cannot take this change while it runs", partLabel(part))
+	}
+	return contract.EffectNow, ""
+}
+
+// anyRunning says whether a part has started and not ended.
+func (s *semester) anyRunning() bool {
+	for _, name := range s.state.Started {
+		if !s.partDone(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// partDone says whether a started part has ended.
+func (s *semester) partDone(name string) bool {
+	if name == "onboarding" {
+		return s.allFinished()
+	}
+	i, ok := s.partPos[name]
+	return ok && s.state.Parts[i].Done
+}
+
+// partsTouched names the parts of the term a change concerns, in the
+// names of s.state.Started.
+func (s *semester) partsTouched(c plan.Change) []string {
+	var months, evaluations []string
+	for _, m := range s.plan.MonthCalendar() {
+		months = append(months, "month/"+m.ID)
+	}
+	for _, d := range s.plan.Departments {
+		evaluations = append(evaluations, contract.EvaluationPart(d.ID))
+	}
+	switch c.Section {
+	case "training":
+		return []string{"onboarding"}
+	case "kickoff":
+		return []string{"kickoff"}
+	case "contest":
+		return []string{"contest"}
+	case "tasks":
+		return []string{"tasks"}
+	case "evaluation":
+		return evaluations
+	case "exchanges":
+		var out []string
+		for _, d := range s.plan.Departments {
+			out = append(out, contract.ExchangesPart(d.ID))
+		}
+		return out
+	case "months":
+		if m, ok := strings.CutPrefix(c.Path, "months.run["); ok {
+			return []string{"month/" + strings.TrimSuffix(m, "]")}
+		}
+		return months
+	case "departments":
+		// The department's own parts and the term-wide ones that name
+		// departments and their people.
+		out := []string{"onboarding", contract.ExchangesPart(c.Department), contract.EvaluationPart(c.Department), "kickoff", "contest", "tasks"}
+		return append(out, months...)
+	}
+	return nil
+}
+
+// partLabel names a part for people.
+func partLabel(part string) string {
+	switch {
+	case part == "onboarding":
+		return "onboarding"
+	case part == "kickoff":
+		return "the kickoff"
+	case part == "contest":
+		return "the contest"
+	case part == "tasks":
+		return "the help desk"
+	case strings.HasPrefix(part, "month/"):
+		return "organisation life of " + strings.TrimPrefix(part, "month/")
+	case strings.HasPrefix(part, "exchanges/"):
+		return "the exchanges of " + strings.TrimPrefix(part, "exchanges/")
+	case strings.HasPrefix(part, "evaluation/"):
+		return "the evaluation of " + strings.TrimPrefix(part, "evaluation/")
+	}
+	return part
+}

@@ -1,0 +1,162 @@
+package workflows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/testsuite"
+
+	"semesterflow/contract"
+	"semesterflow/plan"
+	"semesterflow/workflows"
+)
+
+// amendment is one amend-plan Update sent during a term, and its outcome.
+type amendment struct {
+	rejected string
+	failed   error
+	result   contract.AmendPlanResult
+	done     bool
+}
+
+// amend sends the amend-plan Update to the term at a plan time.
+func (r *termRun) amend(local string, in contract.AmendPlanInput) *amendment {
+	u := &amendment{}
+	r.env.RegisterDelayedCallback(func() {
+		r.env.UpdateWorkflow(contract.UpdateAmendPlan, "amend-"+local, &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { u.rejected, u.done = err.Error(), true },
+			OnComplete: func(v any, err error) {
+				u.done, u.failed = true, err
+				if res, ok := v.(contract.AmendPlanResult); ok {
+					u.result = res
+				}
+			},
+		}, in)
+	}, r.at(local))
+	return u
+}
+
+// savedVersions records what the term asked Postgres to keep.
+func (r *termRun) savedVersions() *[]contract.SavePlanVersionInput {
+	var saved []contract.SavePlanVersionInput
+	r.env.OnActivity(acts.SavePlanVersions, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.SavePlanVersionInput) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			saved = append(saved, in)
+			return nil
+		})
+	return &saved
+}
+
+// A month that has not opened is dropped mid-term: the term never runs it,
+// the plan's versions are kept, and the same file applied again does nothing.
+func TestAmendingAPartThatHasNotStarted(t *testing.T) {
+	r := newTermRun(t)
+	saved := r.savedVersions()
+	amended := testPlan(t, func(p *plan.Plan) { p.Months.Run = p.Months.Run[:len(p.Months.Run)-1] })
+
+	var diff contract.PlanDiff
+	r.env.RegisterDelayedCallback(func() {
+		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *amended)
+	}, r.at("2026-10-20 09:00"))
+	first := r.amend("2026-10-20 10:00", contract.AmendPlanInput{Plan: *amended, By: "li.wei@example.edu", ExpectVersion: 1, Source: "months: ..."})
+	again := r.amend("2026-10-21 10:00", contract.AmendPlanInput{Plan: *amended, By: "zhang.hua@example.edu"})
+
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400, StartedBy: "li.wei@example.edu"})
+	if err := r.env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+
+	if diff.Version != 1 || len(diff.Changes) != 1 || diff.Refused != 0 {
+		t.Fatalf("diff before applying: %+v", diff)
+	}
+	if c := diff.Changes[0]; c.Path != "months.run[2026-12]" || c.Effect != contract.EffectNow {
+		t.Errorf("diff: %s %s (%s)", c.Path, c.Effect, c.Reason)
+	}
+	if !first.done || first.rejected != "" || first.failed != nil {
+		t.Fatalf("first amendment: %+v", first)
+	}
+	if first.result.Version != 2 || len(first.result.Changes) != 1 {
+		t.Errorf("first amendment's result: %+v", first.result)
+	}
+	if again.rejected != "" || again.failed != nil || !again.result.Unchanged || again.result.Version != 2 {
+		t.Errorf("the same plan again: %+v", again)
+	}
+	for _, m := range r.digests {
+		if m == "2026-12" {
+			t.Errorf("December's digest was published though the month was dropped: %v", r.digests)
+		}
+	}
+	if len(r.digests) != 3 {
+		t.Errorf("digests %v, want September to November", r.digests)
+	}
+
+	// Version 1 when the term started, version 2 with its audit entry and
+	// the directory; nothing for the second, unchanged, file.
+	if len(*saved) != 2 {
+		t.Fatalf("%d saves of plan versions, want 2: %+v", len(*saved), *saved)
+	}
+	v1, v2 := (*saved)[0], (*saved)[1]
+	if len(v1.Versions) != 1 || v1.Versions[0].Version != 1 || v1.Versions[0].By != "li.wei@example.edu" || v1.AuditKey != "" {
+		t.Errorf("version 1 saved as %+v", v1)
+	}
+	if len(v2.Versions) != 1 || v2.Versions[0].Version != 2 || v2.AuditKey == "" || !v2.Directory ||
+		v2.Versions[0].Source != "months: ..." || v2.Versions[0].Hash != contract.PlanHash(*amended) {
+		t.Errorf("version 2 saved as %+v", v2)
+	}
+}
+
+// Changes that touch what is running or over are refused, with their paths
+// and reasons, and nothing of the amendment applies.
+func TestAmendmentsRefusedWhole(t *testing.T) {
+	r := newTermRun(t)
+	saved := r.savedVersions()
+	mixed := testPlan(t, func(p *plan.Plan) {
+		p.Months.Run = p.Months.Run[:len(p.Months.Run)-1] // would apply
+		p.Exchanges.First = "2026-09-16 19:00"             // exchanges are under way
+		p.Term.ID = "2026-autumn"
+	})
+	refused := r.amend("2026-10-20 10:00", contract.AmendPlanInput{Plan: *mixed, By: "li.wei@example.edu"})
+	stranger := r.amend("2026-10-20 11:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) { p.Term.Name = "Autumn" }), By: "ma.li@example.edu"})
+	stale := r.amend("2026-10-20 12:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) { p.Term.Name = "Autumn" }), By: "li.wei@example.edu", ExpectVersion: 3})
+	bad := *testPlan(t)
+	bad.Departments[0].Head.Email = "" // as the Temporal CLI could send it
+	invalid := r.amend("2026-10-20 13:00", contract.AmendPlanInput{Plan: bad, By: "li.wei@example.edu"})
+
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+	for name, c := range map[string]struct {
+		u    *amendment
+		want []string
+	}{
+		"mixed":    {refused, []string{"nothing of it applies", "exchanges.first: the exchanges of organization is under way", "term.id: the term's ID names its workflows"}},
+		"stranger": {stranger, []string{`"ma.li@example.edu" is not a leader of Fall term 2026`}},
+		"stale":    {stale, []string{"the plan is at version 1 now, not 3"}},
+		"invalid":  {invalid, []string{"departments[0].head.email"}},
+	} {
+		if c.u.rejected == "" {
+			t.Errorf("%s: not refused (%+v)", name, c.u)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(c.u.rejected, w) {
+				t.Errorf("%s: refusal %q does not say %q", name, c.u.rejected, w)
+			}
+		}
+		if strings.Contains(c.u.rejected, "months.run") {
+			t.Errorf("%s: a change that could apply is listed among the refused: %q", name, c.u.rejected)
+		}
+	}
+	if len(r.digests) != 4 {
+		t.Errorf("digests %v: a refused amendment dropped a month", r.digests)
+	}
+	if len(*saved) != 1 {
+		t.Errorf("%d saves of plan versions, want only version 1's", len(*saved))
+	}
+}
