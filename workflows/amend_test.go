@@ -117,7 +117,7 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 	saved := r.savedVersions()
 	mixed := testPlan(t, func(p *plan.Plan) {
 		p.Months.Run = p.Months.Run[:len(p.Months.Run)-1] // would apply
-		p.Exchanges.First = "2026-09-16 19:00"             // exchanges are under way
+		p.Exchanges.First = "2026-09-16 19:00"            // exchanges are under way
 		p.Term.ID = "2026-autumn"
 	})
 	refused := r.amend("2026-10-20 10:00", contract.AmendPlanInput{Plan: *mixed, By: "li.wei@example.edu"})

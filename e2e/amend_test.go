@@ -1,0 +1,126 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"semesterflow/contract"
+)
+
+// TestAmendingARunningTerm: the officer list is final only after the term
+// began. A leader looks at the diff of the new plan file and applies it
+// before onboarding starts: the late officer gets their assignment like the
+// others, Postgres keeps both versions and the audit entry, and applying the
+// file again changes nothing. Once onboarding is under way, a change to it
+// is refused with its reason, and nothing changes.
+func TestAmendingARunningTerm(t *testing.T) {
+	s := newStack(t)
+	// Officers are assigned their training on the 5th; a plan day passes in
+	// four seconds.
+	first := strings.Replace(s.smallPlan(), "  deadline_days_after_start: 3", "  assign_on: 2026-09-05\n  deadline_days_after_start: 7", 1)
+	planFile := s.writePlan(first)
+	newcomer := s.email("qian.lu")
+	withNewcomer := strings.Replace(first, "      - {name: Guo Rui, email: "+s.email("guo.rui")+"}",
+		"      - {name: Guo Rui, email: "+s.email("guo.rui")+"}\n      - {name: Qian Lu, email: "+newcomer+"}", 1)
+	if withNewcomer == first {
+		t.Fatal("the test's plan edit did not apply")
+	}
+	v2 := s.writePlan(withNewcomer)
+
+	if _, errOut, code := s.run("start", "--plan", planFile, "--time-scale", "21600", "--by", "li.wei"); code != 0 {
+		t.Fatalf("starter start exited %d: %s", code, errOut)
+	}
+	s.waitForRow(`SELECT count(*) FROM plan_versions WHERE term_id = $1`, 1)
+
+	out, errOut, code := s.run("plan", "diff", "--term", s.tag, "--plan", v2)
+	if code != 0 {
+		t.Fatalf("plan diff exited %d: %s", code, errOut)
+	}
+	for _, want := range []string{"runs plan version 1", "[applies now]", "departments[publicity].officers[" + newcomer + "]",
+		"officer of the Publicity Department Qian Lu <" + newcomer + "> joins", "1 change, none refused",
+		"--expect-version 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan diff lacks %q:\n%s", want, out)
+		}
+	}
+	t.Logf("starter plan diff:\n%s", out)
+
+	out, errOut, code = s.run("plan", "apply", "--term", s.tag, "--plan", v2, "--by", s.email("li.wei"), "--expect-version", "1")
+	if code != 0 || !strings.Contains(out, "now runs plan version 2, with 1 change") {
+		t.Fatalf("plan apply exited %d:\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = s.run("plan", "apply", "--term", s.tag, "--plan", v2, "--by", s.email("li.wei"))
+	if code != 0 || !strings.Contains(out, "nothing changed") {
+		t.Errorf("the same file applied again exited %d:\n%s%s", code, out, errOut)
+	}
+	_, errOut, code = s.run("plan", "apply", "--term", s.tag, "--plan", v2, "--by", s.email("li.wei"), "--expect-version", "1")
+	if code != 1 || !strings.Contains(errOut, "the plan is at version 2 now, not 1") {
+		t.Errorf("a stale --expect-version exited %d: %s", code, errOut)
+	}
+
+	// The late officer is assigned with everyone else.
+	if got := s.mailpit.WaitFor(t, "to:"+newcomer, 1, 60*time.Second); len(got) == 0 {
+		t.Fatalf("no assignment email reached the officer added by the amendment")
+	}
+	var joined bool
+	if err := s.db.QueryRow(`SELECT joined_at IS NOT NULL FROM officers WHERE term_id = $1 AND email = $2`, s.tag, newcomer).Scan(&joined); err != nil || !joined {
+		t.Errorf("the newcomer's directory row: joined %v (%v)", joined, err)
+	}
+	var versions, audited int
+	var hashes string
+	if err := s.db.QueryRow(`SELECT count(*), string_agg(made_by, ',' ORDER BY version), count(DISTINCT hash) FROM plan_versions WHERE term_id = $1`, s.tag).
+		Scan(&versions, &hashes, new(int)); err != nil {
+		t.Fatal(err)
+	}
+	if versions != 2 || hashes != "li.wei,"+s.email("li.wei") {
+		t.Errorf("plan versions: %d, made by %s", versions, hashes)
+	}
+	if err := s.db.QueryRow(`SELECT count(*) FROM audit_log WHERE term_id = $1 AND action = 'amend_plan' AND actor = $2`, s.tag, s.email("li.wei")).Scan(&audited); err != nil || audited != 1 {
+		t.Errorf("%d audit entries of the amendment, want 1 (%v)", audited, err)
+	}
+
+	// Onboarding is under way now: another change to the roster is refused.
+	v3 := s.writePlan(strings.Replace(withNewcomer, "{name: Qian Lu,", "{name: Qian Lu Jr,", 1))
+	out, _, code = s.run("plan", "diff", "--term", s.tag, "--plan", v3)
+	if code != 0 || !strings.Contains(out, "[refused]") || !strings.Contains(out, "onboarding is under way") {
+		t.Errorf("diff once onboarding runs exited %d:\n%s", code, out)
+	}
+	_, errOut, code = s.run("plan", "apply", "--term", s.tag, "--plan", v3, "--by", s.email("li.wei"))
+	if code != 1 || !strings.Contains(errOut, "nothing of it applies") {
+		t.Errorf("apply of a refused change exited %d: %s", code, errOut)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	var result contract.SemesterResult
+	if err := s.temporal.GetWorkflow(ctx, contract.SemesterWorkflowID(s.tag), "").Get(ctx, &result); err != nil {
+		t.Fatalf("term workflow: %v", err)
+	}
+	if result.Totals.Officers != 5 {
+		t.Errorf("the term ended with %d officers onboarded, want 5", result.Totals.Officers)
+	}
+	if err := s.db.QueryRow(`SELECT count(*) FROM plan_versions WHERE term_id = $1`, s.tag).Scan(&versions); err != nil || versions != 2 {
+		t.Errorf("%d plan versions after the refusal, want 2 (%v)", versions, err)
+	}
+}
+
+// waitForRow waits until query (with the term's ID as $1) counts want.
+func (s *stack) waitForRow(query string, want int) {
+	s.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		if err := s.db.QueryRow(query, s.tag).Scan(&n); err != nil {
+			s.t.Fatal(err)
+		}
+		if n >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s counted %d after 30 s, want %d", query, n, want)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"semesterflow/contract"
+)
+
+// runPlan is "starter plan diff" and "starter plan apply": the living plan.
+func runPlan(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return usageError{"say what to do: starter plan diff --term ID --plan FILE, or starter plan apply --term ID --plan FILE --by EMAIL"}
+	}
+	switch args[0] {
+	case "diff":
+		return runPlanDiff(ctx, e, args[1:])
+	case "apply":
+		return runPlanApply(ctx, e, args[1:])
+	}
+	return usageError{fmt.Sprintf("unknown plan command %q: use diff or apply", args[0])}
+}
+
+func runPlanDiff(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "plan diff", "--term ID --plan FILE")
+	term := fs.String("term", "", "the running term's id, for example 2026-fall")
+	planFile := fs.String("plan", "", "the new version of the plan file (YAML)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := requiredFlags("term", *term, "plan", *planFile); err != nil {
+		return err
+	}
+	p, err := loadPlan(*planFile)
+	if err != nil {
+		return err
+	}
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var d contract.PlanDiff
+	if err := query(ctx, c, contract.SemesterWorkflowID(*term), contract.QueryPlanDiff, &d, *p); err != nil {
+		return err
+	}
+	printDiff(e.stdout, *term, *planFile, d)
+	return nil
+}
+
+// printDiff lists each change with its effect, then what to do next.
+func printDiff(w io.Writer, term, file string, d contract.PlanDiff) {
+	if len(d.Changes) == 0 {
+		fmt.Fprintf(w, "%s is the plan term %s runs (version %d): nothing would change.\n", file, term, d.Version)
+		return
+	}
+	fmt.Fprintf(w, "Term %s runs plan version %d. %s would change:\n\n", term, d.Version, file)
+	for _, c := range d.Changes {
+		fmt.Fprintf(w, "  %-33s %s\n", "["+c.Effect+"]", c.Path)
+		fmt.Fprintf(w, "  %-33s %s\n", "", c.What)
+		if c.Reason != "" {
+			label := "note:"
+			if c.Effect == contract.EffectRefused {
+				label = "why:"
+			}
+			fmt.Fprintf(w, "  %-33s %s %s\n", "", label, c.Reason)
+		}
+	}
+	fmt.Fprintln(w)
+	n := len(d.Changes)
+	if d.Refused > 0 {
+		fmt.Fprintf(w, "%d %s, %d refused. A refused change refuses the whole file: nothing was changed, and applying it would change nothing.\n",
+			n, plural(n, "change", "changes"), d.Refused)
+		return
+	}
+	fmt.Fprintf(w, "%d %s, none refused. Nothing was changed yet; to apply %s as version %d:\n  starter plan apply --term %s --plan %s --by EMAIL --expect-version %d\n",
+		n, plural(n, "change", "changes"), plural(n, "it", "them"), d.Version+1, term, file, d.Version)
+}
+
+func runPlanApply(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "plan apply", "--term ID --plan FILE --by EMAIL [--expect-version N]")
+	term := fs.String("term", "", "the running term's id, for example 2026-fall")
+	planFile := fs.String("plan", "", "the new version of the plan file (YAML)")
+	by := fs.String("by", "", "your email address; only leaders can change the plan")
+	expect := fs.Int("expect-version", 0, "the version your diff was made against: refused if the plan has changed since (0: any)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := requiredFlags("term", *term, "plan", *planFile, "by", *by); err != nil {
+		return err
+	}
+	if *expect < 0 {
+		return usageError{fmt.Sprintf("--expect-version is %d; give a version from 1, or 0 for any", *expect)}
+	}
+	p, err := loadPlan(*planFile)
+	if err != nil {
+		return err
+	}
+	source, err := os.ReadFile(*planFile)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	var res contract.AmendPlanResult
+	in := contract.AmendPlanInput{Plan: *p, Source: string(source), By: *by, ExpectVersion: *expect}
+	if err := sendUpdate(ctx, e, contract.SemesterWorkflowID(*term), contract.UpdateAmendPlan, in, &res,
+		fmt.Sprintf("term %s is not running", *term)); err != nil {
+		return err
+	}
+	if res.Unchanged {
+		fmt.Fprintf(e.stdout, "%s is already the plan term %s runs (version %d): nothing changed.\n", *planFile, *term, res.Version)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "Term %s now runs plan version %d, with %d %s:\n", *term, res.Version, len(res.Changes), plural(len(res.Changes), "change", "changes"))
+	for _, c := range res.Changes {
+		fmt.Fprintf(e.stdout, "  [%s] %s: %s\n", c.Effect, c.Path, c.What)
+	}
+	return nil
+}
