@@ -58,14 +58,14 @@ func printDiff(w io.Writer, term, file string, d contract.PlanDiff) {
 	}
 	fmt.Fprintf(w, "Term %s runs plan version %d. %s would change:\n\n", term, d.Version, file)
 	for _, c := range d.Changes {
-		fmt.Fprintf(w, "  %-33s %s\n", "["+c.Effect+"]", c.Path)
-		fmt.Fprintf(w, "  %-33s %s\n", "", c.What)
+		fmt.Fprintf(w, "  %-35s %s\n", "["+c.Effect+"]", c.Path)
+		fmt.Fprintf(w, "  %-35s %s\n", "", c.What)
 		if c.Reason != "" {
 			label := "note:"
 			if c.Effect == contract.EffectRefused {
 				label = "why:"
 			}
-			fmt.Fprintf(w, "  %-33s %s %s\n", "", label, c.Reason)
+			fmt.Fprintf(w, "  %-35s %s %s\n", "", label, c.Reason)
 		}
 	}
 	fmt.Fprintln(w)

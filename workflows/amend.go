@@ -290,10 +290,21 @@ func (s *semester) partsTouched(c plan.Change) []string {
 		}
 		return months
 	case "departments":
-		// The department's own parts and the term-wide ones that name
-		// departments and their people.
-		out := []string{"onboarding", contract.ExchangesPart(c.Department), contract.EvaluationPart(c.Department), "kickoff", "contest", "tasks"}
-		return append(out, months...)
+		own := []string{"onboarding", contract.ExchangesPart(c.Department), contract.EvaluationPart(c.Department)}
+		switch {
+		case strings.Contains(c.Path, ".officers["):
+			// The kickoff sent the directory when it started; the help
+			// desk's helpers are the Organization Department's officers.
+			if c.Department == contract.OrganizationDepartmentID {
+				own = append(own, "tasks")
+			}
+			return own
+		case strings.HasSuffix(c.Path, ".secretary"):
+			return append([]string{contract.ExchangesPart(c.Department)}, months...)
+		}
+		// A department's head, its name, or the department itself: its
+		// own parts and the term-wide ones that name departments.
+		return append(append(own, "kickoff", "contest", "tasks"), months...)
 	}
 	return nil
 }

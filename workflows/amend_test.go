@@ -123,6 +123,9 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 	refused := r.amend("2026-10-20 10:00", contract.AmendPlanInput{Plan: *mixed, By: "li.wei@example.edu"})
 	stranger := r.amend("2026-10-20 11:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) { p.Term.Name = "Autumn" }), By: "ma.li@example.edu"})
 	stale := r.amend("2026-10-20 12:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) { p.Term.Name = "Autumn" }), By: "li.wei@example.edu", ExpectVersion: 3})
+	joiner := r.amend("2026-10-20 14:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) {
+		p.Departments[1].Officers = append(p.Departments[1].Officers, plan.Person{Name: "Tang Yi", Email: "tang.yi@example.edu"})
+	}), By: "li.wei@example.edu"})
 	bad := *testPlan(t)
 	bad.Departments[0].Head.Email = "" // as the Temporal CLI could send it
 	invalid := r.amend("2026-10-20 13:00", contract.AmendPlanInput{Plan: bad, By: "li.wei@example.edu"})
@@ -139,6 +142,8 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 		"stranger": {stranger, []string{`"ma.li@example.edu" is not a leader of Fall term 2026`}},
 		"stale":    {stale, []string{"the plan is at version 1 now, not 3"}},
 		"invalid":  {invalid, []string{"departments[0].head.email"}},
+		// The kickoff sent the directory long ago; the exchanges run.
+		"joiner": {joiner, []string{"departments[publicity].officers[tang.yi@example.edu]: the exchanges of publicity is under way"}},
 	} {
 		if c.u.rejected == "" {
 			t.Errorf("%s: not refused (%+v)", name, c.u)
