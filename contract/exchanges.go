@@ -147,6 +147,34 @@ type ExchangesInput struct {
 	// previous one's sign-in closed and before this run began holding it
 	// (since the change "exchange-gaps").
 	EarlyExcuses []EarlyExcuse `json:"early_excuses,omitempty"`
+	// RosterVersion is the plan version of the department's people the
+	// series runs; PendingRoster is a newer one it takes from the next
+	// exchange not yet invited to; Former counts the officers an
+	// amendment took out, whose records stay.
+	RosterVersion int                 `json:"roster_version,omitempty"`
+	PendingRoster *ExchangesRoster    `json:"pending_roster,omitempty"`
+	Former        []OfficerAttendance `json:"former,omitempty"`
+}
+
+// SignalExchangesRoster carries an ExchangesRoster from the term to a
+// department's Exchanges after an amendment of the plan.
+const SignalExchangesRoster = "exchanges-roster"
+
+// ExchangesRoster is a department's people as an amended plan has them.
+// The series takes it from the next exchange it has not invited to yet:
+// invitations, sign-in, attendance, the minutes and their escalation go
+// to the new people from then on.
+type ExchangesRoster struct {
+	Version           int             `json:"version"`
+	Department        plan.Department `json:"department"`
+	Secretary         plan.Person     `json:"secretary"`
+	MinutesEscalateTo []plan.Person   `json:"minutes_escalate_to,omitempty"`
+}
+
+// ExchangesRosterFrom is the roster of a department in a valid plan.
+func ExchangesRosterFrom(p plan.Plan, departmentID string, version int) ExchangesRoster {
+	in := ExchangesInputFrom(p, departmentID, plan.Clock{}, "")
+	return ExchangesRoster{Version: version, Department: in.Department, Secretary: in.Secretary, MinutesEscalateTo: in.MinutesEscalateTo}
 }
 
 // EarlyExcuse is an officer's excuse from an exchange, taken while the
@@ -254,7 +282,10 @@ type ExchangesProgress struct {
 	RecordedLate int      `json:"recorded_late,omitempty"`
 	Problems     []string `json:"problems,omitempty"`
 	// Next is the exchange this run holds; nil when the series is over.
-	Next     *MeetingAttendance  `json:"next,omitempty"`
+	Next *MeetingAttendance `json:"next,omitempty"`
+	// Former are the officers an amendment of the plan took out, with
+	// their attendance while they served.
+	Former   []OfficerAttendance `json:"former,omitempty"`
 	Officers []OfficerAttendance `json:"officers"`
 	// MinutesWorkflowIDs are the minutes collections started so far in
 	// this run (earlier ones by MinutesWorkflowID).

@@ -132,6 +132,7 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	s.state.PlanVersion = version
 	s.adopt(next)
 	s.amended.Send(ctx, version)
+	s.sendRosters(ctx, d.Changes, version)
 	res.Version, res.Changes = version, d.Changes
 	return res, nil
 }
@@ -222,6 +223,7 @@ func (s *semester) effectOf(now time.Time, c plan.Change) (string, string) {
 		}
 		return contract.EffectNow, ""
 	}
+	effect, reason := contract.EffectNow, ""
 	for _, part := range s.partsTouched(c) {
 		if !s.started(part) {
 			continue
@@ -233,9 +235,53 @@ func (s *semester) effectOf(now time.Time, c plan.Change) (string, string) {
 			}
 			return contract.EffectRefused, fmt.Sprintf("%s is over; what it did cannot change", partLabel(part))
 		}
+		if next, ok := amendsRunning(part, c); ok {
+			effect, reason = contract.EffectNext, next
+			continue
+		}
 		return contract.EffectRefused, fmt.Sprintf("%s is under way and cannot take this change while it runs", partLabel(part))
 	}
-	return contract.EffectNow, ""
+	return effect, reason
+}
+
+// amendsRunning says whether a running part takes the change, and from when.
+func amendsRunning(part string, c plan.Change) (string, bool) {
+	if strings.HasPrefix(part, "exchanges/") && c.Section == "departments" && c.Path != "departments["+c.Department+"]" {
+		return "the department's exchanges take it from the next exchange not yet invited to: invitations, sign-in, attendance and minutes", true
+	}
+	return "", false
+}
+
+// sendRosters gives each department's running exchanges its people as the
+// new version has them.
+func (s *semester) sendRosters(ctx workflow.Context, changes []contract.PlanChange, version int) {
+	var sent []string
+	for _, c := range changes {
+		part := contract.ExchangesPart(c.Department)
+		if c.Section != "departments" || c.Department == "" || !s.started(part) || s.partDone(part) || containsString(sent, c.Department) {
+			continue
+		}
+		if _, ok := s.plan.Department(c.Department); !ok {
+			continue
+		}
+		sent = append(sent, c.Department)
+		roster := contract.ExchangesRosterFrom(s.plan, c.Department, version)
+		s.events += eventsPerSignal + 2
+		id := contract.ExchangesWorkflowID(s.plan.Term.ID, c.Department)
+		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalExchangesRoster, roster).Get(ctx, nil); err != nil {
+			// A series that has just ended needs no roster.
+			workflow.GetLogger(ctx).Warn("roster not delivered", "workflow", id, "error", err)
+		}
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // anyRunning says whether a part has started and not ended.

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -123,9 +124,6 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 	refused := r.amend("2026-10-20 10:00", contract.AmendPlanInput{Plan: *mixed, By: "li.wei@example.edu"})
 	stranger := r.amend("2026-10-20 11:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) { p.Term.Name = "Autumn" }), By: "ma.li@example.edu"})
 	stale := r.amend("2026-10-20 12:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) { p.Term.Name = "Autumn" }), By: "li.wei@example.edu", ExpectVersion: 3})
-	joiner := r.amend("2026-10-20 14:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) {
-		p.Departments[1].Officers = append(p.Departments[1].Officers, plan.Person{Name: "Tang Yi", Email: "tang.yi@example.edu"})
-	}), By: "li.wei@example.edu"})
 	bad := *testPlan(t)
 	bad.Departments[0].Head.Email = "" // as the Temporal CLI could send it
 	invalid := r.amend("2026-10-20 13:00", contract.AmendPlanInput{Plan: bad, By: "li.wei@example.edu"})
@@ -142,8 +140,6 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 		"stranger": {stranger, []string{`"ma.li@example.edu" is not a leader of Fall term 2026`}},
 		"stale":    {stale, []string{"the plan is at version 1 now, not 3"}},
 		"invalid":  {invalid, []string{"departments[0].head.email"}},
-		// The kickoff sent the directory long ago; the exchanges run.
-		"joiner": {joiner, []string{"departments[publicity].officers[tang.yi@example.edu]: the exchanges of publicity is under way"}},
 	} {
 		if c.u.rejected == "" {
 			t.Errorf("%s: not refused (%+v)", name, c.u)
@@ -163,5 +159,74 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 	}
 	if len(*saved) != 1 {
 		t.Errorf("%d saves of plan versions, want only version 1's", len(*saved))
+	}
+}
+
+// An officer added and one removed mid-term: the department's exchanges
+// take the new roster from the next exchange not yet invited to. The one
+// who left keeps the attendance recorded while they served.
+func TestAmendedRosterTakesEffectFromTheNextExchange(t *testing.T) {
+	r := newTermRun(t)
+	r.savedVersions()
+	amended := testPlan(t, func(p *plan.Plan) {
+		pub := &p.Departments[1]
+		var kept []plan.Person
+		for _, o := range pub.Officers {
+			if o.Email != "guo.rui@example.edu" {
+				kept = append(kept, o)
+			}
+		}
+		pub.Officers = append(kept, plan.Person{Name: "Tang Yi", Email: "tang.yi@example.edu"})
+	})
+	var diff contract.PlanDiff
+	r.env.RegisterDelayedCallback(func() {
+		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *amended)
+	}, r.at("2026-10-20 09:00"))
+	u := r.amend("2026-10-20 10:00", contract.AmendPlanInput{Plan: *amended, By: "li.wei@example.edu"})
+
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
+		t.Fatalf("amendment: %+v", u)
+	}
+	if diff.Refused != 0 || len(diff.Changes) != 2 {
+		t.Fatalf("diff: %+v", diff)
+	}
+	for _, c := range diff.Changes {
+		if c.Effect != contract.EffectNext || !strings.Contains(c.Reason, "next exchange not yet invited to") {
+			t.Errorf("%s: %s (%s)", c.Path, c.Effect, c.Reason)
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// Exchange 1 was on 13 October, exchange 2 on 27 October.
+	if _, ok := r.attendance["publicity/1/guo.rui@example.edu"]; !ok {
+		t.Errorf("Guo Rui's attendance at exchange 1, before he left, is missing")
+	}
+	if _, ok := r.attendance["publicity/1/tang.yi@example.edu"]; ok {
+		t.Errorf("Tang Yi is recorded at an exchange held before she joined")
+	}
+	last := 0
+	for key := range r.attendance {
+		var n int
+		if _, err := fmt.Sscanf(key, "publicity/%d/", &n); err == nil && n > last {
+			last = n
+		}
+	}
+	if last < 2 {
+		t.Fatalf("the publicity department held %d exchanges", last)
+	}
+	for n := 2; n <= last; n++ {
+		if _, ok := r.attendance[fmt.Sprintf("publicity/%d/tang.yi@example.edu", n)]; !ok {
+			t.Errorf("Tang Yi is not in the attendance of exchange %d", n)
+		}
+		if _, ok := r.attendance[fmt.Sprintf("publicity/%d/guo.rui@example.edu", n)]; ok {
+			t.Errorf("Guo Rui is in the attendance of exchange %d, after he left", n)
+		}
+	}
+	if _, ok := r.attendance["organization/2/wu.tong@example.edu"]; !ok {
+		t.Errorf("another department's roster changed")
 	}
 }

@@ -87,6 +87,8 @@ type exchanges struct {
 	// uninvited marks the exchanges whose rows were stored with the
 	// invitation undelivered while it was still on its way (changeExchangeGaps).
 	uninvited map[int]bool
+	// rosters brings the term's amended rosters (see setupRoster).
+	rosters workflow.ReceiveChannel
 }
 
 func newExchanges(in contract.ExchangesInput) (*exchanges, error) {
@@ -144,6 +146,7 @@ func (w *exchanges) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
+	w.setupRoster(ctx)
 	return w.setupLateAttendance(ctx)
 }
 
@@ -209,11 +212,7 @@ func (w *exchanges) run(ctx workflow.Context) (contract.ExchangesProgress, error
 			}); err != nil {
 				return contract.ExchangesProgress{}, err
 			}
-			cont := w.in
-			cont.Attendance = append([]contract.OfficerAttendance(nil), w.counts...)
-			cont.ReportSeq = w.report.seq
-			cont.Problems = w.beside.problems
-			return contract.ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, cont)
+			return contract.ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, w.continued())
 		}
 	}
 	if w.lateAttendance {
@@ -243,6 +242,7 @@ func (w *exchanges) readyToContinue(ctx workflow.Context, next contract.Exchange
 
 // continued is the next run's input.
 func (w *exchanges) continued() contract.ExchangesInput {
+	w.drainRosters()
 	cont := w.in
 	cont.Attendance = append([]contract.OfficerAttendance(nil), w.counts...)
 	cont.ReportSeq = w.report.seq
@@ -255,6 +255,9 @@ func (w *exchanges) continued() contract.ExchangesInput {
 func (w *exchanges) begin(m contract.ExchangeMeeting) {
 	if w.cur != nil && w.cur.Number == m.Number {
 		return
+	}
+	if r := w.in.PendingRoster; r != nil {
+		w.applyRoster(*r)
 	}
 	w.cur = &m
 	w.invited, w.closed, w.invitation = false, false, ""
@@ -972,6 +975,7 @@ func (w *exchanges) progress() contract.ExchangesProgress {
 		RecordedLate:       w.in.RecordedLate,
 		Problems:           w.problems(),
 		Officers:           append([]contract.OfficerAttendance(nil), w.counts...),
+		Former:             append([]contract.OfficerAttendance(nil), w.in.Former...),
 		MinutesWorkflowIDs: append([]string(nil), w.minutes...),
 		LateAttendance:     append([]contract.LateAttendance(nil), w.in.LateAttendance...),
 	}
