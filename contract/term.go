@@ -9,6 +9,7 @@
 package contract
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -149,6 +150,39 @@ type SemesterState struct {
 	// versions are in Postgres.
 	PlanVersion       int  `json:"plan_version,omitempty"`
 	PlanVersionsSaved bool `json:"plan_versions_saved,omitempty"`
+	// Joiners are the officers amendments added once onboarding had
+	// started: each batch is onboarded by its own Onboarding, with a
+	// deadline counted from the day they joined.
+	Joiners []JoinerOnboarding `json:"joiners,omitempty"`
+}
+
+// JoinerOnboarding is one amendment's new officers of one department.
+type JoinerOnboarding struct {
+	DepartmentID string        `json:"department_id"`
+	Version      int           `json:"version"`
+	At           time.Time     `json:"at"`
+	Officers     []plan.Person `json:"officers"`
+}
+
+// JoinerOnboardingPart names the part that onboards a batch of joiners.
+func JoinerOnboardingPart(departmentID string, version int) string {
+	return "onboarding/" + departmentID + "/v" + strconv.Itoa(version)
+}
+
+// JoinerOnboardingWorkflowID is the Onboarding of the officers plan
+// version joined a department with.
+func JoinerOnboardingWorkflowID(termID, departmentID string, version int) string {
+	return OnboardingWorkflowID(termID, departmentID) + "/v" + strconv.Itoa(version)
+}
+
+// SignalOnboardingLeft carries OnboardingLeft from the term to an
+// Onboarding after an amendment took officers out.
+const SignalOnboardingLeft = "onboarding-left"
+
+// OnboardingLeft names the officers who left, and when (plan time).
+type OnboardingLeft struct {
+	Emails []string  `json:"emails"`
+	At     time.Time `json:"at"`
 }
 
 // PartStatus is the latest report of one part of the term.
@@ -268,6 +302,9 @@ type OfficerOnboarding struct {
 	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
 	RemindersSent  int        `json:"reminders_sent"`
 	Escalated      bool       `json:"escalated"`
+	// LeftAt is when an amendment of the plan took the officer out (plan
+	// time): they get no more emails and are not counted.
+	LeftAt *time.Time `json:"left_at,omitempty"`
 }
 
 // OnboardingProgress answers QueryProgress on Onboarding, and is its result.

@@ -48,3 +48,26 @@ func (p *Plan) OnboardingSchedule() OnboardingSchedule {
 	}
 	return s
 }
+
+// JoinerSchedule is onboarding's schedule for officers who join at joined,
+// after the officer list was final: assigned at once, with every reminder,
+// the deadline and the late window as many calendar days later as they
+// joined after the assignment day, at the same local times.
+func (p *Plan) JoinerSchedule(joined time.Time) OnboardingSchedule {
+	s := p.OnboardingSchedule()
+	loc := p.Location()
+	days := 0
+	if joined.After(s.AssignAt) {
+		a, j := s.AssignAt.In(loc), joined.In(loc)
+		days = int(time.Date(j.Year(), j.Month(), j.Day(), 12, 0, 0, 0, time.UTC).Sub(time.Date(a.Year(), a.Month(), a.Day(), 12, 0, 0, 0, time.UTC)).Hours() / 24)
+	}
+	shift := func(t time.Time) time.Time { return t.In(loc).AddDate(0, 0, days) }
+	out := OnboardingSchedule{AssignAt: joined, Deadline: shift(s.Deadline), WindowCloses: shift(s.WindowCloses)}
+	for _, r := range s.Reminders {
+		out.Reminders = append(out.Reminders, Reminder{At: shift(r.At), DaysLeft: r.DaysLeft})
+	}
+	if out.AssignAt.Before(s.AssignAt) {
+		out.AssignAt = s.AssignAt
+	}
+	return out
+}

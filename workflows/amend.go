@@ -131,6 +131,7 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	s.state.PlanVersionsSaved = true
 	s.state.PlanVersion = version
 	s.adopt(next)
+	s.onboardChanges(ctx, d.Changes, version, now)
 	s.amended.Send(ctx, version)
 	s.sendRosters(ctx, d.Changes, version)
 	res.Version, res.Changes = version, d.Changes
@@ -235,8 +236,11 @@ func (s *semester) effectOf(now time.Time, c plan.Change) (string, string) {
 			}
 			return contract.EffectRefused, fmt.Sprintf("%s is over; what it did cannot change", partLabel(part))
 		}
-		if next, ok := amendsRunning(part, c); ok {
-			effect, reason = contract.EffectNext, next
+		if e, why, ok := amendsRunning(part, c); ok {
+			if effect != contract.EffectNext {
+				effect = e
+			}
+			reason = strings.TrimPrefix(reason+"; "+why, "; ")
 			continue
 		}
 		return contract.EffectRefused, fmt.Sprintf("%s is under way and cannot take this change while it runs", partLabel(part))
@@ -244,10 +248,143 @@ func (s *semester) effectOf(now time.Time, c plan.Change) (string, string) {
 	return effect, reason
 }
 
-// amendsRunning says whether a running part takes the change, and from when.
-func amendsRunning(part string, c plan.Change) (string, bool) {
-	if strings.HasPrefix(part, "exchanges/") && c.Section == "departments" && c.Path != "departments["+c.Department+"]" {
-		return "the department's exchanges take it from the next exchange not yet invited to: invitations, sign-in, attendance and minutes", true
+// amendsRunning says whether a running part takes the change, with its
+// effect and what it means.
+func amendsRunning(part string, c plan.Change) (string, string, bool) {
+	officer := c.Section == "departments" && strings.Contains(c.Path, ".officers[")
+	switch {
+	case strings.HasPrefix(part, "exchanges/") && c.Section == "departments" && c.Path != "departments["+c.Department+"]":
+		return contract.EffectNext, "the department's exchanges take it from the next exchange not yet invited to: invitations, sign-in, attendance and minutes", true
+	case part == "onboarding" && officer && c.Kind == plan.ChangeAdded:
+		return contract.EffectNow, "onboarding assigns the training to them now, with a deadline counted from today", true
+	case part == "onboarding" && officer && c.Kind == plan.ChangeRemoved:
+		return contract.EffectNow, "onboarding sends them no more emails and no longer counts them; their records stay", true
+	}
+	return "", "", false
+}
+
+// onboardChanges starts onboarding for the officers the amendment added
+// once onboarding had started (through the calendar of starts), and takes
+// out of onboarding those it removed.
+func (s *semester) onboardChanges(ctx workflow.Context, changes []contract.PlanChange, version int, now time.Time) {
+	if !s.state.OnboardingStarted {
+		return
+	}
+	var left []leaver
+	for _, c := range changes {
+		if c.Section != "departments" || !strings.Contains(c.Path, ".officers[") {
+			continue
+		}
+		switch c.Kind {
+		case plan.ChangeAdded:
+			o, ok := s.plan.FindOfficer(c.Email)
+			if !ok {
+				continue
+			}
+			j := len(s.state.Joiners) - 1
+			if j < 0 || s.state.Joiners[j].Version != version || s.state.Joiners[j].DepartmentID != c.Department {
+				s.state.Joiners = append(s.state.Joiners, contract.JoinerOnboarding{DepartmentID: c.Department, Version: version, At: now})
+				j = len(s.state.Joiners) - 1
+			}
+			s.state.Joiners[j].Officers = append(s.state.Joiners[j].Officers, o.Person)
+		case plan.ChangeRemoved:
+			left = append(left, leaver{c.Department, c.Email})
+		}
+	}
+	// Tell each onboarding that holds someone who left: the department's
+	// own and any joiners' batch.
+	for _, id := range s.onboardingsOf(left) {
+		var emails []string
+		for _, l := range left {
+			if s.holdsOfficer(id, l.department, l.email) {
+				emails = append(emails, l.email)
+			}
+		}
+		if len(emails) == 0 {
+			continue
+		}
+		s.events += eventsPerSignal + 2
+		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalOnboardingLeft, contract.OnboardingLeft{Emails: emails, At: now}).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("onboarding not told who left", "workflow", id, "error", err)
+		}
+	}
+}
+
+// leaver is an officer an amendment took out of a department.
+type leaver struct{ department, email string }
+
+// onboardingsOf lists, in a fixed order, the Onboarding workflows that may
+// hold those who left.
+func (s *semester) onboardingsOf(left []leaver) []string {
+	var ids []string
+	for _, l := range left {
+		dept := l.department
+		if id := contract.OnboardingWorkflowID(s.plan.Term.ID, dept); !containsString(ids, id) {
+			ids = append(ids, id)
+		}
+		for _, j := range s.state.Joiners {
+			if id := contract.JoinerOnboardingWorkflowID(s.plan.Term.ID, j.DepartmentID, j.Version); j.DepartmentID == dept && !containsString(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
+
+// holdsOfficer says whether the Onboarding id onboards the officer: a
+// joiners' batch holds its own officers, the department's own the rest.
+func (s *semester) holdsOfficer(id, dept, email string) bool {
+	for _, j := range s.state.Joiners {
+		if j.DepartmentID != dept {
+			continue
+		}
+		for _, o := range j.Officers {
+			if o.Email == email {
+				return id == contract.JoinerOnboardingWorkflowID(s.plan.Term.ID, dept, j.Version)
+			}
+		}
+	}
+	return id == contract.OnboardingWorkflowID(s.plan.Term.ID, dept)
+}
+
+// joinerParts are the onboardings of officers who joined after onboarding
+// had started, one per amendment and department.
+func (s *semester) joinerParts() []partStart {
+	var parts []partStart
+	for _, j := range s.state.Joiners {
+		d, ok := s.plan.Department(j.DepartmentID)
+		if !ok {
+			continue
+		}
+		d.Officers = j.Officers
+		name := contract.JoinerOnboardingPart(j.DepartmentID, j.Version)
+		schedule := s.plan.JoinerSchedule(j.At)
+		in := contract.OnboardingInput{
+			TermID: s.plan.Term.ID, TermName: s.plan.Term.Name, TimeZone: s.plan.Zone(),
+			Department: d, Training: s.plan.Training, Schedule: schedule, Clock: s.state.Clock,
+		}
+		id := contract.JoinerOnboardingWorkflowID(s.plan.Term.ID, j.DepartmentID, j.Version)
+		parts = append(parts, partStart{name: name, at: j.At, start: func(ctx workflow.Context, sel workflow.Selector) error {
+			return s.startTracked(ctx, sel, name, id, d.ID,
+				fmt.Sprintf("Onboarding: %d who joined the %s, %s", len(d.Officers), d.Name, s.plan.Term.Name),
+				fmt.Sprintf("Training for the %d officers plan version %d added to the %s. Deadline %s; late acknowledgements until %s.",
+					len(d.Officers), j.Version, d.Name, s.plan.Zone().Human(schedule.Deadline), s.plan.Zone().Human(schedule.WindowCloses)),
+				Onboarding, in)
+		}})
+	}
+	return parts
+}
+
+// joinerOnboarding is the Onboarding of an officer who joined after
+// onboarding had started, if they did.
+func (s *semester) joinerOnboarding(departmentID, email string) (string, bool) {
+	for i := len(s.state.Joiners) - 1; i >= 0; i-- {
+		j := s.state.Joiners[i]
+		for _, o := range j.Officers {
+			if j.DepartmentID == departmentID && o.Email == email {
+				return contract.JoinerOnboardingWorkflowID(s.plan.Term.ID, j.DepartmentID, j.Version), true
+			}
+		}
 	}
 	return "", false
 }

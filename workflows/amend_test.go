@@ -230,3 +230,95 @@ func TestAmendedRosterTakesEffectFromTheNextExchange(t *testing.T) {
 		t.Errorf("another department's roster changed")
 	}
 }
+
+// Once onboarding has started, an officer who joins is assigned the
+// training at once with a deadline counted from the day they joined, and
+// acknowledges in their own onboarding; one who leaves gets no more
+// reminders and is not escalated.
+func TestOfficersJoiningAndLeavingDuringOnboarding(t *testing.T) {
+	r := newTermRun(t)
+	r.savedVersions()
+	type sent struct {
+		kind, department string
+		deadline         string
+		to               []string
+	}
+	var batches []sent
+	r.env.OnActivity(acts.NotifyOnboarding, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.NotifyOnboardingInput) (contract.DeliveryResult, error) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			b := sent{kind: in.Kind, department: in.DepartmentID, deadline: in.Deadline.In(r.plan.Location()).Format("2006-01-02 15:04")}
+			for _, o := range in.Officers {
+				b.to = append(b.to, o.Email)
+			}
+			batches = append(batches, b)
+			return contract.DeliveryResult{Sent: len(in.Officers)}, nil
+		})
+	amended := testPlan(t, func(p *plan.Plan) {
+		pub := &p.Departments[1]
+		var kept []plan.Person
+		for _, o := range pub.Officers {
+			if o.Email != "guo.rui@example.edu" {
+				kept = append(kept, o)
+			}
+		}
+		pub.Officers = append(kept, plan.Person{Name: "Tang Yi", Email: "tang.yi@example.edu"})
+	})
+	u := r.amend("2026-09-10 10:00", contract.AmendPlanInput{Plan: *amended, By: "li.wei@example.edu"})
+	var where contract.OfficerLocation
+	r.env.RegisterDelayedCallback(func() {
+		where = queryAs[contract.OfficerLocation](t, r.env, contract.QueryFindOfficer, "tang.yi@example.edu")
+	}, r.at("2026-09-11 09:00"))
+	joinerID := contract.JoinerOnboardingWorkflowID(r.plan.Term.ID, "publicity", 2)
+	r.act("2026-09-12 10:00", joinerID, contract.UpdateAcknowledgeTraining, "joiner acks", contract.AcknowledgeInput{Email: "tang.yi@example.edu"})
+	r.act("2026-09-12 11:00", contract.OnboardingWorkflowID(r.plan.Term.ID, "publicity"), contract.UpdateAcknowledgeTraining,
+		"leaver acks", contract.AcknowledgeInput{Email: "guo.rui@example.edu"})
+
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
+		t.Fatalf("amendment: %+v", u)
+	}
+	if where.OnboardingWorkflowID != joinerID {
+		t.Errorf("find-officer sends Tang Yi to %q, want %q", where.OnboardingWorkflowID, joinerID)
+	}
+	if got := r.updates["joiner acks"]; got != "" {
+		t.Errorf("Tang Yi's acknowledgement: %q", got)
+	}
+	if got := r.updates["leaver acks"]; !strings.Contains(got, "left the Publicity Department") {
+		t.Errorf("Guo Rui's acknowledgement after leaving: %q", got)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var joinerAssigned bool
+	for _, b := range batches {
+		if b.department != "publicity" {
+			continue
+		}
+		has := func(email string) bool { return slicesContains(b.to, email) }
+		if b.kind == contract.NotifyAssignment && has("tang.yi@example.edu") {
+			joinerAssigned = true
+			if len(b.to) != 1 || b.deadline != "2026-09-20 23:59" {
+				t.Errorf("the joiner's assignment: %+v, want only her, due three days after the others (17 September)", b)
+			}
+		}
+		if b.kind != contract.NotifyAssignment && has("guo.rui@example.edu") {
+			t.Errorf("Guo Rui got a %s after he left: %+v", b.kind, b)
+		}
+	}
+	if !joinerAssigned {
+		t.Errorf("no assignment to the officer who joined: %+v", batches)
+	}
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -98,6 +98,16 @@ func (w *onboarding) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	// Officers an amendment took out; a signal adds no command, so runs
+	// recorded before it replay unchanged.
+	left := workflow.GetSignalChannel(ctx, contract.SignalOnboardingLeft)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var l contract.OnboardingLeft
+			left.Receive(ctx, &l)
+			w.markLeft(l)
+		}
+	})
 	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAcknowledgeTraining, w.acknowledge,
 		workflow.UpdateHandlerOptions{
 			Validator:   w.validateAcknowledge,
@@ -316,6 +326,8 @@ func (w *onboarding) officerFor(ctx workflow.Context, in contract.AcknowledgeInp
 	}
 	o := w.officers[i]
 	switch {
+	case o.LeftAt != nil && o.AcknowledgedAt == nil:
+		return 0, fmt.Errorf("%s left the %s on %s; there is nothing more to acknowledge", o.Name, w.in.Department.Name, w.humanTime(*o.LeftAt))
 	case !w.assigned && w.planNow(ctx).Before(w.in.Schedule.AssignAt):
 		// Time decides, not whether the assignment activity has finished:
 		// its rows are written before the first email goes out.
@@ -418,7 +430,7 @@ func (w *onboarding) humanTime(t time.Time) string {
 
 func (w *onboarding) allAcknowledged() bool {
 	for _, o := range w.officers {
-		if o.AcknowledgedAt == nil {
+		if o.AcknowledgedAt == nil && o.LeftAt == nil {
 			return false
 		}
 	}
@@ -429,17 +441,36 @@ func (w *onboarding) allAcknowledged() bool {
 func (w *onboarding) pending() []plan.Person {
 	var out []plan.Person
 	for i, o := range w.officers {
-		if o.AcknowledgedAt == nil {
+		if o.AcknowledgedAt == nil && o.LeftAt == nil {
 			out = append(out, w.people[i])
 		}
 	}
 	return out
 }
 
+// markLeft takes out the officers who left: no more reminders, no
+// escalation, not counted, and not recorded as never having acknowledged.
+// Their onboarding rows stay as they are.
+func (w *onboarding) markLeft(l contract.OnboardingLeft) {
+	for _, email := range l.Emails {
+		i, ok := w.index[plan.NormalizeEmail(email)]
+		if !ok || w.officers[i].LeftAt != nil {
+			continue
+		}
+		at := l.At
+		w.officers[i].LeftAt = &at
+		w.changed = true
+	}
+}
+
 func (w *onboarding) counts() contract.OnboardingCounts {
-	c := contract.OnboardingCounts{Officers: len(w.officers)}
+	var c contract.OnboardingCounts
 	overdue := w.phase == contract.PhaseOverdue
 	for _, o := range w.officers {
+		if o.LeftAt != nil && o.AcknowledgedAt == nil {
+			continue
+		}
+		c.Officers++
 		switch o.Outcome {
 		case contract.OutcomeOnTime:
 			c.OnTime++

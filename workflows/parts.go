@@ -34,6 +34,7 @@ func (s *semester) partStarts() []partStart {
 		start: s.startOnboarding,
 	}}
 	starts = append(starts, s.laterParts()...)
+	starts = append(starts, s.joinerParts()...)
 	sort.SliceStable(starts, func(i, j int) bool { return starts[i].at.Before(starts[j].at) })
 	return starts
 }

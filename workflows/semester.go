@@ -575,8 +575,12 @@ func (s *semester) findOfficer(email string) (contract.OfficerLocation, error) {
 		return contract.OfficerLocation{}, fmt.Errorf("%q is not an officer in %s", email, s.plan.Term.Name)
 	}
 	d, _ := s.plan.Department(o.DepartmentID)
+	onboarding := contract.OnboardingWorkflowID(s.plan.Term.ID, d.ID)
+	if id, ok := s.joinerOnboarding(d.ID, o.Email); ok {
+		onboarding = id
+	}
 	return contract.OfficerLocation{
 		Email: o.Email, Name: o.Name, DepartmentID: d.ID, DepartmentName: d.Name, TimeZone: s.plan.Zone(),
-		OnboardingWorkflowID: contract.OnboardingWorkflowID(s.plan.Term.ID, d.ID),
+		OnboardingWorkflowID: onboarding,
 	}, nil
 }
