@@ -141,3 +141,44 @@ type CollectionTask struct {
 	SubmittedBy string    `json:"submitted_by,omitempty"`
 	SubmittedAt time.Time `json:"submitted_at,omitzero"`
 }
+
+// UpdateExtendDeadline moves one slot's due date of a Collection, or every
+// open slot's, later: ExtendDeadlineInput, answered with
+// ExtendDeadlineResult. Those a slot escalates to (its head, or the
+// leaders) may extend it.
+const UpdateExtendDeadline = "extend-deadline"
+
+// ExtendDeadlineInput extends a deadline.
+type ExtendDeadlineInput struct {
+	Email string `json:"email"`
+	// Slot is the slot's key; empty for every open slot the person may
+	// extend.
+	Slot string `json:"slot,omitempty"`
+	// Due is the new due date, "YYYY-MM-DD HH:MM" or "YYYY-MM-DD" (at the
+	// slot's time of day), in the term's time zone.
+	Due    string `json:"due"`
+	Reason string `json:"reason"`
+}
+
+// ExtendDeadlineResult says which slots are now due when.
+type ExtendDeadlineResult struct {
+	Slots    []string  `json:"slots"`
+	Due      time.Time `json:"due"`
+	TimeZone plan.Zone `json:"time_zone"`
+	At       time.Time `json:"at"`
+}
+
+// ActionExtendDeadline is the audit action of an extension.
+const ActionExtendDeadline = "extend_deadline"
+
+// RecordAuditInput is one audit entry a workflow writes for a person's
+// action that has no row of its own.
+type RecordAuditInput struct {
+	Key     string         `json:"key"`
+	TermID  string         `json:"term_id"`
+	Actor   string         `json:"actor"`
+	Action  string         `json:"action"`
+	Subject string         `json:"subject"`
+	Payload map[string]any `json:"payload,omitempty"`
+	At      time.Time      `json:"at"`
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"semesterflow/contract"
 )
@@ -116,5 +117,30 @@ func runPlanApply(ctx context.Context, e *env, args []string) error {
 	for _, c := range res.Changes {
 		fmt.Fprintf(e.stdout, "  [%s] %s: %s\n", c.Effect, c.Path, c.What)
 	}
+	return nil
+}
+
+// runExtend moves a deadline of a collection later.
+func runExtend(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "extend", "--workflow ID --email ADDRESS [--slot KEY] --due DATE --reason TEXT")
+	workflowID := fs.String("workflow", "", "the workflow that asked, as named in the email")
+	email := fs.String("email", "", "your email address; those a deadline escalates to (the head, the leaders) may extend it")
+	slot := fs.String("slot", "", "the slot to extend, as named in the email; without it, every open slot you may extend")
+	due := fs.String("due", "", `the new due date, "YYYY-MM-DD" (same time of day) or "YYYY-MM-DD HH:MM", in the term's time zone`)
+	reason := fs.String("reason", "", "why the deadline moves; it is kept in the audit log")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := requiredFlags("workflow", *workflowID, "email", *email, "due", *due, "reason", *reason); err != nil {
+		return err
+	}
+	var res contract.ExtendDeadlineResult
+	in := contract.ExtendDeadlineInput{Email: *email, Slot: *slot, Due: *due, Reason: *reason}
+	if err := sendUpdate(ctx, e, *workflowID, contract.UpdateExtendDeadline, in, &res,
+		fmt.Sprintf("%s is not running: it has not started yet or has already closed", *workflowID)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Extended: %s now due %s. Reminders follow the new date; nobody is escalated for the old one.\n",
+		strings.Join(res.Slots, ", "), res.TimeZone.Human(res.Due))
 	return nil
 }

@@ -41,6 +41,7 @@ func TestCommandsWithoutServices(t *testing.T) {
 		{"set-theme without a theme", []string{"set-theme", "--term", "2026-fall", "--month", "2026-10", "--email", "li.wei@example.edu"}, exitUsage, "", "--theme is required"},
 		{"set-theme with a bad month", []string{"set-theme", "--term", "2026-fall", "--month", "October", "--email", "li.wei@example.edu", "--theme", "x"}, exitUsage, "",
 			`--month "October" is not a month; write it as YYYY-MM, for example 2026-10`},
+		{"extend without a reason", []string{"extend", "--workflow", "semester/2026-fall/2026-10/summary", "--email", "li.wei@example.edu", "--due", "2026-11-06"}, exitUsage, "", "--reason is required"},
 		{"plan without a subcommand", []string{"plan"}, exitUsage, "", "starter plan diff --term ID --plan FILE"},
 		{"plan with an unknown subcommand", []string{"plan", "merge"}, exitUsage, "", `unknown plan command "merge"`},
 		{"plan diff without a file", []string{"plan", "diff", "--term", "2026-fall"}, exitUsage, "", "--plan is required"},

@@ -54,6 +54,12 @@ type collection struct {
 	beside *beside
 	// lastOverdue is what was overdue at the last report, as slot indices.
 	lastOverdue string
+	// reschedulable is set for runs since changeCollectionReschedule;
+	// rescheduled wakes the timeline after an extension made at
+	// rescheduledAt (plan time).
+	reschedulable bool
+	rescheduled   bool
+	rescheduledAt time.Time
 }
 
 // overdueKey lists the slots overdue now, to tell whether that changed.
@@ -100,6 +106,12 @@ func (c *collection) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryTask, c.task,
 		workflow.QueryHandlerOptions{Description: "One slot as the person asked for it sees it: what, by when, handed in or not (arguments: slot key, email)"},
 	); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateExtendDeadline, c.extend, workflow.UpdateHandlerOptions{
+		Validator:   c.validateExtend,
+		Description: "Move a deadline of " + c.in.Title + " later, with a reason (those it escalates to)",
+	}); err != nil {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateSubmit, c.submit, workflow.UpdateHandlerOptions{
@@ -153,6 +165,8 @@ func (c *collection) timeline() []event {
 func (c *collection) run(ctx workflow.Context) (contract.CollectionResult, error) {
 	c.beside = newBeside(ctx, c.in.Clock)
 	c.report.beside = c.beside
+	// Decided before the first command, so deadlines can move from the start.
+	c.reschedulable = workflow.GetVersion(ctx, changeCollectionReschedule, workflow.DefaultVersion, 1) == 1
 	workflow.Go(ctx, c.store)
 	c.sleepUntil(ctx, c.in.Opens, "open: "+c.in.Title)
 	if err := c.notify(ctx, contract.NotifyRequest, c.allSlots(), 0, "request", c.in.Opens); err != nil {
@@ -161,7 +175,15 @@ func (c *collection) run(ctx workflow.Context) (contract.CollectionResult, error
 	c.open = true
 	c.sendReport(ctx, "open")
 
+	if c.reschedulable {
+		if err := c.runTimeline(ctx); err != nil {
+			return contract.CollectionResult{}, err
+		}
+	}
 	evs := c.timeline()
+	if c.reschedulable {
+		evs = nil
+	}
 	for i := 0; i < len(evs); {
 		// Take every event at the same moment and of the same kind at once.
 		j := i
@@ -173,42 +195,8 @@ func (c *collection) run(ctx workflow.Context) (contract.CollectionResult, error
 		if c.sleepUntil(ctx, group[0].at, c.summary(group)) {
 			break
 		}
-		var missing []int
-		for _, e := range group {
-			if c.subs[e.slot] == nil && !c.closed[e.slot] {
-				missing = append(missing, e.slot)
-			}
-		}
-		switch group[0].kind {
-		case eventReminder:
-			if err := c.notify(ctx, contract.NotifyReminder, missing, group[0].days, fmt.Sprintf("reminder-%d", group[0].at.Unix()), group[0].at); err != nil {
-				return contract.CollectionResult{}, err
-			}
-			for _, s := range missing {
-				c.reminders[s]++
-			}
-		case eventDue:
-			var escalate []int
-			for _, s := range missing {
-				if len(c.in.Slots[s].EscalateTo) > 0 {
-					escalate = append(escalate, s)
-				}
-			}
-			if err := c.notify(ctx, contract.NotifyEscalation, escalate, 0, fmt.Sprintf("escalation-%d", group[0].at.Unix()), group[0].at); err != nil {
-				return contract.CollectionResult{}, err
-			}
-			for _, s := range escalate {
-				c.escalated[s] = true
-			}
-		case eventClose:
-			for _, e := range group {
-				c.closed[e.slot] = true
-			}
-		}
-		// A reminder changes nothing the term shows; a due date or a close
-		// changes what is overdue.
-		if group[0].kind != eventReminder {
-			c.sendReport(ctx, "open")
+		if err := c.take(ctx, group); err != nil {
+			return contract.CollectionResult{}, err
 		}
 	}
 
@@ -354,8 +342,8 @@ func (c *collection) sleepUntil(ctx workflow.Context, t time.Time, summary strin
 	ok, _ := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
 		Timeout:      d,
 		TimerOptions: workflow.TimerOptions{Summary: summary},
-	}, func() bool { return c.open && c.settled() })
-	return ok
+	}, func() bool { return c.open && c.settled() || c.rescheduled })
+	return ok && !c.rescheduled
 }
 
 func (c *collection) summary(group []event) string {

@@ -1,0 +1,101 @@
+package workflows_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/testsuite"
+
+	"semesterflow/contract"
+	"semesterflow/plan"
+)
+
+type extendResult struct {
+	rejected, err error
+	value         contract.ExtendDeadlineResult
+}
+
+func (f *collectFixture) extendAt(local string, in contract.ExtendDeadlineInput) *extendResult {
+	r := &extendResult{}
+	t, err := plan.LocalTime(local).In(f.loc)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.env.RegisterDelayedCallback(func() {
+		f.env.UpdateWorkflow(contract.UpdateExtendDeadline, "extend "+local+in.Email, &testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { r.rejected = err },
+			OnComplete: func(v any, err error) {
+				r.err = err
+				if res, ok := v.(contract.ExtendDeadlineResult); ok {
+					r.value = res
+				}
+			},
+		}, in)
+	}, t.Sub(f.start))
+	return r
+}
+
+// A leader extends the sports summary after its reminder and before it is
+// due: nobody is escalated for the old date, the reminder and the
+// escalation follow the new one, a submission before it is on time, and
+// the extension is audited with its reason.
+func TestCollectionDeadlineExtended(t *testing.T) {
+	f := newCollectFixture(t)
+	var audits []contract.RecordAuditInput
+	f.env.OnActivity(acts.RecordAudit, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.RecordAuditInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			audits = append(audits, in)
+			return nil
+		})
+	stranger := f.extendAt("2026-10-02 11:00", contract.ExtendDeadlineInput{Email: "sun.hao@example.edu", Slot: "sports", Due: "2026-10-06", Reason: "Sports day."})
+	earlier := f.extendAt("2026-10-02 11:30", contract.ExtendDeadlineInput{Email: "li.wei@example.edu", Slot: "sports", Due: "2026-10-02", Reason: "Sooner."})
+	noReason := f.extendAt("2026-10-02 11:45", contract.ExtendDeadlineInput{Email: "li.wei@example.edu", Slot: "sports", Due: "2026-10-06"})
+	ok := f.extendAt("2026-10-02 12:00", contract.ExtendDeadlineInput{Email: "Li.Wei@example.edu", Slot: "sports", Due: "2026-10-06", Reason: "The sports day took the whole week."})
+	var submitted submitResult
+	f.submitAt("2026-10-06 20:00", contract.SubmitInput{Email: "yuan.jun@example.edu", Slot: "sports", Text: "A football match."}, &submitted)
+	got := f.run()
+
+	want := []string{
+		"request 10-01 09:00 organization,publicity,sports",
+		"reminder 10-02 09:00 organization,sports",
+		"escalation 10-03 23:59 organization",
+		"reminder 10-04 09:00 publicity",
+		"reminder 10-05 09:00 sports",
+		"escalation 10-05 23:59 publicity",
+	}
+	if strings.Join(f.notified, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notifications:\n%s\nwant:\n%s", strings.Join(f.notified, "\n"), strings.Join(want, "\n"))
+	}
+	for name, c := range map[string]struct {
+		r    *extendResult
+		want string
+	}{
+		"stranger":  {stranger, "sun.hao@example.edu cannot extend September's summary for Sports Department: only those it escalates to can"},
+		"earlier":   {earlier, "an extension moves it later"},
+		"no reason": {noReason, "give a reason"},
+	} {
+		if c.r.rejected == nil || !strings.Contains(c.r.rejected.Error(), c.want) {
+			t.Errorf("%s: %v, want a refusal saying %q", name, c.r.rejected, c.want)
+		}
+	}
+	if ok.rejected != nil || ok.err != nil || len(ok.value.Slots) != 1 || ok.value.Due.In(f.loc).Format("2006-01-02 15:04") != "2026-10-06 23:59" {
+		t.Fatalf("extension: %+v", ok)
+	}
+	if submitted.rejected != nil || submitted.err != nil || submitted.value.Late {
+		t.Errorf("submission before the new date: %+v, want on time", submitted)
+	}
+	for _, s := range got.Slots {
+		if s.Key == "sports" && (s.Escalated || s.Due.In(f.loc).Format("01-02") != "10-06") {
+			t.Errorf("sports slot: %+v", s)
+		}
+	}
+	if len(audits) != 1 || audits[0].Action != contract.ActionExtendDeadline || audits[0].Actor != "li.wei@example.edu" ||
+		audits[0].Payload["reason"] != "The sports day took the whole week." {
+		t.Errorf("audit: %+v", audits)
+	}
+}
