@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"strings"
 	"time"
 
 	"semesterflow/plan"
@@ -36,6 +37,17 @@ type Slot struct {
 	EscalateTo []plan.Person `json:"escalate_to,omitempty"`
 	// Department the slot belongs to, for the term's overdue view.
 	Department string `json:"department,omitempty"`
+	// HandedOver lists the slot's handovers, oldest first.
+	HandedOver []Handover `json:"handed_over,omitempty"`
+}
+
+// Handover is a task passed from one person to another, with the reason.
+type Handover struct {
+	From   plan.Person `json:"from"`
+	To     plan.Person `json:"to"`
+	By     string      `json:"by"`
+	Reason string      `json:"reason"`
+	At     time.Time   `json:"at"`
 }
 
 // CollectionInput describes one collection: what is asked, of whom, by when.
@@ -140,6 +152,49 @@ type CollectionTask struct {
 	// SubmittedBy and SubmittedAt say who handed it in and when.
 	SubmittedBy string    `json:"submitted_by,omitempty"`
 	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+	// HandedOver is set when the person was asked and the task went to
+	// someone else.
+	HandedOver *Handover `json:"handed_over,omitempty"`
+}
+
+// UpdateHandOver passes one slot of a Collection from one person to
+// another in the slot's department: HandOverInput, answered with
+// HandOverResult. The person asked hands over their own task; those the
+// slot escalates to may reassign it.
+const UpdateHandOver = "hand-over"
+
+// HandOverInput hands a task over.
+type HandOverInput struct {
+	// Email is who acts: the person asked, or one the slot escalates to.
+	Email string `json:"email"`
+	Slot  string `json:"slot,omitempty"`
+	// From is whose task moves; empty for the person acting, or for the
+	// slot's only owner.
+	From string      `json:"from,omitempty"`
+	To   plan.Person `json:"to"`
+	// ToDepartment is the department the directory lists To in, as the
+	// starter or the portal looked it up; it must be the slot's.
+	ToDepartment string `json:"to_department"`
+	Reason       string `json:"reason"`
+}
+
+// HandOverResult says who has the task now.
+type HandOverResult struct {
+	Slot  string      `json:"slot"`
+	Label string      `json:"label"`
+	From  plan.Person `json:"from"`
+	To    plan.Person `json:"to"`
+	At    time.Time   `json:"at"`
+}
+
+// ActionHandOver is the audit action of a handover.
+const ActionHandOver = "hand_over"
+
+// TermOfWorkflow is the term ID of any of a term's workflow IDs.
+func TermOfWorkflow(workflowID string) string {
+	rest := strings.TrimPrefix(workflowID, semesterPrefix)
+	term, _, _ := strings.Cut(rest, "/")
+	return term
 }
 
 // UpdateExtendDeadline moves one slot's due date of a Collection, or every

@@ -416,3 +416,7 @@ func (c *checker) training() {
 		}
 	}
 }
+
+// ValidEmail says whether s is a bare email address with a dotted domain,
+// as the plan requires of everyone it names.
+func ValidEmail(s string) bool { return validEmail(s) }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"semesterflow/contract"
+	"semesterflow/plan"
 )
 
 // runPlan is "starter plan diff" and "starter plan apply": the living plan.
@@ -142,5 +143,48 @@ func runExtend(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "Extended: %s now due %s. Reminders follow the new date; nobody is escalated for the old one.\n",
 		strings.Join(res.Slots, ", "), res.TimeZone.Human(res.Due))
+	return nil
+}
+
+// runHandOver passes a task to someone else in its department.
+func runHandOver(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "hand-over", "--workflow ID --email ADDRESS [--slot KEY] [--from ADDRESS] --to ADDRESS --reason TEXT")
+	workflowID := fs.String("workflow", "", "the workflow that asked, as named in the email")
+	email := fs.String("email", "", "your email address: the person asked, or a head or leader the task escalates to")
+	slot := fs.String("slot", "", "the task's slot, as named in the email; needed only when you have several")
+	from := fs.String("from", "", "whose task moves, when you reassign someone else's")
+	to := fs.String("to", "", "the email address of the officer who takes it, in the same department")
+	reason := fs.String("reason", "", `why, for example "I'm ill; the deputy takes the minutes"`)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := requiredFlags("workflow", *workflowID, "email", *email, "to", *to, "reason", *reason); err != nil {
+		return err
+	}
+	term := contract.TermOfWorkflow(*workflowID)
+	if term == "" || !strings.HasPrefix(*workflowID, contract.SemesterWorkflowID(term)+"/") {
+		return usageError{fmt.Sprintf("--workflow %q is not one of a term's workflows; copy it from the email", *workflowID)}
+	}
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	// The directory says who the new person is and where they serve.
+	var where contract.OfficerLocation
+	if err := query(ctx, c, contract.SemesterWorkflowID(term), contract.QueryFindOfficer, &where, *to); err != nil {
+		return err
+	}
+	in := contract.HandOverInput{
+		Email: *email, Slot: *slot, From: *from, Reason: *reason,
+		To: plan.Person{Name: where.Name, Email: where.Email}, ToDepartment: where.DepartmentID,
+	}
+	var res contract.HandOverResult
+	if err := update(ctx, e, c, *workflowID, contract.UpdateHandOver, in, &res,
+		fmt.Sprintf("%s is not running: it has not started yet or has already closed", *workflowID)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Handed over: %s now goes to %s <%s>, who gets the request and its link; %s's link says where it went.\n",
+		res.Label, res.To.Name, res.To.Email, res.From.Name)
 	return nil
 }

@@ -55,6 +55,7 @@ var commands = []command{
 	{"watch", "show a term's progress and refresh it until the term ends", runWatch},
 	{"list", "list the terms and their phases", runList},
 	{"cancel", "cancel a term: stop every part and tell everyone", runCancel},
+	{"hand-over", "hand a task to someone else in its department, with a reason", runHandOver},
 	{"extend", "move a deadline later, with a reason (heads and leaders, as their emails say)", runExtend},
 	{"plan", "change a running term: plan diff shows what a new plan file changes, plan apply applies it (leaders)", runPlan},
 	{"request-help", "ask the Organization Department for help (department heads, leaders)", runRequestHelp},

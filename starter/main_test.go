@@ -42,6 +42,8 @@ func TestCommandsWithoutServices(t *testing.T) {
 		{"set-theme with a bad month", []string{"set-theme", "--term", "2026-fall", "--month", "October", "--email", "li.wei@example.edu", "--theme", "x"}, exitUsage, "",
 			`--month "October" is not a month; write it as YYYY-MM, for example 2026-10`},
 		{"extend without a reason", []string{"extend", "--workflow", "semester/2026-fall/2026-10/summary", "--email", "li.wei@example.edu", "--due", "2026-11-06"}, exitUsage, "", "--reason is required"},
+		{"hand-over without a reason", []string{"hand-over", "--workflow", "semester/2026-fall/exchanges/publicity/3/minutes", "--email", "gao.yang@example.edu", "--to", "ma.li@example.edu"}, exitUsage, "", "--reason is required"},
+		{"hand-over of a stranger's workflow", []string{"hand-over", "--workflow", "minutes", "--email", "gao.yang@example.edu", "--to", "ma.li@example.edu", "--reason", "ill"}, exitUsage, "", "is not one of a term's workflows"},
 		{"plan without a subcommand", []string{"plan"}, exitUsage, "", "starter plan diff --term ID --plan FILE"},
 		{"plan with an unknown subcommand", []string{"plan", "merge"}, exitUsage, "", `unknown plan command "merge"`},
 		{"plan diff without a file", []string{"plan", "diff", "--term", "2026-fall"}, exitUsage, "", "--plan is required"},

@@ -108,6 +108,12 @@ func (c *collection) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateHandOver, c.handOver, workflow.UpdateHandlerOptions{
+		Validator:   c.validateHandOver,
+		Description: "Hand a task of " + c.in.Title + " to someone else in its department, with a reason",
+	}); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateExtendDeadline, c.extend, workflow.UpdateHandlerOptions{
 		Validator:   c.validateExtend,
 		Description: "Move a deadline of " + c.in.Title + " later, with a reason (those it escalates to)",
@@ -428,6 +434,9 @@ func (c *collection) task(slot, email string) (contract.CollectionTask, error) {
 	}
 	if sub := c.subs[i]; sub != nil {
 		t.SubmittedBy, t.SubmittedAt = sub.Author, sub.At
+	}
+	if !t.Owner {
+		t.HandedOver = c.handedOverFrom(i, plan.NormalizeEmail(email))
 	}
 	return t, nil
 }

@@ -203,6 +203,10 @@ func (s *Server) submitTask(ctx context.Context, c links.Claims) (*taskPage, err
 		t.TextLabel = "Comment (optional)"
 	}
 	switch {
+	case ct.HandedOver != nil && !ct.Owner:
+		h := ct.HandedOver
+		t.Over = fmt.Sprintf("%s for %s was handed over to %s on %s (by %s: %q). %s has it now; this link no longer works for it.",
+			ct.Title, sl.Label, h.To.Name, humanTime(h.At, ct.TimeZone), h.By, h.Reason, h.To.Name)
 	case sl.Submitted:
 		t.Done = fmt.Sprintf("%s for %s was handed in by %s on %s.", ct.Title, sl.Label, ct.SubmittedBy, humanTime(ct.SubmittedAt, ct.TimeZone))
 	case sl.Closed:
