@@ -207,3 +207,20 @@ func personByEmail(p plan.Plan, email string) plan.Person {
 	}
 	return plan.Person{Name: email, Email: email}
 }
+
+// SignalContestPlan carries a ContestInput recomputed from an amended plan
+// from the term to the running Contest: it moves the contest, its at-risk
+// check, its results' deadline and its milestones.
+const SignalContestPlan = "contest-plan"
+
+// SignalCollectionSlots carries CollectionSlots from a part to the
+// Collection it started: its slots' new due dates and new slots.
+const SignalCollectionSlots = "collection-slots"
+
+// CollectionSlots reschedules a running collection from its parent: every
+// slot listed takes its due date (unless handed in or closed), slots with
+// new keys are added, and LateDays applies from now on.
+type CollectionSlots struct {
+	Slots    []Slot `json:"slots"`
+	LateDays int    `json:"late_days"`
+}

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -22,7 +23,7 @@ func (s *semester) setupAmendments(ctx workflow.Context) error {
 	s.amended = workflow.NewBufferedChannel(ctx, 1)
 	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryPlanDiff,
 		func(next plan.Plan) (contract.PlanDiff, error) {
-			if err := next.Validate(); err != nil {
+			if err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
 				return contract.PlanDiff{}, err
 			}
 			return s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next), nil
@@ -43,7 +44,7 @@ func (s *semester) planVersion() int { return max(1, s.state.PlanVersion) }
 
 func (s *semester) planDiff(now time.Time, next *plan.Plan) contract.PlanDiff {
 	d := contract.PlanDiff{TermID: s.plan.Term.ID, Version: s.planVersion(), Hash: contract.PlanHash(s.plan), NewHash: contract.PlanHash(*next)}
-	d.Changes = s.classify(now, plan.Diff(&s.plan, next))
+	d.Changes = s.classify(now, next, plan.Diff(&s.plan, next))
 	for _, c := range d.Changes {
 		if c.Effect == contract.EffectRefused {
 			d.Refused++
@@ -67,7 +68,7 @@ func (s *semester) validateAmend(ctx workflow.Context, in contract.AmendPlanInpu
 		return contract.Refusef("the plan is at version %d now, not %d: someone changed it since; look at the diff again", s.planVersion(), in.ExpectVersion)
 	}
 	next := in.Plan
-	if err := next.Validate(); err != nil {
+	if err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
 		return contract.Refuse(err.Error())
 	}
 	d := s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next)
@@ -98,7 +99,7 @@ func (s *semester) isLeader(email string) bool {
 func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (contract.AmendPlanResult, error) {
 	now := s.state.Clock.Plan(workflow.Now(ctx))
 	next := in.Plan
-	if err := next.Validate(); err != nil {
+	if err := s.prepare(&next, now); err != nil {
 		return contract.AmendPlanResult{}, contract.Refuse(err.Error())
 	}
 	d := s.planDiff(now, &next)
@@ -134,6 +135,7 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	s.onboardChanges(ctx, d.Changes, version, now)
 	s.amended.Send(ctx, version)
 	s.sendRosters(ctx, d.Changes, version)
+	s.sendContest(ctx, d.Changes)
 	res.Version, res.Changes = version, d.Changes
 	return res, nil
 }
@@ -190,17 +192,17 @@ func (s *semester) adopt(next plan.Plan) {
 }
 
 // classify says what each change does to the term as it stands at now.
-func (s *semester) classify(now time.Time, changes []plan.Change) []contract.PlanChange {
+func (s *semester) classify(now time.Time, next *plan.Plan, changes []plan.Change) []contract.PlanChange {
 	out := make([]contract.PlanChange, len(changes))
 	for i, c := range changes {
 		out[i] = contract.PlanChange{Change: c}
-		out[i].Effect, out[i].Reason = s.effectOf(now, c)
+		out[i].Effect, out[i].Reason = s.effectOf(now, next, c)
 	}
 	return out
 }
 
 // effectOf is the effect of one change, and why.
-func (s *semester) effectOf(now time.Time, c plan.Change) (string, string) {
+func (s *semester) effectOf(now time.Time, next *plan.Plan, c plan.Change) (string, string) {
 	termStarted := len(s.state.Started) > 0
 	if c.Section == "term" {
 		switch c.Path {
@@ -236,7 +238,7 @@ func (s *semester) effectOf(now time.Time, c plan.Change) (string, string) {
 			}
 			return contract.EffectRefused, fmt.Sprintf("%s is over; what it did cannot change", partLabel(part))
 		}
-		if e, why, ok := amendsRunning(part, c); ok {
+		if e, why, ok := s.amendsRunning(now, next, part, c); ok {
 			if effect != contract.EffectNext {
 				effect = e
 			}
@@ -249,9 +251,12 @@ func (s *semester) effectOf(now time.Time, c plan.Change) (string, string) {
 }
 
 // amendsRunning says whether a running part takes the change, with its
-// effect and what it means.
-func amendsRunning(part string, c plan.Change) (string, string, bool) {
+// effect and what it means; a refusal comes back as its effect too.
+func (s *semester) amendsRunning(now time.Time, next *plan.Plan, part string, c plan.Change) (string, string, bool) {
 	officer := c.Section == "departments" && strings.Contains(c.Path, ".officers[")
+	if part == "contest" && c.Section == "contest" {
+		return s.contestEffect(now, next, c)
+	}
 	switch {
 	case strings.HasPrefix(part, "exchanges/") && c.Section == "departments" && c.Path != "departments["+c.Department+"]":
 		return contract.EffectNext, "the department's exchanges take it from the next exchange not yet invited to: invitations, sign-in, attendance and minutes", true
@@ -511,4 +516,97 @@ func partLabel(part string) string {
 		return "the evaluation of " + strings.TrimPrefix(part, "evaluation/")
 	}
 	return part
+}
+
+// prepare validates a new version of the plan and moves the contest's
+// milestones with the contest: a milestone still to come that the new
+// version leaves at its old date keeps its distance from the contest.
+func (s *semester) prepare(next *plan.Plan, now time.Time) error {
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	old, nc := s.plan.Contest, next.Contest
+	if old == nil || nc == nil || old.At == nc.At {
+		return nil
+	}
+	loc := s.plan.Location()
+	was, err1 := old.At.In(loc)
+	is, err2 := nc.At.In(loc)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	days := int(math.Round(is.Sub(was).Hours() / 24))
+	if days == 0 {
+		return nil
+	}
+	shifted := false
+	milestones := append([]plan.Milestone(nil), nc.Milestones...)
+	for i, m := range milestones {
+		for _, o := range old.Milestones {
+			if due, err := o.Due.In(loc); o.Title == m.Title && o.Due == m.Due && err == nil && due.AddDate(0, 0, 1).After(now) {
+				milestones[i].Due = m.Due.AddDays(days)
+				shifted = true
+			}
+		}
+	}
+	if !shifted {
+		return nil
+	}
+	c := *nc
+	c.Milestones = milestones
+	next.Contest = &c
+	return next.Validate()
+}
+
+// contestEffect is what a change of the contest does while it is prepared.
+func (s *semester) contestEffect(now time.Time, next *plan.Plan, c plan.Change) (string, string, bool) {
+	loc := s.plan.Location()
+	at, err := s.plan.Contest.At.In(loc)
+	if err != nil {
+		return "", "", false
+	}
+	if !now.Before(at) {
+		return contract.EffectRefused, fmt.Sprintf("the contest took place on %s; what it did cannot change", s.plan.Zone().Human(at)), true
+	}
+	if next.Contest == nil {
+		return contract.EffectRefused, "the contest is being prepared and cannot be dropped from the plan", true
+	}
+	switch {
+	case c.Path == "contest.at":
+		if t, err := next.Contest.At.In(loc); err == nil && !t.After(now) {
+			return contract.EffectRefused, fmt.Sprintf("the new date, %s, has passed", s.plan.Zone().Human(t)), true
+		}
+		return contract.EffectNow, "the contest moves: its at-risk check, results' deadline and reminders follow, and milestones left at their dates keep their distance from it", true
+	case strings.HasPrefix(c.Path, "contest.milestones["):
+		if c.Kind == plan.ChangeRemoved {
+			return contract.EffectRefused, "a milestone cannot be dropped while the contest is prepared; its owner can hand it over instead", true
+		}
+		title := strings.TrimSuffix(strings.TrimPrefix(c.Path, "contest.milestones["), "]")
+		for _, m := range next.Contest.Milestones {
+			if due, err := m.Due.In(loc); m.Title == title && err == nil && !due.AddDate(0, 0, 1).After(now) {
+				return contract.EffectRefused, fmt.Sprintf("its new due date, %s, has passed", m.Due), true
+			}
+		}
+		return contract.EffectNow, "the milestone's owner is asked by the new date, with reminders to match", true
+	}
+	return contract.EffectNow, "the contest takes it at once", true
+}
+
+// sendContest gives the running contest its new dates.
+func (s *semester) sendContest(ctx workflow.Context, changes []contract.PlanChange) {
+	if !s.started("contest") || s.partDone("contest") || s.plan.Contest == nil {
+		return
+	}
+	touched := false
+	for _, c := range changes {
+		touched = touched || c.Section == "contest"
+	}
+	if !touched {
+		return
+	}
+	in := contract.ContestInputFrom(s.plan, s.state.Clock, s.termKey)
+	s.events += eventsPerSignal + 2
+	if err := workflow.SignalExternalWorkflow(ctx, contract.ContestWorkflowID(s.plan.Term.ID), "", contract.SignalContestPlan, in).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("contest not told of its new dates", "error", err)
+	}
 }

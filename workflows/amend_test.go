@@ -322,3 +322,77 @@ func slicesContains(list []string, s string) bool {
 	}
 	return false
 }
+
+// The contest moves a week later three weeks before it: the milestones
+// still to come keep their distance from it, the at-risk check and the
+// results follow, and a leader cannot record results on the old date.
+func TestContestMovedWhilePrepared(t *testing.T) {
+	r := newTermRun(t)
+	r.savedVersions()
+	var atRisk, reminded string
+	var milestones []string
+	r.env.OnActivity(acts.NotifyContestAtRisk, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.NotifyContestAtRiskInput) (contract.DeliveryResult, error) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			atRisk = in.ContestAt.In(r.plan.Location()).Format("2006-01-02 15:04")
+			for _, m := range in.Open {
+				milestones = append(milestones, m.Title+" "+m.Due.In(r.plan.Location()).Format("01-02"))
+			}
+			return contract.DeliveryResult{}, nil
+		})
+	r.env.OnActivity(acts.NotifyContestResultsReminder, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.NotifyContestResultsReminderInput) (contract.DeliveryResult, error) {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			reminded = in.ContestAt.In(r.plan.Location()).Format("2006-01-02 15:04")
+			return contract.DeliveryResult{}, nil
+		})
+	// Nothing was done: every milestone is open at the at-risk check.
+	r.env.OnActivity(acts.OpenMilestones, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.OpenMilestonesInput) ([]string, error) { return in.Keys, nil })
+	moved := testPlan(t, func(p *plan.Plan) { p.Contest.At = "2026-11-04 19:00" })
+	var diff contract.PlanDiff
+	r.env.RegisterDelayedCallback(func() {
+		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *moved)
+	}, r.at("2026-10-07 09:00"))
+	u := r.amend("2026-10-07 10:00", contract.AmendPlanInput{Plan: *moved, By: "li.wei@example.edu"})
+	contest := contract.ContestWorkflowID(r.plan.Term.ID)
+	r.act("2026-10-29 10:00", contest, contract.UpdateRecordResults, "results on the old date", contract.RecordResultsInput{Email: "li.wei@example.edu", Text: "Publicity won."})
+
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
+		t.Fatalf("amendment: %+v", u)
+	}
+	paths := map[string]string{}
+	for _, c := range diff.Changes {
+		paths[c.Path] = c.Effect
+	}
+	for _, p := range []string{"contest.at", "contest.milestones[Question bank]", "contest.milestones[Preliminary round]"} {
+		if paths[p] != contract.EffectNow {
+			t.Errorf("%s: %q in the diff %v", p, paths[p], paths)
+		}
+	}
+	if _, moved := paths["contest.milestones[Review of previous years' contests]"]; moved {
+		t.Errorf("a milestone already due moved with the contest: %v", paths)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if atRisk != "2026-11-04 19:00" {
+		t.Errorf("the at-risk notice names the contest on %q, want the new date", atRisk)
+	}
+	for _, m := range milestones {
+		if strings.HasPrefix(m, "Preliminary round") && m != "Preliminary round 10-28" {
+			t.Errorf("open milestone %q, want it due a week later, 10-28", m)
+		}
+	}
+	if reminded != "" && reminded != "2026-11-04 19:00" {
+		t.Errorf("the results reminder names the contest on %s", reminded)
+	}
+	if got := r.updates["results on the old date"]; !strings.Contains(got, "takes place on Wed 4 Nov 2026, 19:00") {
+		t.Errorf("results recorded on the old date: %q", got)
+	}
+}

@@ -108,6 +108,7 @@ func (c *collection) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	c.setupSlotsFromParent(ctx)
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateHandOver, c.handOver, workflow.UpdateHandlerOptions{
 		Validator:   c.validateHandOver,
 		Description: "Hand a task of " + c.in.Title + " to someone else in its department, with a reason",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
@@ -97,5 +98,46 @@ func TestCollectionDeadlineExtended(t *testing.T) {
 	if len(audits) != 1 || audits[0].Action != contract.ActionExtendDeadline || audits[0].Actor != "li.wei@example.edu" ||
 		audits[0].Payload["reason"] != "The sports day took the whole week." {
 		t.Errorf("audit: %+v", audits)
+	}
+}
+
+// Its parent reschedules a running collection after an amendment: an open
+// slot moves (earlier or later), a slot handed in keeps its date, and a new
+// slot is asked for at once.
+func TestCollectionRescheduledByItsParent(t *testing.T) {
+	f := newCollectFixture(t)
+	var done submitResult
+	f.submitAt("2026-10-01 12:00", contract.SubmitInput{Email: "wu.tong@example.edu", Text: "Two lectures."}, &done)
+	person := plan.Person{Name: "Tian Ye", Email: "tian.ye@example.edu"}
+	f.env.RegisterDelayedCallback(func() {
+		slots := contract.CollectionSlots{LateDays: 2}
+		for _, s := range f.in.Slots {
+			s.Due = s.Due.AddDate(0, 0, 4)
+			slots.Slots = append(slots.Slots, s)
+		}
+		slots.Slots = append(slots.Slots, contract.Slot{Key: "arts", Label: "Arts Department", Due: f.in.Slots[0].Due.AddDate(0, 0, 4),
+			Owners: []plan.Person{person}, EscalateTo: f.in.Slots[0].EscalateTo})
+		f.env.SignalWorkflow(contract.SignalCollectionSlots, slots)
+	}, 26*time.Hour) // 2 October, 02:00
+	got := f.run()
+
+	want := []string{
+		"request 10-01 09:00 organization,publicity,sports",
+		"request 10-02 02:00 arts",
+		"reminder 10-06 09:00 sports,arts",
+		"escalation 10-07 23:59 sports,arts",
+		"reminder 10-08 09:00 publicity",
+		"escalation 10-09 23:59 publicity",
+	}
+	if strings.Join(f.notified, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notifications:\n%s\nwant:\n%s", strings.Join(f.notified, "\n"), strings.Join(want, "\n"))
+	}
+	for _, s := range got.Slots {
+		if s.Key == "organization" && s.Due.In(f.loc).Format("01-02") != "10-03" {
+			t.Errorf("the slot handed in moved to %s", s.Due.In(f.loc).Format("01-02"))
+		}
+	}
+	if len(got.Slots) != 4 {
+		t.Errorf("%d slots, want the new one too", len(got.Slots))
 	}
 }

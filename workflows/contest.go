@@ -64,6 +64,10 @@ type contest struct {
 	closed     bool // the results window has closed
 	missing    bool
 	milestones *contract.CollectionResult
+	// amendable is set for runs since changeContestAmend; moved wakes the
+	// waits when an amendment moved the dates.
+	amendable bool
+	moved     bool
 }
 
 func (c *contest) setup(ctx workflow.Context) error {
@@ -73,6 +77,7 @@ func (c *contest) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	c.setupAmendments(ctx)
 	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateRecordResults, c.recordResults, workflow.UpdateHandlerOptions{
 		Validator:   c.validateResults,
 		Description: "A leader records the results of " + c.in.Name + ": a text and, optionally, the winning departments",
@@ -82,6 +87,8 @@ func (c *contest) setup(ctx workflow.Context) error {
 func (c *contest) run(ctx workflow.Context) (contract.ContestProgress, error) {
 	c.beside = newBeside(ctx, c.in.Clock)
 	c.report.beside = c.beside
+	// Decided before the first command, as newBeside is.
+	c.amendable = workflow.GetVersion(ctx, changeContestAmend, workflow.DefaultVersion, 1) == 1
 	c.setPhase(ctx, contract.ContestPreparing)
 	var child workflow.ChildWorkflowFuture
 	if len(c.in.Milestones) > 0 {
@@ -93,13 +100,21 @@ func (c *contest) run(ctx workflow.Context) (contract.ContestProgress, error) {
 
 	// At-risk check, unless the term started too late for it to matter.
 	if c.planNow(ctx).Before(c.in.At) {
-		c.sleepUntil(ctx, c.in.AtRiskAt, "at-risk check: milestones of "+c.in.Name)
+		if c.amendable {
+			c.waitFor(ctx, func() time.Time { return c.in.AtRiskAt }, "at-risk check: milestones of "+c.in.Name, func() bool { return false })
+		} else {
+			c.sleepUntil(ctx, c.in.AtRiskAt, "at-risk check: milestones of "+c.in.Name)
+		}
 		if err := c.checkAtRisk(ctx, child); err != nil {
 			return contract.ContestProgress{}, err
 		}
 	}
 
-	c.sleepUntil(ctx, c.in.At, "contest day: "+c.in.Name)
+	if c.amendable {
+		c.waitFor(ctx, func() time.Time { return c.in.At }, "contest day: "+c.in.Name, func() bool { return false })
+	} else {
+		c.sleepUntil(ctx, c.in.At, "contest day: "+c.in.Name)
+	}
 	c.setPhase(ctx, contract.ContestDay)
 
 	if !c.in.ResultsReminderAt.IsZero() && !c.awaitResults(ctx, c.in.ResultsReminderAt, "reminder: results of "+c.in.Name) && c.results == nil {
