@@ -34,16 +34,17 @@ const (
 
 // How many entries each list of a plan may have.
 const (
-	MaxLeaders     = 20
-	MaxDepartments = 200
-	MaxOfficers    = 200 // per department
-	MaxSessions    = 50
-	MaxMaterials   = 50
-	MaxReminders   = 10 // in each remind_days_before
-	MaxAgenda      = 50
-	MaxSkipWeeks   = 60
-	MaxMonths      = 13 // a term of MaxTermDays touches at most 13 months
-	MaxJudges      = 20
-	MaxCriteria    = 20
-	MaxMilestones  = 50
+	MaxLeaders         = 20
+	MaxDepartments     = 200
+	MaxOfficers        = 200 // per department
+	MaxSessions        = 50
+	MaxMaterials       = 50
+	MaxReminders       = 10 // in each remind_days_before
+	MaxAgenda          = 50
+	MaxSkipWeeks       = 60
+	MaxMonths          = 13 // a term of MaxTermDays touches at most 13 months
+	MaxJudges          = 20
+	MaxCriteria        = 20
+	MaxMilestones      = 50
+	MaxExchangeChanges = 60 // one per exchange of the longest term
 )

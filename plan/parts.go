@@ -38,6 +38,18 @@ type Exchanges struct {
 	// MinutesDueDays is how many days after an exchange its minutes are due
 	// from the department's secretary. Default 2.
 	MinutesDueDays int `yaml:"minutes_due_days,omitempty" json:"minutes_due_days,omitempty"`
+	// Changes move or cancel single exchanges of the calendar, named by
+	// their number; the others keep their numbers and dates.
+	Changes []ExchangeChange `yaml:"changes,omitempty" json:"changes,omitempty"`
+}
+
+// ExchangeChange moves one exchange (To, and Where for a new place) or
+// cancels it.
+type ExchangeChange struct {
+	Number    int       `yaml:"number" json:"number"`
+	To        LocalTime `yaml:"to,omitempty" json:"to,omitempty"`
+	Where     string    `yaml:"where,omitempty" json:"where,omitempty"`
+	Cancelled bool      `yaml:"cancelled,omitempty" json:"cancelled,omitempty"`
 }
 
 // Months describes the monthly organisation life: a theme, a group-life
@@ -231,6 +243,7 @@ func (c *checker) exchanges() {
 	if !calendarOK {
 		return
 	}
+	c.exchangeChanges()
 	if durationOK && minutesOK {
 		for _, m := range c.p.ExchangeCalendar() {
 			if m.MinutesDue.Before(m.End) {
@@ -445,6 +458,8 @@ type Meeting struct {
 	SignInOpens  time.Time `json:"sign_in_opens"`
 	SignInCloses time.Time `json:"sign_in_closes"`
 	MinutesDue   time.Time `json:"minutes_due"`
+	// Where is set for an exchange moved to another place.
+	Where string `json:"where,omitempty"`
 }
 
 // ExchangeCalendar lists the exchanges from the first to the end of the
@@ -464,16 +479,32 @@ func (p *Plan) ExchangeCalendar() []Meeting {
 		return nil
 	}
 	var out []Meeting
+	number := 0
 	for _, s := range p.exchangeSlots(loc) {
 		if s.skippedBy >= 0 {
 			continue
 		}
-		start := s.start
+		number++
+		start, where, cancelled := s.start, "", false
+		for _, ch := range x.Changes {
+			if ch.Number != number {
+				continue
+			}
+			cancelled = ch.Cancelled
+			if t, err := ch.To.In(loc); ch.To != "" && err == nil {
+				start = t
+			}
+			where = ch.Where
+		}
+		if cancelled {
+			continue
+		}
 		m := Meeting{
-			Number:       len(out) + 1,
+			Number:       number,
 			Span:         Span{Start: start, End: start.Add(time.Duration(x.DurationMinutes) * time.Minute)},
 			SignInOpens:  start.Add(-time.Duration(x.SignInOpensMinutesBefore) * time.Minute),
 			SignInCloses: start.Add(time.Duration(x.SignInClosesMinutesAfter) * time.Minute),
+			Where:        where,
 		}
 		m.MinutesDue = time.Date(start.Year(), start.Month(), start.Day()+max(-maxShiftDays, min(x.MinutesDueDays, maxShiftDays)), 23, 59, 0, 0, loc)
 		out = append(out, m)
@@ -617,4 +648,51 @@ func (d Department) Secretary() Person {
 		}
 	}
 	return d.Head
+}
+
+// exchangeChanges checks the moves and cancellations: each names an
+// exchange of the calendar once, and a moved one stays within the term and
+// between the exchanges before and after it, so numbers keep their order.
+func (c *checker) exchangeChanges() {
+	x := c.p.Exchanges
+	c.count("exchanges.changes", len(x.Changes), MaxExchangeChanges, "changes")
+	var base []time.Time
+	for _, s := range c.p.exchangeSlots(c.loc) {
+		if s.skippedBy < 0 {
+			base = append(base, s.start)
+		}
+	}
+	seen := map[int]bool{}
+	for i, ch := range x.Changes {
+		path := fmt.Sprintf("exchanges.changes[%d]", i)
+		switch {
+		case ch.Number < 1 || ch.Number > len(base):
+			c.ps.add(path+".number", "is %d; the calendar has exchanges 1 to %d", ch.Number, len(base))
+			continue
+		case seen[ch.Number]:
+			c.ps.add(path+".number", "exchange %d is changed twice; say everything about it in one change", ch.Number)
+			continue
+		case ch.Cancelled && (ch.To != "" || ch.Where != ""):
+			c.ps.add(path, "cancels exchange %d and moves it too; give one or the other", ch.Number)
+			continue
+		case !ch.Cancelled && ch.To == "" && ch.Where == "":
+			c.ps.add(path, "changes nothing of exchange %d; give to, where or cancelled: true", ch.Number)
+			continue
+		}
+		seen[ch.Number] = true
+		if ch.To == "" {
+			continue
+		}
+		at, err := ch.To.In(c.loc)
+		if !c.inTerm(path+".to", at, err, string(ch.To)) {
+			continue
+		}
+		n := ch.Number - 1
+		if n > 0 && !at.After(base[n-1]) {
+			c.ps.add(path+".to", "%s is not after exchange %d (%s); an exchange moves between its neighbours", ch.To, n, base[n-1].Format(localTimeLayout))
+		}
+		if n+1 < len(base) && !at.Before(base[n+1]) {
+			c.ps.add(path+".to", "%s is not before exchange %d (%s); an exchange moves between its neighbours", ch.To, n+2, base[n+1].Format(localTimeLayout))
+		}
+	}
 }
