@@ -32,4 +32,19 @@ type ExchangeData struct {
 	ExcuseCommand string
 	SignInURL     string
 	ExcuseURL     string
+	// MovedFrom, when set, is when the exchange was to take place before
+	// an amendment of the plan moved it: the email is the updated invite.
+	MovedFrom string
+}
+
+// ExchangeCancelledData feeds the exchange_cancelled template: an exchange
+// taken off the calendar after its invitation went out.
+type ExchangeCancelledData struct {
+	TermName       string
+	DepartmentName string
+	RecipientName  string
+	Number         int
+	// Starts is when it was to take place.
+	Starts string
+	Where  string
 }

@@ -20,6 +20,9 @@ type Invite struct {
 	// Stamp is when the invite was made; callers pass a fixed time so that a
 	// retried send produces the same file.
 	Stamp time.Time
+	// Cancelled makes it a cancellation (METHOD:CANCEL) of the event with
+	// the same UID; its Sequence must be above the last invite's.
+	Cancelled bool
 }
 
 // CalendarInvite renders an iCalendar (RFC 5545) request, the attachment
@@ -32,7 +35,11 @@ func CalendarInvite(inv Invite) Attachment {
 	line("BEGIN:VCALENDAR")
 	line("VERSION:2.0")
 	line("PRODID:-//semesterflow//EN")
-	line("METHOD:REQUEST")
+	method, status := "REQUEST", "CONFIRMED"
+	if inv.Cancelled {
+		method, status = "CANCEL", "CANCELLED"
+	}
+	line("METHOD:" + method)
 	line("CALSCALE:GREGORIAN")
 	line("BEGIN:VEVENT")
 	line("UID:" + escapeText(inv.UID) + "@semesterflow")
@@ -51,10 +58,10 @@ func CalendarInvite(inv Invite) Attachment {
 	for _, a := range inv.Attendees {
 		line("ATTENDEE;CN=" + paramText(a.Name) + ";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:" + a.Email)
 	}
-	line("STATUS:CONFIRMED")
+	line("STATUS:" + status)
 	line("END:VEVENT")
 	line("END:VCALENDAR")
-	return Attachment{Filename: "invite.ics", ContentType: "text/calendar; method=REQUEST; charset=UTF-8", Data: []byte(b.String())}
+	return Attachment{Filename: "invite.ics", ContentType: "text/calendar; method=" + method + "; charset=UTF-8", Data: []byte(b.String())}
 }
 
 // escapeText escapes a TEXT value (RFC 5545 3.3.11).

@@ -45,3 +45,33 @@ func TestCalendarInvite(t *testing.T) {
 		t.Errorf("line breaks in the description are not escaped:\n%s", ics)
 	}
 }
+
+// A moved exchange's invite and a cancellation keep the event's UID and
+// raise its SEQUENCE, so a calendar replaces or removes the event.
+func TestCalendarInviteUpdateAndCancel(t *testing.T) {
+	base := Invite{UID: "semester/2026-fall/exchanges/publicity/3", Summary: "Publicity Department: exchange 3",
+		Start: time.Date(2026, 11, 12, 11, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 12, 12, 0, 0, 0, time.UTC),
+		Organizer: Address{Name: "Organization Department", Email: "organization@semesterflow.local"}, Stamp: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	moved := base
+	moved.Sequence = 1
+	cancel := base
+	cancel.Sequence, cancel.Cancelled = 2, true
+	for _, c := range []struct {
+		inv         Invite
+		contentType string
+		want        []string
+	}{
+		{moved, "text/calendar; method=REQUEST; charset=UTF-8", []string{"METHOD:REQUEST\r\n", "SEQUENCE:1\r\n", "STATUS:CONFIRMED\r\n", "UID:semester/2026-fall/exchanges/publicity/3@semesterflow\r\n"}},
+		{cancel, "text/calendar; method=CANCEL; charset=UTF-8", []string{"METHOD:CANCEL\r\n", "SEQUENCE:2\r\n", "STATUS:CANCELLED\r\n", "UID:semester/2026-fall/exchanges/publicity/3@semesterflow\r\n"}},
+	} {
+		a := CalendarInvite(c.inv)
+		if a.ContentType != c.contentType {
+			t.Errorf("content type %q, want %q", a.ContentType, c.contentType)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(string(a.Data), w) {
+				t.Errorf("lacks %q:\n%s", w, a.Data)
+			}
+		}
+	}
+}

@@ -161,6 +161,9 @@ func goldenCases() []struct {
 		{"exchange_invitation", "exchange_invitation", sampleExchange()},
 		{"exchange_invitation_secretary", "exchange_invitation", exchangeSecretary()},
 		{"exchange_invitation_head", "exchange_invitation", exchangeHead()},
+		{"exchange_invitation_moved", "exchange_invitation", exchangeMoved()},
+		{"exchange_cancelled", "exchange_cancelled", ExchangeCancelledData{TermName: "Fall 2026", DepartmentName: "Publicity Department",
+			RecipientName: "Guo Rui", Number: 4, Starts: "Tue 24 Nov 2026, 19:00 (Asia/Shanghai)", Where: "Student Activity Centre"}},
 		{"month_theme", "month_theme", sampleMonthTheme()},
 		{"month_theme_fallback", "month_theme", monthThemeFallback},
 		{"month_theme_none", "month_theme", monthThemeNone},
@@ -185,6 +188,13 @@ func sampleExchange() ExchangeData {
 		SignInURL:     "https://union.example.edu/portal/act/signin-token",
 		ExcuseURL:     "https://union.example.edu/portal/act/excuse-token",
 	}
+}
+
+// exchangeMoved is the updated invite after exchange 3 moved.
+func exchangeMoved() ExchangeData {
+	d := sampleExchange()
+	d.MovedFrom, d.Starts = d.Starts, "Thu 12 Nov 2026, 19:00 (Asia/Shanghai)"
+	return d
 }
 
 // exchangeSecretary is the same invitation to the secretary.
