@@ -18,6 +18,9 @@ import (
 // invitation, each with a calendar invite (METHOD:REQUEST, one UID per
 // department and exchange), to every recipient on one SMTP connection.
 func (a *Activities) NotifyExchange(ctx context.Context, in contract.NotifyExchangeInput) (contract.DeliveryResult, error) {
+	if in.Cancelled {
+		return a.cancelExchange(ctx, in)
+	}
 	m := in.Meeting
 	err := a.Store.SaveMeetings(ctx, []store.Meeting{{
 		TermID: in.TermID, DepartmentID: in.DepartmentID, Number: m.Number,
@@ -40,6 +43,7 @@ func (a *Activities) NotifyExchange(ctx context.Context, in contract.NotifyExcha
 		End:       m.End,
 		Organizer: a.organizer(),
 		Stamp:     in.Stamp,
+		Sequence:  in.Sequence,
 	}
 	for _, p := range in.Recipients {
 		invite.Attendees = append(invite.Attendees, mail.Address{Name: p.Name, Email: p.Email})
@@ -47,6 +51,13 @@ func (a *Activities) NotifyExchange(ctx context.Context, in contract.NotifyExcha
 	ics := mail.CalendarInvite(invite)
 
 	purpose := fmt.Sprintf("exchange-invitation-%d", m.Number)
+	if in.Sequence > 0 {
+		purpose = fmt.Sprintf("exchange-invitation-%d-update-%d", m.Number, in.Sequence)
+	}
+	movedFrom := ""
+	if !in.MovedFrom.IsZero() {
+		movedFrom = in.TimeZone.Human(in.MovedFrom)
+	}
 	msgs := make([]mail.Message, 0, len(in.Recipients))
 	for _, p := range in.Recipients {
 		officer := p.Email != in.Head
@@ -58,6 +69,7 @@ func (a *Activities) NotifyExchange(ctx context.Context, in contract.NotifyExcha
 			Secretary: in.Secretary.Name, IsSecretary: p.Email == in.Secretary.Email,
 			MinutesDue: in.TimeZone.Human(m.MinutesDue),
 			IsOfficer:  officer,
+			MovedFrom:  movedFrom,
 		}
 		if officer {
 			data.SignInCommand = fmt.Sprintf("%s sign-in --term %s --email %s", a.cli(), in.TermID, p.Email)
@@ -177,4 +189,50 @@ func (a *Activities) CorrectInvitation(ctx context.Context, in contract.CorrectI
 		return storeError(fmt.Sprintf("correct the invitation of exchange %d of %s", in.MeetingNumber, in.DepartmentID), err)
 	}
 	return nil
+}
+
+// cancelExchange tells everyone invited that the exchange is off, with a
+// calendar cancellation of the same UID, and notes it on the meeting's row.
+func (a *Activities) cancelExchange(ctx context.Context, in contract.NotifyExchangeInput) (contract.DeliveryResult, error) {
+	m := in.Meeting
+	err := a.Store.SaveMeetingOutcome(ctx, store.Meeting{
+		TermID: in.TermID, DepartmentID: in.DepartmentID, Number: m.Number,
+		StartsAt: m.Start, EndsAt: m.End, Place: in.Where,
+		Invitation: contract.InvitationSent, Note: "cancelled by an amendment of the plan",
+	})
+	if err != nil {
+		return contract.DeliveryResult{}, storeError(fmt.Sprintf("note exchange %d of %s as cancelled", m.Number, in.DepartmentID), err)
+	}
+	invite := mail.Invite{
+		UID:       contract.ExchangesWorkflowID(in.TermID, in.DepartmentID) + "/" + strconv.Itoa(m.Number),
+		Summary:   fmt.Sprintf("%s: exchange %d", in.DepartmentName, m.Number),
+		Location:  in.Where,
+		Start:     m.Start,
+		End:       m.End,
+		Organizer: a.organizer(),
+		Stamp:     in.Stamp,
+		Sequence:  in.Sequence,
+		Cancelled: true,
+	}
+	for _, p := range in.Recipients {
+		invite.Attendees = append(invite.Attendees, mail.Address{Name: p.Name, Email: p.Email})
+	}
+	ics := mail.CalendarInvite(invite)
+	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
+	purpose := fmt.Sprintf("exchange-cancelled-%d", m.Number)
+	msgs := make([]mail.Message, 0, len(in.Recipients))
+	for _, p := range in.Recipients {
+		r, err := mail.Render("exchange_cancelled", mail.ExchangeCancelledData{
+			TermName: in.TermName, DepartmentName: in.DepartmentName, RecipientName: p.Name,
+			Number: m.Number, Starts: in.TimeZone.Human(m.Start), Where: in.Where,
+		})
+		if err != nil {
+			return contract.DeliveryResult{}, contract.Template("render exchange cancellations", err)
+		}
+		msgs = append(msgs, mail.Message{
+			Key: emailKey(workflowID, purpose, p.Email), To: mail.Address{Name: p.Name, Email: p.Email},
+			Subject: r.Subject, HTML: r.HTML, Text: r.Text, Attachments: []mail.Attachment{ics},
+		})
+	}
+	return a.deliver(ctx, purpose, msgs)
 }

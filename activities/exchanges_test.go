@@ -240,3 +240,61 @@ func TestRecordLateAttendanceTwiceChangesOnce(t *testing.T) {
 		t.Errorf("an excuse without a reason: %v", err)
 	}
 }
+
+// After an amendment: the moved exchange's updated invite (same UID,
+// SEQUENCE 1, "Moved:" with both times), then its cancellation (METHOD:
+// CANCEL, SEQUENCE 2), each arriving once, and the meeting's row follows.
+func TestExchangeUpdatedInviteAndCancellation(t *testing.T) {
+	r := newExchangeRig(t)
+	first := r.invitation()
+	r.deliver(r.acts.NotifyExchange, first)
+
+	moved := r.invitation()
+	moved.MovedFrom, moved.Sequence = first.Meeting.Start, 1
+	moved.Meeting.Start = first.Meeting.Start.AddDate(0, 0, 2)
+	moved.Meeting.End = moved.Meeting.Start.Add(time.Hour)
+	moved.Where, moved.Stamp = "Room 101", first.Stamp.AddDate(0, 0, 1)
+	if res := r.deliver(r.acts.NotifyExchange, moved); res.Sent != 4 {
+		t.Errorf("updated invites sent: %+v, want 4", res)
+	}
+	cancel := moved
+	cancel.Cancelled, cancel.Sequence, cancel.MovedFrom = true, 2, time.Time{}
+	for range 2 {
+		r.deliver(r.acts.NotifyExchange, cancel)
+	}
+
+	for _, c := range []struct {
+		subject string
+		want    []string
+	}{
+		{"Moved: Publicity Department: exchange 3 on Thu 12 Nov 2026, 19:00 (Asia/Shanghai)",
+			[]string{"METHOD:REQUEST\r\n", "SEQUENCE:1\r\n", "DTSTART:20261112T110000Z\r\n", "LOCATION:Room 101\r\n"}},
+		{"Cancelled: Publicity Department: exchange 3 on Thu 12 Nov 2026, 19:00 (Asia/Shanghai)",
+			[]string{"METHOD:CANCEL\r\n", "SEQUENCE:2\r\n", "STATUS:CANCELLED\r\n"}},
+	} {
+		msgs := r.mailpit.Search(t, fmt.Sprintf(`to:%s subject:"%s"`, r.people[0].Email, c.subject))
+		if len(msgs) != 1 {
+			t.Errorf("%d emails %q to %s, want 1", len(msgs), c.subject, r.people[0].Email)
+			continue
+		}
+		msg := r.mailpit.Message(t, msgs[0].ID)
+		ics := strings.ReplaceAll(attachment(t, r.mailpit, msg.ID, msg.Attachments[0].PartID), "\r\n ", "")
+		for _, w := range append(c.want, "UID:semester/"+r.termID+"/exchanges/publicity/3@semesterflow\r\n") {
+			if !strings.Contains(ics, w) {
+				t.Errorf("%s: the calendar file lacks %q:\n%s", c.subject, w, ics)
+			}
+		}
+	}
+	if moved := r.mailpit.Search(t, "to:"+r.people[0].Email+` subject:"Moved:"`); len(moved) == 1 {
+		if msg := r.mailpit.Message(t, moved[0].ID); !strings.Contains(msg.Text, "It was to take place on Tue 10 Nov 2026, 19:00 (Asia/Shanghai).") {
+			t.Errorf("the updated invite does not say when it was:\n%s", msg.Text)
+		}
+	}
+	meetings, err := r.store.Meetings(context.Background(), r.termID, "publicity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(meetings) != 1 || !meetings[0].StartsAt.Equal(moved.Meeting.Start) || meetings[0].Place != "Room 101" || !strings.Contains(meetings[0].Note, "cancelled") {
+		t.Errorf("meetings = %+v, want exchange 3 at its new time, noted as cancelled", meetings)
+	}
+}

@@ -87,6 +87,29 @@ type ExchangeMeeting struct {
 	// InviteAt is InviteDaysBefore days before the start at the send time;
 	// an invitation whose time has passed goes out at once.
 	InviteAt time.Time `json:"invite_at"`
+	// Sequence counts the invites sent again after an amendment moved the
+	// exchange: the calendar invite's SEQUENCE.
+	Sequence int `json:"sequence,omitempty"`
+}
+
+// SignalExchangesCalendar carries ExchangesCalendar from the term to a
+// department's Exchanges after an amendment moved or cancelled exchanges.
+const SignalExchangesCalendar = "exchanges-calendar"
+
+// ExchangesCalendar is a department's calendar as an amended plan has it.
+// The series takes every exchange not held yet from it: one that moved
+// after its invitation went out gets an updated invite, one no longer on
+// it a cancellation.
+type ExchangesCalendar struct {
+	Version  int               `json:"version"`
+	Meetings []ExchangeMeeting `json:"meetings"`
+	Where    string            `json:"where,omitempty"`
+}
+
+// ExchangesCalendarFrom is a department's calendar in a valid plan.
+func ExchangesCalendarFrom(p plan.Plan, departmentID string, version int) ExchangesCalendar {
+	in := ExchangesInputFrom(p, departmentID, plan.Clock{}, "")
+	return ExchangesCalendar{Version: version, Meetings: in.Meetings, Where: in.Where}
 }
 
 // OfficerAttendance counts one officer's exchanges so far.
@@ -151,9 +174,13 @@ type ExchangesInput struct {
 	// series runs; PendingRoster is a newer one it takes from the next
 	// exchange not yet invited to; Former counts the officers an
 	// amendment took out, whose records stay.
-	RosterVersion int                 `json:"roster_version,omitempty"`
-	PendingRoster *ExchangesRoster    `json:"pending_roster,omitempty"`
-	Former        []OfficerAttendance `json:"former,omitempty"`
+	RosterVersion int `json:"roster_version,omitempty"`
+	// CalendarVersion is the plan version of the calendar the series runs;
+	// Cancelled counts the exchanges an amendment took off it.
+	CalendarVersion int                 `json:"calendar_version,omitempty"`
+	Cancelled       int                 `json:"cancelled,omitempty"`
+	PendingRoster   *ExchangesRoster    `json:"pending_roster,omitempty"`
+	Former          []OfficerAttendance `json:"former,omitempty"`
 }
 
 // SignalExchangesRoster carries an ExchangesRoster from the term to a

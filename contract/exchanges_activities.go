@@ -72,6 +72,12 @@ type NotifyExchangeInput struct {
 	// stop working (real time): sign-in's close and the meeting's start.
 	SignInLinkExpires time.Time `json:"sign_in_link_expires,omitzero"`
 	ExcuseLinkExpires time.Time `json:"excuse_link_expires,omitzero"`
+	// Sequence is the calendar invite's SEQUENCE: above 0 for an invite
+	// sent again after the exchange moved, with MovedFrom its old start,
+	// or for a cancellation (Cancelled).
+	Sequence  int       `json:"sequence,omitempty"`
+	MovedFrom time.Time `json:"moved_from,omitzero"`
+	Cancelled bool      `json:"cancelled,omitempty"`
 }
 
 // AttendanceRecord is one officer at one exchange.

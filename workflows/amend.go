@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -136,6 +137,7 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	s.amended.Send(ctx, version)
 	s.sendRosters(ctx, d.Changes, version)
 	s.sendContest(ctx, d.Changes)
+	s.sendCalendars(ctx, d.Changes, version)
 	res.Version, res.Changes = version, d.Changes
 	return res, nil
 }
@@ -239,10 +241,15 @@ func (s *semester) effectOf(now time.Time, next *plan.Plan, c plan.Change) (stri
 			return contract.EffectRefused, fmt.Sprintf("%s is over; what it did cannot change", partLabel(part))
 		}
 		if e, why, ok := s.amendsRunning(now, next, part, c); ok {
+			if e == contract.EffectRefused {
+				return e, why
+			}
 			if effect != contract.EffectNext {
 				effect = e
 			}
-			reason = strings.TrimPrefix(reason+"; "+why, "; ")
+			if !strings.Contains(reason, why) {
+				reason = strings.TrimPrefix(reason+"; "+why, "; ")
+			}
 			continue
 		}
 		return contract.EffectRefused, fmt.Sprintf("%s is under way and cannot take this change while it runs", partLabel(part))
@@ -256,6 +263,9 @@ func (s *semester) amendsRunning(now time.Time, next *plan.Plan, part string, c 
 	officer := c.Section == "departments" && strings.Contains(c.Path, ".officers[")
 	if part == "contest" && c.Section == "contest" {
 		return s.contestEffect(now, next, c)
+	}
+	if strings.HasPrefix(part, "exchanges/") && c.Section == "exchanges" {
+		return s.exchangesEffect(now, next)
 	}
 	switch {
 	case strings.HasPrefix(part, "exchanges/") && c.Section == "departments" && c.Path != "departments["+c.Department+"]":
@@ -608,5 +618,68 @@ func (s *semester) sendContest(ctx workflow.Context, changes []contract.PlanChan
 	s.events += eventsPerSignal + 2
 	if err := workflow.SignalExternalWorkflow(ctx, contract.ContestWorkflowID(s.plan.Term.ID), "", contract.SignalContestPlan, in).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("contest not told of its new dates", "error", err)
+	}
+}
+
+// exchangesEffect is what a new calendar of exchanges does while they run:
+// every exchange whose sign-in has opened stays as it was; the others
+// follow the new calendar.
+func (s *semester) exchangesEffect(now time.Time, next *plan.Plan) (string, string, bool) {
+	if next.Exchanges == nil {
+		return contract.EffectRefused, "the exchanges are under way and cannot be dropped from the plan", true
+	}
+	zone := s.plan.Zone()
+	after := map[int]plan.Meeting{}
+	for _, m := range next.ExchangeCalendar() {
+		after[m.Number] = m
+	}
+	var moved, cancelled []string
+	for _, m := range s.plan.ExchangeCalendar() {
+		n, ok := after[m.Number]
+		same := ok && n.Start.Equal(m.Start) && n.End.Equal(m.End) && n.Where == m.Where
+		switch {
+		case same:
+		case !now.Before(m.SignInOpens):
+			return contract.EffectRefused, fmt.Sprintf("exchange %d was held on %s (its sign-in opened); it cannot be moved or cancelled", m.Number, zone.Human(m.Start)), true
+		case !ok:
+			cancelled = append(cancelled, strconv.Itoa(m.Number))
+		case !now.Before(n.SignInOpens):
+			return contract.EffectRefused, fmt.Sprintf("exchange %d would move to %s, which has passed", m.Number, zone.Human(n.Start)), true
+		default:
+			moved = append(moved, fmt.Sprintf("%d to %s", m.Number, zone.Human(n.Start)))
+		}
+	}
+	var what []string
+	if len(moved) > 0 {
+		what = append(what, "exchange "+strings.Join(moved, ", ")+": those already invited get an updated calendar invite")
+	}
+	if len(cancelled) > 0 {
+		what = append(what, "exchange "+strings.Join(cancelled, ", ")+" cancelled: those already invited get a cancellation")
+	}
+	if len(what) == 0 {
+		what = append(what, "the exchanges not held yet follow it")
+	}
+	return contract.EffectNow, strings.Join(what, "; "), true
+}
+
+// sendCalendars gives every department's running exchanges the new calendar.
+func (s *semester) sendCalendars(ctx workflow.Context, changes []contract.PlanChange, version int) {
+	touched := false
+	for _, c := range changes {
+		touched = touched || c.Section == "exchanges"
+	}
+	if !touched || s.plan.Exchanges == nil {
+		return
+	}
+	for _, d := range s.plan.Departments {
+		part := contract.ExchangesPart(d.ID)
+		if !s.started(part) || s.partDone(part) {
+			continue
+		}
+		s.events += eventsPerSignal + 2
+		id := contract.ExchangesWorkflowID(s.plan.Term.ID, d.ID)
+		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalExchangesCalendar, contract.ExchangesCalendarFrom(s.plan, d.ID, version)).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("calendar not delivered", "workflow", id, "error", err)
+		}
 	}
 }

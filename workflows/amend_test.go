@@ -136,7 +136,7 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 		u    *amendment
 		want []string
 	}{
-		"mixed":    {refused, []string{"nothing of it applies", "exchanges.first: the exchanges of organization is under way", "term.id: the term's ID names its workflows"}},
+		"mixed":    {refused, []string{"nothing of it applies", "exchanges.first: exchange 1 was held on Tue 13 Oct 2026, 19:00 (Asia/Shanghai) (its sign-in opened); it cannot be moved", "term.id: the term's ID names its workflows"}},
 		"stranger": {stranger, []string{`"ma.li@example.edu" is not a leader of Fall term 2026`}},
 		"stale":    {stale, []string{"the plan is at version 1 now, not 3"}},
 		"invalid":  {invalid, []string{"departments[0].head.email"}},
@@ -394,5 +394,87 @@ func TestContestMovedWhilePrepared(t *testing.T) {
 	}
 	if got := r.updates["results on the old date"]; !strings.Contains(got, "takes place on Wed 4 Nov 2026, 19:00") {
 		t.Errorf("results recorded on the old date: %q", got)
+	}
+}
+
+// Two days before exchange 3, already invited to, it moves two days later
+// and exchange 4 is cancelled: exchange 3's attendees get an updated
+// invite with the same number and SEQUENCE 1, it is held at its new time,
+// exchange 4 is never invited to nor recorded, and exchange 5 follows as
+// planned. The held exchanges cannot move.
+func TestExchangeMovedAndCancelledMidTerm(t *testing.T) {
+	r := newTermRun(t)
+	r.savedVersions()
+	changed := testPlan(t, func(p *plan.Plan) {
+		p.Exchanges.Changes = []plan.ExchangeChange{{Number: 3, To: "2026-11-12 19:00", Where: "Room 101"}, {Number: 4, Cancelled: true}}
+	})
+	var diff contract.PlanDiff
+	r.env.RegisterDelayedCallback(func() {
+		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *changed)
+	}, r.at("2026-11-08 09:00"))
+	u := r.amend("2026-11-08 10:00", contract.AmendPlanInput{Plan: *changed, By: "li.wei@example.edu"})
+	held := r.amend("2026-11-08 11:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) {
+		p.Exchanges.Changes = []plan.ExchangeChange{{Number: 2, Cancelled: true}}
+	}), By: "li.wei@example.edu"})
+
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
+		t.Fatalf("amendment: %+v", u)
+	}
+	if len(diff.Changes) != 1 || diff.Changes[0].Effect != contract.EffectNow || !strings.Contains(diff.Changes[0].Reason, "exchange 3 to Thu 12 Nov 2026, 19:00") ||
+		!strings.Contains(diff.Changes[0].Reason, "exchange 4 cancelled") {
+		t.Errorf("diff: %+v", diff.Changes)
+	}
+	if !strings.Contains(held.rejected, "exchange 2 was held on Tue 27 Oct 2026, 19:00") {
+		t.Errorf("cancelling a held exchange: %q", held.rejected)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	got := strings.Join(r.notices["publicity"], ", ")
+	if want := "1 10-13 seq0, 2 10-27 seq0, 3 11-10 seq0, 3 11-12 seq1 moved, 5 12-08 seq0, 6 12-22 seq0"; got != want {
+		t.Errorf("publicity's exchange emails:\n%s\nwant\n%s", got, want)
+	}
+	if _, ok := r.attendance["publicity/3/ma.li@example.edu"]; !ok {
+		t.Error("exchange 3 was not held after it moved")
+	}
+	for key := range r.attendance {
+		if strings.HasPrefix(key, "publicity/4/") {
+			t.Fatalf("the cancelled exchange 4 has attendance: %s", key)
+		}
+	}
+	if _, ok := r.attendance["publicity/5/ma.li@example.edu"]; !ok {
+		t.Error("exchange 5 was not held")
+	}
+}
+
+// An exchange cancelled after its invitation went out: those invited get a
+// cancellation of the same event, SEQUENCE 1, and nobody's attendance is
+// taken for it.
+func TestInvitedExchangeCancelled(t *testing.T) {
+	r := newTermRun(t)
+	r.savedVersions()
+	u := r.amend("2026-11-08 10:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) {
+		p.Exchanges.Changes = []plan.ExchangeChange{{Number: 3, Cancelled: true}}
+	}), By: "li.wei@example.edu"})
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+	if u.rejected != "" || u.failed != nil {
+		t.Fatalf("amendment: %+v", u)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	got := strings.Join(r.notices["publicity"], ", ")
+	if want := "1 10-13 seq0, 2 10-27 seq0, 3 11-10 seq0, 3 11-10 seq1 cancelled, 4 11-24 seq0, 5 12-08 seq0, 6 12-22 seq0"; got != want {
+		t.Errorf("publicity's exchange emails:\n%s\nwant\n%s", got, want)
+	}
+	for key := range r.attendance {
+		if strings.HasPrefix(key, "publicity/3/") {
+			t.Fatalf("the cancelled exchange 3 has attendance: %s", key)
+		}
 	}
 }

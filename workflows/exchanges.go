@@ -89,6 +89,16 @@ type exchanges struct {
 	uninvited map[int]bool
 	// rosters brings the term's amended rosters (see setupRoster).
 	rosters workflow.ReceiveChannel
+	// movable is set for runs since changeExchangeCalendar; calendars
+	// brings the amended calendars. recalendar wakes the exchange's waits,
+	// cancelCurrent drops it, resend sends its updated invite (it moved
+	// from movedFrom).
+	movable       bool
+	calendars     workflow.ReceiveChannel
+	recalendar    bool
+	cancelCurrent bool
+	resend        bool
+	movedFrom     time.Time
 }
 
 func newExchanges(in contract.ExchangesInput) (*exchanges, error) {
@@ -147,6 +157,7 @@ func (w *exchanges) setup(ctx workflow.Context) error {
 		return err
 	}
 	w.setupRoster(ctx)
+	w.setupCalendar(ctx)
 	return w.setupLateAttendance(ctx)
 }
 
@@ -159,6 +170,7 @@ func (w *exchanges) run(ctx workflow.Context) (contract.ExchangesProgress, error
 	// Decided once per run, before its first command, as newBeside is.
 	w.lateAttendance = workflow.GetVersion(ctx, changeLateAttendance, workflow.DefaultVersion, 1) == 1
 	w.gaps = w.lateAttendance && workflow.GetVersion(ctx, changeExchangeGaps, workflow.DefaultVersion, 1) == 1
+	w.movable = w.gaps && workflow.GetVersion(ctx, changeExchangeCalendar, workflow.DefaultVersion, 1) == 1
 	w.beside.problems = append([]string(nil), w.in.Problems...)
 	if w.in.Next < len(w.in.Meetings) && w.in.ReportSeq == 0 {
 		w.begin(w.in.Meetings[w.in.Next])
@@ -172,10 +184,13 @@ func (w *exchanges) run(ctx workflow.Context) (contract.ExchangesProgress, error
 		m := w.in.Meetings[w.in.Next]
 		w.begin(m)
 		w.setPhase(ctx, contract.PhaseWaiting)
-		if err := w.hold(ctx, m); err != nil {
+		cancelled, err := w.hold(ctx, m)
+		if err != nil {
 			return contract.ExchangesProgress{}, err
 		}
-		w.in.Next++
+		if !cancelled {
+			w.in.Next++
+		}
 		if w.in.Next >= len(w.in.Meetings) {
 			break
 		}
@@ -192,7 +207,7 @@ func (w *exchanges) run(ctx workflow.Context) (contract.ExchangesProgress, error
 				return contract.ExchangesProgress{}, err
 			}
 			if ok {
-				return contract.ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, w.continued())
+				return contract.ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, w.continued(ctx))
 			}
 			continue
 		}
@@ -212,7 +227,7 @@ func (w *exchanges) run(ctx workflow.Context) (contract.ExchangesProgress, error
 			}); err != nil {
 				return contract.ExchangesProgress{}, err
 			}
-			return contract.ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, w.continued())
+			return contract.ExchangesProgress{}, workflow.NewContinueAsNewError(ctx, Exchanges, w.continued(ctx))
 		}
 	}
 	if w.lateAttendance {
@@ -241,8 +256,9 @@ func (w *exchanges) readyToContinue(ctx workflow.Context, next contract.Exchange
 }
 
 // continued is the next run's input.
-func (w *exchanges) continued() contract.ExchangesInput {
+func (w *exchanges) continued(ctx workflow.Context) contract.ExchangesInput {
 	w.drainRosters()
+	w.drainCalendars(ctx)
 	cont := w.in
 	cont.Attendance = append([]contract.OfficerAttendance(nil), w.counts...)
 	cont.ReportSeq = w.report.seq
@@ -283,15 +299,33 @@ func (w *exchanges) begin(m contract.ExchangeMeeting) {
 // hold runs one exchange on the plan's clock: the invitation goes out
 // beside it, sign-in opens and closes on time, and the attendance, the
 // meeting's row and the minutes' request follow, whatever the emails did.
-func (w *exchanges) hold(ctx workflow.Context, m contract.ExchangeMeeting) error {
+func (w *exchanges) hold(ctx workflow.Context, m contract.ExchangeMeeting) (cancelled bool, err error) {
 	dept := w.in.Department.Name
-	w.sleepUntil(ctx, m.InviteAt, fmt.Sprintf("invitation: exchange %d of the %s", m.Number, dept))
+	if w.movable {
+		if w.waitMovable(ctx, func() time.Time { return w.cur.InviteAt },
+			func() string { return fmt.Sprintf("invitation: exchange %d of the %s", w.cur.Number, dept) }) {
+			w.skipCancelled(ctx, *w.cur)
+			return true, nil
+		}
+		m = *w.cur
+	} else {
+		w.sleepUntil(ctx, m.InviteAt, fmt.Sprintf("invitation: exchange %d of the %s", m.Number, dept))
+	}
 	w.inviteBeside(ctx, m)
 	w.invited = true
 	w.setPhase(ctx, contract.PhaseInvited)
 	w.sendReport(ctx)
 
-	w.sleepUntil(ctx, m.SignInOpens, fmt.Sprintf("sign-in opens: exchange %d of the %s", m.Number, dept))
+	if w.movable {
+		if w.waitMovable(ctx, func() time.Time { return w.cur.SignInOpens },
+			func() string { return fmt.Sprintf("sign-in opens: exchange %d of the %s", w.cur.Number, dept) }) {
+			w.skipCancelled(ctx, *w.cur)
+			return true, nil
+		}
+		m = *w.cur
+	} else {
+		w.sleepUntil(ctx, m.SignInOpens, fmt.Sprintf("sign-in opens: exchange %d of the %s", m.Number, dept))
+	}
 	// A series that reaches the window only after it closed (the worker
 	// was away, or the term started late) could take no sign-in. As with
 	// late emails, a compressed rehearsal's ordinary latency (an hour of
@@ -306,7 +340,7 @@ func (w *exchanges) hold(ctx workflow.Context, m contract.ExchangeMeeting) error
 	// write, and must not hold up this exchange (changeExchangeGaps).
 	if !w.gaps {
 		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if missed {
@@ -326,7 +360,7 @@ func (w *exchanges) hold(ctx workflow.Context, m contract.ExchangeMeeting) error
 		}
 		w.in.LateAttendance = append(w.in.LateAttendance, e)
 	}
-	return w.startMinutes(ctx, m, minutes)
+	return false, w.startMinutes(ctx, m, minutes)
 }
 
 // excusedInTime are the officers excused from the current exchange who did
@@ -433,7 +467,7 @@ func (w *exchanges) recordAttendanceBeside(ctx workflow.Context, m contract.Exch
 		}
 		note = strings.TrimPrefix(note+"; nobody could sign in: the service was not running over the sign-in window", "; ")
 	}
-	in.Outcome = &contract.MeetingOutcome{Span: m.Span, Where: w.in.Where, Invitation: invitation, RecordedLate: missed, Note: note}
+	in.Outcome = &contract.MeetingOutcome{Span: m.Span, Where: w.whereOf(m), Invitation: invitation, RecordedLate: missed, Note: note}
 	actx := withStoreOptions(ctx, fmt.Sprintf("attendance at exchange %d of the %s", m.Number, w.in.Department.Name))
 	w.storing[m.Number] = true
 	w.beside.start(ctx, workflow.ExecuteActivity(actx, a.RecordAttendance, in), func(ctx workflow.Context, f workflow.Future) {
@@ -561,7 +595,7 @@ func (w *exchanges) invitationInput(m contract.ExchangeMeeting) contract.NotifyE
 		TimeZone:       w.in.TimeZone,
 		DepartmentID:   d.ID,
 		DepartmentName: d.Name,
-		Where:          w.in.Where,
+		Where:          w.whereOf(m),
 		Meeting:        m.Meeting,
 		Total:          len(w.in.Meetings),
 		Secretary:      w.in.Secretary,
@@ -1015,4 +1049,13 @@ func (w *exchanges) problems() []string {
 		return w.in.Problems
 	}
 	return append([]string(nil), w.beside.problems...)
+}
+
+// whereOf is where an exchange takes place: its own place when it moved to
+// another, the series' otherwise.
+func (w *exchanges) whereOf(m contract.ExchangeMeeting) string {
+	if m.Where != "" {
+		return m.Where
+	}
+	return w.in.Where
 }

@@ -29,12 +29,15 @@ type termRun struct {
 
 	mu          sync.Mutex
 	invitations map[string][]string // department -> exchange dates invited to
-	attendance  map[string]string   // "dept/n/email" -> status
-	late        map[string]bool     // "kind/slot" -> handed in late
-	escalations []string            // "kind: slot labels"
-	evaluated   []string            // departments whose evaluation was computed
-	reports     []string            // departments whose report went to the leaders
-	updates     map[string]string   // update name -> rejection or ""
+	// notices are every exchange email batch by department: "n MM-DD seqS"
+	// and " moved" or " cancelled".
+	notices     map[string][]string
+	attendance  map[string]string // "dept/n/email" -> status
+	late        map[string]bool   // "kind/slot" -> handed in late
+	escalations []string          // "kind: slot labels"
+	evaluated   []string          // departments whose evaluation was computed
+	reports     []string          // departments whose report went to the leaders
+	updates     map[string]string // update name -> rejection or ""
 	themes      map[string]contract.AnnounceMonthThemeInput
 	digests     []string // months whose digest was published
 }
@@ -43,7 +46,7 @@ func newTermRun(t *testing.T) *termRun {
 	t.Helper()
 	p := testPlan(t)
 	r := &termRun{t: t, env: testEnv(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC), quiet, wholeTerm), plan: p,
-		invitations: map[string][]string{}, attendance: map[string]string{}, late: map[string]bool{}, updates: map[string]string{},
+		invitations: map[string][]string{}, notices: map[string][]string{}, attendance: map[string]string{}, late: map[string]bool{}, updates: map[string]string{},
 		themes: map[string]contract.AnnounceMonthThemeInput{}}
 	r.start, _ = p.Term.Starts.In(p.Location())
 	env := r.env
@@ -51,7 +54,17 @@ func newTermRun(t *testing.T) *termRun {
 		func(_ context.Context, in contract.NotifyExchangeInput) (contract.DeliveryResult, error) {
 			r.mu.Lock()
 			defer r.mu.Unlock()
-			r.invitations[in.DepartmentID] = append(r.invitations[in.DepartmentID], in.Meeting.Start.In(p.Location()).Format("01-02"))
+			notice := fmt.Sprintf("%d %s seq%d", in.Meeting.Number, in.Meeting.Start.In(p.Location()).Format("01-02"), in.Sequence)
+			switch {
+			case in.Cancelled:
+				notice += " cancelled"
+			case !in.MovedFrom.IsZero():
+				notice += " moved"
+			}
+			r.notices[in.DepartmentID] = append(r.notices[in.DepartmentID], notice)
+			if in.Sequence == 0 {
+				r.invitations[in.DepartmentID] = append(r.invitations[in.DepartmentID], in.Meeting.Start.In(p.Location()).Format("01-02"))
+			}
 			return contract.DeliveryResult{}, nil
 		})
 	env.OnActivity(acts.RecordAttendance, mock.Anything, mock.Anything).Return(
