@@ -237,3 +237,24 @@ type RecordAuditInput struct {
 	Payload map[string]any `json:"payload,omitempty"`
 	At      time.Time      `json:"at"`
 }
+
+// SignalDepartmentPeople carries DepartmentPeople from the term to a
+// running Month, HelpDesk or Onboarding after an amendment replaced a
+// department's head or secretary or renamed it.
+const SignalDepartmentPeople = "department-people"
+
+// DepartmentPeople are the departments' heads and secretaries as an amended
+// plan has them; departments are matched by ID.
+type DepartmentPeople struct {
+	Version     int               `json:"version"`
+	Departments []MonthDepartment `json:"departments"`
+}
+
+// DepartmentPeopleFrom lists every department's people in a valid plan.
+func DepartmentPeopleFrom(p plan.Plan, version int) DepartmentPeople {
+	out := DepartmentPeople{Version: version}
+	for _, d := range p.Departments {
+		out.Departments = append(out.Departments, MonthDepartment{ID: d.ID, Name: d.Name, Head: d.Head, Secretary: d.Secretary()})
+	}
+	return out
+}

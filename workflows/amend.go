@@ -138,6 +138,7 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	s.sendRosters(ctx, d.Changes, version)
 	s.sendContest(ctx, d.Changes)
 	s.sendCalendars(ctx, d.Changes, version)
+	s.sendPeople(ctx, d.Changes, version)
 	res.Version, res.Changes = version, d.Changes
 	return res, nil
 }
@@ -270,6 +271,14 @@ func (s *semester) amendsRunning(now time.Time, next *plan.Plan, part string, c 
 	switch {
 	case strings.HasPrefix(part, "exchanges/") && c.Section == "departments" && c.Path != "departments["+c.Department+"]":
 		return contract.EffectNext, "the department's exchanges take it from the next exchange not yet invited to: invitations, sign-in, attendance and minutes", true
+	case peopleChange(c) && part == "onboarding":
+		return contract.EffectNow, "onboarding tells the new head about those overdue", true
+	case peopleChange(c) && strings.HasPrefix(part, "month/"):
+		return contract.EffectNow, "what organisation life asks of the department goes to the new people, with their own links; the old links say where it went", true
+	case peopleChange(c) && part == "tasks":
+		return contract.EffectNow, "the new head asks for help from now on; requests already made keep their requester", true
+	case peopleChange(c) && part == "contest":
+		return contract.EffectNow, "the contest names the department as the plan does", true
 	case part == "onboarding" && officer && c.Kind == plan.ChangeAdded:
 		return contract.EffectNow, "onboarding assigns the training to them now, with a deadline counted from today", true
 	case part == "onboarding" && officer && c.Kind == plan.ChangeRemoved:
@@ -680,6 +689,48 @@ func (s *semester) sendCalendars(ctx workflow.Context, changes []contract.PlanCh
 		id := contract.ExchangesWorkflowID(s.plan.Term.ID, d.ID)
 		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalExchangesCalendar, contract.ExchangesCalendarFrom(s.plan, d.ID, version)).Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("calendar not delivered", "workflow", id, "error", err)
+		}
+	}
+}
+
+// peopleChange says whether a change replaces a department's head or
+// secretary, or renames it.
+func peopleChange(c plan.Change) bool {
+	return c.Section == "departments" && (strings.HasSuffix(c.Path, ".head") || strings.HasSuffix(c.Path, ".secretary") || strings.HasSuffix(c.Path, ".name"))
+}
+
+// sendPeople gives the running parts that ask departments' heads and
+// secretaries the new ones: organisation life, the help desk, and the
+// onboarding of each department concerned.
+func (s *semester) sendPeople(ctx workflow.Context, changes []contract.PlanChange, version int) {
+	var depts []string
+	for _, c := range changes {
+		if peopleChange(c.Change) && !containsString(depts, c.Department) {
+			depts = append(depts, c.Department)
+		}
+	}
+	if len(depts) == 0 {
+		return
+	}
+	people := contract.DepartmentPeopleFrom(s.plan, version)
+	var ids []string
+	for _, m := range s.plan.MonthCalendar() {
+		if part := "month/" + m.ID; s.started(part) && !s.partDone(part) {
+			ids = append(ids, contract.MonthWorkflowID(s.plan.Term.ID, m.ID))
+		}
+	}
+	if s.started("tasks") && !s.partDone("tasks") {
+		ids = append(ids, contract.HelpDeskWorkflowID(s.plan.Term.ID))
+	}
+	for _, dept := range depts {
+		if i, ok := s.deptPos[dept]; ok && s.state.OnboardingStarted && !finished(s.state.Departments[i].Phase) {
+			ids = append(ids, contract.OnboardingWorkflowID(s.plan.Term.ID, dept))
+		}
+	}
+	for _, id := range ids {
+		s.events += eventsPerSignal + 2
+		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalDepartmentPeople, people).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("new people not delivered", "workflow", id, "error", err)
 		}
 	}
 }

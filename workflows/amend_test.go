@@ -478,3 +478,50 @@ func TestInvitedExchangeCancelled(t *testing.T) {
 		}
 	}
 }
+
+// The publicity head resigns mid-term: the new head is asked for what the
+// running month still needs from the department, the next month asks the
+// new head from the start, and the old head is asked for nothing more.
+func TestHeadReplacedMidTerm(t *testing.T) {
+	r := newTermRun(t)
+	r.savedVersions()
+	replaced := testPlan(t, func(p *plan.Plan) {
+		p.Departments[1].Head = plan.Person{Name: "Deng Yu", Email: "deng.yu@example.edu"}
+	})
+	var diff contract.PlanDiff
+	r.env.RegisterDelayedCallback(func() {
+		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *replaced)
+	}, r.at("2026-10-20 09:00"))
+	u := r.amend("2026-10-20 10:00", contract.AmendPlanInput{Plan: *replaced, By: "li.wei@example.edu"})
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err != nil {
+		t.Fatalf("term failed: %v", err)
+	}
+	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
+		t.Fatalf("amendment: %+v (diff %+v)", u, diff.Changes)
+	}
+	if len(diff.Changes) != 1 || diff.Changes[0].Path != "departments[publicity].head" || diff.Changes[0].Effect == contract.EffectRefused {
+		t.Errorf("diff: %+v", diff.Changes)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var toNew, toOldAfter []string
+	seenNew := false
+	for _, a := range r.asked {
+		if !strings.Contains(a, "/publicity: ") {
+			continue
+		}
+		if strings.Contains(a, "deng.yu@example.edu") {
+			toNew = append(toNew, a)
+			seenNew = true
+		} else if seenNew && strings.Contains(a, "sun.hao@example.edu") {
+			toOldAfter = append(toOldAfter, a)
+		}
+	}
+	if len(toNew) < 2 {
+		t.Errorf("the new head was asked for %v; want October's open requests and November's", toNew)
+	}
+	if len(toOldAfter) > 0 {
+		t.Errorf("the old head was still asked after leaving: %v", toOldAfter)
+	}
+}

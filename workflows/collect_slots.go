@@ -1,9 +1,13 @@
 package workflows
 
 import (
+	"fmt"
+	"time"
+
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/contract"
+	"semesterflow/plan"
 )
 
 // setupSlotsFromParent takes the new schedule a parent sends after an
@@ -42,11 +46,51 @@ func (c *collection) reschedule(ctx workflow.Context, s contract.CollectionSlots
 			}
 			continue
 		}
-		if c.subs[i] == nil && !c.closed[i] && sl.Due.After(now) {
+		if c.subs[i] != nil || c.closed[i] {
+			continue
+		}
+		if !sl.Due.IsZero() && sl.Due.After(now) {
 			c.in.Slots[i].Due = sl.Due
-			c.in.Slots[i].Label = sl.Label
+		}
+		c.in.Slots[i].Label = sl.Label
+		if len(sl.EscalateTo) > 0 {
+			c.in.Slots[i].EscalateTo = sl.EscalateTo
+		}
+		if len(sl.Owners) > 0 {
+			c.replaceOwners(ctx, i, sl.Owners, now)
 		}
 	}
 	c.rescheduled, c.rescheduledAt = true, now
 	c.showProgress(ctx, "open")
+}
+
+// replaceOwners gives slot i the owners an amended plan names. Each one
+// who leaves it is recorded as handing it over (so their link says where it
+// went), and each new one gets the request with their own link.
+func (c *collection) replaceOwners(ctx workflow.Context, i int, owners []plan.Person, now time.Time) {
+	s := &c.in.Slots[i]
+	var added []plan.Person
+	for _, o := range owners {
+		if !owns(*s, o.Email) {
+			added = append(added, o)
+		}
+	}
+	if len(added) == 0 && len(owners) == len(s.Owners) {
+		return
+	}
+	for _, old := range s.Owners {
+		keep := false
+		for _, o := range owners {
+			keep = keep || o.Email == old.Email
+		}
+		if !keep && len(added) > 0 {
+			s.HandedOver = append(s.HandedOver, contract.Handover{From: old, To: added[0], By: "the plan", Reason: "the department's people changed in the plan", At: now})
+		}
+	}
+	s.Owners = append([]plan.Person(nil), owners...)
+	if c.open && len(added) > 0 {
+		request := *s
+		request.Owners = added
+		c.notifyOne(ctx, request, fmt.Sprintf("owners-%s-%d", s.Key, now.Unix()), now)
+	}
 }

@@ -67,6 +67,10 @@ type month struct {
 	report        *reporter
 	// beside sends the announcements and the digest beside the calendar.
 	beside *beside
+	// children are the collections that ask the departments, and
+	// peopleVersion the plan version of the people they ask.
+	children      []monthChild
+	peopleVersion int
 }
 
 func newMonth(in contract.MonthInput) (*month, error) {
@@ -95,6 +99,7 @@ func (m *month) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	m.setupPeople(ctx)
 	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateSetTheme, m.setTheme, workflow.UpdateHandlerOptions{
 		Validator:   m.validateTheme,
 		Description: "A leader sets the theme of " + m.in.Month.Name + "'s organisation life",
@@ -117,6 +122,11 @@ func (m *month) run(ctx workflow.Context) (contract.MonthProgress, error) {
 	recs := m.collect(ctx, m.recommendationsInput())
 	entries := m.collect(ctx, m.entriesInput())
 	summaries := m.collect(ctx, m.summariesInput())
+	m.children = []monthChild{
+		{kind: m.recommendationsInput().Kind, f: recs, slots: m.recommendationsInput},
+		{kind: m.entriesInput().Kind, f: entries, slots: m.entriesInput},
+		{kind: m.summariesInput().Kind, f: summaries, slots: m.summariesInput},
+	}
 
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		if err := recs.Get(ctx, &m.recs); err != nil {

@@ -98,6 +98,7 @@ func (w *onboarding) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	onPeople(ctx, w.takePeople)
 	// Officers an amendment took out; a signal adds no command, so runs
 	// recorded before it replay unchanged.
 	left := workflow.GetSignalChannel(ctx, contract.SignalOnboardingLeft)

@@ -118,6 +118,7 @@ func (h *helpDesk) reindex() {
 }
 
 func (h *helpDesk) setup(ctx workflow.Context) error {
+	onPeople(ctx, h.takePeople)
 	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
 		func() (contract.HelpDeskProgress, error) { return h.progress(), nil },
 		workflow.QueryHandlerOptions{Description: "Help tasks by status, and every task with its requester, assignee and due date"},

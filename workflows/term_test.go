@@ -32,6 +32,8 @@ type termRun struct {
 	// notices are every exchange email batch by department: "n MM-DD seqS"
 	// and " moved" or " cancelled".
 	notices     map[string][]string
+	// asked are the collections' requests: "title/slot: owner emails".
+	asked []string
 	attendance  map[string]string // "dept/n/email" -> status
 	late        map[string]bool   // "kind/slot" -> handed in late
 	escalations []string          // "kind: slot labels"
@@ -87,6 +89,17 @@ func newTermRun(t *testing.T) *termRun {
 		})
 	env.OnActivity(acts.NotifyCollection, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.NotifyCollectionInput) (contract.DeliveryResult, error) {
+			if in.Kind == contract.NotifyRequest {
+				r.mu.Lock()
+				for _, s := range in.Slots {
+					var owners []string
+					for _, o := range s.Owners {
+						owners = append(owners, o.Email)
+					}
+					r.asked = append(r.asked, in.Title+"/"+s.Key+": "+strings.Join(owners, ","))
+				}
+				r.mu.Unlock()
+			}
 			if in.Kind == contract.NotifyEscalation {
 				var labels []string
 				for _, s := range in.Slots {

@@ -1,0 +1,55 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"semesterflow/contract"
+)
+
+// monthChild is one of the month's collections that asks the departments.
+type monthChild struct {
+	kind string
+	f    workflow.ChildWorkflowFuture
+	// slots builds its slots from the month's departments.
+	slots func() contract.CollectionInput
+}
+
+// setupPeople takes the departments' new heads and secretaries. Receiving a
+// signal adds no command, so runs recorded before it replay unchanged.
+func (m *month) setupPeople(ctx workflow.Context) {
+	onPeople(ctx, m.takePeople)
+}
+
+// takePeople updates the departments and moves what the month's running
+// collections ask of them to the new people: the old ones' links then say
+// where the task went.
+func (m *month) takePeople(ctx workflow.Context, p contract.DepartmentPeople) {
+	if p.Version <= m.peopleVersion {
+		return
+	}
+	m.peopleVersion = p.Version
+	for _, d := range p.Departments {
+		for i := range m.in.Departments {
+			if m.in.Departments[i].ID == d.ID {
+				m.in.Departments[i] = d
+			}
+		}
+	}
+	for _, c := range m.children {
+		if c.f == nil || c.f.IsReady() {
+			continue
+		}
+		in := c.slots()
+		update := contract.CollectionSlots{LateDays: in.LateDays}
+		for _, s := range in.Slots {
+			s.Due = time.Time{} // the collection keeps its dates
+			update.Slots = append(update.Slots, s)
+		}
+		id := contract.MonthCollectionWorkflowID(m.in.TermID, m.in.Month.ID, c.kind)
+		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalCollectionSlots, update).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("collection not told of the new people", "workflow", id, "error", err)
+		}
+	}
+}
