@@ -31,9 +31,9 @@ type termRun struct {
 	invitations map[string][]string // department -> exchange dates invited to
 	// notices are every exchange email batch by department: "n MM-DD seqS"
 	// and " moved" or " cancelled".
-	notices     map[string][]string
+	notices map[string][]string
 	// asked are the collections' requests: "title/slot: owner emails".
-	asked []string
+	asked       []string
 	attendance  map[string]string // "dept/n/email" -> status
 	late        map[string]bool   // "kind/slot" -> handed in late
 	escalations []string          // "kind: slot labels"
