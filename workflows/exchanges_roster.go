@@ -1,9 +1,13 @@
 package workflows
 
 import (
+	"strings"
+	"time"
+
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/contract"
+	"semesterflow/plan"
 )
 
 // setupRoster takes the department's people as the term's amendments send
@@ -15,9 +19,34 @@ func (w *exchanges) setupRoster(ctx workflow.Context) {
 		for {
 			var r contract.ExchangesRoster
 			w.rosters.Receive(ctx, &r)
+			secretary, escalation := w.minutesPeople()
 			w.takeRoster(r)
+			if r.Secretary.Email != secretary || emailsOf(r.MinutesEscalateTo) != escalation {
+				w.moveOpenMinutes(ctx, r)
+			}
 		}
 	})
+}
+
+// moveOpenMinutes gives the minutes still open of exchanges already held to
+// the new secretary, escalating to the new head: a new person takes them
+// at once, not from the next exchange.
+func (w *exchanges) moveOpenMinutes(ctx workflow.Context, r contract.ExchangesRoster) {
+	now := w.planNow(ctx)
+	for _, m := range w.in.Meetings[:min(w.in.Next, len(w.in.Meetings))] {
+		in := w.minutesInput(m)
+		if !slotCloses(w.in.TimeZone, in.LateDays, in.Slots[0].Due).After(now) {
+			continue
+		}
+		slot := in.Slots[0]
+		slot.Due = time.Time{} // the collection keeps its dates
+		slot.Owners, slot.EscalateTo = []plan.Person{r.Secretary}, r.MinutesEscalateTo
+		id := contract.MinutesWorkflowID(w.in.TermID, w.in.Department.ID, m.Number)
+		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalCollectionSlots,
+			contract.CollectionSlots{Slots: []contract.Slot{slot}, LateDays: in.LateDays}).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("minutes not moved to the new people", "workflow", id, "error", err)
+		}
+	}
 }
 
 // drainRosters takes the rosters delivered but not yet received, so none
@@ -95,4 +124,21 @@ func hasEmail(list []contract.OfficerAttendance, email string) bool {
 		}
 	}
 	return false
+}
+
+// minutesPeople are who takes the minutes and who hears when they are
+// missing, as the series runs now (a newer roster may be pending).
+func (w *exchanges) minutesPeople() (string, string) {
+	if r := w.in.PendingRoster; r != nil {
+		return r.Secretary.Email, emailsOf(r.MinutesEscalateTo)
+	}
+	return w.in.Secretary.Email, emailsOf(w.in.MinutesEscalateTo)
+}
+
+func emailsOf(people []plan.Person) string {
+	var b strings.Builder
+	for _, p := range people {
+		b.WriteString(p.Email + ",")
+	}
+	return b.String()
 }
