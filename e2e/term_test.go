@@ -28,25 +28,7 @@ func TestWholeTermRehearsal(t *testing.T) {
 		t.Skip("a whole-term rehearsal takes minutes; run without -short")
 	}
 	s := newStack(t)
-	data, err := os.ReadFile("../examples/fall-term.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The example's people, made unique to this run so Mailpit searches
-	// only see its messages.
-	plan := strings.ReplaceAll(string(data), "@example.edu", "."+s.tag+"@example.edu")
-	plan = strings.Replace(plan, "id: 2026-fall", "id: "+s.tag, 1)
-	// At a plan day per second an hour of sign-in lasts 42 ms; almost a
-	// day on either side of the start gives an officer nearly two seconds
-	// to sign in from the invitation's link, even on a busy machine.
-	plan = strings.Replace(plan, "sign_in_opens_minutes_before: 30", "sign_in_opens_minutes_before: 1400", 1)
-	plan = strings.Replace(plan, "sign_in_closes_minutes_after: 30", "sign_in_closes_minutes_after: 1400", 1)
-	// The minutes are asked for when sign-in closes, 18:20 the next day;
-	// due two days after the exchange and taken two days late, they would
-	// be open 3.2 s, no more than a busy machine's lag between the plan's
-	// clock, the request and the secretary's answer. A week gives 8 s.
-	plan = strings.Replace(plan, "minutes_due_days: 2", "minutes_due_days: 7", 1)
-	planFile := s.writePlan(plan)
+	planFile := s.writePlan(s.rehearsalPlan())
 	started := time.Now()
 	if _, errOut, code := s.run("start", "--plan", planFile, "--time-scale", "86400", "--by", "li.wei"); code != 0 {
 		t.Fatalf("start exited %d: %s", code, errOut)
@@ -272,4 +254,28 @@ func TestWholeTermRehearsal(t *testing.T) {
 	query := fmt.Sprintf(`SemesterTerm = "%s"`, s.tag)
 	shoot(ui+"/namespaces/default/workflows?query="+url.QueryEscape(query), "Exchanges", "temporal-ui-term-workflows")
 	shoot(ui+"/namespaces/default/workflows/"+url.PathEscape(contract.SemesterWorkflowID(s.tag)), "SemesterPlan", "temporal-ui-term")
+}
+
+// rehearsalPlan is the example plan as a rehearsal at a plan day per second
+// runs it on this stack.
+func (s *stack) rehearsalPlan() string {
+	s.t.Helper()
+	data, err := os.ReadFile("../examples/fall-term.yaml")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	// The example's people, made unique to this run so Mailpit searches
+	// only see its messages.
+	plan := strings.ReplaceAll(string(data), "@example.edu", "."+s.tag+"@example.edu")
+	plan = strings.Replace(plan, "id: 2026-fall", "id: "+s.tag, 1)
+	// At a plan day per second an hour of sign-in lasts 42 ms; almost a
+	// day on either side of the start gives an officer nearly two seconds
+	// to sign in from the invitation's link, even on a busy machine.
+	plan = strings.Replace(plan, "sign_in_opens_minutes_before: 30", "sign_in_opens_minutes_before: 1400", 1)
+	plan = strings.Replace(plan, "sign_in_closes_minutes_after: 30", "sign_in_closes_minutes_after: 1400", 1)
+	// The minutes are asked for when sign-in closes, 18:20 the next day;
+	// due two days after the exchange and taken two days late, they would
+	// be open 3.2 s, no more than a busy machine's lag between the plan's
+	// clock, the request and the secretary's answer. A week gives 8 s.
+	return strings.Replace(plan, "minutes_due_days: 2", "minutes_due_days: 7", 1)
 }

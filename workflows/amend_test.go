@@ -128,10 +128,7 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 	bad.Departments[0].Head.Email = "" // as the Temporal CLI could send it
 	invalid := r.amend("2026-10-20 13:00", contract.AmendPlanInput{Plan: bad, By: "li.wei@example.edu"})
 
-	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
-	if err := r.env.GetWorkflowError(); err != nil {
-		t.Fatalf("term failed: %v", err)
-	}
+	r.runTerm()
 	for name, c := range map[string]struct {
 		u    *amendment
 		want []string
@@ -168,26 +165,14 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 func TestAmendedRosterTakesEffectFromTheNextExchange(t *testing.T) {
 	r := newTermRun(t)
 	r.savedVersions()
-	amended := testPlan(t, func(p *plan.Plan) {
-		pub := &p.Departments[1]
-		var kept []plan.Person
-		for _, o := range pub.Officers {
-			if o.Email != "guo.rui@example.edu" {
-				kept = append(kept, o)
-			}
-		}
-		pub.Officers = append(kept, plan.Person{Name: "Tang Yi", Email: "tang.yi@example.edu"})
-	})
+	amended := testPlan(t, tangYiForGuoRui)
 	var diff contract.PlanDiff
 	r.env.RegisterDelayedCallback(func() {
 		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *amended)
 	}, r.at("2026-10-20 09:00"))
 	u := r.amend("2026-10-20 10:00", contract.AmendPlanInput{Plan: *amended, By: "li.wei@example.edu"})
 
-	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
-	if err := r.env.GetWorkflowError(); err != nil {
-		t.Fatalf("term failed: %v", err)
-	}
+	r.runTerm()
 	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
 		t.Fatalf("amendment: %+v", u)
 	}
@@ -255,16 +240,7 @@ func TestOfficersJoiningAndLeavingDuringOnboarding(t *testing.T) {
 			batches = append(batches, b)
 			return contract.DeliveryResult{Sent: len(in.Officers)}, nil
 		})
-	amended := testPlan(t, func(p *plan.Plan) {
-		pub := &p.Departments[1]
-		var kept []plan.Person
-		for _, o := range pub.Officers {
-			if o.Email != "guo.rui@example.edu" {
-				kept = append(kept, o)
-			}
-		}
-		pub.Officers = append(kept, plan.Person{Name: "Tang Yi", Email: "tang.yi@example.edu"})
-	})
+	amended := testPlan(t, tangYiForGuoRui)
 	u := r.amend("2026-09-10 10:00", contract.AmendPlanInput{Plan: *amended, By: "li.wei@example.edu"})
 	var where contract.OfficerLocation
 	r.env.RegisterDelayedCallback(func() {
@@ -275,10 +251,7 @@ func TestOfficersJoiningAndLeavingDuringOnboarding(t *testing.T) {
 	r.act("2026-09-12 11:00", contract.OnboardingWorkflowID(r.plan.Term.ID, "publicity"), contract.UpdateAcknowledgeTraining,
 		"leaver acks", contract.AcknowledgeInput{Email: "guo.rui@example.edu"})
 
-	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
-	if err := r.env.GetWorkflowError(); err != nil {
-		t.Fatalf("term failed: %v", err)
-	}
+	r.runTerm()
 	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
 		t.Fatalf("amendment: %+v", u)
 	}
@@ -360,10 +333,7 @@ func TestContestMovedWhilePrepared(t *testing.T) {
 	contest := contract.ContestWorkflowID(r.plan.Term.ID)
 	r.act("2026-10-29 10:00", contest, contract.UpdateRecordResults, "results on the old date", contract.RecordResultsInput{Email: "li.wei@example.edu", Text: "Publicity won."})
 
-	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
-	if err := r.env.GetWorkflowError(); err != nil {
-		t.Fatalf("term failed: %v", err)
-	}
+	r.runTerm()
 	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
 		t.Fatalf("amendment: %+v", u)
 	}
@@ -417,10 +387,7 @@ func TestExchangeMovedAndCancelledMidTerm(t *testing.T) {
 		p.Exchanges.Changes = []plan.ExchangeChange{{Number: 2, Cancelled: true}}
 	}), By: "li.wei@example.edu"})
 
-	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
-	if err := r.env.GetWorkflowError(); err != nil {
-		t.Fatalf("term failed: %v", err)
-	}
+	r.runTerm()
 	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
 		t.Fatalf("amendment: %+v", u)
 	}
@@ -459,10 +426,7 @@ func TestInvitedExchangeCancelled(t *testing.T) {
 	u := r.amend("2026-11-08 10:00", contract.AmendPlanInput{Plan: *testPlan(t, func(p *plan.Plan) {
 		p.Exchanges.Changes = []plan.ExchangeChange{{Number: 3, Cancelled: true}}
 	}), By: "li.wei@example.edu"})
-	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
-	if err := r.env.GetWorkflowError(); err != nil {
-		t.Fatalf("term failed: %v", err)
-	}
+	r.runTerm()
 	if u.rejected != "" || u.failed != nil {
 		t.Fatalf("amendment: %+v", u)
 	}
@@ -493,10 +457,7 @@ func TestHeadReplacedMidTerm(t *testing.T) {
 		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *replaced)
 	}, r.at("2026-10-20 09:00"))
 	u := r.amend("2026-10-20 10:00", contract.AmendPlanInput{Plan: *replaced, By: "li.wei@example.edu"})
-	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
-	if err := r.env.GetWorkflowError(); err != nil {
-		t.Fatalf("term failed: %v", err)
-	}
+	r.runTerm()
 	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
 		t.Fatalf("amendment: %+v (diff %+v)", u, diff.Changes)
 	}
@@ -524,4 +485,26 @@ func TestHeadReplacedMidTerm(t *testing.T) {
 	if len(toOldAfter) > 0 {
 		t.Errorf("the old head was still asked after leaving: %v", toOldAfter)
 	}
+}
+
+// runTerm runs the example term to its end and fails the test if it fails.
+func (r *termRun) runTerm() {
+	r.t.Helper()
+	r.env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *r.plan, TimeScale: 86400})
+	if err := r.env.GetWorkflowError(); err != nil {
+		r.t.Fatalf("term failed: %v", err)
+	}
+}
+
+// tangYiForGuoRui has Guo Rui leave the Publicity Department and Tang Yi
+// join it.
+func tangYiForGuoRui(p *plan.Plan) {
+	pub := &p.Departments[1]
+	var kept []plan.Person
+	for _, o := range pub.Officers {
+		if o.Email != "guo.rui@example.edu" {
+			kept = append(kept, o)
+		}
+	}
+	pub.Officers = append(kept, plan.Person{Name: "Tang Yi", Email: "tang.yi@example.edu"})
 }

@@ -13,30 +13,36 @@ import (
 	"semesterflow/plan"
 )
 
-type extendResult struct {
+// collectionUpdate is how an Update sent to the collection ended.
+type collectionUpdate[T any] struct {
 	rejected, err error
-	value         contract.ExtendDeadlineResult
+	value         T
 }
 
-func (f *collectFixture) extendAt(local string, in contract.ExtendDeadlineInput) *extendResult {
-	r := &extendResult{}
+// updateAt sends an Update to the collection at a plan time.
+func updateAt[T any](f *collectFixture, local, name string, in any) *collectionUpdate[T] {
+	r := &collectionUpdate[T]{}
 	t, err := plan.LocalTime(local).In(f.loc)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	f.env.RegisterDelayedCallback(func() {
-		f.env.UpdateWorkflow(contract.UpdateExtendDeadline, "extend "+local+in.Email, &testsuite.TestUpdateCallback{
+		f.env.UpdateWorkflow(name, name+" "+local, &testsuite.TestUpdateCallback{
 			OnAccept: func() {},
 			OnReject: func(err error) { r.rejected = err },
 			OnComplete: func(v any, err error) {
 				r.err = err
-				if res, ok := v.(contract.ExtendDeadlineResult); ok {
+				if res, ok := v.(T); ok {
 					r.value = res
 				}
 			},
 		}, in)
 	}, t.Sub(f.start))
 	return r
+}
+
+func (f *collectFixture) extendAt(local string, in contract.ExtendDeadlineInput) *collectionUpdate[contract.ExtendDeadlineResult] {
+	return updateAt[contract.ExtendDeadlineResult](f, local, contract.UpdateExtendDeadline, in)
 }
 
 // A leader extends the sports summary after its reminder and before it is
@@ -73,7 +79,7 @@ func TestCollectionDeadlineExtended(t *testing.T) {
 		t.Errorf("notifications:\n%s\nwant:\n%s", strings.Join(f.notified, "\n"), strings.Join(want, "\n"))
 	}
 	for name, c := range map[string]struct {
-		r    *extendResult
+		r    *collectionUpdate[contract.ExtendDeadlineResult]
 		want string
 	}{
 		"stranger":  {stranger, "sun.hao@example.edu cannot extend September's summary for Sports Department: only those it escalates to can"},
@@ -139,5 +145,21 @@ func TestCollectionRescheduledByItsParent(t *testing.T) {
 	}
 	if len(got.Slots) != 4 {
 		t.Errorf("%d slots, want the new one too", len(got.Slots))
+	}
+}
+
+// An extension sent the moment the collection starts, before it opens, is
+// taken like any other.
+func TestCollectionExtendedAsItStarts(t *testing.T) {
+	f := newCollectFixture(t)
+	early := f.extendAt("2026-10-01 00:00", contract.ExtendDeadlineInput{Email: "li.wei@example.edu", Slot: "sports", Due: "2026-10-06", Reason: "Sports week."})
+	got := f.run()
+	if early.rejected != nil || early.err != nil {
+		t.Fatalf("extension as the collection starts: %v / %v", early.rejected, early.err)
+	}
+	for _, s := range got.Slots {
+		if s.Key == "sports" && s.Due.In(f.loc).Format("01-02") != "10-06" {
+			t.Errorf("sports due %s, want 10-06", s.Due.In(f.loc).Format("01-02"))
+		}
 	}
 }

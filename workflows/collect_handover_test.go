@@ -7,36 +7,13 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
-	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/contract"
 	"semesterflow/plan"
 )
 
-type handOverResult struct {
-	rejected, err error
-	value         contract.HandOverResult
-}
-
-func (f *collectFixture) handOverAt(local string, in contract.HandOverInput) *handOverResult {
-	r := &handOverResult{}
-	t, err := plan.LocalTime(local).In(f.loc)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	f.env.RegisterDelayedCallback(func() {
-		f.env.UpdateWorkflow(contract.UpdateHandOver, "hand over "+local+in.Email, &testsuite.TestUpdateCallback{
-			OnAccept: func() {},
-			OnReject: func(err error) { r.rejected = err },
-			OnComplete: func(v any, err error) {
-				r.err = err
-				if res, ok := v.(contract.HandOverResult); ok {
-					r.value = res
-				}
-			},
-		}, in)
-	}, t.Sub(f.start))
-	return r
+func (f *collectFixture) handOverAt(local string, in contract.HandOverInput) *collectionUpdate[contract.HandOverResult] {
+	return updateAt[contract.HandOverResult](f, local, contract.UpdateHandOver, in)
 }
 
 // The publicity summary goes from its head, who is ill, to an officer of
