@@ -29,7 +29,10 @@ func Collection(ctx workflow.Context, in contract.CollectionInput) (contract.Col
 		return contract.CollectionResult{}, err
 	}
 	// Decided before the handlers are set: an Update that came with the
-	// first workflow task is validated as its handler is registered.
+	// first workflow task is validated and handled as its handler is
+	// registered, before run. The markers keep their order.
+	c.beside = newBeside(ctx, c.in.Clock)
+	c.report.beside = c.beside
 	c.reschedulable = workflow.GetVersion(ctx, changeCollectionReschedule, workflow.DefaultVersion, 1) == 1
 	if err := c.setup(ctx); err != nil {
 		return contract.CollectionResult{}, err
@@ -173,8 +176,6 @@ func (c *collection) timeline() []event {
 }
 
 func (c *collection) run(ctx workflow.Context) (contract.CollectionResult, error) {
-	c.beside = newBeside(ctx, c.in.Clock)
-	c.report.beside = c.beside
 	workflow.Go(ctx, c.store)
 	c.sleepUntil(ctx, c.in.Opens, "open: "+c.in.Title)
 	if err := c.notify(ctx, contract.NotifyRequest, c.allSlots(), 0, "request", c.in.Opens); err != nil {

@@ -85,3 +85,18 @@ func TestCollectionTaskHandedOver(t *testing.T) {
 		t.Errorf("audit: %+v", audits)
 	}
 }
+
+// A hand-over sent the moment the collection starts is taken, and the new
+// person is asked once the collection opens.
+func TestCollectionHandedOverAsItStarts(t *testing.T) {
+	f := newCollectFixture(t)
+	for i := range f.in.Slots {
+		f.in.Slots[i].Department = f.in.Slots[i].Key
+	}
+	early := f.handOverAt("2026-10-01 00:00", contract.HandOverInput{Email: "sun.hao@example.edu", Slot: "publicity",
+		To: plan.Person{Name: "Ma Li", Email: "ma.li@example.edu"}, ToDepartment: "publicity", Reason: "Ill."})
+	f.run()
+	if early.rejected != nil || early.err != nil {
+		t.Fatalf("hand-over as the collection starts: %v / %v", early.rejected, early.err)
+	}
+}
