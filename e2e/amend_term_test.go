@@ -69,11 +69,12 @@ func TestAmendedTermRehearsal(t *testing.T) {
 
 	at(44.3) // 15 October, 07:12: the minutes of exchange 1 were asked for at 18:20 yesterday
 	minutes := contract.MinutesWorkflowID(s.tag, "publicity", 1)
+	// The secretary has the request, with its link, before handing it over.
+	secretary := s.portalLinks(mail("gao.yang"), "the minutes of exchange 1")
 	if out, errOut, code := s.run("hand-over", "--workflow", minutes, "--email", mail("gao.yang"), "--to", mail("he.xin"), "--reason", "I'm ill; He Xin takes the minutes"); code != 0 {
 		t.Errorf("hand-over exited %d: %s%s", code, out, errOut)
 	}
 	s.actFromEmail(mail("he.xin"), "the minutes of exchange 1", 0, url.Values{"text": {"Nine present; the contest moved."}}, "is handed in")
-	secretary := s.portalLinks(mail("gao.yang"), "the minutes of exchange 1")
 	if status, page := s.followLink(secretary[0], nil); !strings.Contains(page, "was handed over to He Xin") {
 		t.Errorf("the secretary's old link: %d\n%s", status, page)
 	}
