@@ -152,3 +152,15 @@ type MonthProgress struct {
 	// Problems are what the month could not do on time.
 	Problems []string `json:"problems,omitempty"`
 }
+
+// SignalMonthJudging carries MonthJudging from the term to a running Month
+// after an amendment changed the competition's judges or criteria. The
+// month takes it until its scoring opens.
+const SignalMonthJudging = "month-judging"
+
+// MonthJudging is who scores the group-life design competition, and how.
+type MonthJudging struct {
+	Judges   []plan.Person `json:"judges"`
+	Criteria []string      `json:"criteria"`
+	MaxScore float64       `json:"max_score"`
+}

@@ -154,6 +154,17 @@ type SemesterState struct {
 	// started: each batch is onboarded by its own Onboarding, with a
 	// deadline counted from the day they joined.
 	Joiners []JoinerOnboarding `json:"joiners,omitempty"`
+	// MilestoneShifts are the contest's milestones the term moved with the
+	// contest, by how many days from the date its files write.
+	MilestoneShifts []MilestoneShift `json:"milestone_shifts,omitempty"`
+}
+
+// MilestoneShift is a milestone that kept its distance from a moved
+// contest: its file says Written, the term runs it Days later.
+type MilestoneShift struct {
+	Title   string    `json:"title"`
+	Written plan.Date `json:"written"`
+	Days    int       `json:"days"`
 }
 
 // JoinerOnboarding is one amendment's new officers of one department.

@@ -15,7 +15,7 @@ import (
 // TestAmendedTermRehearsal rehearses the example term at a plan day per
 // second while its plan changes twice, and checks each change where people
 // would see it, in Postgres and Mailpit:
-//   - 9 September (v2): Tang Yi joins the Publicity Department and
+//   - 9 September (v2): Zhu Lan joins the Publicity Department and
 //     acknowledges her training from her email; Guo Rui leaves and gets
 //     nothing more; the contest moves from 28 October to 4 November;
 //   - 15 October: the secretary hands the minutes of exchange 1 over to an
@@ -37,7 +37,7 @@ func TestAmendedTermRehearsal(t *testing.T) {
 	if !strings.Contains(v1, guoRui) {
 		t.Fatal("the example changed: Guo Rui's entry is not where the test edits it")
 	}
-	v2 := strings.Replace(v1, guoRui, "      - name: Tang Yi\n        email: "+mail("tang.yi")+"\n        role: Officer\n", 1)
+	v2 := strings.Replace(v1, guoRui, "      - name: Zhu Lan\n        email: "+mail("zhu.lan")+"\n        role: Officer\n", 1)
 	v2 = strings.Replace(v2, `at: "2026-10-28 19:00"`, `at: "2026-11-04 19:00"`, 1)
 	oldHead := "      name: Sun Hao\n      email: " + mail("sun.hao") + "\n"
 	v3 := strings.Replace(v2, oldHead, "      name: Deng Yu\n      email: "+mail("deng.yu")+"\n", 1)
@@ -65,7 +65,7 @@ func TestAmendedTermRehearsal(t *testing.T) {
 	out, _, _ := s.run("plan", "diff", "--term", s.tag, "--plan", files[1])
 	t.Logf("starter plan diff (v2):\n%s", out)
 	guoLeft := apply(files[1], 2)
-	s.actFromEmail(mail("tang.yi"), "training", 0, url.Values{"text": {"Read the handbook."}}, "your acknowledgement is recorded")
+	s.actFromEmail(mail("zhu.lan"), "training", 0, url.Values{"text": {"Read the handbook."}}, "your acknowledgement is recorded")
 
 	at(44.3) // 15 October, 07:12: the minutes of exchange 1 were asked for at 18:20 yesterday
 	minutes := contract.MinutesWorkflowID(s.tag, "publicity", 1)
@@ -116,10 +116,10 @@ func TestAmendedTermRehearsal(t *testing.T) {
 	}{
 		{"plan versions", `SELECT count(*) FROM plan_versions WHERE term_id = $1`, 3},
 		{"amendments audited", `SELECT count(*) FROM audit_log WHERE term_id = $1 AND action = 'amend_plan'`, 2},
-		{"the joiner acknowledged", `SELECT count(*) FROM onboarding WHERE term_id = $1 AND officer_email = '` + mail("tang.yi") + `' AND acknowledged_at IS NOT NULL`, 1},
-		{"the joiner marked as joined", `SELECT count(*) FROM officers WHERE term_id = $1 AND email = '` + mail("tang.yi") + `' AND joined_at IS NOT NULL`, 1},
+		{"the joiner acknowledged", `SELECT count(*) FROM onboarding WHERE term_id = $1 AND officer_email = '` + mail("zhu.lan") + `' AND acknowledged_at IS NOT NULL`, 1},
+		{"the joiner marked as joined", `SELECT count(*) FROM officers WHERE term_id = $1 AND email = '` + mail("zhu.lan") + `' AND joined_at IS NOT NULL`, 1},
 		{"the leaver's record kept", `SELECT count(*) FROM officers WHERE term_id = $1 AND email = '` + mail("guo.rui") + `' AND left_at IS NOT NULL`, 1},
-		{"the joiner at every exchange", `SELECT count(*) FROM attendance WHERE term_id = $1 AND officer_email = '` + mail("tang.yi") + `'`, 6},
+		{"the joiner at every exchange", `SELECT count(*) FROM attendance WHERE term_id = $1 AND officer_email = '` + mail("zhu.lan") + `'`, 6},
 		{"the leaver at later exchanges", `SELECT count(*) FROM attendance WHERE term_id = $1 AND officer_email = '` + mail("guo.rui") + `'`, 0},
 		{"exchange 2 held at its new time", `SELECT count(*) FROM meetings WHERE term_id = $1 AND department_id = 'publicity' AND number = 2 AND starts_at = '2026-10-29 19:00+08'`, 1},
 		{"the contest on its new date", `SELECT count(*) FROM contest WHERE term_id = $1 AND held_at = '2026-11-04 19:00+08'`, 1},

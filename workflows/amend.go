@@ -24,7 +24,7 @@ func (s *semester) setupAmendments(ctx workflow.Context) error {
 	s.amended = workflow.NewBufferedChannel(ctx, 1)
 	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryPlanDiff,
 		func(next plan.Plan) (contract.PlanDiff, error) {
-			if err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
+			if _, err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
 				return contract.PlanDiff{}, err
 			}
 			return s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next), nil
@@ -69,7 +69,7 @@ func (s *semester) validateAmend(ctx workflow.Context, in contract.AmendPlanInpu
 		return contract.Refusef("the plan is at version %d now, not %d: someone changed it since; look at the diff again", s.planVersion(), in.ExpectVersion)
 	}
 	next := in.Plan
-	if err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
+	if _, err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
 		return contract.Refuse(err.Error())
 	}
 	d := s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next)
@@ -100,7 +100,8 @@ func (s *semester) isLeader(email string) bool {
 func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (contract.AmendPlanResult, error) {
 	now := s.state.Clock.Plan(workflow.Now(ctx))
 	next := in.Plan
-	if err := s.prepare(&next, now); err != nil {
+	shifts, err := s.prepare(&next, now)
+	if err != nil {
 		return contract.AmendPlanResult{}, contract.Refuse(err.Error())
 	}
 	d := s.planDiff(now, &next)
@@ -132,6 +133,7 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	}
 	s.state.PlanVersionsSaved = true
 	s.state.PlanVersion = version
+	s.state.MilestoneShifts = shifts
 	s.adopt(next)
 	s.onboardChanges(ctx, d.Changes, version, now)
 	s.amended.Send(ctx, version)
@@ -139,6 +141,7 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	s.sendContest(ctx, d.Changes)
 	s.sendCalendars(ctx, d.Changes, version)
 	s.sendPeople(ctx, d.Changes, version)
+	s.sendJudging(ctx, d.Changes, now)
 	res.Version, res.Changes = version, d.Changes
 	return res, nil
 }
@@ -235,8 +238,9 @@ func (s *semester) effectOf(now time.Time, next *plan.Plan, c plan.Change) (stri
 			continue
 		}
 		if s.partDone(part) {
-			if c.Section == "departments" {
-				// The directory changes; a part that is over keeps its records.
+			if c.Section == "departments" || c.Section == "months" && !strings.HasPrefix(c.Path, "months.run[") {
+				// The directory or the months to come change; a part that
+				// is over keeps its records.
 				continue
 			}
 			return contract.EffectRefused, fmt.Sprintf("%s is over; what it did cannot change", partLabel(part))
@@ -267,6 +271,9 @@ func (s *semester) amendsRunning(now time.Time, next *plan.Plan, part string, c 
 	}
 	if strings.HasPrefix(part, "exchanges/") && c.Section == "exchanges" {
 		return s.exchangesEffect(now, next)
+	}
+	if strings.HasPrefix(part, "month/") && judgingChange(c) {
+		return s.judgingEffect(now, strings.TrimPrefix(part, "month/"))
 	}
 	switch {
 	case strings.HasPrefix(part, "exchanges/") && c.Section == "departments" && c.Path != "departments["+c.Department+"]":
@@ -538,43 +545,55 @@ func partLabel(part string) string {
 }
 
 // prepare validates a new version of the plan and moves the contest's
-// milestones with the contest: a milestone still to come that the new
-// version leaves at its old date keeps its distance from the contest.
-func (s *semester) prepare(next *plan.Plan, now time.Time) error {
+// milestones with the contest: a milestone still to come that the new file
+// leaves at the date the term's files gave it keeps its distance from the
+// contest. The shifts are remembered, so the next file, written from this
+// one, is read the same way rather than as moving them back. It returns
+// the shifts the new version runs with.
+func (s *semester) prepare(next *plan.Plan, now time.Time) ([]contract.MilestoneShift, error) {
 	if err := next.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	old, nc := s.plan.Contest, next.Contest
-	if old == nil || nc == nil || old.At == nc.At {
-		return nil
+	if old == nil || nc == nil {
+		return nil, nil
 	}
 	loc := s.plan.Location()
-	was, err1 := old.At.In(loc)
-	is, err2 := nc.At.In(loc)
-	if err1 != nil || err2 != nil {
-		return nil
-	}
-	days := int(math.Round(is.Sub(was).Hours() / 24))
-	if days == 0 {
-		return nil
-	}
-	shifted := false
-	milestones := append([]plan.Milestone(nil), nc.Milestones...)
-	for i, m := range milestones {
-		for _, o := range old.Milestones {
-			if due, err := o.Due.In(loc); o.Title == m.Title && o.Due == m.Due && err == nil && due.AddDate(0, 0, 1).After(now) {
-				milestones[i].Due = m.Due.AddDays(days)
-				shifted = true
-			}
+	delta := 0
+	if was, err := old.At.In(loc); err == nil {
+		if is, err := nc.At.In(loc); err == nil {
+			delta = int(math.Round(is.Sub(was).Hours() / 24))
 		}
 	}
-	if !shifted {
-		return nil
+	var shifts []contract.MilestoneShift
+	milestones := append([]plan.Milestone(nil), nc.Milestones...)
+	changed := false
+	for i, m := range milestones {
+		days, written := 0, m.Due
+		for _, sh := range s.state.MilestoneShifts {
+			if sh.Title == m.Title && sh.Written == m.Due {
+				days = sh.Days
+			}
+		}
+		for _, o := range old.Milestones {
+			if due, err := o.Due.In(loc); o.Title == m.Title && o.Due == m.Due.AddDays(days) && err == nil && due.AddDate(0, 0, 1).After(now) {
+				days += delta
+			}
+		}
+		if days == 0 {
+			continue
+		}
+		milestones[i].Due = written.AddDays(days)
+		shifts = append(shifts, contract.MilestoneShift{Title: m.Title, Written: written, Days: days})
+		changed = true
+	}
+	if !changed {
+		return nil, nil
 	}
 	c := *nc
 	c.Milestones = milestones
 	next.Contest = &c
-	return next.Validate()
+	return shifts, next.Validate()
 }
 
 // contestEffect is what a change of the contest does while it is prepared.
@@ -731,6 +750,50 @@ func (s *semester) sendPeople(ctx workflow.Context, changes []contract.PlanChang
 		s.events += eventsPerSignal + 2
 		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalDepartmentPeople, people).Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("new people not delivered", "workflow", id, "error", err)
+		}
+	}
+}
+
+// judgingChange says whether a change is to the competition's judges,
+// criteria or scores.
+func judgingChange(c plan.Change) bool {
+	return c.Path == "months.judges" || c.Path == "months.criteria" || c.Path == "months.max_score"
+}
+
+// judgingEffect is what new judging does to a running month: it applies
+// until the month's scoring opens, when its entries are due.
+func (s *semester) judgingEffect(now time.Time, monthID string) (string, string, bool) {
+	for _, m := range s.plan.MonthCalendar() {
+		if m.ID != monthID {
+			continue
+		}
+		if !now.Before(m.EntriesDue) {
+			return contract.EffectRefused, fmt.Sprintf("the scoring of %s opened on %s; its judges and criteria stay as they were", m.Name, s.plan.Zone().Human(m.EntriesDue)), true
+		}
+		return contract.EffectNow, fmt.Sprintf("%s is scored by them when its scoring opens on %s", m.Name, s.plan.Zone().Human(m.EntriesDue)), true
+	}
+	return "", "", false
+}
+
+// sendJudging gives the running months whose scoring has not opened the
+// new judges and criteria.
+func (s *semester) sendJudging(ctx workflow.Context, changes []contract.PlanChange, now time.Time) {
+	touched := false
+	for _, c := range changes {
+		touched = touched || judgingChange(c.Change)
+	}
+	if !touched || s.plan.Months == nil {
+		return
+	}
+	j := contract.MonthJudging{Judges: s.plan.Months.Judges, Criteria: s.plan.Months.Criteria, MaxScore: s.plan.Months.MaxScore}
+	for _, m := range s.plan.MonthCalendar() {
+		if part := "month/" + m.ID; !s.started(part) || s.partDone(part) || !now.Before(m.EntriesDue) {
+			continue
+		}
+		s.events += eventsPerSignal + 2
+		id := contract.MonthWorkflowID(s.plan.Term.ID, m.ID)
+		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalMonthJudging, j).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("judging not delivered", "workflow", id, "error", err)
 		}
 	}
 }

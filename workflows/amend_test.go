@@ -165,7 +165,7 @@ func TestAmendmentsRefusedWhole(t *testing.T) {
 func TestAmendedRosterTakesEffectFromTheNextExchange(t *testing.T) {
 	r := newTermRun(t)
 	r.savedVersions()
-	amended := testPlan(t, tangYiForGuoRui)
+	amended := testPlan(t, zhuLanForGuoRui)
 	var diff contract.PlanDiff
 	r.env.RegisterDelayedCallback(func() {
 		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *amended)
@@ -190,8 +190,8 @@ func TestAmendedRosterTakesEffectFromTheNextExchange(t *testing.T) {
 	if _, ok := r.attendance["publicity/1/guo.rui@example.edu"]; !ok {
 		t.Errorf("Guo Rui's attendance at exchange 1, before he left, is missing")
 	}
-	if _, ok := r.attendance["publicity/1/tang.yi@example.edu"]; ok {
-		t.Errorf("Tang Yi is recorded at an exchange held before she joined")
+	if _, ok := r.attendance["publicity/1/zhu.lan@example.edu"]; ok {
+		t.Errorf("Zhu Lan is recorded at an exchange held before she joined")
 	}
 	last := 0
 	for key := range r.attendance {
@@ -204,8 +204,8 @@ func TestAmendedRosterTakesEffectFromTheNextExchange(t *testing.T) {
 		t.Fatalf("the publicity department held %d exchanges", last)
 	}
 	for n := 2; n <= last; n++ {
-		if _, ok := r.attendance[fmt.Sprintf("publicity/%d/tang.yi@example.edu", n)]; !ok {
-			t.Errorf("Tang Yi is not in the attendance of exchange %d", n)
+		if _, ok := r.attendance[fmt.Sprintf("publicity/%d/zhu.lan@example.edu", n)]; !ok {
+			t.Errorf("Zhu Lan is not in the attendance of exchange %d", n)
 		}
 		if _, ok := r.attendance[fmt.Sprintf("publicity/%d/guo.rui@example.edu", n)]; ok {
 			t.Errorf("Guo Rui is in the attendance of exchange %d, after he left", n)
@@ -240,14 +240,14 @@ func TestOfficersJoiningAndLeavingDuringOnboarding(t *testing.T) {
 			batches = append(batches, b)
 			return contract.DeliveryResult{Sent: len(in.Officers)}, nil
 		})
-	amended := testPlan(t, tangYiForGuoRui)
+	amended := testPlan(t, zhuLanForGuoRui)
 	u := r.amend("2026-09-10 10:00", contract.AmendPlanInput{Plan: *amended, By: "li.wei@example.edu"})
 	var where contract.OfficerLocation
 	r.env.RegisterDelayedCallback(func() {
-		where = queryAs[contract.OfficerLocation](t, r.env, contract.QueryFindOfficer, "tang.yi@example.edu")
+		where = queryAs[contract.OfficerLocation](t, r.env, contract.QueryFindOfficer, "zhu.lan@example.edu")
 	}, r.at("2026-09-11 09:00"))
 	joinerID := contract.JoinerOnboardingWorkflowID(r.plan.Term.ID, "publicity", 2)
-	r.act("2026-09-12 10:00", joinerID, contract.UpdateAcknowledgeTraining, "joiner acks", contract.AcknowledgeInput{Email: "tang.yi@example.edu"})
+	r.act("2026-09-12 10:00", joinerID, contract.UpdateAcknowledgeTraining, "joiner acks", contract.AcknowledgeInput{Email: "zhu.lan@example.edu"})
 	r.act("2026-09-12 11:00", contract.OnboardingWorkflowID(r.plan.Term.ID, "publicity"), contract.UpdateAcknowledgeTraining,
 		"leaver acks", contract.AcknowledgeInput{Email: "guo.rui@example.edu"})
 
@@ -256,10 +256,10 @@ func TestOfficersJoiningAndLeavingDuringOnboarding(t *testing.T) {
 		t.Fatalf("amendment: %+v", u)
 	}
 	if where.OnboardingWorkflowID != joinerID {
-		t.Errorf("find-officer sends Tang Yi to %q, want %q", where.OnboardingWorkflowID, joinerID)
+		t.Errorf("find-officer sends Zhu Lan to %q, want %q", where.OnboardingWorkflowID, joinerID)
 	}
 	if got := r.updates["joiner acks"]; got != "" {
-		t.Errorf("Tang Yi's acknowledgement: %q", got)
+		t.Errorf("Zhu Lan's acknowledgement: %q", got)
 	}
 	if got := r.updates["leaver acks"]; !strings.Contains(got, "left the Publicity Department") {
 		t.Errorf("Guo Rui's acknowledgement after leaving: %q", got)
@@ -272,7 +272,7 @@ func TestOfficersJoiningAndLeavingDuringOnboarding(t *testing.T) {
 			continue
 		}
 		has := func(email string) bool { return slicesContains(b.to, email) }
-		if b.kind == contract.NotifyAssignment && has("tang.yi@example.edu") {
+		if b.kind == contract.NotifyAssignment && has("zhu.lan@example.edu") {
 			joinerAssigned = true
 			if len(b.to) != 1 || b.deadline != "2026-09-20 23:59" {
 				t.Errorf("the joiner's assignment: %+v, want only her, due three days after the others (17 September)", b)
@@ -330,12 +330,19 @@ func TestContestMovedWhilePrepared(t *testing.T) {
 		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *moved)
 	}, r.at("2026-10-07 09:00"))
 	u := r.amend("2026-10-07 10:00", contract.AmendPlanInput{Plan: *moved, By: "li.wei@example.edu"})
+	// The next file is written from the last one: its milestones still
+	// carry the dates it wrote, which must not read as moving them back.
+	later := testPlan(t, func(p *plan.Plan) { p.Contest.At = "2026-11-04 19:00"; p.Contest.Where = "Library hall" })
+	again := r.amend("2026-10-09 10:00", contract.AmendPlanInput{Plan: *later, By: "li.wei@example.edu"})
 	contest := contract.ContestWorkflowID(r.plan.Term.ID)
 	r.act("2026-10-29 10:00", contest, contract.UpdateRecordResults, "results on the old date", contract.RecordResultsInput{Email: "li.wei@example.edu", Text: "Publicity won."})
 
 	r.runTerm()
 	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
 		t.Fatalf("amendment: %+v", u)
+	}
+	if again.rejected != "" || again.failed != nil || len(again.result.Changes) != 1 || again.result.Changes[0].Path != "contest.where" {
+		t.Errorf("the next file, written from the last: %+v", again)
 	}
 	paths := map[string]string{}
 	for _, c := range diff.Changes {
@@ -496,9 +503,9 @@ func (r *termRun) runTerm() {
 	}
 }
 
-// tangYiForGuoRui has Guo Rui leave the Publicity Department and Tang Yi
+// zhuLanForGuoRui has Guo Rui leave the Publicity Department and Zhu Lan
 // join it.
-func tangYiForGuoRui(p *plan.Plan) {
+func zhuLanForGuoRui(p *plan.Plan) {
 	pub := &p.Departments[1]
 	var kept []plan.Person
 	for _, o := range pub.Officers {
@@ -506,5 +513,39 @@ func tangYiForGuoRui(p *plan.Plan) {
 			kept = append(kept, o)
 		}
 	}
-	pub.Officers = append(kept, plan.Person{Name: "Tang Yi", Email: "tang.yi@example.edu"})
+	pub.Officers = append(kept, plan.Person{Name: "Zhu Lan", Email: "zhu.lan@example.edu"})
+}
+
+// New judges and criteria before October's scoring opens: October is
+// scored by them; November starts with them.
+func TestJudgingChangedBeforeScoringOpens(t *testing.T) {
+	r := newTermRun(t)
+	r.savedVersions()
+	judging := testPlan(t, func(p *plan.Plan) {
+		p.Months.Judges = p.Months.Judges[:1]
+		p.Months.Criteria = append(p.Months.Criteria, "teamwork")
+	})
+	u := r.amend("2026-10-10 10:00", contract.AmendPlanInput{Plan: *judging, By: "li.wei@example.edu"})
+	entries := contract.MonthCollectionWorkflowID(r.plan.Term.ID, "2026-10", contract.KindCompetitionEntry)
+	r.act("2026-10-12 10:00", entries, contract.UpdateSubmit, "entry", contract.SubmitInput{Email: "sun.hao@example.edu", Text: "A poster walk."})
+	r.runTerm()
+	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
+		t.Fatalf("amendment: %+v", u)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var october []string
+	for _, a := range r.asked {
+		if strings.Contains(a, "October 2026") && strings.Contains(a, "score") {
+			october = append(october, a)
+		}
+	}
+	if len(october) == 0 {
+		t.Fatalf("nobody was asked to score October's entries: %v", r.asked)
+	}
+	for _, a := range october {
+		if strings.Contains(a, "zhang.hua@example.edu") || !strings.Contains(a, "li.wei@example.edu") {
+			t.Errorf("October's scores asked of the wrong judges: %s", a)
+		}
+	}
 }

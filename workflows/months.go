@@ -71,6 +71,8 @@ type month struct {
 	// peopleVersion the plan version of the people they ask.
 	children      []monthChild
 	peopleVersion int
+	// scoring is set once the judges are asked: the judging no longer changes.
+	scoring bool
 }
 
 func newMonth(in contract.MonthInput) (*month, error) {
@@ -348,6 +350,7 @@ func (m *month) runCompetition(ctx workflow.Context, entries workflow.ChildWorkf
 		}
 	}
 	var sr contract.CollectionResult
+	m.scoring = true
 	if len(depts) > 0 && len(m.in.Judges) > 0 {
 		in := m.scoresInput(ctx, depts)
 		m.counts.ScoresAsked = len(in.Slots)
