@@ -426,6 +426,9 @@ func (w *exchanges) inviteBeside(ctx workflow.Context, m contract.ExchangeMeetin
 // tellHead emails the department's head about a problem with an exchange.
 func (w *exchanges) tellHead(ctx workflow.Context, m contract.ExchangeMeeting, problem string) {
 	d := w.in.Department
+	if r := w.in.PendingRoster; r != nil {
+		d = r.Department // the new head hears at once
+	}
 	w.beside.send(ctx, email{
 		what:     fmt.Sprintf("the notice to the head about exchange %d", m.Number),
 		activity: a.NotifyPartProblem,
@@ -738,6 +741,12 @@ func (w *exchanges) minutesRequest(ctx workflow.Context, m contract.ExchangeMeet
 // minutesInput is the Collection that asks for one exchange's minutes.
 func (w *exchanges) minutesInput(m contract.ExchangeMeeting) contract.CollectionInput {
 	d := w.in.Department
+	// Who takes the minutes, and hears when they are missing, changes at
+	// once with a new roster; the attendance waits for the next exchange.
+	secretary, escalate := w.in.Secretary, w.in.MinutesEscalateTo
+	if r := w.in.PendingRoster; r != nil {
+		secretary, escalate = r.Secretary, r.MinutesEscalateTo
+	}
 	return contract.CollectionInput{
 		TermID:   w.in.TermID,
 		TermName: w.in.TermName,
@@ -750,7 +759,7 @@ func (w *exchanges) minutesInput(m contract.ExchangeMeeting) contract.Collection
 		Opens: m.End,
 		Slots: []contract.Slot{{
 			Key: d.ID, Label: d.Name, Due: m.MinutesDue,
-			Owners: []plan.Person{w.in.Secretary}, EscalateTo: w.in.MinutesEscalateTo,
+			Owners: []plan.Person{secretary}, EscalateTo: escalate,
 			Department: d.ID,
 		}},
 		RemindDaysBefore: []int{0},
