@@ -28,6 +28,7 @@ func (a *Activities) ComputeEvaluations(ctx context.Context, in contract.Evaluat
 		return contract.ComputeEvaluationsResult{}, storeError("read the facts of "+in.DepartmentID, err)
 	}
 	rules := evaluation.RulesFrom(in.Evaluation)
+	rules.Zone = in.TimeZone
 	var res contract.ComputeEvaluationsResult
 	rows := make([]store.Evaluation, 0, len(in.Officers))
 	sum, n := 0.0, 0

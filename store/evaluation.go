@@ -83,6 +83,19 @@ func (s *Store) EvaluationFacts(ctx context.Context, termID string, emails []str
 			facts[r.Email] = f
 		}
 
+		var joined []Officer
+		if err := tx.NewSelect().Model(&joined).
+			Column("email", "joined_at").
+			Where("term_id = ? AND email IN (?) AND joined_at IS NOT NULL", termID, bun.List(emails)).
+			Scan(ctx); err != nil {
+			return fmt.Errorf("officers: %w", err)
+		}
+		for _, o := range joined {
+			f := facts[o.Email]
+			f.JoinedAt = o.JoinedAt
+			facts[o.Email] = f
+		}
+
 		var onb []Onboarding
 		if err := tx.NewSelect().Model(&onb).
 			Column("officer_email", "outcome").

@@ -29,6 +29,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"semesterflow/contract"
 	"semesterflow/plan"
@@ -77,6 +78,9 @@ type Facts struct {
 	Scores   []float64
 	Assessor string
 	Comment  string
+	// JoinedAt is set for an officer an amendment of the plan added: only
+	// the exchanges from then on were theirs to attend.
+	JoinedAt *time.Time
 }
 
 // Rules are the plan's evaluation settings.
@@ -86,6 +90,8 @@ type Rules struct {
 	ExcusedWeight float64
 	// MaxScore is the top of the assessment's scale.
 	MaxScore float64
+	// Zone writes the dates an explanation names.
+	Zone plan.Zone
 }
 
 // RulesFrom takes the rules of a plan's evaluation, with the defaults the
@@ -176,11 +182,17 @@ func attendance(f Facts, r Rules) Component {
 	}
 	if meetings == 0 {
 		c.Detail = "no exchange recorded"
+		if f.JoinedAt != nil {
+			c.Detail += fmt.Sprintf(" since joining on %s", r.Zone.Local(*f.JoinedAt).Format("2 Jan 2006"))
+		}
 		return c
 	}
 	c.Applicable = true
 	c.Value = clamp((float64(f.Present) + r.ExcusedWeight*float64(f.Excused)) / float64(meetings))
 	c.Detail = fmt.Sprintf("present %d, excused %d, absent %d of %d %s", f.Present, f.Excused, f.Absent, meetings, plural(meetings, "meeting", "meetings"))
+	if f.JoinedAt != nil {
+		c.Detail += fmt.Sprintf(" since joining on %s", r.Zone.Local(*f.JoinedAt).Format("2 Jan 2006"))
+	}
 	if f.Excused > 0 {
 		c.Detail += fmt.Sprintf("; an excused absence counts %s", Number(r.ExcusedWeight))
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"semesterflow/contract"
 	"semesterflow/plan"
@@ -230,5 +231,20 @@ func TestExplainNamesThePlansNumbers(t *testing.T) {
 		if !strings.Contains(joined, want) {
 			t.Errorf("rule %d: %q missing from\n%s", i, want, joined)
 		}
+	}
+}
+
+// An officer an amendment added is counted on the exchanges since they
+// joined, and the evaluation says so.
+func TestDetailSaysWhenAnOfficerJoined(t *testing.T) {
+	r := rules(0.5)
+	r.Zone = plan.MustZone("Asia/Shanghai")
+	joined := time.Date(2026, 9, 9, 20, 0, 0, 0, time.UTC) // 10 September in Shanghai
+	res := Score(Facts{Present: 4, Absent: 1, JoinedAt: &joined}, r)
+	if want := "present 4, excused 0, absent 1 of 5 meetings since joining on 10 Sep 2026"; res.Components[0].Detail != want {
+		t.Errorf("detail = %q, want %q", res.Components[0].Detail, want)
+	}
+	if v := res.Components[0].Value; v != 0.8 {
+		t.Errorf("attendance = %v, want 0.8 (4 of the 5 exchanges since joining)", v)
 	}
 }
