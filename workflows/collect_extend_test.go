@@ -51,14 +51,7 @@ func (f *collectFixture) extendAt(local string, in contract.ExtendDeadlineInput)
 // the extension is audited with its reason.
 func TestCollectionDeadlineExtended(t *testing.T) {
 	f := newCollectFixture(t)
-	var audits []contract.RecordAuditInput
-	f.env.OnActivity(acts.RecordAudit, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in contract.RecordAuditInput) error {
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			audits = append(audits, in)
-			return nil
-		})
+	audits := f.audits()
 	stranger := f.extendAt("2026-10-02 11:00", contract.ExtendDeadlineInput{Email: "sun.hao@example.edu", Slot: "sports", Due: "2026-10-06", Reason: "Sports day."})
 	earlier := f.extendAt("2026-10-02 11:30", contract.ExtendDeadlineInput{Email: "li.wei@example.edu", Slot: "sports", Due: "2026-10-02", Reason: "Sooner."})
 	noReason := f.extendAt("2026-10-02 11:45", contract.ExtendDeadlineInput{Email: "li.wei@example.edu", Slot: "sports", Due: "2026-10-06"})
@@ -101,9 +94,9 @@ func TestCollectionDeadlineExtended(t *testing.T) {
 			t.Errorf("sports slot: %+v", s)
 		}
 	}
-	if len(audits) != 1 || audits[0].Action != contract.ActionExtendDeadline || audits[0].Actor != "li.wei@example.edu" ||
-		audits[0].Payload["reason"] != "The sports day took the whole week." {
-		t.Errorf("audit: %+v", audits)
+	if len(*audits) != 1 || (*audits)[0].Action != contract.ActionExtendDeadline || (*audits)[0].Actor != "li.wei@example.edu" ||
+		(*audits)[0].Payload["reason"] != "The sports day took the whole week." {
+		t.Errorf("audit: %+v", *audits)
 	}
 }
 
@@ -162,4 +155,17 @@ func TestCollectionExtendedAsItStarts(t *testing.T) {
 			t.Errorf("sports due %s, want 10-06", s.Due.In(f.loc).Format("01-02"))
 		}
 	}
+}
+
+// audits records the audit entries the collection writes.
+func (f *collectFixture) audits() *[]contract.RecordAuditInput {
+	var audits []contract.RecordAuditInput
+	f.env.OnActivity(acts.RecordAudit, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.RecordAuditInput) error {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			audits = append(audits, in)
+			return nil
+		})
+	return &audits
 }

@@ -1,12 +1,9 @@
 package workflows_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/stretchr/testify/mock"
 
 	"semesterflow/contract"
 	"semesterflow/plan"
@@ -25,14 +22,7 @@ func TestCollectionTaskHandedOver(t *testing.T) {
 	for i := range f.in.Slots {
 		f.in.Slots[i].Department = f.in.Slots[i].Key
 	}
-	var audits []contract.RecordAuditInput
-	f.env.OnActivity(acts.RecordAudit, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in contract.RecordAuditInput) error {
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			audits = append(audits, in)
-			return nil
-		})
+	audits := f.audits()
 	maLi := plan.Person{Name: "Ma Li", Email: "ma.li@example.edu"}
 	outside := f.handOverAt("2026-10-02 10:00", contract.HandOverInput{Email: "sun.hao@example.edu", Slot: "publicity", To: maLi, ToDepartment: "sports", Reason: "Ill."})
 	stranger := f.handOverAt("2026-10-02 10:30", contract.HandOverInput{Email: "yuan.jun@example.edu", Slot: "publicity", From: "sun.hao@example.edu", To: maLi, ToDepartment: "publicity", Reason: "Ill."})
@@ -81,8 +71,8 @@ func TestCollectionTaskHandedOver(t *testing.T) {
 	if len(got.Submissions) != 1 || got.Submissions[0].Author != "ma.li@example.edu" {
 		t.Errorf("submissions: %+v", got.Submissions)
 	}
-	if len(audits) != 1 || audits[0].Action != contract.ActionHandOver || audits[0].Payload["from"] != "sun.hao@example.edu" || audits[0].Payload["to"] != "ma.li@example.edu" {
-		t.Errorf("audit: %+v", audits)
+	if len(*audits) != 1 || (*audits)[0].Action != contract.ActionHandOver || (*audits)[0].Payload["from"] != "sun.hao@example.edu" || (*audits)[0].Payload["to"] != "ma.li@example.edu" {
+		t.Errorf("audit: %+v", *audits)
 	}
 }
 

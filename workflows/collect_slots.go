@@ -13,14 +13,7 @@ import (
 // setupSlotsFromParent takes the new schedule a parent sends after an
 // amendment of the plan. Receiving a signal adds no command.
 func (c *collection) setupSlotsFromParent(ctx workflow.Context) {
-	ch := workflow.GetSignalChannel(ctx, contract.SignalCollectionSlots)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var s contract.CollectionSlots
-			ch.Receive(ctx, &s)
-			c.reschedule(ctx, s)
-		}
-	})
+	onSignal(ctx, contract.SignalCollectionSlots, c.reschedule)
 }
 
 // reschedule moves the open slots' due dates and adds new slots. A slot

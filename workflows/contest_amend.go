@@ -17,14 +17,7 @@ const changeContestAmend = "contest-amend"
 // setupAmendments takes the term's amended contest. Receiving a signal adds
 // no command, so runs recorded before it replay unchanged.
 func (c *contest) setupAmendments(ctx workflow.Context) {
-	ch := workflow.GetSignalChannel(ctx, contract.SignalContestPlan)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var in contract.ContestInput
-			ch.Receive(ctx, &in)
-			c.amend(ctx, in)
-		}
-	})
+	onSignal(ctx, contract.SignalContestPlan, c.amend)
 }
 
 // amend takes the new dates while the contest has not taken place, and

@@ -17,14 +17,7 @@ const changeExchangeCalendar = "exchange-calendar"
 // setupCalendar takes the term's amended calendars. Receiving a signal adds
 // no command, so runs recorded before it replay unchanged.
 func (w *exchanges) setupCalendar(ctx workflow.Context) {
-	w.calendars = workflow.GetSignalChannel(ctx, contract.SignalExchangesCalendar)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var cal contract.ExchangesCalendar
-			w.calendars.Receive(ctx, &cal)
-			w.takeCalendar(ctx, cal)
-		}
-	})
+	w.calendars = onSignal(ctx, contract.SignalExchangesCalendar, w.takeCalendar)
 }
 
 // drainCalendars takes the calendars delivered but not yet received.

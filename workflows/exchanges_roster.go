@@ -14,16 +14,11 @@ import (
 // them. Receiving a signal adds no command, so runs recorded before it
 // replay unchanged.
 func (w *exchanges) setupRoster(ctx workflow.Context) {
-	w.rosters = workflow.GetSignalChannel(ctx, contract.SignalExchangesRoster)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var r contract.ExchangesRoster
-			w.rosters.Receive(ctx, &r)
-			secretary, escalation := w.minutesPeople()
-			w.takeRoster(r)
-			if r.Secretary.Email != secretary || emailsOf(r.MinutesEscalateTo) != escalation {
-				w.moveOpenMinutes(ctx, r)
-			}
+	w.rosters = onSignal(ctx, contract.SignalExchangesRoster, func(ctx workflow.Context, r contract.ExchangesRoster) {
+		secretary, escalation := w.minutesPeople()
+		w.takeRoster(r)
+		if r.Secretary.Email != secretary || emailsOf(r.MinutesEscalateTo) != escalation {
+			w.moveOpenMinutes(ctx, r)
 		}
 	})
 }

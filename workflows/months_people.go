@@ -20,14 +20,9 @@ type monthChild struct {
 // signal adds no command, so runs recorded before it replay unchanged.
 func (m *month) setupPeople(ctx workflow.Context) {
 	onPeople(ctx, m.takePeople)
-	judging := workflow.GetSignalChannel(ctx, contract.SignalMonthJudging)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var j contract.MonthJudging
-			judging.Receive(ctx, &j)
-			if !m.scoring && len(j.Judges) > 0 && len(j.Criteria) > 0 {
-				m.in.Judges, m.in.Criteria, m.in.MaxScore = j.Judges, j.Criteria, j.MaxScore
-			}
+	onSignal(ctx, contract.SignalMonthJudging, func(_ workflow.Context, j contract.MonthJudging) {
+		if !m.scoring && len(j.Judges) > 0 && len(j.Criteria) > 0 {
+			m.in.Judges, m.in.Criteria, m.in.MaxScore = j.Judges, j.Criteria, j.MaxScore
 		}
 	})
 }

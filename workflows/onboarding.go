@@ -99,16 +99,8 @@ func (w *onboarding) setup(ctx workflow.Context) error {
 		return err
 	}
 	onPeople(ctx, w.takePeople)
-	// Officers an amendment took out; a signal adds no command, so runs
-	// recorded before it replay unchanged.
-	left := workflow.GetSignalChannel(ctx, contract.SignalOnboardingLeft)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var l contract.OnboardingLeft
-			left.Receive(ctx, &l)
-			w.markLeft(l)
-		}
-	})
+	// Officers an amendment took out.
+	onSignal(ctx, contract.SignalOnboardingLeft, func(_ workflow.Context, l contract.OnboardingLeft) { w.markLeft(l) })
 	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAcknowledgeTraining, w.acknowledge,
 		workflow.UpdateHandlerOptions{
 			Validator:   w.validateAcknowledge,

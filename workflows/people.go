@@ -6,18 +6,25 @@ import (
 	"semesterflow/contract"
 )
 
-// onPeople receives the departments' new people the term sends after an
-// amendment and hands each batch to take. Receiving a signal adds no
-// command, so runs recorded before it replay unchanged.
-func onPeople(ctx workflow.Context, take func(workflow.Context, contract.DepartmentPeople)) {
-	ch := workflow.GetSignalChannel(ctx, contract.SignalDepartmentPeople)
+// onSignal hands every signal of that name, in the order they came, to
+// take on a coroutine of its own. Receiving a signal adds no command, so
+// runs recorded before a part took a signal replay unchanged.
+func onSignal[T any](ctx workflow.Context, name string, take func(workflow.Context, T)) workflow.ReceiveChannel {
+	ch := workflow.GetSignalChannel(ctx, name)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
-			var p contract.DepartmentPeople
-			ch.Receive(ctx, &p)
-			take(ctx, p)
+			var v T
+			ch.Receive(ctx, &v)
+			take(ctx, v)
 		}
 	})
+	return ch
+}
+
+// onPeople takes the departments' new people the term sends after an
+// amendment.
+func onPeople(ctx workflow.Context, take func(workflow.Context, contract.DepartmentPeople)) {
+	onSignal(ctx, contract.SignalDepartmentPeople, take)
 }
 
 // takePeople gives the help desk the departments' new heads: they request
