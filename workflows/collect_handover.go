@@ -78,7 +78,7 @@ func (c *collection) handover(ctx workflow.Context, in contract.HandOverInput) (
 	case owns(s, to):
 		return 0, 0, fmt.Errorf("%s is already asked for %s for %s", to, c.in.Title, s.Label)
 	case s.Department != "" && in.ToDepartment != s.Department:
-		return 0, 0, fmt.Errorf("%s is not in the department of %s; hand it to someone in that department", to, s.Label)
+		return 0, 0, fmt.Errorf("%s is not in the %s; hand it to one of its officers", to, s.Label)
 	case c.subs[i] != nil:
 		return 0, 0, fmt.Errorf("%s for %s is already handed in", c.in.Title, s.Label)
 	case c.closed[i] || !now.Before(c.closes(s)):

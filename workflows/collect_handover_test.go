@@ -37,7 +37,7 @@ func TestCollectionTaskHandedOver(t *testing.T) {
 	f.submitAt("2026-10-04 20:00", contract.SubmitInput{Email: "ma.li@example.edu", Slot: "publicity", Text: "Posters for every event."}, &newOwner)
 	got := f.run()
 
-	if outside.rejected == nil || !strings.Contains(outside.rejected.Error(), "ma.li@example.edu is not in the department of Publicity Department") {
+	if outside.rejected == nil || !strings.Contains(outside.rejected.Error(), "ma.li@example.edu is not in the Publicity Department; hand it to one of its officers") {
 		t.Errorf("hand-over outside the department: %v", outside.rejected)
 	}
 	if stranger.rejected == nil || !strings.Contains(stranger.rejected.Error(), "only the person asked, or those it escalates to, can") {

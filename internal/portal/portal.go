@@ -238,6 +238,15 @@ func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 		s.recordAttendance(w, r, c, token, t, form{})
 		return
 	}
+	if r.PostForm.Get("form") == handOverForm {
+		if t.HandOver == nil {
+			s.message(w, http.StatusConflict, "Nothing was handed over",
+				"This task can no longer be handed over: it was handed in, handed over already, or it is over. Open the link from your email again to see where it stands.")
+			return
+		}
+		s.handTaskOver(w, r, c, token, t)
+		return
+	}
 	if t.Done != "" || t.Over != "" {
 		s.showTask(w, r, token, t, f, http.StatusOK)
 		return

@@ -30,6 +30,8 @@ type taskPage struct {
 	// Sheet, when set, is the attendance sheet of an exchange nobody could
 	// sign in at, on its minutes' page.
 	Sheet *attendanceSheet
+	// HandOver, when set, offers to hand the task to someone else.
+	HandOver *handOver
 
 	// Done or Over, when set, replace the form with a plain page (Done
 	// leaves the attendance sheet, if there is one).
@@ -99,7 +101,11 @@ func (s *Server) loadTask(ctx context.Context, c links.Claims) (*taskPage, error
 }
 
 func (s *Server) query(ctx context.Context, c links.Claims, name string, into any, args ...any) error {
-	v, err := s.temporal.QueryWorkflow(ctx, c.WorkflowID, "", name, args...)
+	return s.queryWorkflow(ctx, c.WorkflowID, name, into, args...)
+}
+
+func (s *Server) queryWorkflow(ctx context.Context, workflowID, name string, into any, args ...any) error {
+	v, err := s.temporal.QueryWorkflow(ctx, workflowID, "", name, args...)
 	if err != nil {
 		return err
 	}
@@ -214,6 +220,9 @@ func (s *Server) submitTask(ctx context.Context, c links.Claims) (*taskPage, err
 	}
 	if t.Over == "" {
 		s.addAttendanceSheet(ctx, c, t)
+	}
+	if ct.Owner && t.Over == "" && t.Done == "" {
+		t.HandOver = &handOver{}
 	}
 	return t, nil
 }
