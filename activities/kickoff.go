@@ -4,36 +4,61 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 
 	"semesterflow/contract"
+	"semesterflow/internal/links"
 	"semesterflow/mail"
 	"semesterflow/plan"
 	"semesterflow/store"
 )
 
+// DirectoryInlinePeople is the largest directory an email lists whole.
+// Beyond it each head's email would grow with the union (50,000 rows at
+// 1,000 departments of 50, sent to every head), so a head gets the leaders
+// and their own department, and the link to the whole directory.
+const DirectoryInlinePeople = 200
+
+// directoryLinkLife is how long the directory's link works after the term
+// ends, in real time.
+const directoryLinkLife = 30 * 24 * time.Hour
+
 // SendDirectory emails the term's personnel directory (leaders, then every
 // department with its head first) to every department head, one email each,
-// in one batch.
+// in one batch, with a link to the directory on the portal.
 func (a *Activities) SendDirectory(ctx context.Context, in contract.SendDirectoryInput) (contract.DeliveryResult, error) {
 	dir, err := a.Store.LoadDirectory(ctx, in.TermID)
 	if err != nil {
 		// Retried: the term's SaveDirectory may not have committed yet.
 		return contract.DeliveryResult{}, storeError("load the directory of "+in.TermID, err)
 	}
-	data := mail.DirectoryData{TermName: dir.Term.Name, Groups: directoryGroups(dir)}
+	groups := directoryGroups(dir)
+	departments, people := mail.CountDirectory(groups)
+	whole := people <= DirectoryInlinePeople
+	expires := dir.Term.EndsOn.Add(directoryLinkLife)
+	if soonest := time.Now().Add(directoryLinkLife); expires.Before(soonest) {
+		expires = soonest
+	}
 
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	const purpose = "kickoff-directory"
 	seen := map[string]bool{}
 	var msgs []mail.Message
-	for _, d := range dir.Departments {
+	for i, d := range dir.Departments {
 		if d.HeadEmail == "" || seen[d.HeadEmail] {
 			continue
 		}
 		seen[d.HeadEmail] = true
-		data.RecipientName = d.HeadName
+		data := mail.DirectoryData{
+			TermName: dir.Term.Name, RecipientName: d.HeadName, Groups: groups,
+			Departments: departments, People: people,
+			Link: a.link(links.Claims{Person: d.HeadEmail, WorkflowID: workflowID, Action: links.ViewDirectory, Slot: in.TermID, Expires: expires}),
+		}
+		if !whole {
+			data.Groups = ownGroups(groups, len(dir.Leaders) > 0, i)
+		}
 		r, err := mail.Render("directory", data)
 		if err != nil {
 			return contract.DeliveryResult{}, contract.Template("render the directory email", err)
@@ -45,6 +70,14 @@ func (a *Activities) SendDirectory(ctx context.Context, in contract.SendDirector
 		})
 	}
 	return a.deliver(ctx, purpose, msgs)
+}
+
+// ownGroups keeps the leaders' group, when there is one, and department i's.
+func ownGroups(groups []mail.DirectoryGroup, leaders bool, i int) []mail.DirectoryGroup {
+	if !leaders {
+		return groups[i : i+1]
+	}
+	return []mail.DirectoryGroup{groups[0], groups[1+i]}
 }
 
 // directoryGroups lays out the directory by department: the leaders first,
@@ -69,7 +102,7 @@ func directoryGroups(dir store.Directory) []mail.DirectoryGroup {
 	// LoadDirectory orders officers by department and position.
 	for _, o := range dir.Officers {
 		i, ok := pos[o.DepartmentID]
-		if !ok {
+		if !ok || o.LeftAt != nil {
 			continue
 		}
 		groups[i].People = append(groups[i].People, mail.DirectoryEntry{Name: o.Name, Role: orDefault(o.Role, "Officer"), Email: o.Email})

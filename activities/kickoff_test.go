@@ -2,13 +2,16 @@ package activities_test
 
 import (
 	"context"
+	"fmt"
 	"html"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"semesterflow/contract"
+	"semesterflow/internal/links"
 	"semesterflow/plan"
 )
 
@@ -207,5 +210,67 @@ func TestKickoffInvitationsCarryACalendarInviteAndGoOutOnce(t *testing.T) {
 	}
 	if !k.StartsAt.Equal(in.Starts) || !k.EndsAt.Equal(in.Ends) || k.Place != in.Where || !slices.Equal(k.Agenda, in.Agenda) || k.Invited != 4 {
 		t.Errorf("kickoff row = %+v", k)
+	}
+}
+
+// TestLargeDirectoryGivesEachHeadTheirDepartmentAndALink: a directory
+// longer than the email's limit is not sent whole to every head. Each head's
+// email lists the leaders and their own department, counts the whole
+// directory, and links to it on the portal.
+func TestLargeDirectoryGivesEachHeadTheirDepartmentAndALink(t *testing.T) {
+	const departments, officers = 4, 60
+	var y strings.Builder
+	y.WriteString(`
+term: {id: %[1]s, name: Fall term 2026, starts: 2026-09-01, ends: 2027-01-15, time_zone: Asia/Shanghai}
+leaders:
+  - {name: Li Wei, email: li.wei.%[1]s@example.edu, role: Minister of Organization}
+training:
+  sessions: [{title: Rules, at: "2026-09-09 19:00"}]
+  deadline_days_after_start: 16
+departments:
+`)
+	for d := range departments {
+		fmt.Fprintf(&y, "  - id: d%d\n    name: Department %d\n    head: {name: Head %d, email: head%d.%%[1]s@example.edu}\n    officers:\n", d, d, d, d)
+		for o := range officers {
+			fmt.Fprintf(&y, "      - {name: Officer %d-%d, email: officer%d-%d.%%[1]s@example.edu}\n", d, o, d, o)
+		}
+	}
+	r := newPlanRig(t, y.String())
+	key := make([]byte, 32)
+	signer, err := links.NewSigner(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.acts.Links, r.acts.PortalURL = signer, "https://portal.example.edu"
+	if res := r.deliver(r.acts.SendDirectory, contract.SendDirectoryInput{TermID: r.plan.Term.ID}); res.Sent != departments {
+		t.Fatalf("sent %+v, want one email to each of the %d heads", res, departments)
+	}
+	people := 1 + departments*(1+officers)
+	link := regexp.MustCompile(`https://portal\.example\.edu/act/[A-Za-z0-9_.-]+`)
+	for i, d := range r.plan.Departments {
+		msg := r.only(d.Head.Email)
+		if want := fmt.Sprintf("%d departments, %d people", departments, people); !strings.Contains(msg.Subject, want) {
+			t.Errorf("%s's subject %q does not count the whole directory (%s)", d.Head.Name, msg.Subject, want)
+		}
+		for part, body := range map[string]string{"text": msg.Text, "HTML": html.UnescapeString(msg.HTML)} {
+			if !strings.Contains(body, "li.wei."+r.tag) || !strings.Contains(body, d.Officers[officers-1].Email) {
+				t.Errorf("the %s part of %s's email lacks the leaders or their own department", part, d.Head.Name)
+			}
+			other := r.plan.Departments[(i+1)%departments]
+			if strings.Contains(body, other.Officers[0].Email) {
+				t.Errorf("the %s part of %s's email lists %s of another department", part, d.Head.Name, other.Officers[0].Email)
+			}
+			if !strings.Contains(strings.Join(strings.Fields(body), " "), "Here are the leaders and your department") {
+				t.Errorf("the %s part of %s's email does not say it lists only their department", part, d.Head.Name)
+			}
+		}
+		token := strings.TrimPrefix(link.FindString(msg.Text), "https://portal.example.edu/act/")
+		c, err := signer.Verify(token, time.Now())
+		if err != nil || c.Action != links.ViewDirectory || c.Person != d.Head.Email || c.Slot != r.plan.Term.ID {
+			t.Errorf("%s's directory link %q: claims %+v, %v; want the directory of %s for them", d.Head.Name, token, c, err, r.plan.Term.ID)
+		}
+		if len(msg.Text) > 20_000 {
+			t.Errorf("%s's email is %d bytes of text: it grows with the directory", d.Head.Name, len(msg.Text))
+		}
 	}
 }

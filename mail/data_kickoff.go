@@ -50,31 +50,36 @@ type DirectoryGroup struct {
 }
 
 // DirectoryData feeds directory: the term's personnel directory, grouped by
-// department, as a table.
+// department, as a table. A large directory is not sent whole: Groups then
+// list the leaders and the recipient's department, and Link opens the rest.
 type DirectoryData struct {
 	TermName      string
 	RecipientName string
-	Groups        []DirectoryGroup
+	// Groups are what this email lists, the leaders first.
+	Groups []DirectoryGroup
+	// Departments and People count the whole directory (see CountDirectory).
+	Departments int
+	People      int
+	// Link opens the whole directory on the portal; empty without a portal.
+	Link string
 }
 
-// People counts everyone listed.
-func (d DirectoryData) People() int {
-	n := 0
-	for _, g := range d.Groups {
-		n += len(g.People)
-	}
-	return n
+// Partial reports whether the email lists less than the whole directory.
+func (d DirectoryData) Partial() bool {
+	_, people := CountDirectory(d.Groups)
+	return people < d.People
 }
 
-// Departments counts the groups other than the leaders'.
-func (d DirectoryData) Departments() int {
-	n := 0
-	for _, g := range d.Groups {
+// CountDirectory counts the departments (every group but the leaders') and
+// the entries of groups.
+func CountDirectory(groups []DirectoryGroup) (departments, people int) {
+	for _, g := range groups {
+		people += len(g.People)
 		if g.Department != DirectoryLeaders {
-			n++
+			departments++
 		}
 	}
-	return n
+	return departments, people
 }
 
 // DirectoryLeaders names the group of the term's leaders.

@@ -21,7 +21,7 @@ func sampleKickoffInvitation() KickoffInvitationData {
 // sampleDirectory is a small directory: the leaders and two departments,
 // with a name that needs escaping and roles of different widths.
 func sampleDirectory() DirectoryData {
-	return DirectoryData{
+	d := DirectoryData{
 		TermName:      "Fall term 2026",
 		RecipientName: "Sun Hao",
 		Groups: []DirectoryGroup{
@@ -40,4 +40,6 @@ func sampleDirectory() DirectoryData {
 			}},
 		},
 	}
+	d.Departments, d.People = CountDirectory(d.Groups)
+	return d
 }

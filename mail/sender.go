@@ -71,13 +71,14 @@ func (e *BatchError) Unwrap() error { return e.Err }
 // in an outbox before the next). It stops at the first failure and returns a
 // *BatchError naming the recipient and key. Every message is checked before
 // dialling; an invalid one fails the whole batch with ErrInvalidMessage and
-// nothing is sent. An empty batch does not dial. sent may be nil.
+// nothing is sent. Each message is built into MIME only when its turn comes,
+// so a batch holds one built message at a time, not the whole batch twice.
+// An empty batch does not dial. sent may be nil.
 func (s *Sender) SendBatch(ctx context.Context, msgs []Message, sent func(Message) error) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	built, err := s.prepare(msgs)
-	if err != nil {
+	if err := check(msgs); err != nil {
 		return err
 	}
 
@@ -110,7 +111,14 @@ func (s *Sender) SendBatch(ctx context.Context, msgs []Message, sent func(Messag
 			abort(client, sc, conn)
 			return batchError(msgs, i, false, err)
 		}
-		if err := client.SendWithSMTPClient(sc, built[i]); err != nil {
+		built, err := m.build(s.from, s.domain)
+		if err != nil {
+			// check accepted it, so this is a defect in build, not the caller's
+			// message; nothing of it reached the server.
+			abort(client, sc, conn)
+			return batchError(msgs, i, false, fmt.Errorf("%w: %w", ErrInvalidMessage, err))
+		}
+		if err := client.SendWithSMTPClient(sc, built); err != nil {
 			if ctx.Err() != nil {
 				err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 			}
@@ -131,11 +139,10 @@ func (s *Sender) SendBatch(ctx context.Context, msgs []Message, sent func(Messag
 	return nil
 }
 
-// prepare validates every message and builds it, so that a bad message fails
-// the batch before anything is sent.
-func (s *Sender) prepare(msgs []Message) ([]*gomail.Msg, error) {
+// check validates every message, so that a bad message fails the batch
+// before anything is sent.
+func check(msgs []Message) error {
 	seen := make(map[string]int, len(msgs))
-	built := make([]*gomail.Msg, len(msgs))
 	for i, m := range msgs {
 		err := m.validate()
 		// Two messages with one key would share a Message-ID and an outbox
@@ -144,14 +151,11 @@ func (s *Sender) prepare(msgs []Message) ([]*gomail.Msg, error) {
 			err = fmt.Errorf("key repeats message %d of the batch", j+1)
 		}
 		seen[m.Key] = i
-		if err == nil {
-			built[i], err = m.build(s.from, s.domain)
-		}
 		if err != nil {
-			return nil, batchError(msgs, i, false, fmt.Errorf("%w: %w", ErrInvalidMessage, err))
+			return batchError(msgs, i, false, fmt.Errorf("%w: %w", ErrInvalidMessage, err))
 		}
 	}
-	return built, nil
+	return nil
 }
 
 func (s *Sender) clientOptions(dial gomail.DialContextFunc) []gomail.Option {

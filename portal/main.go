@@ -82,7 +82,7 @@ func serve(ctx context.Context, e env, logger *slog.Logger) error {
 	}
 	defer c.Close()
 
-	srv, err := portal.New(signer, c, portal.NewDigestTable(db), logger)
+	srv, err := portal.New(signer, c, portal.NewDigestTable(db), portal.NewDirectoryTable(db), logger)
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,14 @@ const (
 	// recommendation, a competition entry, a judge's scores, a summary, a
 	// milestone or task, a leader's assessment.
 	Submit Action = "submit"
+	// ViewDirectory opens the term's personnel directory, read only; its
+	// slot is the term's ID.
+	ViewDirectory Action = "directory"
 )
 
 func (a Action) valid() bool {
 	switch a {
-	case Acknowledge, SignIn, Excuse, Submit:
+	case Acknowledge, SignIn, Excuse, Submit, ViewDirectory:
 		return true
 	}
 	return false

@@ -51,8 +51,10 @@ type Server struct {
 	links    *links.Signer
 	temporal Temporal
 	digests  Digests
-	logger   *slog.Logger
-	pages    *template.Template
+	// directories is nil when the portal serves no directory.
+	directories Directories
+	logger      *slog.Logger
+	pages       *template.Template
 	// now is the real time, for link expiry.
 	now func() time.Time
 	// updateTimeout bounds how long an action waits for its workflow.
@@ -60,12 +62,13 @@ type Server struct {
 }
 
 // New returns a portal verifying links with signer and acting through t.
-func New(signer *links.Signer, t Temporal, digests Digests, logger *slog.Logger) (*Server, error) {
+// directories may be nil.
+func New(signer *links.Signer, t Temporal, digests Digests, directories Directories, logger *slog.Logger) (*Server, error) {
 	pages, err := template.New("").Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("portal templates: %w", err)
 	}
-	return &Server{links: signer, temporal: t, digests: digests, logger: logger, pages: pages, now: time.Now, updateTimeout: 30 * time.Second}, nil
+	return &Server{links: signer, temporal: t, digests: digests, directories: directories, logger: logger, pages: pages, now: time.Now, updateTimeout: 30 * time.Second}, nil
 }
 
 // Handler routes the portal's pages.
@@ -104,6 +107,9 @@ type page struct {
 	// Digests lists a term's digests.
 	TermID  string
 	Digests []Digest
+	// Directory is the personnel directory's page, CSVLink its download.
+	Directory *Directory
+	CSVLink   string
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {
@@ -146,6 +152,10 @@ func (s *Server) showAction(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if c.Action == links.ViewDirectory {
+		s.showDirectory(w, r, c)
+		return
+	}
 	t, err := s.loadTask(r.Context(), c)
 	if err != nil {
 		s.taskUnavailable(w, err)
@@ -185,6 +195,10 @@ func (s *Server) showTask(w http.ResponseWriter, r *http.Request, token string, 
 func (s *Server) takeAction(w http.ResponseWriter, r *http.Request) {
 	c, token, ok := s.verify(w, r)
 	if !ok {
+		return
+	}
+	if c.Action == links.ViewDirectory {
+		s.message(w, http.StatusMethodNotAllowed, "Nothing to send here", "The personnel directory is read only. Reply to its email if anything is wrong or missing.")
 		return
 	}
 	// A 20,000-character text in Chinese is about 180 KB once form-encoded.

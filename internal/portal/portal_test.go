@@ -69,7 +69,7 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.temporal.Close)
-	srv, err := portal.New(r.signer, r.temporal, portal.NewDigestTable(digestDB), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := portal.New(r.signer, r.temporal, portal.NewDigestTable(digestDB), portal.NewDirectoryTable(digestDB), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
