@@ -61,6 +61,40 @@ func BenchmarkTermHistory(b *testing.B) {
 type runLength struct {
 	id     string
 	length int64
+	// workflowID and runID name the run for reading its history.
+	workflowID, runID string
+}
+
+// termRuns lists every run whose workflow ID starts with prefix, through
+// visibility, longest history first. It fails when there is none.
+func termRuns(ctx context.Context, b *testing.B, c client.Client, prefix string) []runLength {
+	b.Helper()
+	// Visibility catches up with the last closes shortly after.
+	time.Sleep(2 * time.Second)
+	var all []runLength
+	var token []byte
+	for {
+		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Namespace:     "default",
+			Query:         fmt.Sprintf(`WorkflowId STARTS_WITH %q`, prefix),
+			PageSize:      1000,
+			NextPageToken: token,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range resp.Executions {
+			all = append(all, runLength{e.Execution.WorkflowId + "/" + e.Execution.RunId, e.HistoryLength, e.Execution.WorkflowId, e.Execution.RunId})
+		}
+		if token = resp.NextPageToken; len(token) == 0 {
+			break
+		}
+	}
+	if len(all) == 0 {
+		b.Fatalf("no runs of %s found in visibility", prefix)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].length > all[j].length })
+	return all
 }
 
 func runTermOnServer(b *testing.B, c client.Client, p *plan.Plan, scale float64) (largest runLength, runs int, events int64) {
@@ -90,33 +124,9 @@ func runTermOnServer(b *testing.B, c client.Client, p *plan.Plan, scale float64)
 	b.StopTimer()
 	defer b.StartTimer()
 
-	// Visibility catches up with the last closes shortly after.
-	time.Sleep(2 * time.Second)
-	var all []runLength
-	var token []byte
-	for {
-		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			Namespace:     "default",
-			Query:         fmt.Sprintf(`WorkflowId STARTS_WITH %q`, contract.SemesterWorkflowID(term.Term.ID)),
-			PageSize:      1000,
-			NextPageToken: token,
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, e := range resp.Executions {
-			all = append(all, runLength{e.Execution.WorkflowId + "/" + e.Execution.RunId, e.HistoryLength})
-		}
-		if token = resp.NextPageToken; len(token) == 0 {
-			break
-		}
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].length > all[j].length })
+	all := termRuns(ctx, b, c, contract.SemesterWorkflowID(term.Term.ID))
 	for _, r := range all {
 		events += r.length
-	}
-	if len(all) == 0 {
-		b.Fatal("no runs found in visibility")
 	}
 	for _, r := range all[:min(5, len(all))] {
 		b.Logf("run %s: %d events", r.id, r.length)

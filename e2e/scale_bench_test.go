@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -18,9 +19,12 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/proto"
 
 	"semesterflow/contract"
+	"semesterflow/internal/config"
 	"semesterflow/internal/planfixture"
 	"semesterflow/internal/testenv"
 	"semesterflow/plan"
@@ -124,6 +128,7 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 	}
 	b.StopTimer()
 	wall := time.Since(started)
+	peakRSS := peakRSSOf(b, cmd.Process.Pid)
 
 	// What the plan asked for.
 	meetings, attendanceRows, officerCount := 0, 0, 0
@@ -179,14 +184,89 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 		}
 		problems += len(part.Problems)
 	}
+	// The history: every run's length, the largest event (an upper bound
+	// on any payload), and the SDK's warnings of payloads over 256 KiB.
+	runs := termRuns(ctx, b, c, contract.SemesterWorkflowID(term))
+	var events int64
+	for _, r := range runs {
+		events += r.length
+	}
+	largest := largestEvent(ctx, b, c, runs)
+	logText, _ := os.ReadFile(logPath)
+	payloadWarnings := strings.Count(string(logText), "TMPRL1103")
+	if payloadWarnings > 0 {
+		b.Errorf("the worker warned %d times of a payload over %d bytes (TMPRL1103; worker log %s)", payloadWarnings, config.PayloadSizeWarning, logPath)
+	}
+	if runs[0].length >= 4096 {
+		b.Errorf("run %s has %d events, over the 4,096 mark", runs[0].id, runs[0].length)
+	}
+	ideal := planSpan(p) / time.Duration(scale)
+
 	b.ReportMetric(wall.Seconds(), "s/term")
+	b.ReportMetric(ideal.Seconds(), "s-ideal")
+	b.ReportMetric(float64(peakRSS)/(1<<20), "MiB-peak-rss")
+	b.ReportMetric(float64(runs[0].length), "max-events/run")
+	b.ReportMetric(float64(len(runs)), "runs")
+	b.ReportMetric(float64(events)/wall.Seconds(), "events/s")
+	b.ReportMetric(float64(largest.bytes), "max-event-bytes")
 	b.ReportMetric(float64(meetings), "meetings")
 	b.ReportMetric(float64(sent), "emails")
 	b.ReportMetric(float64(late), "invitations-not-on-time")
 	b.ReportMetric(float64(unrecorded), "meetings-recorded-late")
 	b.ReportMetric(float64(problems), "problems")
-	b.Logf("%d departments, %d officers at %gx: %s; %d meetings, %d attendance rows, %d emails; %d invitations not on time, %d meetings recorded late, %d problems reported",
-		len(p.Departments), officerCount, scale, wall.Round(time.Second), meetings, attendanceRows, sent, late, unrecorded, problems)
+	b.Logf("%d departments, %d officers at %gx: %s (ideal %s); peak RSS %d MiB; %d runs, %d events, %.0f events/s, largest run %s with %d events, largest event %d bytes (%s in %s); %d meetings, %d attendance rows, %d emails; %d invitations not on time, %d meetings recorded late, %d problems reported",
+		len(p.Departments), officerCount, scale, wall.Round(time.Second), ideal.Round(time.Second), peakRSS>>20,
+		len(runs), events, float64(events)/wall.Seconds(), runs[0].id, runs[0].length, largest.bytes, largest.kind, largest.run,
+		meetings, attendanceRows, sent, late, unrecorded, problems)
+}
+
+// peakRSSOf reads a process's peak resident set (VmHWM) from /proc.
+func peakRSSOf(tb testing.TB, pid int) int64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		tb.Logf("peak RSS unknown: %v", err)
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// planSpan is the plan time a term runs: from its first day to the end of
+// its last.
+func planSpan(p plan.Plan) time.Duration {
+	start, _ := p.Term.Starts.In(time.UTC)
+	end, _ := p.Term.Ends.In(time.UTC)
+	return end.Sub(start) + 24*time.Hour
+}
+
+// eventSize names the largest event of a term's histories.
+type eventSize struct {
+	bytes     int
+	kind, run string
+}
+
+// largestEvent reads every run's history and returns its largest event, in
+// encoded bytes: an upper bound on the largest payload of the term.
+func largestEvent(ctx context.Context, tb testing.TB, c client.Client, runs []runLength) eventSize {
+	var largest eventSize
+	for _, r := range runs {
+		it := c.GetWorkflowHistory(ctx, r.workflowID, r.runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			e, err := it.Next()
+			if err != nil {
+				tb.Fatalf("history of %s: %v", r.id, err)
+			}
+			if n := proto.Size(e); n > largest.bytes {
+				largest = eventSize{n, e.EventType.String(), r.id}
+			}
+		}
+	}
+	return largest
 }
 
 // smtpSink starts Postfix's smtp-sink on a free port when it is installed,
