@@ -3,11 +3,14 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -33,7 +36,10 @@ func echoActivity(_ context.Context, n int) (int, error) { return n, nil }
 func BenchmarkEchoEvents(b *testing.B) {
 	total := int(envFloat(b, "ECHO_WORKFLOWS", 2000))
 	addr := testenv.TemporalAddress(b)
-	c, err := client.Dial(client.Options{HostPort: addr})
+	// The SDK's default logger writes a debug line per activity, which
+	// would cost the worker more than the workflows do.
+	quiet := tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	c, err := client.Dial(client.Options{HostPort: addr, Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
 	}
