@@ -16,7 +16,10 @@ import (
 // SaveDirectory writes the term, its leaders, departments and officers. The
 // directory is re-established from the plan: people no longer listed go.
 func (a *Activities) SaveDirectory(ctx context.Context, in contract.SaveDirectoryInput) error {
-	p := in.Plan
+	p, err := a.planOf(ctx, in.Plan, in.PlanRef)
+	if err != nil {
+		return err
+	}
 	dir, err := directoryOf(p, activity.GetInfo(ctx).WorkflowExecution.ID)
 	if err != nil {
 		return err

@@ -53,7 +53,13 @@ func (a *Activities) SavePlanVersions(ctx context.Context, in contract.SavePlanV
 		return contract.BadInput("save plan versions: no version given", nil)
 	}
 	rows := make([]store.PlanVersion, len(in.Versions))
-	for i, v := range in.Versions {
+	for i := range in.Versions {
+		v := &in.Versions[i]
+		p, err := a.planOf(ctx, v.Plan, v.PlanRef)
+		if err != nil {
+			return err
+		}
+		v.Plan = p
 		planJSON, err := json.Marshal(v.Plan)
 		if err != nil {
 			return contract.BadInput("plan version "+strconv.Itoa(v.Version), err)

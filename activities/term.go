@@ -14,13 +14,16 @@ import (
 // NotifyTermCancelled records the cancellation in the audit log and tells
 // every leader, head and officer of the term, one email each, in one batch.
 func (a *Activities) NotifyTermCancelled(ctx context.Context, in contract.TermCancelledInput) (contract.DeliveryResult, error) {
-	p := in.Plan
+	p, err := a.planOf(ctx, in.Plan, in.PlanRef)
+	if err != nil {
+		return contract.DeliveryResult{}, err
+	}
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
 	by := in.By
 	if by == "" {
 		by = "temporal"
 	}
-	err := a.Store.RecordAudit(ctx, store.AuditEntry{
+	err = a.Store.RecordAudit(ctx, store.AuditEntry{
 		Key: "cancel_term/" + workflowID, TermID: p.Term.ID, WorkflowID: workflowID,
 		Actor: by, Action: "cancel_term", Subject: p.Term.ID,
 		Payload: map[string]any{"reason": in.Reason}, PlanTime: in.At,

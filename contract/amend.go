@@ -84,6 +84,8 @@ type PlanVersion struct {
 	Version int       `json:"version"`
 	Hash    string    `json:"hash"`
 	Plan    plan.Plan `json:"plan"`
+	// PlanRef, when set, names the plan instead (see PlanRef).
+	PlanRef *PlanRef `json:"plan_ref,omitempty"`
 	Source  string    `json:"source,omitempty"`
 	// By is who made it: who started the term for version 1, the leader
 	// who amended it for later ones.

@@ -16,6 +16,8 @@ const (
 // SaveDirectoryInput is the plan whose term and directory are persisted.
 type SaveDirectoryInput struct {
 	Plan plan.Plan `json:"plan"`
+	// PlanRef, when set, names the plan instead (see PlanRef).
+	PlanRef *PlanRef `json:"plan_ref,omitempty"`
 	// StartedBy, TimeScale and At describe the start for the audit log.
 	StartedBy string    `json:"started_by,omitempty"`
 	TimeScale float64   `json:"time_scale,omitempty"`

@@ -35,6 +35,7 @@ const (
 	WorkflowKickoff      = "Kickoff"
 	WorkflowExchanges    = "Exchanges"
 	WorkflowMonth        = "Month"
+	WorkflowPlanUpload   = "PlanUpload"
 )
 
 // Names of the handlers people and tools call.
@@ -118,7 +119,11 @@ func OnboardingWorkflowID(termID, departmentID string) string {
 
 // SemesterInput starts a term.
 type SemesterInput struct {
-	Plan plan.Plan `json:"plan"`
+	// Plan is the term's plan by value, or empty when PlanRef names it:
+	// the starter uploads every plan (see PlanRef), and a term started
+	// from the Temporal CLI or UI may carry a small one by value.
+	Plan    plan.Plan `json:"plan"`
+	PlanRef *PlanRef  `json:"plan_ref,omitempty"`
 	// TimeScale is plan seconds per real second: 1 (or 0) in production,
 	// 86400 to rehearse a plan day each second.
 	TimeScale float64 `json:"time_scale,omitempty"`

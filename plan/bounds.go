@@ -13,12 +13,17 @@ const (
 	// MaxTermDays is the longest term, counting its first and last day.
 	MaxTermDays = 366
 
-	// MaxFileBytes bounds a plan file, checked before it is parsed.
-	MaxFileBytes = 4 << 20
-	// MaxInputBytes bounds the plan as JSON, which is how it travels as the
-	// term workflow's input. Temporal refuses a payload over 2 MB by
-	// default; the rest is left for the term's progress, which travels
-	// with the plan when the term continues as new.
+	// MaxFileBytes bounds a plan file, checked before it is parsed: 1,000
+	// departments of 50 officers take about 4 MB of YAML.
+	MaxFileBytes = 24 << 20
+	// MaxPlanBytes bounds the plan as JSON. A large plan travels by
+	// reference, stored in Postgres in chunks (contract.PlanRef), up to
+	// this size.
+	MaxPlanBytes = 16 << 20
+	// MaxInputBytes bounds one part of the plan as JSON (a department,
+	// the kickoff, the months...): each part travels whole in its own
+	// workflow's input, and Temporal refuses a payload over 2 MB by
+	// default; the rest is left for the part's progress.
 	MaxInputBytes = 1536 << 10
 	// maxAliasValues bounds how many values YAML aliases (*name) may
 	// repeat, so a few lines cannot expand into millions of values.
@@ -35,7 +40,7 @@ const (
 // How many entries each list of a plan may have.
 const (
 	MaxLeaders         = 20
-	MaxDepartments     = 200
+	MaxDepartments     = 1000
 	MaxOfficers        = 200 // per department
 	MaxSessions        = 50
 	MaxMaterials       = 50

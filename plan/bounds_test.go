@@ -98,9 +98,9 @@ func TestValidateAZeroPlan(t *testing.T) {
 	}
 }
 
-// The term workflow's input is the plan as JSON. A plan Temporal would
-// refuse is refused by Decode, with its size and its largest part, rather
-// than by the start call with a gRPC error.
+// Each part of a plan travels whole in its workflow's input. A part
+// Temporal would refuse is refused by Decode, with its path and size,
+// rather than by the start call with a gRPC error.
 func TestDecodeRefusesAPlanTooLargeToStart(t *testing.T) {
 	data, err := os.ReadFile("../examples/fall-term.yaml")
 	if err != nil {
@@ -109,8 +109,8 @@ func TestDecodeRefusesAPlanTooLargeToStart(t *testing.T) {
 	long := "    - " + strings.Repeat("Long agenda. ", 3100) + "\n"
 	text := strings.Replace(string(data), "  agenda:\n", "  agenda:\n"+strings.Repeat(long, 40), 1)
 	_, err = plan.Decode([]byte(text))
-	want := "plan has 1 problem:\n  - the plan is 1.54 MB (1618641 bytes) as the term workflow's input, more than the 1.5 MB (1572864 bytes) a plan may take: " +
-		"Temporal refuses a payload over 2 MB and the term's progress needs the rest; the largest part is kickoff, at 1.54 MB"
+	want := "plan has 1 problem:\n  - kickoff: 1.54 MB (1612545 bytes) as JSON, more than the 1.5 MB (1572864 bytes) one part of a plan may take: " +
+		"it travels whole in its workflow's input, and Temporal refuses a payload over 2 MB"
 	if err == nil || err.Error() != want {
 		t.Errorf("Decode = %v\nwant %s", err, want)
 	}

@@ -148,29 +148,40 @@ func Decode(data []byte) (*Plan, error) {
 	return &p, nil
 }
 
-// sizeProblem refuses a plan too large to start: the term workflow's input
-// is the plan as JSON, and Temporal refuses a payload over 2 MB. It is not
-// part of Validate, which the workflow runs and which must not call
-// encoding/json there.
+// sizeProblem refuses a plan too large to start: the whole plan, as JSON,
+// must fit the chunks it is stored in, and each of its parts must fit the
+// workflow input it travels in, for Temporal refuses a payload over 2 MB.
+// It is not part of Validate, which the workflow runs and which must not
+// call encoding/json there.
 func (p *Plan) sizeProblem() *Problem {
 	b, err := json.Marshal(p)
-	if err != nil || len(b) <= MaxInputBytes {
+	if err != nil {
 		return nil // a value JSON cannot hold (NaN) is reported where it is
 	}
-	largest, largestSize := "", 0
-	for _, part := range []struct {
+	if len(b) > MaxPlanBytes {
+		return &Problem{Message: fmt.Sprintf("the plan is %s (%d bytes) as JSON, more than the %s a term can carry; split its departments across terms",
+			megabytes(len(b)), len(b), megabytes(MaxPlanBytes))}
+	}
+	parts := []struct {
 		name  string
 		value any
-	}{{"term", p.Term}, {"leaders", p.Leaders}, {"departments", p.Departments}, {"training", p.Training},
+	}{{"term", p.Term}, {"leaders", p.Leaders}, {"training", p.Training},
 		{"kickoff", p.Kickoff}, {"exchanges", p.Exchanges}, {"months", p.Months}, {"contest", p.Contest},
-		{"tasks", p.Tasks}, {"evaluation", p.Evaluation}} {
-		if b, err := json.Marshal(part.value); err == nil && len(b) > largestSize {
-			largest, largestSize = part.name, len(b)
+		{"tasks", p.Tasks}, {"evaluation", p.Evaluation}}
+	for i := range p.Departments {
+		parts = append(parts, struct {
+			name  string
+			value any
+		}{fmt.Sprintf("departments[%s]", p.Departments[i].ID), p.Departments[i]})
+	}
+	for _, part := range parts {
+		if b, err := json.Marshal(part.value); err == nil && len(b) > MaxInputBytes {
+			return &Problem{Path: part.name, Message: fmt.Sprintf("%s (%d bytes) as JSON, more than the %s (%d bytes) one part of a plan may take: "+
+				"it travels whole in its workflow's input, and Temporal refuses a payload over 2 MB",
+				megabytes(len(b)), len(b), megabytes(MaxInputBytes), MaxInputBytes)}
 		}
 	}
-	return &Problem{Message: fmt.Sprintf("the plan is %s (%d bytes) as the term workflow's input, more than the %s (%d bytes) a plan may take: "+
-		"Temporal refuses a payload over 2 MB and the term's progress needs the rest; the largest part is %s, at %s",
-		megabytes(len(b)), len(b), megabytes(MaxInputBytes), MaxInputBytes, largest, megabytes(largestSize))}
+	return nil
 }
 
 // yamlProblem words a parse error. The parser leaves out the line when the

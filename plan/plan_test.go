@@ -187,12 +187,12 @@ func TestClockRealNeverWakesEarly(t *testing.T) {
 // it: /dev/zero never ends.
 func TestLoadRefusesAFileTooLargeToBeAPlan(t *testing.T) {
 	big := filepath.Join(t.TempDir(), "big.yaml")
-	if err := os.WriteFile(big, bytes.Repeat([]byte("# padding\n"), 1<<20), 0o644); err != nil {
+	if err := os.WriteFile(big, bytes.Repeat([]byte("# padding\n"), 3<<20), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ path, want string }{
-		{big, big + " has 1 problem:\n  - the file is 10 MB; a plan file may be at most 4 MB"},
-		{"/dev/zero", "/dev/zero has 1 problem:\n  - the file is more than 4 MB; a plan file may be at most 4 MB"},
+		{big, big + " has 1 problem:\n  - the file is 30 MB; a plan file may be at most 24 MB"},
+		{"/dev/zero", "/dev/zero has 1 problem:\n  - the file is more than 24 MB; a plan file may be at most 24 MB"},
 	} {
 		if _, err := os.Stat(tt.path); err != nil {
 			continue
@@ -201,7 +201,7 @@ func TestLoadRefusesAFileTooLargeToBeAPlan(t *testing.T) {
 			t.Errorf("Load(%s) = %v\nwant %s", tt.path, err, tt.want)
 		}
 	}
-	if _, err := plan.Decode(make([]byte, plan.MaxFileBytes+1)); err == nil || err.Error() != "plan has 1 problem:\n  - the file is 4 MB; a plan file may be at most 4 MB" {
+	if _, err := plan.Decode(make([]byte, plan.MaxFileBytes+1)); err == nil || err.Error() != "plan has 1 problem:\n  - the file is 24 MB; a plan file may be at most 24 MB" {
 		t.Errorf("Decode of a file over the limit: %v", err)
 	}
 }

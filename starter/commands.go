@@ -20,6 +20,7 @@ import (
 
 	"semesterflow/contract"
 	"semesterflow/internal/config"
+	"semesterflow/internal/upload"
 	"semesterflow/plan"
 )
 
@@ -82,6 +83,15 @@ func runStart(ctx context.Context, e *env, args []string) error {
 			"rehearse it with --time-scale 86400, or fix the plan's dates", p.Zone().Human(s.WindowCloses))}
 	}
 	input := contract.SemesterInput{Plan: *p, TimeScale: *scale, StartedBy: strings.TrimSpace(*by)}
+	// A large plan travels by reference: its chunks are stored first, and
+	// the term starts with their reference.
+	ref, chunks, err := contract.SplitPlan(*p)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if ref.Bytes > upload.InlineBytes {
+		input.Plan, input.PlanRef = plan.Plan{}, &ref
+	}
 	size, err := inputSize(input)
 	if err != nil {
 		return err
@@ -98,6 +108,12 @@ func runStart(ctx context.Context, e *env, args []string) error {
 	defer c.Close()
 
 	id := contract.SemesterWorkflowID(p.Term.ID)
+	if input.PlanRef != nil {
+		if err := upload.Plan(ctx, c, config.TaskQueue(e.getenv), ref, chunks); err != nil {
+			return fmt.Errorf("nothing was started: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "Stored the plan (%s of JSON, %d chunks) for the worker.\n", megabytes(ref.Bytes), ref.Chunks)
+	}
 	mode := "on the real calendar"
 	if *scale > 1 {
 		mode = fmt.Sprintf("rehearsed at %g plan seconds per second", *scale)
@@ -140,7 +156,7 @@ func inputSize(in contract.SemesterInput) (int, error) {
 	}
 	n := len(payload.GetData())
 	if n > plan.MaxInputBytes {
-		return n, usageError{fmt.Sprintf("the term's input is %s, more than the %s a plan may take (Temporal refuses a payload over 2 MB); nothing was started",
+		return n, usageError{fmt.Sprintf("the term's input is %s, more than the %s it may take (Temporal refuses a payload over 2 MB); nothing was started",
 			megabytes(n), megabytes(plan.MaxInputBytes))}
 	}
 	return n, nil

@@ -49,17 +49,17 @@ func TestAPlanTooLargeToStart(t *testing.T) {
 	}
 	big := writePlan(t, agenda)
 	huge := filepath.Join(t.TempDir(), "huge.yaml")
-	if err := os.WriteFile(huge, make([]byte, 10<<20), 0o644); err != nil {
+	if err := os.WriteFile(huge, make([]byte, 30<<20), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"validate", "--plan", big}, "the largest part is kickoff, at 1.53 MB"},
-		{[]string{"start", "--plan", big, "--time-scale", "86400"}, "as the term workflow's input, more than the 1.5 MB (1572864 bytes) a plan may take"},
-		{[]string{"validate", "--plan", huge}, huge + " has 1 problem:\n  - the file is 10 MB; a plan file may be at most 4 MB"},
-		{[]string{"start", "--plan", huge}, "the file is 10 MB; a plan file may be at most 4 MB"},
+		{[]string{"validate", "--plan", big}, "kickoff: 1.53 MB"},
+		{[]string{"start", "--plan", big, "--time-scale", "86400"}, "as JSON, more than the 1.5 MB (1572864 bytes) one part of a plan may take"},
+		{[]string{"validate", "--plan", huge}, huge + " has 1 problem:\n  - the file is 30 MB; a plan file may be at most 24 MB"},
+		{[]string{"start", "--plan", huge}, "the file is 30 MB; a plan file may be at most 24 MB"},
 	} {
 		out, errOut, code := runStarter(tt.args...)
 		if code != exitUsage || out != "" || !strings.Contains(errOut, tt.want) {
@@ -75,7 +75,7 @@ func TestInputSizeCountsWhatStartAdds(t *testing.T) {
 		t.Fatal("the example does not validate")
 	}
 	_, errOut, code := runStarter("start", "--plan", "../examples/fall-term.yaml", "--time-scale", "86400", "--by", strings.Repeat("x", 2<<20))
-	want := "starter start: the term's input is 2.01 MB, more than the 1.5 MB a plan may take (Temporal refuses a payload over 2 MB); nothing was started\n"
+	want := "starter start: the term's input is 2.01 MB, more than the 1.5 MB it may take (Temporal refuses a payload over 2 MB); nothing was started\n"
 	if code != exitUsage || errOut != want {
 		t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errOut, want)
 	}

@@ -29,6 +29,7 @@ var wantMigrations = []string{
 	"20261123000060_part_reports",
 	"20261201000001_meeting_outcome",
 	"20261202000001_plan_versions",
+	"20261203000001_plan_chunks",
 }
 
 var wantTables = []string{"attendance", "audit_log", "collection_slots", "competition_results", "contest", "departments", "email_outbox", "evaluation_reports", "evaluations", "help_tasks", "kickoff", "leaders", "meetings", "month_digests", "month_themes", "officers", "onboarding", "part_reports", "plan_versions", "submissions", "terms"}

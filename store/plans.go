@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -80,4 +82,50 @@ func (s *Store) PlanVersions(ctx context.Context, termID string) ([]PlanVersion,
 		return nil, fmt.Errorf("store: plan versions of term %q: %w", termID, err)
 	}
 	return out, nil
+}
+
+// PlanChunk is one piece of a plan's JSON (see contract.PlanRef).
+type PlanChunk struct {
+	bun.BaseModel `bun:"table:plan_chunks,alias:pc"`
+
+	TermID     string    `bun:"term_id,pk"`
+	Hash       string    `bun:"hash,pk"`
+	Index      int       `bun:"idx,pk"`
+	Data       string    `bun:"data"`
+	RecordedAt time.Time `bun:"recorded_at,nullzero"`
+}
+
+// SavePlanChunk stores one chunk. A chunk stored already is kept: the same
+// term, hash and index always hold the same bytes, whose hash the reader
+// checks.
+func (s *Store) SavePlanChunk(ctx context.Context, c PlanChunk) error {
+	if c.TermID == "" || c.Hash == "" || c.Index < 0 || c.Data == "" {
+		return invalidf("plan chunk %d of term %q needs a term, a hash, an index from 0 and data", c.Index, c.TermID)
+	}
+	if _, err := s.db.NewInsert().Model(&c).
+		ExcludeColumn("recorded_at").
+		On("CONFLICT (term_id, hash, idx) DO NOTHING").
+		Returning("NULL").
+		Exec(ctx); err != nil {
+		return fmt.Errorf("store: save chunk %d of plan %s of term %q: %w", c.Index, c.Hash, c.TermID, err)
+	}
+	return nil
+}
+
+// ErrNoPlanChunk is returned, wrapped, for a chunk that is not stored.
+var ErrNoPlanChunk = errors.New("store: plan chunk not stored")
+
+// LoadPlanChunk reads one chunk; ErrNoPlanChunk when it is not stored.
+func (s *Store) LoadPlanChunk(ctx context.Context, termID, hash string, index int) (string, error) {
+	var c PlanChunk
+	err := s.db.NewSelect().Model(&c).
+		Where("term_id = ? AND hash = ? AND idx = ?", termID, hash, index).
+		Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: chunk %d of plan %s of term %q: %w", index, hash, termID, ErrNoPlanChunk)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: chunk %d of plan %s of term %q: %w", index, hash, termID, err)
+	}
+	return c.Data, nil
 }

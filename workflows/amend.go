@@ -123,9 +123,17 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	if !s.state.PlanVersionsSaved {
 		save.Versions = append(save.Versions, s.firstVersion(now))
 	}
-	save.Versions = append(save.Versions, contract.PlanVersion{
-		Version: version, Hash: d.NewHash, Plan: next, Source: in.Source, By: by, At: now, Changes: d.Changes,
-	})
+	stored := contract.PlanVersion{Version: version, Hash: d.NewHash, Plan: next, Source: in.Source, By: by, At: now, Changes: d.Changes}
+	var ref *contract.PlanRef
+	if s.in.PlanRef != nil {
+		// A term that carries its plan by reference carries the new
+		// version the same way.
+		if ref, err = s.storePlan(ctx, next); err != nil {
+			return contract.AmendPlanResult{}, fmt.Errorf("plan version %d could not be stored, so nothing changed; please try again: %w", version, err)
+		}
+		stored.Plan, stored.PlanRef = plan.Plan{}, ref
+	}
+	save.Versions = append(save.Versions, stored)
 	s.events += eventsPerActivity
 	actx := withUpdateStoreOptions(ctx, fmt.Sprintf("store plan version %d", version))
 	if err := workflow.ExecuteActivity(actx, a.SavePlanVersions, save).Get(ctx, nil); err != nil {
@@ -134,6 +142,9 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	s.state.PlanVersionsSaved = true
 	s.state.PlanVersion = version
 	s.state.MilestoneShifts = shifts
+	if ref != nil {
+		s.in.PlanRef = ref
+	}
 	s.adopt(next)
 	s.onboardChanges(ctx, d.Changes, version, now)
 	s.amended.Send(ctx, version)
@@ -151,6 +162,11 @@ func (s *semester) firstVersion(now time.Time) contract.PlanVersion {
 	by := s.in.StartedBy
 	if by == "" {
 		by = "unknown"
+	}
+	// Called before an amendment replaces the reference, which then still
+	// names the plan the term started with.
+	if ref := s.in.PlanRef; ref != nil {
+		return contract.PlanVersion{Version: 1, Hash: ref.Hash, PlanRef: ref, By: by, At: now}
 	}
 	return contract.PlanVersion{Version: 1, Hash: contract.PlanHash(s.in.Plan), Plan: s.in.Plan, By: by, At: now}
 }
@@ -796,4 +812,49 @@ func (s *semester) sendJudging(ctx workflow.Context, changes []contract.PlanChan
 			workflow.GetLogger(ctx).Warn("judging not delivered", "workflow", id, "error", err)
 		}
 	}
+}
+
+// loadPlan reads the plan ref names from Postgres, every chunk at once,
+// and checks it is the plan ref promised.
+func loadPlan(ctx workflow.Context, ref contract.PlanRef) (plan.Plan, error) {
+	if err := ref.Check(); err != nil {
+		return plan.Plan{}, contract.BadInput(err.Error(), nil)
+	}
+	actx := withStoreOptions(ctx, "read the plan")
+	futures := make([]workflow.Future, ref.Chunks)
+	for i := range futures {
+		futures[i] = workflow.ExecuteActivity(actx, a.LoadPlanChunk, contract.LoadPlanChunkInput{Ref: ref, Index: i})
+	}
+	chunks := make([]string, ref.Chunks)
+	for i, f := range futures {
+		if err := f.Get(ctx, &chunks[i]); err != nil {
+			return plan.Plan{}, fmt.Errorf("read chunk %d of the plan: %w", i, err)
+		}
+	}
+	p, err := contract.JoinPlan(ref, chunks)
+	if err != nil {
+		return plan.Plan{}, contract.BadInput(err.Error(), nil)
+	}
+	return p, nil
+}
+
+// storePlan stores p in chunks, as the starter does, and returns its
+// reference.
+func (s *semester) storePlan(ctx workflow.Context, p plan.Plan) (*contract.PlanRef, error) {
+	ref, chunks, err := contract.SplitPlan(p)
+	if err != nil {
+		return nil, err
+	}
+	actx := withUpdateStoreOptions(ctx, "store a chunk of the plan")
+	futures := make([]workflow.Future, len(chunks))
+	for i, c := range chunks {
+		s.events += eventsPerActivity
+		futures[i] = workflow.ExecuteActivity(actx, a.SavePlanChunk, contract.SavePlanChunkInput{Ref: ref, Chunk: c})
+	}
+	for i, f := range futures {
+		if err := f.Get(ctx, nil); err != nil {
+			return nil, fmt.Errorf("store chunk %d of the plan: %w", i, err)
+		}
+	}
+	return &ref, nil
 }

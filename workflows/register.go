@@ -32,6 +32,7 @@ func Register(r Registry) {
 		{Kickoff, contract.WorkflowKickoff},
 		{Exchanges, contract.WorkflowExchanges},
 		{Month, contract.WorkflowMonth},
+		{PlanUpload, contract.WorkflowPlanUpload},
 	} {
 		r.RegisterWorkflowWithOptions(w.fn, workflow.RegisterOptions{Name: w.name})
 	}

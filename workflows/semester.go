@@ -85,6 +85,13 @@ func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, er
 	// changePlanVerdictRecorded) its verdict is recorded in the history: a
 	// rule added in a later release must not fail the replay of a term
 	// that is already under way.
+	if in.PlanRef != nil {
+		p, err := loadPlan(ctx, *in.PlanRef)
+		if err != nil {
+			return nil, err
+		}
+		in.Plan = p
+	}
 	if in.State == nil {
 		if problems := planProblems(ctx, in.Plan); problems != "" {
 			return nil, contract.InvalidPlan(problems, nil)
@@ -208,7 +215,7 @@ func (s *semester) stop(ctx workflow.Context, by, reason string) error {
 			workflow.GetLogger(ctx).Info("part not cancelled", "workflow", s.state.Children[i], "error", err)
 		}
 	}
-	in := contract.TermCancelledInput{Plan: s.plan, By: by, Reason: reason, At: s.state.Clock.Plan(workflow.Now(dctx))}
+	in := contract.TermCancelledInput{Plan: byValue(s.plan, s.in.PlanRef), PlanRef: s.in.PlanRef, By: by, Reason: reason, At: s.state.Clock.Plan(workflow.Now(dctx))}
 	actx := withMailOptions(dctx, "tell everyone the term is cancelled")
 	if err := workflow.ExecuteActivity(actx, a.NotifyTermCancelled, in).Get(dctx, nil); err != nil {
 		workflow.GetLogger(ctx).Error("cancellation notice not sent", "error", err)
@@ -217,12 +224,21 @@ func (s *semester) stop(ctx workflow.Context, by, reason string) error {
 	return temporal.NewCanceledError(reason)
 }
 
+// byValue is the plan as an activity's input takes it: p itself, or
+// nothing when ref names it.
+func byValue(p plan.Plan, ref *contract.PlanRef) plan.Plan {
+	if ref != nil {
+		return plan.Plan{}
+	}
+	return p
+}
+
 func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 	s.showProgress(ctx)
 
 	if !s.state.DirectorySaved {
 		actx := withStoreOptions(ctx, "save the term and its personnel directory")
-		in := contract.SaveDirectoryInput{Plan: s.plan, StartedBy: s.in.StartedBy, TimeScale: s.scale, At: s.state.Clock.Plan(workflow.Now(ctx))}
+		in := contract.SaveDirectoryInput{Plan: byValue(s.plan, s.in.PlanRef), PlanRef: s.in.PlanRef, StartedBy: s.in.StartedBy, TimeScale: s.scale, At: s.state.Clock.Plan(workflow.Now(ctx))}
 		if err := workflow.ExecuteActivity(actx, a.SaveDirectory, in).Get(ctx, nil); err != nil {
 			return contract.SemesterResult{}, fmt.Errorf("save directory: %w", err)
 		}
@@ -330,6 +346,9 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 			s.forgetEndedCollections()
 			next := s.in
 			next.State = &s.state
+			if next.PlanRef != nil {
+				next.Plan = plan.Plan{}
+			}
 			return contract.SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
 		}
 		if !readTimerSet {
