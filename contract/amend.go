@@ -86,7 +86,7 @@ type PlanVersion struct {
 	Plan    plan.Plan `json:"plan"`
 	// PlanRef, when set, names the plan instead (see PlanRef).
 	PlanRef *PlanRef `json:"plan_ref,omitempty"`
-	Source  string    `json:"source,omitempty"`
+	Source  string   `json:"source,omitempty"`
 	// By is who made it: who started the term for version 1, the leader
 	// who amended it for later ones.
 	By      string       `json:"by"`
