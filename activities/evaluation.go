@@ -18,10 +18,21 @@ import (
 // the department (attendance, training, tasks, the leaders' assessment),
 // scores it with the plan's rules and stores every evaluation, in one
 // batch. Running it again with the same input changes nothing.
+//
+// Officers an amendment took out of the department during the term are
+// evaluated too, on what they did until they left: the leaders' report
+// lists them as such, and they get no summary.
 func (a *Activities) ComputeEvaluations(ctx context.Context, in contract.EvaluateDepartmentInput) (contract.ComputeEvaluationsResult, error) {
-	emails := make([]string, len(in.Officers))
-	for i, o := range in.Officers {
-		emails[i] = o.Email
+	departed, err := a.departed(ctx, in)
+	if err != nil {
+		return contract.ComputeEvaluationsResult{}, err
+	}
+	emails := make([]string, 0, len(in.Officers)+len(departed))
+	for _, o := range in.Officers {
+		emails = append(emails, o.Email)
+	}
+	for _, o := range departed {
+		emails = append(emails, o.Email)
 	}
 	facts, err := a.Store.EvaluationFacts(ctx, in.TermID, emails)
 	if err != nil {
@@ -30,7 +41,15 @@ func (a *Activities) ComputeEvaluations(ctx context.Context, in contract.Evaluat
 	rules := evaluation.RulesFrom(in.Evaluation)
 	rules.Zone = in.TimeZone
 	var res contract.ComputeEvaluationsResult
-	rows := make([]store.Evaluation, 0, len(in.Officers))
+	rows := make([]store.Evaluation, 0, len(emails))
+	for _, o := range departed {
+		r := evaluation.Score(facts[o.Email], rules)
+		rows = append(rows, store.Evaluation{
+			TermID: in.TermID, OfficerEmail: o.Email, DepartmentID: in.DepartmentID,
+			Total: r.Total, Components: r.Components, ComputedAt: in.At,
+		})
+		res.Departed++
+	}
 	sum, n := 0.0, 0
 	for _, o := range in.Officers {
 		f := facts[o.Email]
@@ -84,6 +103,26 @@ func (a *Activities) departmentEvaluations(ctx context.Context, in contract.Eval
 	return out, nil
 }
 
+// departed lists the officers who left the department during the term and
+// are not in it again.
+func (a *Activities) departed(ctx context.Context, in contract.EvaluateDepartmentInput) ([]store.Officer, error) {
+	rows, err := a.Store.DepartedOfficers(ctx, in.TermID, in.DepartmentID)
+	if err != nil {
+		return nil, storeError("read who left "+in.DepartmentID, err)
+	}
+	current := make(map[string]bool, len(in.Officers))
+	for _, o := range in.Officers {
+		current[o.Email] = true
+	}
+	out := rows[:0]
+	for _, o := range rows {
+		if !current[o.Email] {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
 // SendEvaluationReport sends each leader the department's evaluations: a
 // table of the officers with their totals and every part, and how they are
 // computed. The report is kept in evaluation_reports as rendered for the
@@ -115,6 +154,34 @@ func (a *Activities) SendEvaluationReport(ctx context.Context, in contract.Evalu
 			data.NotAssessed = append(data.NotAssessed, o.Name)
 		}
 		data.Officers = append(data.Officers, line)
+	}
+	// Those who left are listed after the others, without counting in the
+	// average; one computed before they left has no row and is skipped.
+	departed, err := a.departed(ctx, in)
+	if err != nil {
+		return contract.DeliveryResult{}, err
+	}
+	if len(departed) > 0 {
+		stored, err := a.Store.Evaluations(ctx, in.TermID, in.DepartmentID)
+		if err != nil {
+			return contract.DeliveryResult{}, storeError("read the evaluations of "+in.DepartmentID, err)
+		}
+		byEmail := make(map[string]store.Evaluation, len(stored))
+		for _, r := range stored {
+			byEmail[r.OfficerEmail] = r
+		}
+		for _, o := range departed {
+			r, ok := byEmail[o.Email]
+			if !ok {
+				continue
+			}
+			line := mail.EvaluationOfficer{Name: o.Name, Email: o.Email, Role: o.Role, Parts: mailParts(r.Components, rules.Weights),
+				Left: in.TimeZone.Local(*o.LeftAt).Format("2 Jan 2006")}
+			if r.Total != nil {
+				line.Total = evaluation.Points(*r.Total)
+			}
+			data.Officers = append(data.Officers, line)
+		}
 	}
 	if n > 0 {
 		data.Average = evaluation.Points(sum / float64(n))

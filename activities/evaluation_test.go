@@ -299,3 +299,69 @@ func TestEvaluationSummariesReachEachOfficerOnce(t *testing.T) {
 		}
 	}
 }
+
+// An officer an amendment took out on 20 November is still evaluated on
+// what they did until then: the leaders' report lists them as having left,
+// outside the average, and they get no summary.
+func TestEvaluationListsWhoLeftWithoutMailingThem(t *testing.T) {
+	h := newEvalHarness(t)
+	guo := h.in.Officers[1]
+	amended := *h.plan
+	amended.Departments = append([]plan.Department(nil), h.plan.Departments...)
+	amended.Departments[0].Officers = []plan.Person{h.in.Officers[0], h.in.Officers[2]}
+	leftAt := time.Date(2026, 11, 20, 15, 0, 0, 0, h.plan.Location())
+	h.run(h.acts.SavePlanVersions, contract.SavePlanVersionInput{
+		TermID: h.plan.Term.ID, Directory: true,
+		Versions: []contract.PlanVersion{{Version: 2, Hash: "v2", Plan: amended, By: h.plan.Leaders[0].Email, At: leftAt}},
+	}, nil)
+	h.in.Officers = amended.Departments[0].Officers
+
+	res := h.compute()
+	if res.Evaluated != 2 || res.Departed != 1 {
+		t.Errorf("result %+v, want 2 evaluated and 1 who left", res)
+	}
+	if avg := (maLiTotal + heXinTotal) / 2; res.Average == nil || math.Abs(*res.Average-avg) > 1e-9 {
+		t.Errorf("average = %v, want %v (without Guo Rui, who left)", res.Average, avg)
+	}
+	rows, err := h.store.Evaluations(context.Background(), h.plan.Term.ID, "publicity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var guoRow *store.Evaluation
+	for i := range rows {
+		if rows[i].OfficerEmail == guo.Email {
+			guoRow = &rows[i]
+		}
+	}
+	if guoRow == nil || guoRow.Total == nil || math.Abs(*guoRow.Total-guoRuiTotal) > 1e-9 {
+		t.Fatalf("Guo Rui's evaluation = %+v, want his total %v kept", guoRow, guoRuiTotal)
+	}
+	if want := "present 3, excused 0, absent 3 of 6 meetings until leaving on 20 Nov 2026"; guoRow.Components[0].Detail != want {
+		t.Errorf("attendance detail %q, want %q", guoRow.Components[0].Detail, want)
+	}
+
+	if _, err := h.try(h.acts.SendEvaluationReport, h.in); err != nil {
+		t.Fatal(err)
+	}
+	msg := h.only(h.plan.Leaders[0].Email)
+	if !strings.Contains(msg.Text, "* Guo Rui, left on 20 Nov 2026: "+evaluation.Points(guoRuiTotal)+" / 100") {
+		t.Errorf("the report does not list Guo Rui as having left:\n%s", msg.Text)
+	}
+	if !strings.Contains(msg.HTML, "left on 20 Nov 2026") || !strings.Contains(msg.Text, "get no summary") {
+		t.Errorf("the report does not say who left or that they get no summary")
+	}
+	if strings.Contains(msg.Text, "Not assessed by the leaders: Guo Rui") {
+		t.Errorf("Guo Rui, never asked about, is listed as not assessed")
+	}
+
+	sent, err := h.try(h.acts.SendEvaluationSummaries, h.in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent.Sent != 2 {
+		t.Errorf("%d summaries sent, want 2", sent.Sent)
+	}
+	if got := h.mailpit.Search(t, "to:"+guo.Email); len(got) != 0 {
+		t.Errorf("Guo Rui, who left, received %d emails", len(got))
+	}
+}

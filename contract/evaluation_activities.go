@@ -32,4 +32,7 @@ type ComputeEvaluationsResult struct {
 	Average *float64 `json:"average,omitempty"`
 	// NoTotal lists the officers with nothing recorded for a weighted part.
 	NoTotal []string `json:"no_total,omitempty"`
+	// Departed counts the officers who left the department during the term,
+	// evaluated apart from Evaluated and the average.
+	Departed int `json:"departed,omitempty"`
 }

@@ -29,6 +29,9 @@ type EvaluationOfficer struct {
 	// Total is out of 100, e.g. "78.5", or empty when there is none.
 	Total string
 	Parts []EvaluationPart
+	// Left is the day an amendment of the plan took the officer out of the
+	// department, e.g. "3 Nov 2026"; empty for those still in it.
+	Left string
 }
 
 // EvaluationReportData feeds evaluation_report: the department's
@@ -47,6 +50,16 @@ type EvaluationReportData struct {
 	Rules []string
 	// NotAssessed names the officers the leaders did not assess.
 	NotAssessed []string
+}
+
+// Departed tells whether the report lists officers who left.
+func (d EvaluationReportData) Departed() bool {
+	for _, o := range d.Officers {
+		if o.Left != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // EvaluationSummaryData feeds evaluation_summary: one officer's own

@@ -83,16 +83,16 @@ func (s *Store) EvaluationFacts(ctx context.Context, termID string, emails []str
 			facts[r.Email] = f
 		}
 
-		var joined []Officer
-		if err := tx.NewSelect().Model(&joined).
-			Column("email", "joined_at").
-			Where("term_id = ? AND email IN (?) AND joined_at IS NOT NULL", termID, bun.List(emails)).
+		var amended []Officer
+		if err := tx.NewSelect().Model(&amended).
+			Column("email", "joined_at", "left_at").
+			Where("term_id = ? AND email IN (?) AND (joined_at IS NOT NULL OR left_at IS NOT NULL)", termID, bun.List(emails)).
 			Scan(ctx); err != nil {
 			return fmt.Errorf("officers: %w", err)
 		}
-		for _, o := range joined {
+		for _, o := range amended {
 			f := facts[o.Email]
-			f.JoinedAt = o.JoinedAt
+			f.JoinedAt, f.LeftAt = o.JoinedAt, o.LeftAt
 			facts[o.Email] = f
 		}
 
@@ -166,6 +166,20 @@ func (s *Store) EvaluationFacts(ctx context.Context, termID string, emails []str
 		return nil, fmt.Errorf("store: evaluation facts of %s: %w", termID, err)
 	}
 	return facts, nil
+}
+
+// DepartedOfficers lists the officers an amendment of the plan took out of
+// the department during the term, in the department's order; their records
+// stay, and so does their place in its evaluation.
+func (s *Store) DepartedOfficers(ctx context.Context, termID, departmentID string) ([]Officer, error) {
+	var out []Officer
+	if err := s.db.NewSelect().Model(&out).
+		Where("term_id = ? AND department_id = ? AND left_at IS NOT NULL", termID, departmentID).
+		Order("position", "email").
+		Scan(ctx); err != nil {
+		return nil, fmt.Errorf("store: officers who left %s/%s: %w", termID, departmentID, err)
+	}
+	return out, nil
 }
 
 // SaveEvaluations writes a batch of evaluations in one statement, replacing

@@ -79,8 +79,10 @@ type Facts struct {
 	Assessor string
 	Comment  string
 	// JoinedAt is set for an officer an amendment of the plan added: only
-	// the exchanges from then on were theirs to attend.
+	// the exchanges from then on were theirs to attend. LeftAt is set for
+	// one an amendment took out: only the exchanges until then were.
 	JoinedAt *time.Time
+	LeftAt   *time.Time
 }
 
 // Rules are the plan's evaluation settings.
@@ -181,22 +183,32 @@ func attendance(f Facts, r Rules) Component {
 		Counts: map[string]float64{"present": float64(f.Present), "excused": float64(f.Excused), "absent": float64(f.Absent), "meetings": float64(meetings)},
 	}
 	if meetings == 0 {
-		c.Detail = "no exchange recorded"
-		if f.JoinedAt != nil {
-			c.Detail += fmt.Sprintf(" since joining on %s", r.Zone.Local(*f.JoinedAt).Format("2 Jan 2006"))
-		}
+		c.Detail = "no exchange recorded" + serving(f, r)
 		return c
 	}
 	c.Applicable = true
 	c.Value = clamp((float64(f.Present) + r.ExcusedWeight*float64(f.Excused)) / float64(meetings))
 	c.Detail = fmt.Sprintf("present %d, excused %d, absent %d of %d %s", f.Present, f.Excused, f.Absent, meetings, plural(meetings, "meeting", "meetings"))
-	if f.JoinedAt != nil {
-		c.Detail += fmt.Sprintf(" since joining on %s", r.Zone.Local(*f.JoinedAt).Format("2 Jan 2006"))
-	}
+	c.Detail += serving(f, r)
 	if f.Excused > 0 {
 		c.Detail += fmt.Sprintf("; an excused absence counts %s", Number(r.ExcusedWeight))
 	}
 	return c
+}
+
+// serving says which part of the term was the officer's, when an amendment
+// of the plan added them or took them out.
+func serving(f Facts, r Rules) string {
+	day := func(t time.Time) string { return r.Zone.Local(t).Format("2 Jan 2006") }
+	switch {
+	case f.JoinedAt != nil && f.LeftAt != nil:
+		return fmt.Sprintf(" between joining on %s and leaving on %s", day(*f.JoinedAt), day(*f.LeftAt))
+	case f.JoinedAt != nil:
+		return " since joining on " + day(*f.JoinedAt)
+	case f.LeftAt != nil:
+		return " until leaving on " + day(*f.LeftAt)
+	}
+	return ""
 }
 
 func training(f Facts, r Rules) Component {

@@ -248,3 +248,25 @@ func TestDetailSaysWhenAnOfficerJoined(t *testing.T) {
 		t.Errorf("attendance = %v, want 0.8 (4 of the 5 exchanges since joining)", v)
 	}
 }
+
+// An officer an amendment took out is counted on the exchanges until they
+// left, and one who joined and left on the exchanges in between.
+func TestDetailSaysWhenAnOfficerLeft(t *testing.T) {
+	r := rules(0.5)
+	r.Zone = plan.MustZone("Asia/Shanghai")
+	joined := time.Date(2026, 9, 9, 20, 0, 0, 0, time.UTC)
+	left := time.Date(2026, 11, 3, 2, 0, 0, 0, time.UTC)
+	cases := []struct {
+		facts Facts
+		want  string
+	}{
+		{Facts{Present: 2, Excused: 1, LeftAt: &left}, "present 2, excused 1, absent 0 of 3 meetings until leaving on 3 Nov 2026; an excused absence counts 0.5"},
+		{Facts{Present: 1, Absent: 1, JoinedAt: &joined, LeftAt: &left}, "present 1, excused 0, absent 1 of 2 meetings between joining on 10 Sep 2026 and leaving on 3 Nov 2026"},
+		{Facts{LeftAt: &left}, "no exchange recorded until leaving on 3 Nov 2026"},
+	}
+	for _, c := range cases {
+		if got := Score(c.facts, r).Components[0].Detail; got != c.want {
+			t.Errorf("detail = %q, want %q", got, c.want)
+		}
+	}
+}
