@@ -8,6 +8,7 @@ import (
 
 	"semesterflow/contract"
 	"semesterflow/mail"
+	"semesterflow/plan"
 	"semesterflow/store"
 )
 
@@ -120,4 +121,17 @@ func (a *Activities) CompleteHelpTasks(ctx context.Context, in contract.Complete
 		return storeError(fmt.Sprintf("record %d finished help tasks", len(out)), err)
 	}
 	return nil
+}
+
+// FindOfficer looks a serving officer up in the term's directory, for a
+// help desk whose helpers are every officer of a plan too large to carry.
+func (a *Activities) FindOfficer(ctx context.Context, in contract.FindOfficerInput) (contract.FindOfficerResult, error) {
+	o, found, err := a.Store.ServingOfficer(ctx, in.TermID, plan.NormalizeEmail(in.Email))
+	if err != nil {
+		return contract.FindOfficerResult{}, storeError("find officer "+in.Email, err)
+	}
+	if !found {
+		return contract.FindOfficerResult{}, nil
+	}
+	return contract.FindOfficerResult{Found: true, Officer: plan.Person{Name: o.Name, Email: o.Email, Role: o.Role}, DepartmentID: o.DepartmentID}, nil
 }

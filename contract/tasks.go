@@ -79,14 +79,19 @@ type HelpDeskInput struct {
 	Coordinator plan.Person      `json:"coordinator"`
 	Departments []TaskDepartment `json:"departments"`
 	// Helpers are the officers a task may be assigned to: those of the
-	// Organization Department when the plan has one, else every officer.
+	// Organization Department when the plan has one.
 	Helpers []plan.Person `json:"helpers"`
 	// HelpersFrom names the department of the helpers; empty for all.
-	HelpersFrom      string         `json:"helpers_from,omitempty"`
-	RemindDaysBefore []int          `json:"remind_days_before,omitempty"`
-	SendTime         plan.ClockTime `json:"send_time"`
-	Clock            plan.Clock     `json:"clock"`
-	ReportTo         string         `json:"report_to,omitempty"`
+	HelpersFrom string `json:"helpers_from,omitempty"`
+	// HelpersInDirectory is set when every officer may help: the help desk
+	// then finds the assignee in the term's directory instead of carrying
+	// every officer of the plan (50,000 of them are 4.5 MB). Help desks
+	// started before it carry them all in Helpers.
+	HelpersInDirectory bool           `json:"helpers_in_directory,omitempty"`
+	RemindDaysBefore   []int          `json:"remind_days_before,omitempty"`
+	SendTime           plan.ClockTime `json:"send_time"`
+	Clock              plan.Clock     `json:"clock"`
+	ReportTo           string         `json:"report_to,omitempty"`
 	// State carries the tasks across continue-as-new; nil on the first run.
 	State *HelpDeskState `json:"state,omitempty"`
 }
@@ -212,9 +217,7 @@ func HelpDeskInputFrom(p plan.Plan, clock plan.Clock, reportTo string) HelpDeskI
 	if d, ok := p.Department(OrganizationDepartmentID); ok {
 		in.Helpers, in.HelpersFrom = d.Officers, d.ID
 	} else {
-		for _, o := range p.Officers() {
-			in.Helpers = append(in.Helpers, o.Person)
-		}
+		in.HelpersInDirectory = true
 	}
 	return in
 }

@@ -53,3 +53,17 @@ type CompleteHelpTasksInput struct {
 	TermID   string        `json:"term_id"`
 	Outcomes []TaskOutcome `json:"outcomes"`
 }
+
+// FindOfficerInput asks the term's directory for a serving officer.
+type FindOfficerInput struct {
+	TermID string `json:"term_id"`
+	Email  string `json:"email"`
+}
+
+// FindOfficerResult is the officer, when the directory lists them and no
+// amendment took them out.
+type FindOfficerResult struct {
+	Found        bool        `json:"found"`
+	Officer      plan.Person `json:"officer"`
+	DepartmentID string      `json:"department_id,omitempty"`
+}

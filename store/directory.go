@@ -262,3 +262,18 @@ func (s *Store) LoadDirectory(ctx context.Context, termID string) (Directory, er
 	}
 	return d, nil
 }
+
+// ServingOfficer finds an officer of the term whom no amendment took out;
+// found is false when there is none.
+func (s *Store) ServingOfficer(ctx context.Context, termID, email string) (o Officer, found bool, err error) {
+	err = s.db.NewSelect().Model(&o).
+		Where("term_id = ? AND email = ? AND left_at IS NULL", termID, email).
+		Scan(ctx)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return Officer{}, false, nil
+	case err != nil:
+		return Officer{}, false, fmt.Errorf("store: officer %s of %s: %w", email, termID, err)
+	}
+	return o, true, nil
+}

@@ -495,7 +495,13 @@ func (h *helpDesk) checkAssign(ctx workflow.Context, in contract.AssignTaskInput
 		return 0, plan.Person{}, fmt.Errorf("task %s is already assigned to %s", id, who)
 	}
 	officer, ok := h.helpers[plan.NormalizeEmail(in.Officer)]
-	if !ok {
+	switch {
+	case h.in.HelpersInDirectory && plan.NormalizeEmail(in.Officer) == "":
+		return 0, plan.Person{}, errors.New("say whom to assign: the officer's email address is empty")
+	case h.in.HelpersInDirectory:
+		// assignTask finds them in the directory.
+		officer = plan.Person{Email: plan.NormalizeEmail(in.Officer)}
+	case !ok:
 		if h.in.HelpersFrom != "" {
 			return 0, plan.Person{}, fmt.Errorf("%q is not an officer of the %s; assign one of its officers", in.Officer, h.depts[h.in.HelpersFrom].Name)
 		}
@@ -511,6 +517,15 @@ func (h *helpDesk) assignTask(ctx workflow.Context, in contract.AssignTaskInput)
 	i, officer, err := h.checkAssign(ctx, in)
 	if err != nil {
 		return contract.AssignTaskResult{}, contract.AsRefusal(err)
+	}
+	if h.in.HelpersInDirectory {
+		if officer, err = h.findHelper(ctx, officer.Email); err != nil {
+			return contract.AssignTaskResult{}, err
+		}
+		// The task may have been taken while the directory answered.
+		if i, _, err = h.checkAssign(ctx, in); err != nil {
+			return contract.AssignTaskResult{}, contract.AsRefusal(err)
+		}
 	}
 	by := h.in.Coordinator
 	if l, ok := h.leaders[plan.NormalizeEmail(in.Email)]; ok {
@@ -560,6 +575,19 @@ func (h *helpDesk) assignTask(ctx workflow.Context, in contract.AssignTaskInput)
 		return contract.AssignTaskResult{}, fmt.Errorf("%s is assigned to %s, but its reminders could not be started: %w", id, officer.Name, err)
 	}
 	return contract.AssignTaskResult{TaskID: id, Assignee: officer, Due: task.Due, WorkflowID: contract.TaskWorkflowID(h.in.TermID, id)}, nil
+}
+
+// findHelper looks an officer up in the term's directory.
+func (h *helpDesk) findHelper(ctx workflow.Context, email string) (plan.Person, error) {
+	var found contract.FindOfficerResult
+	actx := withUpdateStoreOptions(ctx, "find officer "+email)
+	if err := workflow.ExecuteActivity(actx, a.FindOfficer, contract.FindOfficerInput{TermID: h.in.TermID, Email: email}).Get(ctx, &found); err != nil {
+		return plan.Person{}, fmt.Errorf("could not look %s up in the directory, please try again: %w", email, err)
+	}
+	if !found.Found {
+		return plan.Person{}, contract.Refusef("%q is not an officer of %s", email, h.in.TermName)
+	}
+	return found.Officer, nil
 }
 
 // startTask starts the task's collection, abandoned so the help desk may

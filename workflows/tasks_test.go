@@ -383,3 +383,58 @@ func TestHelpDeskGoesOnWhileTheDatabaseIsAway(t *testing.T) {
 		t.Errorf("final progress = %+v", got)
 	}
 }
+
+// A plan without an Organization Department lets any officer help. The
+// help desk then carries none of them: it finds the assignee in the term's
+// directory, and refuses one the directory does not list.
+func TestHelpDeskFindsHelpersInTheDirectory(t *testing.T) {
+	f := newHelpDeskFixture(t)
+	var looked []string
+	f.env.OnActivity(acts.FindOfficer, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.FindOfficerInput) (contract.FindOfficerResult, error) {
+			looked = append(looked, in.Email)
+			if in.Email != "ma.li@example.edu" {
+				return contract.FindOfficerResult{}, nil
+			}
+			return contract.FindOfficerResult{Found: true, DepartmentID: "publicity",
+				Officer: plan.Person{Name: "Ma Li", Email: "ma.li@example.edu", Role: "Designer"}}, nil
+		})
+	p := *f.plan
+	p.Departments = append([]plan.Department(nil), p.Departments...)
+	for i := range p.Departments {
+		if p.Departments[i].ID == contract.OrganizationDepartmentID {
+			p.Departments[i].ID = "secretariat"
+		}
+	}
+	in := contract.HelpDeskInputFrom(p, plan.ProductionClock(f.start), "")
+	if !in.HelpersInDirectory || len(in.Helpers) != 0 {
+		t.Fatalf("input carries %d helpers (in directory %v), want none, found in the directory", len(in.Helpers), in.HelpersInDirectory)
+	}
+	f.request("2026-10-01 10:00", "sun.hao@example.edu", "publicity", "2026-10-10", "Two people for the leaflets.")
+	stranger := f.assign("2026-10-02 09:00", "zhang.hua@example.edu", "t1", "nobody@example.edu")
+	empty := f.assign("2026-10-02 09:01", "zhang.hua@example.edu", "t1", " ")
+	ok := f.assign("2026-10-02 09:02", "zhang.hua@example.edu", "t1", "Ma.Li@example.edu")
+	twice := f.assign("2026-10-02 09:03", "zhang.hua@example.edu", "t1", "ma.li@example.edu")
+	f.run(in)
+
+	checkRejections(t, []struct {
+		name string
+		u    *anyUpdate
+		want string
+	}{
+		{"no officer named", empty, "say whom to assign: the officer's email address is empty"},
+		{"an officer of the directory", ok, ""},
+		{"already assigned", twice, "task t1 is already assigned to Ma Li (ma.li@example.edu)"},
+	})
+	// Only the directory can tell, so the stranger's assignment is taken,
+	// then refused with the same words a validator would use.
+	if want := `"nobody@example.edu" is not an officer of Fall term 2026`; stranger.rejected != nil || stranger.err == nil || !strings.Contains(stranger.err.Error(), want) {
+		t.Errorf("the stranger's assignment: rejected %v, failed %v; want it refused with %q", stranger.rejected, stranger.err, want)
+	}
+	if strings.Join(looked, " ") != "nobody@example.edu ma.li@example.edu" {
+		t.Errorf("looked up %v, want the stranger, then Ma Li (the refusals before any lookup)", looked)
+	}
+	if len(f.assignments) != 1 || f.assignments[0].Assignee.Name != "Ma Li" {
+		t.Errorf("assignments recorded = %+v, want Ma Li by the name the directory gives", f.assignments)
+	}
+}
