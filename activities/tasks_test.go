@@ -2,6 +2,7 @@ package activities_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"semesterflow/contract"
@@ -74,5 +75,34 @@ func TestHelpRequestAssignmentAndCompletionOnce(t *testing.T) {
 	other.Assignee, other.AuditKey = h.person("Huang Bo"), "update/assign-2"
 	if _, err := h.env.ExecuteActivity(h.acts.RecordTaskAssignment, other); err == nil {
 		t.Error("reassigning t1 to another officer succeeded")
+	}
+}
+
+// FindOfficer answers from the term's directory: a serving officer with
+// their department, nobody for a stranger or for one who left.
+func TestFindOfficerReadsTheDirectory(t *testing.T) {
+	h := newEvalHarness(t)
+	ma, guo := h.in.Officers[0], h.in.Officers[1]
+	amended := *h.plan
+	amended.Departments = append([]plan.Department(nil), h.plan.Departments...)
+	amended.Departments[0].Officers = []plan.Person{ma, h.in.Officers[2]}
+	h.run(h.acts.SavePlanVersions, contract.SavePlanVersionInput{
+		TermID: h.plan.Term.ID, Directory: true,
+		Versions: []contract.PlanVersion{{Version: 2, Hash: "v2", Plan: amended, By: h.plan.Leaders[0].Email, At: h.in.At}},
+	}, nil)
+
+	find := func(email string) contract.FindOfficerResult {
+		var res contract.FindOfficerResult
+		h.run(h.acts.FindOfficer, contract.FindOfficerInput{TermID: h.plan.Term.ID, Email: email}, &res)
+		return res
+	}
+	if got := find(strings.ToUpper(ma.Email)); !got.Found || got.Officer.Name != "Ma Li" || got.Officer.Role != "Designer" || got.DepartmentID != "publicity" {
+		t.Errorf("Ma Li, written in capitals: %+v", got)
+	}
+	if got := find(guo.Email); got.Found {
+		t.Errorf("Guo Rui, who left, found: %+v", got)
+	}
+	if got := find("stranger@example.edu"); got.Found {
+		t.Errorf("a stranger found: %+v", got)
 	}
 }
