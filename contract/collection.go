@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,6 +49,16 @@ type Handover struct {
 	By     string      `json:"by"`
 	Reason string      `json:"reason"`
 	At     time.Time   `json:"at"`
+}
+
+// CollectionShardID is the workflow ID of part shard (0 for the first)
+// of a collection run in parts, e.g. ".../summary/part-2". The first keeps
+// the collection's own ID, so a collection in one part runs under it.
+func CollectionShardID(collectionID string, shard int) string {
+	if shard == 0 {
+		return collectionID
+	}
+	return collectionID + "/part-" + strconv.Itoa(shard+1)
 }
 
 // CollectionInput describes one collection: what is asked, of whom, by when.

@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
 
 	"semesterflow/contract"
 	"semesterflow/plan"
@@ -135,15 +140,60 @@ func runExtend(ctx context.Context, e *env, args []string) error {
 	if err := requiredFlags("workflow", *workflowID, "email", *email, "due", *due, "reason", *reason); err != nil {
 		return err
 	}
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
 	var res contract.ExtendDeadlineResult
 	in := contract.ExtendDeadlineInput{Email: *email, Slot: *slot, Due: *due, Reason: *reason}
-	if err := sendUpdate(ctx, e, *workflowID, contract.UpdateExtendDeadline, in, &res,
+	if err := update(ctx, e, c, *workflowID, contract.UpdateExtendDeadline, in, &res,
 		fmt.Sprintf("%s is not running: it has not started yet or has already closed", *workflowID)); err != nil {
 		return err
+	}
+	if *slot == "" {
+		// A large collection runs in parts: extend every running one.
+		more, err := extendOtherParts(ctx, e, c, *workflowID, in)
+		if err != nil {
+			return err
+		}
+		res.Slots = append(res.Slots, more...)
 	}
 	fmt.Fprintf(e.stdout, "Extended: %s now due %s. Reminders follow the new date; nobody is escalated for the old one.\n",
 		strings.Join(res.Slots, ", "), res.TimeZone.Human(res.Due))
 	return nil
+}
+
+// extendOtherParts extends the open slots of a collection's later parts,
+// if it has any, and returns the slots extended. A part that has ended is
+// passed over; the first part that never existed ends the search.
+func extendOtherParts(ctx context.Context, e *env, c client.Client, collectionID string, in contract.ExtendDeadlineInput) ([]string, error) {
+	if strings.Contains(collectionID, "/part-") {
+		return nil, nil
+	}
+	var slots []string
+	for shard := 1; ; shard++ {
+		id := contract.CollectionShardID(collectionID, shard)
+		desc, err := c.DescribeWorkflowExecution(ctx, id, "")
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) {
+			return slots, nil
+		}
+		if err != nil {
+			return slots, fmt.Errorf("look for part %d of %s: %w", shard+1, collectionID, err)
+		}
+		if desc.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			continue
+		}
+		// A part may hold none of the slots this person may extend, so its
+		// refusal is told, not fatal.
+		var res contract.ExtendDeadlineResult
+		if err := update(ctx, e, c, id, contract.UpdateExtendDeadline, in, &res, id+" has already closed"); err != nil {
+			fmt.Fprintf(e.stderr, "Part %d of the collection (%s) not extended: %v\n", shard+1, id, err)
+			continue
+		}
+		slots = append(slots, res.Slots...)
+	}
 }
 
 // runHandOver passes a task to someone else in its department.

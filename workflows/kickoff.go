@@ -159,7 +159,7 @@ func (k *kickoff) runBeside(ctx workflow.Context) (contract.KickoffResult, error
 
 // holdMeeting follows the meeting on the plan's clock, then waits for the
 // plans' collection to end.
-func (k *kickoff) holdMeeting(ctx workflow.Context, plans workflow.ChildWorkflowFuture) (contract.CollectionResult, error) {
+func (k *kickoff) holdMeeting(ctx workflow.Context, plans *collectionRun) (contract.CollectionResult, error) {
 	k.sleepUntil(ctx, k.in.Starts, "kickoff meeting: "+orWhere(k.in.Where))
 	if k.planNow(ctx).Before(k.in.Ends) {
 		k.setPhase(ctx, contract.KickoffPhaseMeeting)
@@ -198,7 +198,7 @@ func (k *kickoff) invitationsInput(stamp time.Time) contract.SendKickoffInvitati
 
 // startPlans starts the collection of every department's plan: one slot per
 // department, handed in by its head, escalated to the leaders.
-func (k *kickoff) startPlans(ctx workflow.Context, opens time.Time) workflow.ChildWorkflowFuture {
+func (k *kickoff) startPlans(ctx workflow.Context, opens time.Time) *collectionRun {
 	in := contract.CollectionInput{
 		TermID: k.in.TermID, TermName: k.in.TermName, TimeZone: k.in.TimeZone,
 		Kind: contract.KickoffPlanKind, Scope: contract.KickoffPlanScope,
@@ -220,14 +220,13 @@ func (k *kickoff) startPlans(ctx workflow.Context, opens time.Time) workflow.Chi
 			Owners: []plan.Person{d.Head}, EscalateTo: k.in.Leaders,
 		})
 	}
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+	return startCollection(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:    contract.KickoffPlansWorkflowID(k.in.TermID),
 		StaticSummary: "Department plans and suggestions after the kickoff, " + k.in.TermName,
 		StaticDetails: fmt.Sprintf("One plan from each of the %d departments, handed in by its head, due %s.",
 			len(in.Slots), k.in.TimeZone.Human(k.in.PlansDue)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(contract.SearchTerm.ValueSet(k.in.TermID)),
-	})
-	return workflow.ExecuteChildWorkflow(cctx, Collection, in)
+	}, in)
 }
 
 // result names the departments that handed in, late ones too, and those

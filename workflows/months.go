@@ -184,14 +184,13 @@ func (m *month) fail(err error) {
 }
 
 // collect starts one of the month's collections as a child workflow.
-func (m *month) collect(ctx workflow.Context, in contract.CollectionInput) workflow.ChildWorkflowFuture {
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+func (m *month) collect(ctx workflow.Context, in contract.CollectionInput) *collectionRun {
+	return startCollection(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:            contract.MonthCollectionWorkflowID(m.in.TermID, m.in.Month.ID, in.Kind),
 		StaticSummary:         fmt.Sprintf("%s: %s", m.in.Month.Name, strings.ReplaceAll(in.Kind, "_", " ")),
 		StaticDetails:         fmt.Sprintf("Collects %s for %s; %d slots.", in.Title, m.in.TermName, len(in.Slots)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(contract.SearchTerm.ValueSet(m.in.TermID)),
-	})
-	return workflow.ExecuteChildWorkflow(cctx, Collection, in)
+	}, in)
 }
 
 // collectionInput fills what every collection of the month shares.
@@ -280,7 +279,7 @@ func scoreSlot(judge plan.Person, d contract.MonthDepartment) string {
 
 // runTheme waits for a leader's decision until the theme's due date, falls
 // back to the most recommended theme, then records and announces it.
-func (m *month) runTheme(ctx workflow.Context, arrangement workflow.ChildWorkflowFuture) error {
+func (m *month) runTheme(ctx workflow.Context, arrangement *collectionRun) error {
 	s := m.in.Month
 	if d := m.in.Clock.Real(s.ThemeDue).Sub(workflow.Now(ctx)); d > 0 && m.theme == nil {
 		if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
@@ -333,7 +332,7 @@ func (m *month) runTheme(ctx workflow.Context, arrangement workflow.ChildWorkflo
 
 // runCompetition waits for the entries, has the judges score them, ranks
 // them and announces the results.
-func (m *month) runCompetition(ctx workflow.Context, entries workflow.ChildWorkflowFuture) error {
+func (m *month) runCompetition(ctx workflow.Context, entries *collectionRun) error {
 	var er contract.CollectionResult
 	if err := entries.Get(ctx, &er); err != nil {
 		return fmt.Errorf("competition entries: %w", err)

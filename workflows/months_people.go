@@ -11,7 +11,7 @@ import (
 // monthChild is one of the month's collections that asks the departments.
 type monthChild struct {
 	kind string
-	f    workflow.ChildWorkflowFuture
+	f    *collectionRun
 	// slots builds its slots from the month's departments.
 	slots func() contract.CollectionInput
 }
@@ -52,9 +52,6 @@ func (m *month) takePeople(ctx workflow.Context, p contract.DepartmentPeople) {
 			s.Due = time.Time{} // the collection keeps its dates
 			update.Slots = append(update.Slots, s)
 		}
-		id := contract.MonthCollectionWorkflowID(m.in.TermID, m.in.Month.ID, c.kind)
-		if err := workflow.SignalExternalWorkflow(ctx, id, "", contract.SignalCollectionSlots, update).Get(ctx, nil); err != nil {
-			workflow.GetLogger(ctx).Warn("collection not told of the new people", "workflow", id, "error", err)
-		}
+		c.f.signalSlots(ctx, update)
 	}
 }
