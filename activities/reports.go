@@ -33,7 +33,14 @@ func (a *Activities) PartReportsSince(ctx context.Context, in contract.PartRepor
 		return contract.PartReportsPage{}, storeError("read the part reports of "+in.TermKey, err)
 	}
 	page := contract.PartReportsPage{Cursor: in.After, More: len(rows) == in.Limit}
-	for _, row := range rows {
+	size := 0
+	for i, row := range rows {
+		// A page stays well under the 256 KiB a payload should keep to;
+		// the rest comes on the next page.
+		if size += len(row.Report); i > 0 && size > contract.PartReportsPageBytes {
+			page.More = true
+			break
+		}
 		var r contract.PartReport
 		if err := json.Unmarshal(row.Report, &r); err != nil {
 			return contract.PartReportsPage{}, fmt.Errorf("report of %s, version %d: %w", row.Part, row.Version, err)

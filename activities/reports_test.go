@@ -1,7 +1,9 @@
 package activities_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -64,5 +66,44 @@ func TestPartReportsRoundTripThroughPostgres(t *testing.T) {
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() || !strings.Contains(err.Error(), "needs a term") {
 		t.Errorf("report without a term: %v, want a non-retryable error naming what is missing", err)
+	}
+}
+
+// Reports with long overdue lists come in pages of at most
+// PartReportsPageBytes, however many the limit allows, and none is lost.
+func TestPartReportsPagesStayUnderTheirBytes(t *testing.T) {
+	r := newRig(t)
+	const term = "semester/2026-fall/large"
+	due := time.Date(2026, 9, 22, 23, 59, 0, 0, time.UTC)
+	var overdue []contract.OverdueItem
+	for i := range 200 {
+		overdue = append(overdue, contract.OverdueItem{Department: fmt.Sprintf("dept-%03d", i), What: fmt.Sprintf("summary of Department %d", i), Due: due})
+	}
+	const parts = 30
+	for i := range parts {
+		r.run(r.acts.ReportPart, contract.ReportPartInput{TermKey: term, Report: contract.PartReport{Part: fmt.Sprintf("month/2026-10/summary/part-%d", i), Seq: 1, Overdue: overdue}}, nil)
+	}
+	seen := map[string]bool{}
+	pages := 0
+	for after, more := int64(0), true; more; {
+		var page contract.PartReportsPage
+		r.run(r.acts.PartReportsSince, contract.PartReportsInput{TermKey: term, After: after, Limit: 500}, &page)
+		after, more = page.Cursor, page.More
+		if pages++; pages > parts {
+			t.Fatalf("%d pages for %d reports", pages, parts)
+		}
+		b, _ := json.Marshal(page)
+		if len(b) > contract.PartReportsPageBytes+32<<10 {
+			t.Errorf("page %d is %d bytes", pages, len(b))
+		}
+		for _, rep := range page.Reports {
+			if len(rep.Overdue) != 200 {
+				t.Errorf("%s came with %d overdue items, want 200", rep.Part, len(rep.Overdue))
+			}
+			seen[rep.Part] = true
+		}
+	}
+	if len(seen) != parts || pages < 2 {
+		t.Errorf("%d reports in %d pages, want all %d in more than one page", len(seen), pages, parts)
 	}
 }

@@ -55,6 +55,10 @@ type PartReportsInput struct {
 	Limit int   `json:"limit"`
 }
 
+// PartReportsPageBytes bounds the reports of one page, as JSON; a page
+// holds at least one report whatever its size.
+const PartReportsPageBytes = 128 << 10
+
 // PartReportsPage is one page of changed reports, oldest change first.
 type PartReportsPage struct {
 	Reports []PartReport `json:"reports,omitempty"`
