@@ -203,7 +203,7 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 	payloadWarnings := 0
 	for _, line := range strings.Split(string(logText), "\n") {
 		if strings.Contains(line, "TMPRL1103") {
-			if payloadWarnings++; payloadWarnings <= 10 {
+			if payloadWarnings++; payloadWarnings <= 40 {
 				b.Log(line)
 			}
 		}
@@ -266,7 +266,9 @@ type eventSize struct {
 
 // largestEvent reads every run's history and returns its largest event, in
 // encoded bytes: an upper bound on the largest payload of the term. It
-// logs the largest event of the five runs that have the largest.
+// logs the largest event of the five runs that have the largest, and of up
+// to 40 runs whose largest passes a quarter of the warning mark: the
+// payloads that would pass it at a few times the size.
 func largestEvent(ctx context.Context, tb testing.TB, c client.Client, runs []runLength) eventSize {
 	var top []eventSize
 	for _, r := range runs {
@@ -282,10 +284,12 @@ func largestEvent(ctx context.Context, tb testing.TB, c client.Client, runs []ru
 			}
 		}
 		top = append(top, largest)
-		sort.Slice(top, func(i, j int) bool { return top[i].bytes > top[j].bytes })
-		top = top[:min(len(top), 5)]
 	}
-	for _, e := range top {
+	sort.Slice(top, func(i, j int) bool { return top[i].bytes > top[j].bytes })
+	for i, e := range top {
+		if i >= 40 || i >= 5 && e.bytes <= config.PayloadSizeWarning/4 {
+			break
+		}
 		tb.Logf("largest events: %d bytes, %s in %s", e.bytes, e.kind, e.run)
 	}
 	return top[0]
