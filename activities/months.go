@@ -49,11 +49,36 @@ func (a *Activities) AnnounceMonthTheme(ctx context.Context, in contract.Announc
 
 // AnnounceCompetitionResults records the month's results in one statement
 // and emails the results table to every recipient, in one batch.
+//
+// With ResultsStored, StoreCompetitionResults has stored them already, in
+// pages, and they are read back rather than carried in the input.
 func (a *Activities) AnnounceCompetitionResults(ctx context.Context, in contract.AnnounceCompetitionInput) (contract.DeliveryResult, error) {
 	workflowID := activity.GetInfo(ctx).WorkflowExecution.ID
-	rows := make([]store.CompetitionResult, len(in.Results))
-	for i, r := range in.Results {
-		rows[i] = store.CompetitionResult{TermID: in.TermID, Month: in.Month, DepartmentID: r.DepartmentID, Judges: r.Judges,
+	results := in.Results
+	if in.ResultsStored {
+		var err error
+		if results, err = a.standings(ctx, in.TermID, in.Month); err != nil {
+			return contract.DeliveryResult{}, err
+		}
+	} else if err := a.recordResults(ctx, in.TermID, in.Month, in.Results); err != nil {
+		return contract.DeliveryResult{}, err
+	}
+	data := competitionData(in.TermName, in.MonthName, in.Criteria, in.MaxScore, results)
+	return deliverEach(ctx, a, "competition_results", "competition-results", workflowID, in.Recipients, data,
+		func(d *mail.CompetitionResultsData, name string) { d.RecipientName = name })
+}
+
+// StoreCompetitionResults stores one page of a month's results, for a
+// competition too large to carry its results in one payload. A retry
+// rewrites nothing.
+func (a *Activities) StoreCompetitionResults(ctx context.Context, in contract.StoreCompetitionResultsInput) error {
+	return a.recordResults(ctx, in.TermID, in.Month, in.Results)
+}
+
+func (a *Activities) recordResults(ctx context.Context, termID, month string, results []contract.CompetitionEntryResult) error {
+	rows := make([]store.CompetitionResult, len(results))
+	for i, r := range results {
+		rows[i] = store.CompetitionResult{TermID: termID, Month: month, DepartmentID: r.DepartmentID, Judges: r.Judges,
 			Scores: store.EntryScores{CriterionMeans: r.CriterionMeans}}
 		for _, j := range r.ByJudge {
 			rows[i].Scores.ByJudge = append(rows[i].Scores.ByJudge, store.JudgeScores(j))
@@ -64,11 +89,29 @@ func (a *Activities) AnnounceCompetitionResults(ctx context.Context, in contract
 		}
 	}
 	if err := a.Store.RecordCompetitionResults(ctx, rows); err != nil {
-		return contract.DeliveryResult{}, storeError("record the competition results of "+in.Month, err)
+		return storeError("record the competition results of "+month, err)
 	}
-	data := competitionData(in.TermName, in.MonthName, in.Criteria, in.MaxScore, in.Results)
-	return deliverEach(ctx, a, "competition_results", "competition-results", workflowID, in.Recipients, data,
-		func(d *mail.CompetitionResultsData, name string) { d.RecipientName = name })
+	return nil
+}
+
+// standings reads a month's stored results back as the emails show them.
+func (a *Activities) standings(ctx context.Context, termID, month string) ([]contract.CompetitionEntryResult, error) {
+	rows, err := a.Store.Standings(ctx, termID, month)
+	if err != nil {
+		return nil, storeError("read the competition results of "+month, err)
+	}
+	out := make([]contract.CompetitionEntryResult, len(rows))
+	for i, r := range rows {
+		out[i] = contract.CompetitionEntryResult{DepartmentID: r.DepartmentID, DepartmentName: r.DepartmentName, Judges: r.Judges,
+			CriterionMeans: r.Scores.CriterionMeans}
+		if r.Rank != nil {
+			out[i].Rank, out[i].MeanTotal = *r.Rank, *r.MeanTotal
+		}
+		for _, j := range r.Scores.ByJudge {
+			out[i].ByJudge = append(out[i].ByJudge, contract.JudgeScores(j))
+		}
+	}
+	return out, nil
 }
 
 // PublishMonthDigest compiles the month's digest from the stored summaries,
@@ -84,19 +127,38 @@ func (a *Activities) PublishMonthDigest(ctx context.Context, in contract.Publish
 		return contract.DeliveryResult{}, storeError("read the summaries of "+in.Month, err)
 	}
 	bySlot := make(map[string]store.Submission, len(subs))
+	authors := make([]string, 0, len(subs))
 	for _, s := range subs {
 		bySlot[s.Slot] = s
+		authors = append(authors, s.AuthorEmail)
+	}
+	results := in.Results
+	if in.ResultsStored {
+		if results, err = a.standings(ctx, in.TermID, in.Month); err != nil {
+			return contract.DeliveryResult{}, err
+		}
+	}
+	// A large union's departments come without their people: the
+	// directory names the authors instead.
+	var names map[string]string
+	if in.PeopleInDirectory {
+		if names, err = a.Store.PeopleNames(ctx, in.TermID, authors); err != nil {
+			return contract.DeliveryResult{}, storeError("name the authors of the summaries of "+in.Month, err)
+		}
 	}
 	data := mail.MonthDigestData{
 		TermName: in.TermName, MonthName: in.MonthName,
 		Theme: in.Theme, ThemeNote: in.ThemeNote, Arrangement: in.Arrangement,
-		Competition: competitionData(in.TermName, in.MonthName, in.Criteria, in.MaxScore, in.Results),
+		Competition: competitionData(in.TermName, in.MonthName, in.Criteria, in.MaxScore, results),
 		PublishedOn: in.TimeZone.Human(in.At),
 	}
 	for _, d := range in.Departments {
 		sum := mail.DigestSummary{Department: d.Name}
 		if s, ok := bySlot[d.ID]; ok {
 			sum.Text, sum.Late, sum.By = s.Body, s.Late, s.AuthorEmail
+			if n := names[s.AuthorEmail]; n != "" {
+				sum.By = n
+			}
 			for _, p := range d.People {
 				if p.Email == s.AuthorEmail {
 					sum.By = p.Name

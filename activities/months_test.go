@@ -192,3 +192,50 @@ func TestThemeIsRecordedWithItsAuditAndAnnounced(t *testing.T) {
 		t.Errorf("theme email %q:\n%s", msg.Subject, msg.Text)
 	}
 }
+
+// A large union's results are stored in pages and read back for the
+// announcement and the digest, and the digest names the authors of the
+// summaries from the directory: the inputs carry neither.
+func TestStoredResultsAndDirectoryNamesFeedTheEmails(t *testing.T) {
+	h := newPlanRig(t, evaluationPlanYAML)
+	ctx := context.Background()
+	term := h.plan.Term.ID
+	head, leader, maLi := h.plan.Departments[0].Head, h.plan.Leaders[0], h.plan.Departments[0].Officers[0]
+	results := []contract.CompetitionEntryResult{
+		{DepartmentID: "publicity", DepartmentName: "Publicity Department", Rank: 1, MeanTotal: 25.5, Judges: 1, CriterionMeans: []float64{10, 8, 7.5},
+			ByJudge: []contract.JudgeScores{{Judge: leader.Email, Scores: []float64{10, 8, 7.5}}}},
+		{DepartmentID: "gone", DepartmentName: "A department no longer in the plan"},
+	}
+	for _, page := range [][]contract.CompetitionEntryResult{results[:1], results[1:], results[:1]} {
+		h.run(h.acts.StoreCompetitionResults, contract.StoreCompetitionResultsInput{TermID: term, Month: "2026-10", Results: page}, nil)
+	}
+	criteria := []string{"ideological content", "creativity", "participation"}
+	h.deliver(h.acts.AnnounceCompetitionResults, contract.AnnounceCompetitionInput{
+		TermID: term, TermName: "Fall term 2026", Month: "2026-10", MonthName: "October 2026",
+		Criteria: criteria, MaxScore: 10, ResultsStored: true, Recipients: []plan.Person{head},
+	})
+	msg := h.only(head.Email)
+	for _, want := range []string{"1. Publicity Department: 25.5 (10 / 8 / 7.5; 1 judge)", "Not ranked, as no judge scored it: gone."} {
+		if !strings.Contains(msg.Text, want) {
+			t.Errorf("results read back lack %q:\n%s", want, msg.Text)
+		}
+	}
+
+	due := shanghai(t, "2026-11-03 23:59")
+	if err := h.store.RecordSubmissions(ctx, []store.Submission{{TermID: term, Kind: contract.SummaryKind, Scope: "2026-10", Slot: "publicity",
+		AuthorEmail: maLi.Email, Body: "Posters.", SubmittedAt: shanghai(t, "2026-11-02 20:00"), DueAt: due}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	h.deliver(h.acts.PublishMonthDigest, contract.PublishMonthDigestInput{
+		TermID: term, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"), Month: "2026-10", MonthName: "October 2026",
+		Criteria: criteria, MaxScore: 10, ResultsStored: true, PeopleInDirectory: true,
+		Departments: []contract.DigestDepartment{{ID: "publicity", Name: "Publicity Department"}},
+		Recipients:  []plan.Person{leader}, At: shanghai(t, "2026-11-06 10:00"),
+	})
+	digest := h.only(leader.Email)
+	for _, want := range []string{"handed in by Ma Li", "1. Publicity Department: 25.5"} {
+		if !strings.Contains(digest.Text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, digest.Text)
+		}
+	}
+}

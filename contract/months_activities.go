@@ -68,6 +68,10 @@ type AnnounceCompetitionInput struct {
 	// Results lists the ranked entries best first, then the unranked ones.
 	Results    []CompetitionEntryResult `json:"results"`
 	Recipients []plan.Person            `json:"recipients"`
+	// ResultsStored says StoreCompetitionResults stored the results in
+	// pages and Results is empty: a large union's results would pass the
+	// size a payload should keep to.
+	ResultsStored bool `json:"results_stored,omitempty"`
 }
 
 // DigestDepartment is a department as the digest lists it, with the people
@@ -99,4 +103,17 @@ type PublishMonthDigestInput struct {
 	Recipients  []plan.Person      `json:"recipients"`
 	// At is the plan time of publication.
 	At time.Time `json:"at"`
+	// ResultsStored says the results are in Postgres, not in Results;
+	// PeopleInDirectory that the departments come without their people,
+	// whom the directory names. Both keep a large union's digest under the
+	// size a payload should keep to.
+	ResultsStored     bool `json:"results_stored,omitempty"`
+	PeopleInDirectory bool `json:"people_in_directory,omitempty"`
+}
+
+// StoreCompetitionResultsInput is one page of a month's results.
+type StoreCompetitionResultsInput struct {
+	TermID  string                   `json:"term_id"`
+	Month   string                   `json:"month"`
+	Results []CompetitionEntryResult `json:"results"`
 }

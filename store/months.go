@@ -197,3 +197,52 @@ func (s *Store) MonthDigests(ctx context.Context, termID string) ([]MonthDigest,
 	}
 	return out, nil
 }
+
+// Standing is a stored competition result with its department's name.
+type Standing struct {
+	CompetitionResult
+	DepartmentName string `bun:"department_name"`
+}
+
+// Standings lists a month's results as the emails show them: ranked
+// entries by rank, then the unranked ones in the plan's order of
+// departments.
+func (s *Store) Standings(ctx context.Context, termID, month string) ([]Standing, error) {
+	var out []Standing
+	if err := s.db.NewSelect().Model((*CompetitionResult)(nil)).
+		ColumnExpr("cr.*").
+		ColumnExpr("COALESCE(d.name, cr.department_id) AS department_name").
+		Join("LEFT JOIN departments AS d ON d.term_id = cr.term_id AND d.id = cr.department_id").
+		Where("cr.term_id = ? AND cr.month = ?", termID, month).
+		OrderExpr("cr.rank ASC NULLS LAST, d.position, cr.department_id").
+		Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("store: standings of %s/%s: %w", termID, month, err)
+	}
+	return out, nil
+}
+
+// PeopleNames names the term's people with these addresses, as its
+// directory lists them: leaders, heads and officers. An address it does not
+// list is left out.
+func (s *Store) PeopleNames(ctx context.Context, termID string, emails []string) (map[string]string, error) {
+	names := make(map[string]string, len(emails))
+	emails = dedupe(emails)
+	if len(emails) == 0 {
+		return names, nil
+	}
+	var rows []struct {
+		Email string `bun:"email"`
+		Name  string `bun:"name"`
+	}
+	if err := s.db.NewRaw(`SELECT email, name FROM officers WHERE term_id = ? AND email IN (?)
+		UNION ALL SELECT head_email, head_name FROM departments WHERE term_id = ? AND head_email IN (?)
+		UNION ALL SELECT email, name FROM leaders WHERE term_id = ? AND email IN (?)`,
+		termID, bun.List(emails), termID, bun.List(emails), termID, bun.List(emails)).
+		Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("store: names of %d people of %s: %w", len(emails), termID, err)
+	}
+	for _, r := range rows {
+		names[r.Email] = r.Name
+	}
+	return names, nil
+}

@@ -1,10 +1,14 @@
 package workflows_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
 
 	"semesterflow/contract"
 	"semesterflow/plan"
@@ -60,5 +64,63 @@ func TestMonthOfManyDepartmentsCollectsInParts(t *testing.T) {
 	}
 	if got.Counts.Summaries != 2 || len(got.Missing) != 448 {
 		t.Errorf("summaries %d in, %d missing; want 2 in (first and last part) and 448 missing", got.Counts.Summaries, len(got.Missing))
+	}
+}
+
+// A competition of 250 entries stores its results in pages of 200 before
+// they are announced; the announcement and the digest then carry neither
+// the results nor the departments' people, which the activities read from
+// Postgres.
+func TestMonthOfManyEntriesStoresItsResultsInPages(t *testing.T) {
+	f := newMonthFixture(t)
+	for i := len(f.plan.Departments); i < 250; i++ {
+		f.plan.Departments = append(f.plan.Departments, plan.Department{
+			ID: fmt.Sprintf("dept-%03d", i), Name: fmt.Sprintf("Department %d", i),
+			Head: plan.Person{Name: fmt.Sprintf("Head %d", i), Email: fmt.Sprintf("head.%03d@example.edu", i)},
+		})
+	}
+	f.in = contract.MonthInputFrom(*f.plan, "2026-10", plan.ProductionClock(f.start), "")
+	local := func(t time.Time) string { return t.AddDate(0, 0, -1).In(f.loc).Format("2006-01-02 15:04") }
+	for _, d := range f.in.Departments {
+		f.canned[contract.KindCompetitionEntry] = append(f.canned[contract.KindCompetitionEntry],
+			canned{slot: d.ID, author: d.Head.Email, text: "An idea.", at: local(f.in.Month.EntriesDue)})
+		for _, j := range f.in.Judges {
+			scores := make([]float64, len(f.in.Criteria))
+			for c := range scores {
+				scores[c] = float64(len(d.ID) % 10)
+			}
+			f.canned[contract.KindCompetitionScore] = append(f.canned[contract.KindCompetitionScore],
+				canned{slot: plan.NormalizeEmail(j.Email) + "/" + d.ID, author: j.Email, scores: scores, at: local(f.in.Month.ScoresDue)})
+		}
+	}
+	var pages []int
+	f.env.OnActivity(acts.StoreCompetitionResults, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.StoreCompetitionResultsInput) error {
+			pages = append(pages, len(in.Results))
+			return nil
+		})
+	got := f.run()
+
+	if fmt.Sprint(pages) != "[200 50]" {
+		t.Errorf("results stored in pages %v, want [200 50]", pages)
+	}
+	if len(got.Results) != 250 || got.Counts.Entries != 250 {
+		t.Errorf("the month ranked %d of %d entries, want all 250", len(got.Results), got.Counts.Entries)
+	}
+	if len(f.results) != 1 || !f.results[0].ResultsStored || len(f.results[0].Results) != 0 {
+		t.Fatalf("announcements %d; want one that reads the stored results instead of carrying them", len(f.results))
+	}
+	if len(f.digests) != 1 {
+		t.Fatalf("%d digests, want 1", len(f.digests))
+	}
+	d := f.digests[0]
+	if !d.ResultsStored || len(d.Results) != 0 || !d.PeopleInDirectory || len(d.Departments) != 250 || len(d.Departments[0].People) != 0 {
+		t.Errorf("digest input: results stored %v (%d carried), people in directory %v, %d departments, first with %d people",
+			d.ResultsStored, len(d.Results), d.PeopleInDirectory, len(d.Departments), len(d.Departments[0].People))
+	}
+	for _, in := range []any{f.results[0], d} {
+		if b, _ := json.Marshal(in); len(b) > 256<<10 {
+			t.Errorf("%T is %d bytes, more than 256 KiB", in, len(b))
+		}
 	}
 }

@@ -59,6 +59,8 @@ type month struct {
 	recs          contract.CollectionResult
 	announced     bool // the theme
 	resultsOut    bool // the competition's results
+	// resultsStored says the results are in Postgres, not in m.results' payloads.
+	resultsStored bool
 	published     bool
 	counts        contract.MonthCounts
 	results       []contract.CompetitionEntryResult
@@ -365,6 +367,12 @@ func (m *month) runCompetition(ctx workflow.Context, entries *collectionRun) err
 		Criteria: m.in.Criteria, MaxScore: m.in.MaxScore, Results: m.results,
 		Recipients: append(append(m.heads(), m.in.Judges...), m.in.Leaders...),
 	}
+	if err := m.storeLargeResults(ctx); err != nil {
+		return err
+	}
+	if m.resultsStored {
+		in.Results, in.ResultsStored = nil, true
+	}
 	if err := m.beside.mail(ctx, email{
 		what: fmt.Sprintf("the competition results of %s (%d entries)", m.in.Month.Name, len(m.results)),
 		due:  m.in.Clock.Plan(workflow.Now(ctx)), activity: a.AnnounceCompetitionResults, input: in,
@@ -373,6 +381,31 @@ func (m *month) runCompetition(ctx workflow.Context, entries *collectionRun) err
 	}
 	m.resultsOut = true
 	m.setPhase(ctx)
+	return nil
+}
+
+// competitionResultsVersion guards storing a large competition's results
+// in pages before they are announced.
+const competitionResultsVersion = "competition-results-stored"
+
+// storeLargeResults stores the results of a competition with more entries
+// than one payload should carry, a page at a time, so the announcement
+// and the digest read them from Postgres.
+func (m *month) storeLargeResults(ctx workflow.Context) error {
+	if len(m.results) <= maxSlotsPerCollection ||
+		workflow.GetVersion(ctx, competitionResultsVersion, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	for from := 0; from < len(m.results); from += maxSlotsPerCollection {
+		page := m.results[from:min(from+maxSlotsPerCollection, len(m.results))]
+		actx := withStoreOptions(ctx, fmt.Sprintf("store competition results %d to %d of %d", from+1, from+len(page), len(m.results)))
+		if err := workflow.ExecuteActivity(actx, a.StoreCompetitionResults, contract.StoreCompetitionResultsInput{
+			TermID: m.in.TermID, Month: m.in.Month.ID, Results: page,
+		}).Get(ctx, nil); err != nil {
+			return fmt.Errorf("store the competition results: %w", err)
+		}
+	}
+	m.resultsStored = true
 	return nil
 }
 
@@ -394,8 +427,16 @@ func (m *month) publish(ctx workflow.Context) error {
 			in.ThemeNote = "set by " + t.SetByName
 		}
 	}
+	if m.resultsStored {
+		in.Results, in.ResultsStored = nil, true
+	}
+	in.PeopleInDirectory = len(m.in.Departments) > maxSlotsPerCollection
 	for _, d := range m.in.Departments {
-		in.Departments = append(in.Departments, contract.DigestDepartment{ID: d.ID, Name: d.Name, People: []plan.Person{d.Secretary, d.Head}})
+		dd := contract.DigestDepartment{ID: d.ID, Name: d.Name}
+		if !in.PeopleInDirectory {
+			dd.People = []plan.Person{d.Secretary, d.Head}
+		}
+		in.Departments = append(in.Departments, dd)
 	}
 	if err := m.beside.mail(ctx, email{
 		what: fmt.Sprintf("the digest of %s (%d of %d summaries)", s.Name, m.counts.Summaries, len(m.in.Departments)),
