@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -68,16 +69,37 @@ type PlanChunk struct {
 }
 
 // SplitPlan encodes p and cuts its JSON into chunks, returning the
-// reference that names them. Each cut falls on a character boundary: a
-// chunk travels as a JSON string, where a split character would become
-// U+FFFD.
+// reference that names them.
 func SplitPlan(p plan.Plan) (PlanRef, []PlanChunk, error) {
-	b, err := json.Marshal(p)
+	ref, chunks, err := SplitJSON(p.Term.ID, p)
 	if err != nil {
+		var tooLarge errTooLarge
+		if errors.As(err, &tooLarge) {
+			return PlanRef{}, nil, fmt.Errorf("the plan is %d bytes of JSON, over the %d MB a term can carry", int(tooLarge), MaxPlanChunks*PlanChunkBytes>>20)
+		}
 		return PlanRef{}, nil, fmt.Errorf("encode the plan: %w", err)
 	}
+	return ref, chunks, nil
+}
+
+// errTooLarge is the length of JSON too long for MaxPlanChunks.
+type errTooLarge int
+
+func (e errTooLarge) Error() string {
+	return fmt.Sprintf("%d bytes of JSON, over the %d MB that can be stored by reference", int(e), MaxPlanChunks*PlanChunkBytes>>20)
+}
+
+// SplitJSON encodes v and cuts its JSON into chunks stored under the term,
+// returning the reference that names them: a plan, or a term's state when
+// it continues as new. Each cut falls on a character boundary: a chunk
+// travels as a JSON string, where a split character would become U+FFFD.
+func SplitJSON(termID string, v any) (PlanRef, []PlanChunk, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return PlanRef{}, nil, err
+	}
 	sum := sha256.Sum256(b)
-	ref := PlanRef{TermID: p.Term.ID, Hash: hex.EncodeToString(sum[:]), Bytes: len(b)}
+	ref := PlanRef{TermID: termID, Hash: hex.EncodeToString(sum[:]), Bytes: len(b)}
 	var chunks []PlanChunk
 	for rest := b; len(rest) > 0; {
 		n := min(len(rest), PlanChunkBytes)
@@ -89,7 +111,7 @@ func SplitPlan(p plan.Plan) (PlanRef, []PlanChunk, error) {
 	}
 	ref.Chunks = len(chunks)
 	if err := ref.Check(); err != nil {
-		return PlanRef{}, nil, fmt.Errorf("the plan is %d bytes of JSON, over the %d MB a term can carry", len(b), MaxPlanChunks*PlanChunkBytes>>20)
+		return PlanRef{}, nil, errTooLarge(len(b))
 	}
 	return ref, chunks, nil
 }
@@ -97,8 +119,18 @@ func SplitPlan(p plan.Plan) (PlanRef, []PlanChunk, error) {
 // JoinPlan decodes the plan ref names from its chunks, in order, checking
 // that they are what ref promised.
 func JoinPlan(ref PlanRef, chunks []string) (plan.Plan, error) {
+	var p plan.Plan
+	if err := JoinJSON(ref, chunks, &p); err != nil {
+		return plan.Plan{}, fmt.Errorf("plan %w", err)
+	}
+	return p, nil
+}
+
+// JoinJSON decodes into v the JSON ref names from its chunks, in order,
+// checking that they are what ref promised.
+func JoinJSON(ref PlanRef, chunks []string, v any) error {
 	if len(chunks) != ref.Chunks {
-		return plan.Plan{}, fmt.Errorf("plan %s of %s: %d of %d chunks", ref.Hash[:12], ref.TermID, len(chunks), ref.Chunks)
+		return fmt.Errorf("%s of %s: %d of %d chunks", ref.Hash[:12], ref.TermID, len(chunks), ref.Chunks)
 	}
 	var b strings.Builder
 	b.Grow(ref.Bytes)
@@ -107,13 +139,12 @@ func JoinPlan(ref PlanRef, chunks []string) (plan.Plan, error) {
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	if b.Len() != ref.Bytes || hex.EncodeToString(sum[:]) != ref.Hash {
-		return plan.Plan{}, fmt.Errorf("plan %s of %s: the stored chunks are %d bytes with another hash", ref.Hash[:12], ref.TermID, b.Len())
+		return fmt.Errorf("%s of %s: the stored chunks are %d bytes with another hash", ref.Hash[:12], ref.TermID, b.Len())
 	}
-	var p plan.Plan
-	if err := json.Unmarshal([]byte(b.String()), &p); err != nil {
-		return plan.Plan{}, fmt.Errorf("plan %s of %s: %w", ref.Hash[:12], ref.TermID, err)
+	if err := json.Unmarshal([]byte(b.String()), v); err != nil {
+		return fmt.Errorf("%s of %s: %w", ref.Hash[:12], ref.TermID, err)
 	}
-	return p, nil
+	return nil
 }
 
 // SavePlanChunkInput stores one chunk of the plan ref names.

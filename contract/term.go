@@ -131,7 +131,15 @@ type SemesterInput struct {
 	StartedBy string `json:"started_by,omitempty"`
 	// State carries progress across continue-as-new; nil on the first run.
 	State *SemesterState `json:"state,omitempty"`
+	// StateRef names the state instead, stored in Postgres like a plan by
+	// reference, when it is too large to carry: a union of 1,000
+	// departments runs over 3,000 parts.
+	StateRef *PlanRef `json:"state_ref,omitempty"`
 }
+
+// StateInlineBytes is the most JSON of state a term carries by value when
+// it continues as new.
+const StateInlineBytes = 128 << 10
 
 // SemesterState is what SemesterPlan knows, carried across continue-as-new.
 type SemesterState struct {

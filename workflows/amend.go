@@ -817,10 +817,23 @@ func (s *semester) sendJudging(ctx workflow.Context, changes []contract.PlanChan
 // loadPlan reads the plan ref names from Postgres, every chunk at once,
 // and checks it is the plan ref promised.
 func loadPlan(ctx workflow.Context, ref contract.PlanRef) (plan.Plan, error) {
-	if err := ref.Check(); err != nil {
+	chunks, err := loadChunks(ctx, ref, "read the plan")
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	p, err := contract.JoinPlan(ref, chunks)
+	if err != nil {
 		return plan.Plan{}, contract.BadInput(err.Error(), nil)
 	}
-	actx := withStoreOptions(ctx, "read the plan")
+	return p, nil
+}
+
+// loadChunks reads every chunk ref names, side by side.
+func loadChunks(ctx workflow.Context, ref contract.PlanRef, what string) ([]string, error) {
+	if err := ref.Check(); err != nil {
+		return nil, contract.BadInput(err.Error(), nil)
+	}
+	actx := withStoreOptions(ctx, what)
 	futures := make([]workflow.Future, ref.Chunks)
 	for i := range futures {
 		futures[i] = workflow.ExecuteActivity(actx, a.LoadPlanChunk, contract.LoadPlanChunkInput{Ref: ref, Index: i})
@@ -828,14 +841,10 @@ func loadPlan(ctx workflow.Context, ref contract.PlanRef) (plan.Plan, error) {
 	chunks := make([]string, ref.Chunks)
 	for i, f := range futures {
 		if err := f.Get(ctx, &chunks[i]); err != nil {
-			return plan.Plan{}, fmt.Errorf("read chunk %d of the plan: %w", i, err)
+			return nil, fmt.Errorf("%s, chunk %d: %w", what, i, err)
 		}
 	}
-	p, err := contract.JoinPlan(ref, chunks)
-	if err != nil {
-		return plan.Plan{}, contract.BadInput(err.Error(), nil)
-	}
-	return p, nil
+	return chunks, nil
 }
 
 // storePlan stores p in chunks, as the starter does, and returns its
@@ -845,16 +854,60 @@ func (s *semester) storePlan(ctx workflow.Context, p plan.Plan) (*contract.PlanR
 	if err != nil {
 		return nil, err
 	}
-	actx := withUpdateStoreOptions(ctx, "store a chunk of the plan")
+	s.events += eventsPerActivity * len(chunks)
+	if err := saveChunks(withUpdateStoreOptions(ctx, "store a chunk of the plan"), ref, chunks); err != nil {
+		return nil, err
+	}
+	return &ref, nil
+}
+
+// saveChunks stores chunks under ref, side by side, with the activity
+// options of ctx.
+func saveChunks(ctx workflow.Context, ref contract.PlanRef, chunks []contract.PlanChunk) error {
 	futures := make([]workflow.Future, len(chunks))
 	for i, c := range chunks {
-		s.events += eventsPerActivity
-		futures[i] = workflow.ExecuteActivity(actx, a.SavePlanChunk, contract.SavePlanChunkInput{Ref: ref, Chunk: c})
+		futures[i] = workflow.ExecuteActivity(ctx, a.SavePlanChunk, contract.SavePlanChunkInput{Ref: ref, Chunk: c})
 	}
 	for i, f := range futures {
 		if err := f.Get(ctx, nil); err != nil {
-			return nil, fmt.Errorf("store chunk %d of the plan: %w", i, err)
+			return fmt.Errorf("chunk %d: %w", i, err)
 		}
 	}
-	return &ref, nil
+	return nil
+}
+
+// stateByReferenceVersion guards storing a large state in Postgres before
+// the term continues as new.
+const stateByReferenceVersion = "term-state-by-reference"
+
+// stateByReference stores the state next carries in chunks and names it
+// by reference instead, when its JSON passes StateInlineBytes. A smaller
+// state travels as before.
+func (s *semester) stateByReference(ctx workflow.Context, next *contract.SemesterInput) error {
+	ref, chunks, err := contract.SplitJSON(s.plan.Term.ID, next.State)
+	if err != nil {
+		return fmt.Errorf("encode the term's state: %w", err)
+	}
+	if ref.Bytes <= contract.StateInlineBytes ||
+		workflow.GetVersion(ctx, stateByReferenceVersion, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	if err := saveChunks(withStoreOptions(ctx, "store a chunk of the term's state"), ref, chunks); err != nil {
+		return fmt.Errorf("store the term's state: %w", err)
+	}
+	next.State, next.StateRef = nil, &ref
+	return nil
+}
+
+// loadState reads a state stored by stateByReference.
+func loadState(ctx workflow.Context, ref contract.PlanRef) (contract.SemesterState, error) {
+	chunks, err := loadChunks(ctx, ref, "read the term's state")
+	if err != nil {
+		return contract.SemesterState{}, err
+	}
+	var st contract.SemesterState
+	if err := contract.JoinJSON(ref, chunks, &st); err != nil {
+		return contract.SemesterState{}, contract.BadInput("the term's state "+err.Error(), nil)
+	}
+	return st, nil
 }

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/contract"
+	"semesterflow/internal/planfixture"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -211,5 +212,60 @@ func TestAmendingATermWhosePlanIsByReference(t *testing.T) {
 	}
 	if len(r.digests) != 3 {
 		t.Errorf("digests %v, want September to November: the term did not run the amended plan", r.digests)
+	}
+}
+
+// A term of 1,000 departments continues as new with its state stored in
+// chunks, over StateInlineBytes as it is, and the next run reads it back:
+// the carried input stays small, and no department is lost.
+func TestLargeTermCarriesItsStateByReference(t *testing.T) {
+	p, err := planfixture.Scale(testPlan(t), 1000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the state matters here: no part starts before the runs end.
+	p.Kickoff, p.Exchanges, p.Months, p.Contest, p.Tasks, p.Evaluation = nil, nil, nil, nil, nil, nil
+	env := testEnv(time.Time{}, wholeTerm, quiet)
+	var mu sync.Mutex
+	saved := map[int]string{}
+	env.OnActivity(acts.SavePlanChunk, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.SavePlanChunkInput) error {
+			mu.Lock()
+			defer mu.Unlock()
+			saved[in.Chunk.Index] = in.Chunk.Data
+			return nil
+		})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.SemesterWorkflowID(p.Term.ID)})
+	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, time.Second)
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
+
+	next := continuedInput(t, env)
+	if next.State != nil || next.StateRef == nil || next.StateRef.Bytes <= contract.StateInlineBytes || len(saved) != next.StateRef.Chunks {
+		t.Fatalf("continued with state %v, reference %+v, %d chunks saved; want the state by reference", next.State != nil, next.StateRef, len(saved))
+	}
+	carried, err := converter.GetDefaultDataConverter().ToPayload(contract.SemesterInput{StateRef: next.StateRef, TimeScale: next.TimeScale})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(carried.Data) > 1<<10 {
+		t.Errorf("the reference takes %d bytes", len(carried.Data))
+	}
+
+	again := testEnv(time.Time{}, wholeTerm, quiet)
+	again.OnActivity(acts.LoadPlanChunk, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.LoadPlanChunkInput) (string, error) { return saved[in.Index], nil })
+	again.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.SemesterWorkflowID(p.Term.ID)})
+	var progress contract.Progress
+	again.RegisterDelayedCallback(func() {
+		progress = queryAs[contract.Progress](t, again, contract.QueryProgress)
+		again.SetContinueAsNewSuggested(true)
+	}, time.Second)
+	again.ExecuteWorkflow(workflows.SemesterPlan, next)
+	third := continuedInput(t, again)
+	if len(progress.Departments) != 1000 || progress.Departments[999].DepartmentID != "dept-1000" {
+		t.Errorf("the next run knows %d departments, want the 1,000 it read back", len(progress.Departments))
+	}
+	if third.StateRef == nil {
+		t.Errorf("the third run's state is not by reference")
 	}
 }

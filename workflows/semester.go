@@ -92,6 +92,13 @@ func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, er
 		}
 		in.Plan = p
 	}
+	if in.StateRef != nil {
+		st, err := loadState(ctx, *in.StateRef)
+		if err != nil {
+			return nil, err
+		}
+		in.State, in.StateRef = &st, nil
+	}
 	if in.State == nil {
 		if problems := planProblems(ctx, in.Plan); problems != "" {
 			return nil, contract.InvalidPlan(problems, nil)
@@ -348,6 +355,9 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 			next.State = &s.state
 			if next.PlanRef != nil {
 				next.Plan = plan.Plan{}
+			}
+			if err := s.stateByReference(ctx, &next); err != nil {
+				return contract.SemesterResult{}, err
 			}
 			return contract.SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
 		}
