@@ -28,6 +28,10 @@ const changeFinalReportsRead = "final-reports-read"
 // deciding it again on every replay.
 const changePlanVerdictRecorded = "plan-verdict-recorded"
 
+// confirmBeforeContinuingVersion guards handling the parts' start
+// confirmations already in the history before continuing as new.
+const confirmBeforeContinuingVersion = "confirm-before-continuing"
+
 // maxStartsPerStep bounds how many parts one workflow task starts, so the
 // history can be checked between steps.
 const maxStartsPerStep = 50
@@ -342,6 +346,18 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 			continue
 		}
 		if s.historyIsLong(ctx) {
+			// Take the confirmations of the parts this run started before
+			// leaving: a part whose confirmation is in the history but
+			// not yet handled would be forgotten and started again by the
+			// next run, which at 1,000 departments then does nothing else.
+			if workflow.GetVersion(ctx, confirmBeforeContinuingVersion, workflow.DefaultVersion, 1) == 1 {
+				for budget := 2*len(s.unconfirmed) + 8; budget > 0 && !stopping && sel.HasPending(); budget-- {
+					sel.Select(ctx)
+				}
+				if stopping {
+					return contract.SemesterResult{}, s.stop(ctx, cancelBy, cancelReason)
+				}
+			}
 			// A cancellation that came with this batch must not be lost
 			// to continue-as-new.
 			var in contract.CancelTermInput

@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"semesterflow/contract"
+	"semesterflow/internal/planfixture"
 	"semesterflow/plan"
 	"semesterflow/workflows"
 )
@@ -429,5 +430,27 @@ func TestSemesterProgressGroupsOverdueByDepartment(t *testing.T) {
 	}
 	if !found || len(got.Upcoming) > 10 {
 		t.Errorf("upcoming = %+v; want at most ten, including the reported next deadline", got.Upcoming)
+	}
+}
+
+// A run that must continue as new while it starts parts in batches first
+// takes the confirmations already in its history, so the next run knows
+// those parts started and does not start them again (at 1,000 departments
+// it once did nothing else, run after run).
+func TestSemesterKeepsTheStartsItMadeJustBeforeContinuing(t *testing.T) {
+	p, err := planfixture.Scale(testPlan(t), 80, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := testEnv(time.Time{}, wholeTerm, quiet)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.SemesterWorkflowID(p.Term.ID)})
+	// The 80 exchanges start at 09:00 on the first day, in batches of 50
+	// a millisecond apart; the suggestion comes between the batches.
+	firstBatch := time.Duration(float64(9*time.Hour) / 86400)
+	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, firstBatch+time.Millisecond/2)
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
+	st := continuedInput(t, env).State
+	if st == nil || len(st.Started) < 50 {
+		t.Fatalf("carried %d parts as started; want at least the first batch of 50, whose starts were confirmed", len(st.Started))
 	}
 }
