@@ -14,13 +14,10 @@ import (
 	"semesterflow/plan"
 )
 
-// A month of 450 departments runs each collection that asks every
-// department in three parts of 150 slots, each under its own workflow ID
-// and part of the term, and joins what they collect: the digest counts the
-// summaries of the first and the last part alike.
-func TestMonthOfManyDepartmentsCollectsInParts(t *testing.T) {
-	f := newMonthFixture(t)
-	for i := len(f.plan.Departments); i < 450; i++ {
+// growTo adds departments dept-005, dept-006, ... to the month's plan until
+// it has n, each with a head and a secretary, and recomputes the input.
+func (f *monthFixture) growTo(n int) {
+	for i := len(f.plan.Departments); i < n; i++ {
 		f.plan.Departments = append(f.plan.Departments, plan.Department{
 			ID: fmt.Sprintf("dept-%03d", i), Name: fmt.Sprintf("Department %d", i),
 			Head:     plan.Person{Name: fmt.Sprintf("Head %d", i), Email: fmt.Sprintf("head.%03d@example.edu", i)},
@@ -28,6 +25,15 @@ func TestMonthOfManyDepartmentsCollectsInParts(t *testing.T) {
 		})
 	}
 	f.in = contract.MonthInputFrom(*f.plan, "2026-10", plan.ProductionClock(f.start), "")
+}
+
+// A month of 450 departments runs each collection that asks every
+// department in three parts of 150 slots, each under its own workflow ID
+// and part of the term, and joins what they collect: the digest counts the
+// summaries of the first and the last part alike.
+func TestMonthOfManyDepartmentsCollectsInParts(t *testing.T) {
+	f := newMonthFixture(t)
+	f.growTo(450)
 	f.canned[contract.KindSummary] = []canned{
 		{slot: "publicity", author: "sun.hao@example.edu", text: "Leaflets.", at: "2026-10-25 10:00"},
 		{slot: "dept-449", author: "secretary.449@example.edu", text: "A walk.", at: "2026-10-26 10:00"},
@@ -73,13 +79,7 @@ func TestMonthOfManyDepartmentsCollectsInParts(t *testing.T) {
 // Postgres.
 func TestMonthOfManyEntriesStoresItsResultsInPages(t *testing.T) {
 	f := newMonthFixture(t)
-	for i := len(f.plan.Departments); i < 250; i++ {
-		f.plan.Departments = append(f.plan.Departments, plan.Department{
-			ID: fmt.Sprintf("dept-%03d", i), Name: fmt.Sprintf("Department %d", i),
-			Head: plan.Person{Name: fmt.Sprintf("Head %d", i), Email: fmt.Sprintf("head.%03d@example.edu", i)},
-		})
-	}
-	f.in = contract.MonthInputFrom(*f.plan, "2026-10", plan.ProductionClock(f.start), "")
+	f.growTo(250)
 	local := func(t time.Time) string { return t.AddDate(0, 0, -1).In(f.loc).Format("2006-01-02 15:04") }
 	for _, d := range f.in.Departments {
 		f.canned[contract.KindCompetitionEntry] = append(f.canned[contract.KindCompetitionEntry],
