@@ -52,4 +52,5 @@ const (
 	MaxCriteria        = 20
 	MaxMilestones      = 50
 	MaxExchangeChanges = 60 // one per exchange of the longest term
+	MaxExchangeSeries  = 10
 )

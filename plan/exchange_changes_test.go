@@ -3,6 +3,7 @@ package plan
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestExchangeMovedAndCancelledKeepTheOthersNumbers(t *testing.T) {
@@ -53,6 +54,58 @@ func TestExchangeChangesAreChecked(t *testing.T) {
 		err := p.Validate()
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want %q", c.changes, err, c.want)
+		}
+	}
+}
+
+// From the series change on, the exchanges follow its day, time, rhythm
+// and place; those before keep theirs, and the numbers follow on.
+func TestExchangeSeriesChangesFromAnExchangeOn(t *testing.T) {
+	p := loadExample(t)
+	before := p.ExchangeCalendar()
+	loc := p.Location()
+	day := func(m Meeting) string { return m.Start.In(loc).Format("2006-01-02 15:04") }
+	cut := before[2].Start.In(loc).AddDate(0, 0, 1) // the day after exchange 3
+	first := LocalTime(cut.Format("2006-01-02") + " 18:30")
+	p.Exchanges.From = []ExchangeSeries{{First: first, EveryWeeks: 3, Where: "Room 204"}}
+	p.Exchanges.Changes = []ExchangeChange{{Number: 5, Where: "The hall"}}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	after := p.ExchangeCalendar()
+	for i := range 3 {
+		if !after[i].Start.Equal(before[i].Start) || after[i].Where != "" {
+			t.Errorf("exchange %d moved to %s at %q; it comes before the change", i+1, day(after[i]), after[i].Where)
+		}
+	}
+	if day(after[3]) != string(first) || after[3].Number != 4 || after[3].Where != "Room 204" {
+		t.Errorf("exchange 4 = %s at %q, want %s in Room 204", day(after[3]), after[3].Where, first)
+	}
+	if len(after) < 5 || after[4].Start.Sub(after[3].Start) != 21*24*time.Hour || after[4].Where != "The hall" {
+		t.Fatalf("exchange 5 = %+v; want three weeks after exchange 4, in the hall (its own change)", after[4])
+	}
+	for _, m := range after[5:] {
+		if m.Where != "Room 204" || m.Start.In(loc).Format("15:04") != "18:30" {
+			t.Errorf("exchange %d = %s at %q, want 18:30 in Room 204", m.Number, day(m), m.Where)
+		}
+	}
+}
+
+func TestExchangeSeriesChangesAreChecked(t *testing.T) {
+	for _, c := range []struct {
+		from []ExchangeSeries
+		want string
+	}{
+		{[]ExchangeSeries{{First: "2026-08-01 19:00"}}, "exchanges.from[0].first"},
+		{[]ExchangeSeries{{First: "2026-11-03 19:00"}, {First: "2026-10-20 19:00"}}, "exchanges.from[1].first: 2026-10-20 19:00 is not after exchanges.from[0].first (2026-11-03 19:00)"},
+		{[]ExchangeSeries{{First: "2026-11-03 19:00", EveryWeeks: 99}}, "exchanges.from[0].every_weeks: must be from 1 to"},
+		{[]ExchangeSeries{{First: "2026-11-03", EveryWeeks: 1}}, "exchanges.from[0].first"},
+	} {
+		p := loadExample(t)
+		p.Exchanges.From = c.from
+		err := p.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("from %+v: error %v, want %q", c.from, err, c.want)
 		}
 	}
 }

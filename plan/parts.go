@@ -41,6 +41,18 @@ type Exchanges struct {
 	// Changes move or cancel single exchanges of the calendar, named by
 	// their number; the others keep their numbers and dates.
 	Changes []ExchangeChange `yaml:"changes,omitempty" json:"changes,omitempty"`
+	// From changes the series from an exchange on: its day and time, its
+	// rhythm or its place. Each entry's exchanges replace those of the
+	// rhythm before it from its first on, and their numbers follow on.
+	From []ExchangeSeries `yaml:"from,omitempty" json:"from,omitempty"`
+}
+
+// ExchangeSeries is the exchanges from First on: every EveryWeeks weeks (0
+// keeps the rhythm before it), at Where (empty keeps the place).
+type ExchangeSeries struct {
+	First      LocalTime `yaml:"first" json:"first"`
+	EveryWeeks int       `yaml:"every_weeks,omitempty" json:"every_weeks,omitempty"`
+	Where      string    `yaml:"where,omitempty" json:"where,omitempty"`
 }
 
 // ExchangeChange moves one exchange (To, and Where for a new place) or
@@ -233,6 +245,7 @@ func (c *checker) exchanges() {
 		}
 		c.inTerm(fmt.Sprintf("exchanges.skip_weeks_of[%d]", i), day, err, string(d))
 	}
+	calendarOK = c.exchangeSeries(at, calendarOK) && calendarOK
 	durationOK := c.minutes("exchanges.duration_minutes", x.DurationMinutes, 1)
 	opensOK := c.minutes("exchanges.sign_in_opens_minutes_before", x.SignInOpensMinutesBefore, 0)
 	if c.minutes("exchanges.sign_in_closes_minutes_after", x.SignInClosesMinutesAfter, 0) && opensOK &&
@@ -485,7 +498,7 @@ func (p *Plan) ExchangeCalendar() []Meeting {
 			continue
 		}
 		number++
-		start, where, cancelled := s.start, "", false
+		start, where, cancelled := s.start, s.where, false
 		for _, ch := range x.Changes {
 			if ch.Number != number {
 				continue
@@ -494,7 +507,9 @@ func (p *Plan) ExchangeCalendar() []Meeting {
 			if t, err := ch.To.In(loc); ch.To != "" && err == nil {
 				start = t
 			}
-			where = ch.Where
+			if ch.Where != "" {
+				where = ch.Where
+			}
 		}
 		if cancelled {
 			continue
@@ -515,6 +530,8 @@ func (p *Plan) ExchangeCalendar() []Meeting {
 // exchangeSlot is one date of the exchanges' rhythm within the term.
 type exchangeSlot struct {
 	start time.Time
+	// where is the place a series of From gives, or empty.
+	where string
 	// skippedBy is the index in SkipWeeksOf of the date whose week holds
 	// the slot, or -1 when the exchange takes place.
 	skippedBy int
@@ -535,10 +552,36 @@ func (p *Plan) exchangeSlots(loc *time.Location) []exchangeSlot {
 		return nil
 	}
 	endOfTerm := end.AddDate(0, 0, 1)
-	// Whole days from the first exchange to the term's end, in seconds so
+	// Each series of From runs until the next one's first exchange; one
+	// that does not parse, or does not come after the one before it, is
+	// left out (validation says why).
+	every, where := x.EveryWeeks, ""
+	var out []exchangeSlot
+	for _, series := range x.From {
+		next, err := series.First.In(loc)
+		if err != nil || !next.After(first) || !next.Before(endOfTerm) {
+			continue
+		}
+		out = append(out, p.rhythm(loc, first, every, next, where)...)
+		first = next
+		if series.EveryWeeks > 0 {
+			every = series.EveryWeeks
+		}
+		if series.Where != "" {
+			where = series.Where
+		}
+	}
+	return append(out, p.rhythm(loc, first, every, endOfTerm, where)...)
+}
+
+// rhythm lists the dates every `every` weeks from first until before
+// until, marking those in a skipped week, each at where.
+func (p *Plan) rhythm(loc *time.Location, first time.Time, every int, until time.Time, where string) []exchangeSlot {
+	x := p.Exchanges
+	// Whole days from the first exchange to until, in seconds so
 	// that no Duration saturates. They bound the steps, so the loop checks
 	// a step before taking it and weeks*7 stays small.
-	span := (endOfTerm.Unix() - first.Unix()) / 86400
+	span := (until.Unix() - first.Unix()) / 86400
 	skip := map[string]int{}
 	for i, d := range x.SkipWeeksOf {
 		if day, err := d.In(loc); err == nil {
@@ -548,17 +591,17 @@ func (p *Plan) exchangeSlots(loc *time.Location) []exchangeSlot {
 		}
 	}
 	var out []exchangeSlot
-	for weeks := 0; ; weeks += x.EveryWeeks {
+	for weeks := 0; ; weeks += every {
 		start := time.Date(first.Year(), first.Month(), first.Day()+7*weeks, first.Hour(), first.Minute(), 0, 0, loc)
-		if !start.Before(endOfTerm) {
+		if !start.Before(until) {
 			break
 		}
-		s := exchangeSlot{start: start, skippedBy: -1}
+		s := exchangeSlot{start: start, where: where, skippedBy: -1}
 		if i, ok := skip[weekOf(start)]; ok {
 			s.skippedBy = i
 		}
 		out = append(out, s)
-		if int64(x.EveryWeeks) > span/7+1-int64(weeks) {
+		if int64(every) > span/7+1-int64(weeks) {
 			break
 		}
 	}
@@ -648,6 +691,34 @@ func (d Department) Secretary() Person {
 		}
 	}
 	return d.Head
+}
+
+// exchangeSeries checks the changes of the series: each starts within the
+// term, after the one before it (or exchanges.first), with a rhythm the term
+// can hold. first is exchanges.first, usable when firstOK.
+func (c *checker) exchangeSeries(first time.Time, firstOK bool) bool {
+	x := c.p.Exchanges
+	ok := len(x.From) <= MaxExchangeSeries
+	c.count("exchanges.from", len(x.From), MaxExchangeSeries, "series")
+	prev, prevPath, prevOK := first, "exchanges.first", firstOK
+	for i, f := range x.From {
+		path := fmt.Sprintf("exchanges.from[%d]", i)
+		if f.EveryWeeks < 0 || f.EveryWeeks > max(1, c.days/7) {
+			c.ps.add(path+".every_weeks", "must be from 1 to %d (the whole weeks of the term), or left out to keep the rhythm, got %d", max(1, c.days/7), f.EveryWeeks)
+			ok = false
+		}
+		at, err := f.First.In(c.loc)
+		if !c.inTerm(path+".first", at, err, string(f.First)) {
+			ok, prevOK = false, false
+			continue
+		}
+		if prevOK && !at.After(prev) {
+			c.ps.add(path+".first", "%s is not after %s (%s); each series starts after the one before it", f.First, prevPath, prev.Format(localTimeLayout))
+			ok = false
+		}
+		prev, prevPath, prevOK = at, path+".first", true
+	}
+	return ok
 }
 
 // exchangeChanges checks the moves and cancellations: each names an

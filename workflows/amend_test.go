@@ -549,3 +549,35 @@ func TestJudgingChangedBeforeScoringOpens(t *testing.T) {
 		}
 	}
 }
+
+// The series changed from 17 November on: weekly at 18:30 in Room 204.
+// The exchanges held keep their dates; the later ones follow the new
+// rhythm, and the numbers go on past the old calendar's last.
+func TestExchangeSeriesChangedFromADateOn(t *testing.T) {
+	r := newTermRun(t)
+	r.savedVersions()
+	changed := testPlan(t, func(p *plan.Plan) {
+		p.Exchanges.From = []plan.ExchangeSeries{{First: "2026-11-17 18:30", EveryWeeks: 1, Where: "Room 204"}}
+	})
+	var diff contract.PlanDiff
+	r.env.RegisterDelayedCallback(func() {
+		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiff, *changed)
+	}, r.at("2026-11-08 09:00"))
+	u := r.amend("2026-11-08 10:00", contract.AmendPlanInput{Plan: *changed, By: "li.wei@example.edu"})
+
+	r.runTerm()
+	if u.rejected != "" || u.failed != nil || u.result.Version != 2 {
+		t.Fatalf("amendment: %+v", u)
+	}
+	if len(diff.Changes) != 1 || diff.Changes[0].Effect != contract.EffectNow || !strings.Contains(diff.Changes[0].Reason, "exchange 4 to Tue 17 Nov 2026, 18:30") {
+		t.Errorf("diff: %+v", diff.Changes)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if got := strings.Join(r.notices["publicity"], ", "); !strings.HasPrefix(got, "1 10-13 seq0, 2 10-27 seq0, 3 11-10 seq0, 4 11-17 seq0, 5 11-24 seq0, 6 12-01 seq0") {
+		t.Errorf("publicity's exchange emails:\n%s\nwant the first three as planned, then weekly from 17 November", got)
+	}
+	if _, ok := r.attendance["publicity/7/ma.li@example.edu"]; !ok {
+		t.Error("exchange 7, which only the new series has, was not held")
+	}
+}
