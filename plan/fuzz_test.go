@@ -266,3 +266,41 @@ func checkValidPlan(t *testing.T, p *plan.Plan) {
 		}
 	}
 }
+
+// FuzzExchangeSeries changes the example's exchange series twice, at random
+// times with random rhythms. The calendar always ends; when the plan is
+// valid its exchanges are numbered 1, 2, ... in order of time, within the
+// term.
+func FuzzExchangeSeries(f *testing.F) {
+	f.Add(int64(60*24*30), 1, int64(60*24*50), 3)
+	f.Add(int64(0), 0, int64(-1), -1)
+	f.Add(int64(math.MaxInt64), math.MaxInt, int64(math.MinInt64), math.MinInt)
+	example := loadExample(f)
+	f.Fuzz(func(t *testing.T, firstMinutes int64, firstEvery int, secondMinutes int64, secondEvery int) {
+		p := *example
+		x := *p.Exchanges
+		p.Exchanges = &x
+		loc := p.Location()
+		base, err := x.First.In(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := func(minutes int64) plan.LocalTime {
+			minutes %= 60 * 24 * 400
+			return plan.LocalTime(base.Add(time.Duration(minutes) * time.Minute).Format("2006-01-02 15:04"))
+		}
+		x.From = []plan.ExchangeSeries{{First: at(firstMinutes), EveryWeeks: firstEvery}, {First: at(secondMinutes), EveryWeeks: secondEvery, Where: "Room 204"}}
+		cal := p.ExchangeCalendar()
+		if p.Validate() != nil {
+			return
+		}
+		checkValidPlan(t, &p)
+		start, _ := p.Term.Starts.In(loc)
+		end, _ := p.Term.Ends.In(loc)
+		for i, m := range cal {
+			if m.Number != i+1 || m.Start.Before(start) || !m.Start.Before(end.AddDate(0, 0, 1)) || i > 0 && !m.Start.After(cal[i-1].Start) {
+				t.Fatalf("exchange %d (numbered %d) at %v is out of order or outside the term", i+1, m.Number, m.Start)
+			}
+		}
+	})
+}
