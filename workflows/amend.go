@@ -834,14 +834,16 @@ func loadChunks(ctx workflow.Context, ref contract.PlanRef, what string) ([]stri
 		return nil, contract.BadInput(err.Error(), nil)
 	}
 	actx := withStoreOptions(ctx, what)
-	futures := make([]workflow.Future, ref.Chunks)
-	for i := range futures {
-		futures[i] = workflow.ExecuteActivity(actx, a.LoadPlanChunk, contract.LoadPlanChunkInput{Ref: ref, Index: i})
-	}
 	chunks := make([]string, ref.Chunks)
-	for i, f := range futures {
-		if err := f.Get(ctx, &chunks[i]); err != nil {
-			return nil, fmt.Errorf("%s, chunk %d: %w", what, i, err)
+	for from := 0; from < ref.Chunks; from += chunksPerStep {
+		futures := make([]workflow.Future, min(chunksPerStep, ref.Chunks-from))
+		for i := range futures {
+			futures[i] = workflow.ExecuteActivity(actx, a.LoadPlanChunk, contract.LoadPlanChunkInput{Ref: ref, Index: from + i})
+		}
+		for i, f := range futures {
+			if err := f.Get(ctx, &chunks[from+i]); err != nil {
+				return nil, fmt.Errorf("%s, chunk %d: %w", what, from+i, err)
+			}
 		}
 	}
 	return chunks, nil
@@ -864,17 +866,25 @@ func (s *semester) storePlan(ctx workflow.Context, p plan.Plan) (*contract.PlanR
 // saveChunks stores chunks under ref, side by side, with the activity
 // options of ctx.
 func saveChunks(ctx workflow.Context, ref contract.PlanRef, chunks []contract.PlanChunk) error {
-	futures := make([]workflow.Future, len(chunks))
-	for i, c := range chunks {
-		futures[i] = workflow.ExecuteActivity(ctx, a.SavePlanChunk, contract.SavePlanChunkInput{Ref: ref, Chunk: c})
-	}
-	for i, f := range futures {
-		if err := f.Get(ctx, nil); err != nil {
-			return fmt.Errorf("chunk %d: %w", i, err)
+	for from := 0; from < len(chunks); from += chunksPerStep {
+		step := chunks[from:min(from+chunksPerStep, len(chunks))]
+		futures := make([]workflow.Future, len(step))
+		for i, c := range step {
+			futures[i] = workflow.ExecuteActivity(ctx, a.SavePlanChunk, contract.SavePlanChunkInput{Ref: ref, Chunk: c})
+		}
+		for i, f := range futures {
+			if err := f.Get(ctx, nil); err != nil {
+				return fmt.Errorf("chunk %d: %w", from+i, err)
+			}
 		}
 	}
 	return nil
 }
+
+// chunksPerStep bounds the chunks one workflow task schedules or takes in:
+// the server refuses a task's completion over 4 MB, and 24 chunks of 192
+// KiB (a plan of 1,000 departments) would pass it.
+const chunksPerStep = 4
 
 // stateByReferenceVersion guards storing a large state in Postgres before
 // the term continues as new.
