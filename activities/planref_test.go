@@ -51,6 +51,22 @@ func TestPlanByReferenceSavesItsDirectory(t *testing.T) {
 		t.Errorf("chunk %d read back as %d bytes, stored %d", ref.Chunks-1, len(last), len(chunks[ref.Chunks-1].Data))
 	}
 
+	// The term reads it packed: the pieces unpack into the same plan.
+	var piece contract.PackedPiece
+	r.run(r.acts.LoadPackedPlan, contract.LoadPackedPlanInput{Ref: ref}, &piece)
+	pieces := []string{piece.Data}
+	for i := 1; i < piece.Pieces; i++ {
+		var more contract.PackedPiece
+		r.run(r.acts.LoadPackedPlan, contract.LoadPackedPlanInput{Ref: ref, Piece: i}, &more)
+		pieces = append(pieces, more.Data)
+	}
+	if back, err := contract.UnpackPlan(ref, pieces); err != nil || contract.PlanHash(back) != ref.Hash {
+		t.Errorf("the packed plan read back: %v", err)
+	}
+	if len(strings.Join(pieces, ""))*5 > ref.Bytes {
+		t.Errorf("packed, the plan is %d bytes of its %d", len(strings.Join(pieces, "")), ref.Bytes)
+	}
+
 	start, _ := big.Term.Starts.In(big.Location())
 	r.run(r.acts.SaveDirectory, contract.SaveDirectoryInput{PlanRef: &ref, StartedBy: "li.wei", At: start}, nil)
 	dir, err := r.store.LoadDirectory(context.Background(), r.tag)

@@ -90,3 +90,57 @@ func TestPlanRefCheckSaysWhatIsWrong(t *testing.T) {
 		}
 	}
 }
+
+// The plan of 1,000 departments of 50 packs into a tenth of its JSON, and
+// unpacks into the same plan; a packed state joins back as it was; a piece
+// changed on the way is refused.
+func TestPackedPlanAndStateRoundTrip(t *testing.T) {
+	example, err := plan.Load("../examples/fall-term.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, err := planfixture.Scale(example, 1000, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, chunks, err := contract.SplitPlan(*big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := make([]string, len(chunks))
+	for i, c := range chunks {
+		raw[i] = c.Data
+	}
+	b, err := contract.JoinBytes(ref, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces := contract.Pieces(contract.Pack(b))
+	packed := len(strings.Join(pieces, ""))
+	if packed*10 > len(b) || len(pieces) > 4 {
+		t.Errorf("the plan's %d bytes pack into %d in %d pieces; want a tenth or less", len(b), packed, len(pieces))
+	}
+	back, err := contract.UnpackPlan(ref, pieces)
+	if err != nil || contract.PlanHash(back) != ref.Hash || len(back.Departments) != 1000 {
+		t.Fatalf("unpacked plan: %v, %d departments", err, len(back.Departments))
+	}
+	tampered := append([]string(nil), pieces...)
+	tampered[0] = contract.Pack([]byte(`{"term":{"id":"other"}}`))
+	if _, err := contract.UnpackPlan(ref, tampered[:1]); err == nil || !strings.Contains(err.Error(), "another hash") {
+		t.Errorf("another plan's pieces: %v, want them refused", err)
+	}
+
+	state := contract.SemesterState{Phase: "term", Started: []string{"kickoff", "exchanges/组织部"}}
+	sref, schunks, err := contract.PackJSON("2026-fall", state)
+	if err != nil || !sref.Packed || sref.Check() != nil {
+		t.Fatalf("packed state ref %+v: %v", sref, err)
+	}
+	data := make([]string, len(schunks))
+	for i, c := range schunks {
+		data[i] = c.Data
+	}
+	var got contract.SemesterState
+	if err := contract.JoinJSON(sref, data, &got); err != nil || got.Phase != "term" || got.Started[1] != "exchanges/组织部" {
+		t.Errorf("state joined back as %+v: %v", got, err)
+	}
+}

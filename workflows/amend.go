@@ -817,11 +817,32 @@ func (s *semester) sendJudging(ctx workflow.Context, changes []contract.PlanChan
 // loadPlan reads the plan ref names from Postgres, every chunk at once,
 // and checks it is the plan ref promised.
 func loadPlan(ctx workflow.Context, ref contract.PlanRef) (plan.Plan, error) {
-	chunks, err := loadChunks(ctx, ref, "read the plan")
-	if err != nil {
-		return plan.Plan{}, err
+	if err := ref.Check(); err != nil {
+		return plan.Plan{}, contract.BadInput(err.Error(), nil)
 	}
-	p, err := contract.JoinPlan(ref, chunks)
+	// Packed, as the raw chunks of a large plan would fill the history:
+	// the first piece says how many there are.
+	actx := withStoreOptions(ctx, "read the plan")
+	var first contract.PackedPiece
+	if err := workflow.ExecuteActivity(actx, a.LoadPackedPlan, contract.LoadPackedPlanInput{Ref: ref}).Get(ctx, &first); err != nil {
+		return plan.Plan{}, fmt.Errorf("read the plan: %w", err)
+	}
+	pieces := make([]string, max(1, min(first.Pieces, contract.MaxPlanChunks)))
+	pieces[0] = first.Data
+	for from := 1; from < len(pieces); from += chunksPerStep {
+		futures := make([]workflow.Future, min(chunksPerStep, len(pieces)-from))
+		for i := range futures {
+			futures[i] = workflow.ExecuteActivity(actx, a.LoadPackedPlan, contract.LoadPackedPlanInput{Ref: ref, Piece: from + i})
+		}
+		for i, f := range futures {
+			var piece contract.PackedPiece
+			if err := f.Get(ctx, &piece); err != nil {
+				return plan.Plan{}, fmt.Errorf("read the plan, piece %d: %w", from+i, err)
+			}
+			pieces[from+i] = piece.Data
+		}
+	}
+	p, err := contract.UnpackPlan(ref, pieces)
 	if err != nil {
 		return plan.Plan{}, contract.BadInput(err.Error(), nil)
 	}
@@ -894,12 +915,14 @@ const stateByReferenceVersion = "term-state-by-reference"
 // by reference instead, when its JSON passes StateInlineBytes. A smaller
 // state travels as before.
 func (s *semester) stateByReference(ctx workflow.Context, next *contract.SemesterInput) error {
-	ref, chunks, err := contract.SplitJSON(s.plan.Term.ID, next.State)
+	if contract.EncodedSize(next.State) <= contract.StateInlineBytes {
+		return nil
+	}
+	ref, chunks, err := contract.PackJSON(s.plan.Term.ID, next.State)
 	if err != nil {
 		return fmt.Errorf("encode the term's state: %w", err)
 	}
-	if ref.Bytes <= contract.StateInlineBytes ||
-		workflow.GetVersion(ctx, stateByReferenceVersion, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if workflow.GetVersion(ctx, stateByReferenceVersion, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return nil
 	}
 	if err := saveChunks(withStoreOptions(ctx, "store a chunk of the term's state"), ref, chunks); err != nil {

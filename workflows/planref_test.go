@@ -19,6 +19,30 @@ import (
 	"semesterflow/workflows"
 )
 
+// servePackedPlan answers LoadPackedPlan as the activity does, from the
+// raw chunks chunk gives; calls counts the pieces asked for.
+func servePackedPlan(env *testsuite.TestWorkflowEnvironment, chunk func(hash string, i int) string) (calls func() int) {
+	var mu sync.Mutex
+	n := 0
+	env.OnActivity(acts.LoadPackedPlan, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in contract.LoadPackedPlanInput) (contract.PackedPiece, error) {
+			mu.Lock()
+			n++
+			mu.Unlock()
+			raw := make([]string, in.Ref.Chunks)
+			for i := range raw {
+				raw[i] = chunk(in.Ref.Hash, i)
+			}
+			b, err := contract.JoinBytes(in.Ref, raw)
+			if err != nil {
+				return contract.PackedPiece{}, contract.BadInput("plan "+err.Error(), err)
+			}
+			pieces := contract.Pieces(contract.Pack(b))
+			return contract.PackedPiece{Data: pieces[in.Piece], Pieces: len(pieces)}, nil
+		})
+	return func() int { mu.Lock(); defer mu.Unlock(); return n }
+}
+
 // A term started with its plan by reference reads it from its chunks,
 // hands the directory and version 1 the reference rather than the plan,
 // runs as the plan says, and continues as new still by reference: the
@@ -31,15 +55,7 @@ func TestTermRunsFromAPlanByReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	loaded := map[int]int{}
-	env.OnActivity(acts.LoadPlanChunk, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in contract.LoadPlanChunkInput) (string, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			loaded[in.Index]++
-			return chunks[in.Index].Data, nil
-		})
+	loads := servePackedPlan(env, func(_ string, i int) string { return chunks[i].Data })
 	var directory contract.SaveDirectoryInput
 	env.OnActivity(acts.SaveDirectory, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.SaveDirectoryInput) error { directory = in; return nil })
@@ -56,8 +72,8 @@ func TestTermRunsFromAPlanByReference(t *testing.T) {
 	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{PlanRef: &ref, TimeScale: 86400, StartedBy: "li.wei"})
 
 	next := continuedInput(t, env)
-	if len(loaded) != ref.Chunks {
-		t.Errorf("read chunks %v of %d", loaded, ref.Chunks)
+	if loads() != 1 {
+		t.Errorf("read the packed plan in %d pieces, want one for a plan this small", loads())
 	}
 	if directory.PlanRef == nil || *directory.PlanRef != ref || directory.Plan.Term.ID != "" {
 		t.Errorf("the directory was saved from %+v with a plan for %q; want the reference alone", directory.PlanRef, directory.Plan.Term.ID)
@@ -92,10 +108,7 @@ func TestTermRefusesAPlanThatIsNotItsReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.OnActivity(acts.LoadPlanChunk, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in contract.LoadPlanChunkInput) (string, error) {
-			return strings.Replace(chunks[in.Index].Data, "Ma Li", "Ma Lu", 1), nil
-		})
+	servePackedPlan(env, func(_ string, i int) string { return strings.Replace(chunks[i].Data, "Ma Li", "Ma Lu", 1) })
 	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{PlanRef: &ref, TimeScale: 86400})
 	if err := env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "the stored chunks are") {
 		t.Errorf("term error = %v; want the chunks refused", err)
@@ -174,12 +187,11 @@ func TestAmendingATermWhosePlanIsByReference(t *testing.T) {
 	for _, c := range chunks {
 		stored[key(ref.Hash, c.Index)] = c.Data
 	}
-	r.env.OnActivity(acts.LoadPlanChunk, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in contract.LoadPlanChunkInput) (string, error) {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			return stored[key(in.Ref.Hash, in.Index)], nil
-		})
+	servePackedPlan(r.env, func(hash string, i int) string {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return stored[key(hash, i)]
+	})
 	r.env.OnActivity(acts.SavePlanChunk, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in contract.SavePlanChunkInput) error {
 			r.mu.Lock()
@@ -240,7 +252,7 @@ func TestLargeTermCarriesItsStateByReference(t *testing.T) {
 	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
 
 	next := continuedInput(t, env)
-	if next.State != nil || next.StateRef == nil || next.StateRef.Bytes <= contract.StateInlineBytes || len(saved) != next.StateRef.Chunks {
+	if next.State != nil || next.StateRef == nil || !next.StateRef.Packed || len(saved) != next.StateRef.Chunks {
 		t.Fatalf("continued with state %v, reference %+v, %d chunks saved; want the state by reference", next.State != nil, next.StateRef, len(saved))
 	}
 	carried, err := converter.GetDefaultDataConverter().ToPayload(contract.SemesterInput{StateRef: next.StateRef, TimeScale: next.TimeScale})
