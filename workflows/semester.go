@@ -79,6 +79,8 @@ type semester struct {
 	// amendment is being stored, so a second one waits its turn.
 	amended  workflow.Channel
 	amending bool
+	// smallHistory says this run continues as new at smallHistoryBytes.
+	smallHistory bool
 }
 
 func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, error) {
@@ -245,6 +247,7 @@ func byValue(p plan.Plan, ref *contract.PlanRef) plan.Plan {
 }
 
 func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
+	s.smallHistory = workflow.GetVersion(ctx, smallHistoryVersion, workflow.DefaultVersion, 1) == 1
 	s.showProgress(ctx)
 
 	if !s.state.DirectorySaved {
@@ -523,16 +526,29 @@ const (
 	eventsPerActivity = 6
 )
 
-// historyBytesLimit is the history size at which the term continues as
-// new. The server suggests continuing at 4 MB, but a 10,000-officer plan is
-// about 1.8 MB and every run holds it twice (in its start and in its
-// continue-as-new), so that suggestion would end runs a few events in. The
-// server refuses histories over 50 MB.
+// historyBytesLimit is the history size at which runs recorded before
+// smallHistoryVersion continue as new, when a plan of 10,000 officers
+// travelled by value and every run held it twice.
 const historyBytesLimit = 16 << 20
+
+// smallHistoryBytes is the history size at which the term continues as new
+// now that a large plan travels by reference: a worker that has lost the
+// run from its cache must be handed the whole history again, and the dev
+// server cannot hand over more than 4 MB at once. A 1,000-department term
+// starting its exchanges (12 KB of input each) passed that in one run and
+// stopped, every retry of its workflow task failing GRPC_MESSAGE_TOO_LARGE.
+const smallHistoryBytes = 3 << 20
+
+// smallHistoryVersion guards smallHistoryBytes; it is read once per run.
+const smallHistoryVersion = "history-under-3mb"
 
 func (s *semester) historyIsLong(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
-	return max(info.GetCurrentHistoryLength(), s.events) > historyLimit || info.GetCurrentHistorySize() > historyBytesLimit ||
+	limit := int(historyBytesLimit)
+	if s.smallHistory {
+		limit = smallHistoryBytes
+	}
+	return max(info.GetCurrentHistoryLength(), s.events) > historyLimit || info.GetCurrentHistorySize() > limit ||
 		suggestedNotForSize(info)
 }
 
