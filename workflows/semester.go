@@ -537,10 +537,12 @@ const historyBytesLimit = 16 << 20
 // server cannot hand over more than 4 MB at once. A 1,000-department term
 // starting its exchanges (12 KB of input each) passed that in one run and
 // stopped, every retry of its workflow task failing GRPC_MESSAGE_TOO_LARGE.
-const smallHistoryBytes = 3 << 20
+// The size is known only as a workflow task starts, and a task may start
+// 50 parts, so the limit leaves room.
+const smallHistoryBytes = 2 << 20
 
 // smallHistoryVersion guards smallHistoryBytes; it is read once per run.
-const smallHistoryVersion = "history-under-3mb"
+const smallHistoryVersion = "history-under-2mb"
 
 func (s *semester) historyIsLong(ctx workflow.Context) bool {
 	info := workflow.GetInfo(ctx)
