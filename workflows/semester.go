@@ -404,8 +404,35 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 // run; they report back by signal to the term's workflow ID.
 func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) error {
 	parentID := workflow.GetInfo(ctx).WorkflowExecution.ID
+	// A large union's onboardings start maxStartsPerStep at a time: 1,000
+	// starts in one workflow task (6 MB of inputs) were refused whole.
+	step := len(s.plan.Departments)
+	if step > maxStartsPerStep && workflow.GetVersion(ctx, onboardingStepsVersion, workflow.DefaultVersion, 1) == 1 {
+		step = maxStartsPerStep
+	}
 	var children []workflow.ChildWorkflowFuture
-	for _, d := range s.plan.Departments {
+	for from := 0; from < len(s.plan.Departments); from += step {
+		batch, err := s.startOnboardingOf(ctx, parentID, s.plan.Departments[from:min(from+step, len(s.plan.Departments))])
+		if err != nil {
+			return err
+		}
+		children = append(children, batch...)
+	}
+	for i, f := range children {
+		s.state.Departments[i].Phase = contract.PhaseOnboarding
+		sel.AddFuture(f, func(f workflow.Future) { s.childEnded(ctx, i, f) })
+	}
+	return nil
+}
+
+// onboardingStepsVersion guards starting onboarding in steps.
+const onboardingStepsVersion = "onboarding-in-steps"
+
+// startOnboardingOf starts the onboarding of depts and waits until the
+// server has them all.
+func (s *semester) startOnboardingOf(ctx workflow.Context, parentID string, depts []plan.Department) ([]workflow.ChildWorkflowFuture, error) {
+	var children []workflow.ChildWorkflowFuture
+	for _, d := range depts {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 			WorkflowID:            contract.OnboardingWorkflowID(s.plan.Term.ID, d.ID),
 			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
@@ -436,12 +463,10 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 		err := f.GetChildWorkflowExecution().Get(ctx, nil)
 		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
 		if err != nil && !errors.As(err, &started) {
-			return fmt.Errorf("start onboarding of %s: %w", s.plan.Departments[i].ID, err)
+			return nil, fmt.Errorf("start onboarding of %s: %w", depts[i].ID, err)
 		}
-		s.state.Departments[i].Phase = contract.PhaseOnboarding
-		sel.AddFuture(f, func(f workflow.Future) { s.childEnded(ctx, i, f) })
 	}
-	return nil
+	return children, nil
 }
 
 // apply takes a department's report unless a newer one was applied, and

@@ -454,3 +454,33 @@ func TestSemesterKeepsTheStartsItMadeJustBeforeContinuing(t *testing.T) {
 		t.Fatalf("carried %d parts as started; want at least the first batch of 50, whose starts were confirmed", len(st.Started))
 	}
 }
+
+// A union of 120 departments starts its onboardings in steps of 50, and
+// every department is onboarding once the officer list is final.
+func TestLargeUnionStartsEveryOnboarding(t *testing.T) {
+	p, err := planfixture.Scale(testPlan(t), 120, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Kickoff, p.Exchanges, p.Months, p.Contest, p.Tasks, p.Evaluation = nil, nil, nil, nil, nil, nil
+	env := testEnv(time.Time{}, wholeTerm, quiet)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.SemesterWorkflowID(p.Term.ID)})
+	assign := p.OnboardingSchedule().AssignAt
+	start, _ := p.Term.Starts.In(p.Location())
+	var progress contract.Progress
+	env.RegisterDelayedCallback(func() {
+		progress = queryAs[contract.Progress](t, env, contract.QueryProgress)
+		env.SetContinueAsNewSuggested(true)
+	}, time.Duration(float64(assign.Sub(start)+24*time.Hour)/86400))
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
+	st := continuedInput(t, env).State
+	onboarding := 0
+	for _, d := range progress.Departments {
+		if d.Phase == contract.PhaseOnboarding {
+			onboarding++
+		}
+	}
+	if onboarding != 120 || !st.OnboardingStarted {
+		t.Errorf("%d of 120 departments onboarding a day after the assignment (started %v)", onboarding, st.OnboardingStarted)
+	}
+}
