@@ -121,7 +121,7 @@ func TestAmendedTermRehearsal(t *testing.T) {
 		{"the leaver's record kept", `SELECT count(*) FROM officers WHERE term_id = $1 AND email = '` + mail("guo.rui") + `' AND left_at IS NOT NULL`, 1},
 		{"the joiner's evaluation says when she joined", `SELECT count(*) FROM evaluations WHERE term_id = $1 AND officer_email = '` + mail("zhu.lan") + `' AND components::text LIKE '%since joining on 9 Sep 2026%'`, 1},
 		{"the leaver evaluated until he left", `SELECT count(*) FROM evaluations WHERE term_id = $1 AND officer_email = '` + mail("guo.rui") + `' AND components::text LIKE '%until leaving on 9 Sep 2026%'`, 1},
-		{"the leaders' report lists him as having left", `SELECT count(*) FROM evaluation_reports WHERE term_id = $1 AND department_id = 'publicity' AND text LIKE '%Guo Rui, left on 9 Sep 2026%'`, 1},
+		{"the leaders' report lists him as having left", `SELECT count(*) FROM evaluation_reports WHERE term_id = $1 AND department_id = 'publicity' AND text LIKE '%Guo Rui (Officer), left on 9 Sep 2026%'`, 1},
 		{"the joiner at every exchange", `SELECT count(*) FROM attendance WHERE term_id = $1 AND officer_email = '` + mail("zhu.lan") + `'`, 6},
 		{"the leaver at later exchanges", `SELECT count(*) FROM attendance WHERE term_id = $1 AND officer_email = '` + mail("guo.rui") + `'`, 0},
 		{"exchange 2 held at its new time", `SELECT count(*) FROM meetings WHERE term_id = $1 AND department_id = 'publicity' AND number = 2 AND starts_at = '2026-10-29 19:00+08'`, 1},
