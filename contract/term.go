@@ -143,11 +143,15 @@ const StateInlineBytes = 128 << 10
 
 // SemesterState is what SemesterPlan knows, carried across continue-as-new.
 type SemesterState struct {
-	Clock             plan.Clock           `json:"clock"`
-	Phase             string               `json:"phase"`
-	DirectorySaved    bool                 `json:"directory_saved"`
-	OnboardingStarted bool                 `json:"onboarding_started"`
-	Departments       []DepartmentProgress `json:"departments"`
+	Clock             plan.Clock `json:"clock"`
+	Phase             string     `json:"phase"`
+	DirectorySaved    bool       `json:"directory_saved"`
+	OnboardingStarted bool       `json:"onboarding_started"`
+	// OnboardingStartedFor counts the departments whose onboarding has
+	// started while a large union's are started in steps, which may span
+	// runs; OnboardingStarted is set once all have.
+	OnboardingStartedFor int                  `json:"onboarding_started_for,omitempty"`
+	Departments          []DepartmentProgress `json:"departments"`
 	// Started names the parts started so far; Parts is what they and their
 	// collections last reported.
 	Started []string     `json:"started,omitempty"`

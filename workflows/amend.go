@@ -65,6 +65,9 @@ func (s *semester) validateAmend(ctx workflow.Context, in contract.AmendPlanInpu
 		return contract.Refusef("%s has finished; its plan can no longer change", s.plan.Term.Name)
 	case s.amending:
 		return contract.Refusef("another change of the plan is being applied; look at the diff again in a moment")
+	case s.onboardingStartsLeft():
+		return contract.Refusef("onboarding is being started (%d of %d departments so far); apply the change again in a few minutes",
+			s.state.OnboardingStartedFor, len(s.plan.Departments))
 	case in.ExpectVersion != 0 && in.ExpectVersion != s.planVersion():
 		return contract.Refusef("the plan is at version %d now, not %d: someone changed it since; look at the diff again", s.planVersion(), in.ExpectVersion)
 	}

@@ -24,6 +24,9 @@ type partStart struct {
 	// start starts the part's workflow(s) and adds their futures to the
 	// selector, so the run that started them notices how they end.
 	start func(ctx workflow.Context, sel workflow.Selector) error
+	// more, when set, says the part has more to start: start is called
+	// again, in this run or the next, before the part counts as started.
+	more func() bool
 }
 
 // partStarts lists the plan's parts in the order the calendar starts them.
@@ -32,6 +35,7 @@ func (s *semester) partStarts() []partStart {
 		name:  "onboarding",
 		at:    s.schedule.AssignAt,
 		start: s.startOnboarding,
+		more:  s.onboardingStartsLeft,
 	}}
 	starts = append(starts, s.laterParts()...)
 	starts = append(starts, s.joinerParts()...)

@@ -322,6 +322,11 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 			if err := st.start(ctx, sel); err != nil {
 				return contract.SemesterResult{}, err
 			}
+			if st.more != nil && st.more() {
+				// One step of a large part: check the history, then go on.
+				startedNow, next = maxStartsPerStep, nil
+				break
+			}
 			s.markStarted(st.name)
 			if st.name == "onboarding" {
 				s.state.OnboardingStarted = true
@@ -406,8 +411,14 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 	parentID := workflow.GetInfo(ctx).WorkflowExecution.ID
 	// A large union's onboardings start maxStartsPerStep at a time: 1,000
 	// starts in one workflow task (6 MB of inputs) were refused whole.
-	step := len(s.plan.Departments)
-	if step > maxStartsPerStep && workflow.GetVersion(ctx, onboardingStepsVersion, workflow.DefaultVersion, 1) == 1 {
+	step, steps := len(s.plan.Departments), workflow.DefaultVersion
+	if step > maxStartsPerStep {
+		steps = workflow.GetVersion(ctx, onboardingStepsVersion, workflow.DefaultVersion, onboardingStepsAcrossRuns)
+	}
+	if steps >= onboardingStepsAcrossRuns {
+		return s.startOnboardingStep(ctx, sel, parentID)
+	}
+	if steps == 1 {
 		step = maxStartsPerStep
 	}
 	var children []workflow.ChildWorkflowFuture
@@ -425,8 +436,42 @@ func (s *semester) startOnboarding(ctx workflow.Context, sel workflow.Selector) 
 	return nil
 }
 
-// onboardingStepsVersion guards starting onboarding in steps.
-const onboardingStepsVersion = "onboarding-in-steps"
+// onboardingStepsVersion guards starting onboarding in steps: at version 1
+// all steps in one run, from onboardingStepsAcrossRuns one step per call,
+// so a run that grows long continues as new between steps. One run starting
+// 1,000 onboardings reached 7,232 events.
+const (
+	onboardingStepsVersion    = "onboarding-in-steps"
+	onboardingStepsAcrossRuns = 2
+)
+
+// startOnboardingStep starts the onboarding of the next maxStartsPerStep
+// departments; onboardingStartsLeft says whether more remain.
+func (s *semester) startOnboardingStep(ctx workflow.Context, sel workflow.Selector, parentID string) error {
+	from := s.state.OnboardingStartedFor
+	depts := s.plan.Departments[from:min(from+maxStartsPerStep, len(s.plan.Departments))]
+	children, err := s.startOnboardingOf(ctx, parentID, depts)
+	if err != nil {
+		return err
+	}
+	for j, f := range children {
+		i, ok := s.deptPos[depts[j].ID]
+		if !ok {
+			continue
+		}
+		s.state.Departments[i].Phase = contract.PhaseOnboarding
+		sel.AddFuture(f, func(f workflow.Future) { s.childEnded(ctx, i, f) })
+	}
+	s.state.OnboardingStartedFor = from + len(depts)
+	return nil
+}
+
+// onboardingStartsLeft is true while a large union's onboardings are
+// being started in steps and some departments have not started yet.
+func (s *semester) onboardingStartsLeft() bool {
+	n := s.state.OnboardingStartedFor
+	return n > 0 && n < len(s.plan.Departments)
+}
 
 // startOnboardingOf starts the onboarding of depts and waits until the
 // server has them all.
@@ -527,7 +572,7 @@ func (s *semester) refreshPhase(ctx workflow.Context) {
 	if len(s.state.Started) > 0 {
 		phase = contract.PhaseTerm
 	}
-	if s.state.OnboardingStarted && !s.allFinished() {
+	if (s.state.OnboardingStarted || s.state.OnboardingStartedFor > 0) && !s.allFinished() {
 		phase = contract.PhaseOnboarding
 	}
 	if phase != s.state.Phase {

@@ -484,3 +484,82 @@ func TestLargeUnionStartsEveryOnboarding(t *testing.T) {
 		t.Errorf("%d of 120 departments onboarding a day after the assignment (started %v)", onboarding, st.OnboardingStarted)
 	}
 }
+
+// A run that grows long while a large union's onboardings start in steps
+// continues as new between two steps; the next run starts the departments
+// left, none twice. Meanwhile a change of the plan is refused, because
+// departments are half-way between waiting and onboarding.
+func TestLargeUnionOnboardingStartsAcrossRuns(t *testing.T) {
+	p, err := planfixture.Scale(testPlan(t), 120, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Kickoff, p.Exchanges, p.Months, p.Contest, p.Tasks, p.Evaluation = nil, nil, nil, nil, nil, nil
+	termID := contract.SemesterWorkflowID(p.Term.ID)
+	start, _ := p.Term.Starts.In(p.Location())
+	assignAfter := time.Duration(float64(p.OnboardingSchedule().AssignAt.Sub(start)) / 86400)
+	realStart := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+	env := testEnv(realStart, wholeTerm, quiet)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: termID})
+	firstRun := childStarts(env, termID)
+	// The suggestion comes between the first step and the second, which
+	// start a millisecond apart.
+	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, assignAfter+time.Millisecond/2)
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
+	next := continuedInput(t, env)
+	st := next.State
+	if st.OnboardingStartedFor != 50 || st.OnboardingStarted || slices.Contains(st.Started, "onboarding") {
+		t.Fatalf("carried onboarding started for %d departments (all: %v, started %q); want the first step of 50 and no more",
+			st.OnboardingStartedFor, st.OnboardingStarted, st.Started)
+	}
+	if n := len(firstRun()); n != 50 {
+		t.Errorf("the first run started %d onboardings, want 50", n)
+	}
+
+	env2 := testEnv(realStart.Add(assignAfter+time.Millisecond), wholeTerm, quiet)
+	env2.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: termID})
+	secondRun := childStarts(env2, termID)
+	amended := *p
+	amended.Leaders = append(slices.Clone(p.Leaders), plan.Person{Name: "New Leader", Email: "new.leader@example.edu"})
+	var refused string
+	env2.RegisterDelayedCallback(func() {
+		env2.UpdateWorkflow(contract.UpdateAmendPlan, "amend", &testsuite.TestUpdateCallback{
+			OnAccept:   func() {},
+			OnReject:   func(err error) { refused = err.Error() },
+			OnComplete: func(any, error) {},
+		}, contract.AmendPlanInput{Plan: amended, By: p.Leaders[0].Email})
+	}, 0)
+	var progress contract.Progress
+	env2.RegisterDelayedCallback(func() {
+		progress = queryAs[contract.Progress](t, env2, contract.QueryProgress)
+		env2.SetContinueAsNewSuggested(true)
+	}, time.Second)
+	env2.ExecuteWorkflow(workflows.SemesterPlan, next)
+	after := continuedInput(t, env2).State
+
+	if !strings.Contains(refused, "onboarding is being started (50 of 120 departments so far)") {
+		t.Errorf("an amendment while onboarding starts: rejection %q", refused)
+	}
+	second := secondRun()
+	if len(second) != 70 {
+		t.Errorf("the second run started %d onboardings, want the 70 left", len(second))
+	}
+	for id := range second {
+		if firstRun()[id] {
+			t.Errorf("%s started in both runs", id)
+		}
+	}
+	if !after.OnboardingStarted || !slices.Contains(after.Started, "onboarding") {
+		t.Errorf("after the second run onboarding started = %v (started %q)", after.OnboardingStarted, after.Started)
+	}
+	onboarding := 0
+	for _, d := range progress.Departments {
+		if d.Phase == contract.PhaseOnboarding {
+			onboarding++
+		}
+	}
+	if onboarding != 120 {
+		t.Errorf("%d of 120 departments onboarding after the second run", onboarding)
+	}
+}
