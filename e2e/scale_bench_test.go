@@ -115,7 +115,7 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 		b.Fatal(err)
 	}
 	defer c.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 170*time.Minute)
 	defer cancel()
 	b.ResetTimer()
 	started := time.Now()
