@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"semesterflow/plan"
@@ -19,7 +20,32 @@ const (
 	// AmendPlanResult. Its validator refuses the whole amendment when any
 	// change is refused, so nothing of it enters history.
 	UpdateAmendPlan = "amend-plan"
+	// QueryPlanDiffPacked is QueryPlanDiff for a plan too large to be a
+	// query's argument: it takes the plan's JSON packed (PackPlan).
+	QueryPlanDiffPacked = "plan-diff-packed"
 )
+
+// PackPlan is p's JSON gzipped and in base64, for QueryPlanDiffPacked.
+func PackPlan(p plan.Plan) (string, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return "", err
+	}
+	return Pack(b), nil
+}
+
+// UnpackPlanText reverses PackPlan.
+func UnpackPlanText(packed string) (plan.Plan, error) {
+	b, err := unpack(packed)
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	var p plan.Plan
+	if err := json.Unmarshal(b, &p); err != nil {
+		return plan.Plan{}, fmt.Errorf("the packed plan: %w", err)
+	}
+	return p, nil
+}
 
 // Effects of one change on a running term.
 const (
@@ -60,6 +86,11 @@ type PlanDiff struct {
 // AmendPlanInput is a leader applying a new version of the plan.
 type AmendPlanInput struct {
 	Plan plan.Plan `json:"plan"`
+	// PlanRef, instead of Plan, names a plan too large for the Update,
+	// uploaded first as the starter uploads a term's plan. The term reads
+	// it before checking it, so its refusal comes after the Update was
+	// accepted, and still changes nothing.
+	PlanRef *PlanRef `json:"plan_ref,omitempty"`
 	// Source is the plan file as written, kept with the version.
 	Source string `json:"source,omitempty"`
 	// By is the leader's email.

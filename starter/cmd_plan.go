@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"semesterflow/contract"
+	"semesterflow/internal/config"
+	"semesterflow/internal/upload"
 	"semesterflow/plan"
 )
 
@@ -50,11 +52,29 @@ func runPlanDiff(ctx context.Context, e *env, args []string) error {
 	}
 	defer c.Close()
 	var d contract.PlanDiff
-	if err := query(ctx, c, contract.SemesterWorkflowID(*term), contract.QueryPlanDiff, &d, *p); err != nil {
+	name, arg, err := diffQuery(*p)
+	if err != nil {
+		return err
+	}
+	if err := query(ctx, c, contract.SemesterWorkflowID(*term), name, &d, arg); err != nil {
 		return err
 	}
 	printDiff(e.stdout, *term, *planFile, d)
 	return nil
+}
+
+// diffQuery is the query that diffs p and its argument: the plan itself,
+// or, when it is too large for a query, packed.
+func diffQuery(p plan.Plan) (string, any, error) {
+	ref, _, err := contract.SplitPlan(p)
+	if err != nil {
+		return "", nil, err
+	}
+	if ref.Bytes <= upload.InlineBytes {
+		return contract.QueryPlanDiff, p, nil
+	}
+	packed, err := contract.PackPlan(p)
+	return contract.QueryPlanDiffPacked, packed, err
 }
 
 // printDiff lists each change with its effect, then what to do next.
@@ -109,12 +129,38 @@ func runPlanApply(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	var res contract.AmendPlanResult
+	ref, chunks, err := contract.SplitPlan(*p)
+	if err != nil {
+		return err
+	}
+	c, _, err := dial(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
 	in := contract.AmendPlanInput{Plan: *p, Source: string(source), By: *by, ExpectVersion: *expect}
-	if err := sendUpdate(ctx, e, contract.SemesterWorkflowID(*term), contract.UpdateAmendPlan, in, &res,
+	if ref.Bytes > upload.InlineBytes {
+		// Too large for an Update: the worker stores it first, as for
+		// "starter start". The file as written is then not kept (the plan
+		// is); it would be as large again.
+		if ref.TermID != *term {
+			return usageError{fmt.Sprintf("%s is the plan of term %q, not %q", *planFile, ref.TermID, *term)}
+		}
+		if err := upload.Plan(ctx, c, config.TaskQueue(e.getenv), ref, chunks); err != nil {
+			return fmt.Errorf("nothing was changed: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "Stored the new plan (%s of JSON, %d chunks) for the worker.\n", megabytes(ref.Bytes), ref.Chunks)
+		in.Plan, in.PlanRef = plan.Plan{}, &ref
+		if len(source) > upload.InlineBytes {
+			in.Source = ""
+		}
+	}
+	var res contract.AmendPlanResult
+	if err := update(ctx, e, c, contract.SemesterWorkflowID(*term), contract.UpdateAmendPlan, in, &res,
 		fmt.Sprintf("term %s is not running", *term)); err != nil {
 		return err
 	}
+
 	if res.Unchanged {
 		fmt.Fprintf(e.stdout, "%s is already the plan term %s runs (version %d): nothing changed.\n", *planFile, *term, res.Version)
 		return nil

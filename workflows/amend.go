@@ -33,6 +33,21 @@ func (s *semester) setupAmendments(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryPlanDiffPacked,
+		func(packed string) (contract.PlanDiff, error) {
+			next, err := contract.UnpackPlanText(packed)
+			if err != nil {
+				return contract.PlanDiff{}, err
+			}
+			if _, err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
+				return contract.PlanDiff{}, err
+			}
+			return s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next), nil
+		},
+		workflow.QueryHandlerOptions{Description: "The plan-diff query for a large plan, sent packed (gzipped JSON in base64)"},
+	); err != nil {
+		return err
+	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAmendPlan, s.amend,
 		workflow.UpdateHandlerOptions{
 			Validator:   s.validateAmend,
@@ -55,6 +70,20 @@ func (s *semester) planDiff(now time.Time, next *plan.Plan) contract.PlanDiff {
 }
 
 func (s *semester) validateAmend(ctx workflow.Context, in contract.AmendPlanInput) error {
+	if err := s.refuseAmendingNow(in); err != nil {
+		return err
+	}
+	if in.PlanRef != nil {
+		// The plan is in Postgres, which a validator cannot read; amend
+		// checks it once it has read it.
+		return nil
+	}
+	return s.refusePlan(ctx, in.Plan)
+}
+
+// refuseAmendingNow refuses an amendment the term cannot take now,
+// whatever its plan.
+func (s *semester) refuseAmendingNow(in contract.AmendPlanInput) error {
 	if !s.isLeader(in.By) {
 		return contract.Refusef("%q is not a leader of %s; only leaders can change the plan", in.By, s.plan.Term.Name)
 	}
@@ -70,8 +99,15 @@ func (s *semester) validateAmend(ctx workflow.Context, in contract.AmendPlanInpu
 			s.state.OnboardingStartedFor, len(s.plan.Departments))
 	case in.ExpectVersion != 0 && in.ExpectVersion != s.planVersion():
 		return contract.Refusef("the plan is at version %d now, not %d: someone changed it since; look at the diff again", s.planVersion(), in.ExpectVersion)
+	case in.PlanRef != nil && in.PlanRef.TermID != s.plan.Term.ID:
+		return contract.Refusef("the uploaded plan is for term %q, not %q", in.PlanRef.TermID, s.plan.Term.ID)
 	}
-	next := in.Plan
+	return nil
+}
+
+// refusePlan refuses a new plan that fails validation or holds a refused
+// change.
+func (s *semester) refusePlan(ctx workflow.Context, next plan.Plan) error {
 	if _, err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
 		return contract.Refuse(err.Error())
 	}
@@ -101,6 +137,26 @@ func (s *semester) isLeader(email string) bool {
 // amend stores the new version, then runs the term from it. Nothing changes
 // in the term unless the version is stored.
 func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (contract.AmendPlanResult, error) {
+	if in.PlanRef != nil {
+		// Read the uploaded plan, then check it as the validator checks a
+		// plan sent by value; another amendment waits meanwhile.
+		if err := s.refuseAmendingNow(in); err != nil {
+			return contract.AmendPlanResult{}, err
+		}
+		s.amending = true
+		p, err := loadPlan(ctx, *in.PlanRef)
+		s.amending = false
+		if err != nil {
+			return contract.AmendPlanResult{}, fmt.Errorf("the uploaded plan could not be read, so nothing changed; please try again: %w", err)
+		}
+		if err := s.refuseAmendingNow(in); err != nil {
+			return contract.AmendPlanResult{}, err
+		}
+		if err := s.refusePlan(ctx, p); err != nil {
+			return contract.AmendPlanResult{}, err
+		}
+		in.Plan = p
+	}
 	now := s.state.Clock.Plan(workflow.Now(ctx))
 	next := in.Plan
 	shifts, err := s.prepare(&next, now)
@@ -128,7 +184,13 @@ func (s *semester) amend(ctx workflow.Context, in contract.AmendPlanInput) (cont
 	}
 	stored := contract.PlanVersion{Version: version, Hash: d.NewHash, Plan: next, Source: in.Source, By: by, At: now, Changes: d.Changes}
 	var ref *contract.PlanRef
-	if s.in.PlanRef != nil {
+	switch {
+	case in.PlanRef != nil:
+		// Uploaded already; from now on the term carries it by reference.
+		ref = in.PlanRef
+		stored.Plan, stored.PlanRef = plan.Plan{}, ref
+	case s.in.PlanRef != nil:
+
 		// A term that carries its plan by reference carries the new
 		// version the same way.
 		if ref, err = s.storePlan(ctx, next); err != nil {

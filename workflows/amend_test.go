@@ -581,3 +581,60 @@ func TestExchangeSeriesChangedFromADateOn(t *testing.T) {
 		t.Error("exchange 7, which only the new series has, was not held")
 	}
 }
+
+// A plan too large for an Update is uploaded and sent by reference: the
+// term reads it, diffs it packed as a query, applies it, and from then on
+// carries it by reference. One whose changes are refused is refused after
+// acceptance, in the same words, and changes nothing.
+func TestAmendingWithAPlanByReference(t *testing.T) {
+	r := newTermRun(t)
+	saved := r.savedVersions()
+	amended := testPlan(t, func(p *plan.Plan) { p.Months.Run = p.Months.Run[:len(p.Months.Run)-1] })
+	refusedPlan := testPlan(t, func(p *plan.Plan) {
+		p.Months.Run = p.Months.Run[:len(p.Months.Run)-1]
+		p.Exchanges.First = "2026-09-16 19:00"
+	})
+	chunks := map[string][]contract.PlanChunk{}
+	refOf := func(p *plan.Plan) *contract.PlanRef {
+		ref, cs, err := contract.SplitPlan(*p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunks[ref.Hash] = cs
+		return &ref
+	}
+	goodRef, badRef := refOf(amended), refOf(refusedPlan)
+	servePackedPlan(r.env, func(hash string, i int) string { return chunks[hash][i].Data })
+
+	packed, err := contract.PackPlan(*amended)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diff contract.PlanDiff
+	r.env.RegisterDelayedCallback(func() {
+		diff = queryAs[contract.PlanDiff](t, r.env, contract.QueryPlanDiffPacked, packed)
+	}, r.at("2026-10-20 09:00"))
+	refused := r.amend("2026-10-20 10:00", contract.AmendPlanInput{PlanRef: badRef, By: "li.wei@example.edu"})
+	applied := r.amend("2026-10-20 11:00", contract.AmendPlanInput{PlanRef: goodRef, By: "li.wei@example.edu", ExpectVersion: 1})
+	r.runTerm()
+
+	if len(diff.Changes) != 1 || diff.Changes[0].Path != "months.run[2026-12]" || diff.NewHash != contract.PlanHash(*amended) {
+		t.Errorf("the packed diff: %+v", diff)
+	}
+	if refused.rejected != "" || refused.failed == nil ||
+		!strings.Contains(refused.failed.Error(), "exchanges.first: exchange 1 was held on Tue 13 Oct 2026") {
+		t.Errorf("the refused plan by reference: rejected %q, failed %v", refused.rejected, refused.failed)
+	}
+	if applied.failed != nil || applied.rejected != "" || applied.result.Version != 2 {
+		t.Fatalf("the plan by reference: %+v", applied)
+	}
+	if len(r.digests) != 3 {
+		t.Errorf("digests %v, want September to November: the amendment by reference did not apply", r.digests)
+	}
+	if len(*saved) != 2 {
+		t.Fatalf("%d saves of plan versions, want version 1's and version 2's", len(*saved))
+	}
+	if v2 := (*saved)[1].Versions[0]; v2.Version != 2 || v2.PlanRef == nil || *v2.PlanRef != *goodRef || v2.Plan.Term.ID != "" {
+		t.Errorf("version 2 saved with reference %+v and a plan for %q; want the uploaded reference alone", v2.PlanRef, v2.Plan.Term.ID)
+	}
+}
