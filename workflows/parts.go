@@ -44,14 +44,18 @@ func (s *semester) partStarts() []partStart {
 }
 
 // laterParts lists the parts beyond onboarding that the plan describes.
+// Each part's input is built when it starts: built for all of them at
+// once, a 1,000-department plan kept the workflow from yielding for over
+// a second (TMPRL1101) on a loaded box. The calendar is built again after
+// every amendment, so both ways build it from the same plan.
 func (s *semester) laterParts() []partStart {
 	var parts []partStart
 	p := s.plan
 	reportTo := s.termKey
 	termStart := p.Term.Starts.At(sendTime(p), p.Location())
 	if k := p.Kickoff; k != nil {
-		in := contract.KickoffInputFrom(p, s.state.Clock, reportTo)
 		parts = append(parts, partStart{name: "kickoff", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
+			in := contract.KickoffInputFrom(p, s.state.Clock, reportTo)
 			return s.startTracked(ctx, sel, "kickoff", contract.KickoffWorkflowID(p.Term.ID), "",
 				fmt.Sprintf("Kickoff: ministerial meeting, %s", p.Term.Name),
 				fmt.Sprintf("The personnel directory to every head, the invitation to the meeting on %s, then each department's plan and suggestions.", k.At),
@@ -60,9 +64,9 @@ func (s *semester) laterParts() []partStart {
 	}
 	if p.Exchanges != nil {
 		for _, d := range p.Departments {
-			in := contract.ExchangesInputFrom(p, d.ID, s.state.Clock, reportTo)
 			name := "exchanges/" + d.ID
 			parts = append(parts, partStart{name: name, at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
+				in := contract.ExchangesInputFrom(p, d.ID, s.state.Clock, reportTo)
 				return s.startTracked(ctx, sel, name, contract.ExchangesWorkflowID(p.Term.ID, d.ID), d.ID,
 					fmt.Sprintf("Exchanges: %s, %s", d.Name, p.Term.Name),
 					fmt.Sprintf("The %s meets every %d weeks from %s: invitation, sign-in, excused absences, minutes by %s, attendance.",
@@ -72,9 +76,9 @@ func (s *semester) laterParts() []partStart {
 		}
 	}
 	for _, m := range p.MonthCalendar() {
-		in := contract.MonthInputFrom(p, m.ID, s.state.Clock, reportTo)
 		name := "month/" + m.ID
 		parts = append(parts, partStart{name: name, at: m.Opens, start: func(ctx workflow.Context, sel workflow.Selector) error {
+			in := contract.MonthInputFrom(p, m.ID, s.state.Clock, reportTo)
 			return s.startTracked(ctx, sel, name, contract.MonthWorkflowID(p.Term.ID, m.ID), "",
 				fmt.Sprintf("Organisation life: %s, %s", m.Name, p.Term.Name),
 				fmt.Sprintf("%s: the theme (set by %s), the group-life design competition (entries by %s, scores by %s), every department's summary by %s, then the digest.",
@@ -84,8 +88,8 @@ func (s *semester) laterParts() []partStart {
 		}})
 	}
 	if p.Contest != nil {
-		in := contract.ContestInputFrom(p, s.state.Clock, reportTo)
 		parts = append(parts, partStart{name: "contest", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
+			in := contract.ContestInputFrom(p, s.state.Clock, reportTo)
 			return s.startTracked(ctx, sel, "contest", contract.ContestWorkflowID(p.Term.ID), "",
 				fmt.Sprintf("Knowledge contest: %s, %s", p.Contest.Name, p.Term.Name),
 				fmt.Sprintf("%d preparation milestones with owners and due dates, then the contest on %s and its results.",
@@ -94,8 +98,8 @@ func (s *semester) laterParts() []partStart {
 		}})
 	}
 	if p.Tasks != nil {
-		in := contract.HelpDeskInputFrom(p, s.state.Clock, reportTo)
 		parts = append(parts, partStart{name: "tasks", at: termStart, start: func(ctx workflow.Context, sel workflow.Selector) error {
+			in := contract.HelpDeskInputFrom(p, s.state.Clock, reportTo)
 			return s.startTracked(ctx, sel, "tasks", contract.HelpDeskWorkflowID(p.Term.ID), "",
 				fmt.Sprintf("Help for other departments, %s", p.Term.Name),
 				"Departments ask for help; the coordinator assigns an officer; each task is followed to completion.",
