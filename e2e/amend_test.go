@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -122,5 +123,69 @@ func (s *stack) waitForRow(query string, want int) {
 			s.t.Fatalf("%s counted %d after 30 s, want %d", query, n, want)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestAmendingATermWithALargePlan: a union whose plan is too large for a
+// query or an Update (20 more departments of 150 officers, over 192 KiB of JSON) is started by
+// reference; its new version is diffed packed and applied by reference,
+// and one with a refused change is refused in the same words, changing
+// nothing.
+func TestAmendingATermWithALargePlan(t *testing.T) {
+	s := newStack(t)
+	var volunteers strings.Builder
+	for d := range 20 {
+		fmt.Fprintf(&volunteers, "  - id: volunteers-%02d\n    name: Volunteer Corps %02d\n    head: {name: Head %02d, email: %s}\n    officers:\n",
+			d, d, d, s.email(fmt.Sprintf("head.%02d", d)))
+		for i := range 150 {
+			fmt.Fprintf(&volunteers, "      - {name: Volunteer %02d-%03d, email: %s}\n", d, i, s.email(fmt.Sprintf("volunteer.%02d.%03d", d, i)))
+		}
+	}
+	// Onboarding is due long after the test, so nobody is mailed.
+	first := strings.Replace(s.smallPlan(), "training:\n", volunteers.String()+"training:\n", 1)
+	first = strings.Replace(first, "  deadline_days_after_start: 3", "  assign_on: 2026-12-20\n  deadline_days_after_start: 3", 1)
+	newcomer := s.email("qian.lu")
+	second := strings.Replace(first, "      - {name: Guo Rui, email: "+s.email("guo.rui")+"}",
+		"      - {name: Guo Rui, email: "+s.email("guo.rui")+"}\n      - {name: Qian Lu, email: "+newcomer+"}", 1)
+	refused := strings.Replace(second, "starts: 2026-09-01", "starts: 2026-09-02", 1)
+	if second == first || refused == second {
+		t.Fatal("the test's plan edits did not apply")
+	}
+
+	out, errOut, code := s.run("start", "--plan", s.writePlan(first), "--time-scale", "21600", "--by", "li.wei")
+	if code != 0 || !strings.Contains(out, "Stored the plan") {
+		t.Fatalf("starter start exited %d:\n%s%s", code, out, errOut)
+	}
+	s.waitForRow(`SELECT count(*) FROM plan_versions WHERE term_id = $1`, 1)
+
+	v2 := s.writePlan(second)
+	out, errOut, code = s.run("plan", "diff", "--term", s.tag, "--plan", v2)
+	if code != 0 || !strings.Contains(out, "departments[publicity].officers["+newcomer+"]") || !strings.Contains(out, "1 change, none refused") {
+		t.Fatalf("plan diff of the large plan exited %d:\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = s.run("plan", "apply", "--term", s.tag, "--plan", v2, "--by", s.email("li.wei"), "--expect-version", "1")
+	if code != 0 || !strings.Contains(out, "Stored the new plan") || !strings.Contains(out, "now runs plan version 2, with 1 change") {
+		t.Fatalf("plan apply of the large plan exited %d:\n%s%s", code, out, errOut)
+	}
+	_, errOut, code = s.run("plan", "apply", "--term", s.tag, "--plan", s.writePlan(refused), "--by", s.email("li.wei"))
+	if code != 1 || !strings.Contains(errOut, "nothing of it applies") || !strings.Contains(errOut, "term.starts") {
+		t.Errorf("a refused large plan exited %d: %s", code, errOut)
+	}
+
+	var versions int
+	var hasNewcomer bool
+	if err := s.db.QueryRow(`SELECT count(*), bool_or(version = 2 AND plan::text LIKE '%' || $2 || '%') FROM plan_versions WHERE term_id = $1`, s.tag, newcomer).
+		Scan(&versions, &hasNewcomer); err != nil {
+		t.Fatal(err)
+	}
+	if versions != 2 || !hasNewcomer {
+		t.Errorf("%d plan versions (want 2), version 2 holds the newcomer: %v", versions, hasNewcomer)
+	}
+	var joined bool
+	if err := s.db.QueryRow(`SELECT joined_at IS NOT NULL FROM officers WHERE term_id = $1 AND email = $2`, s.tag, newcomer).Scan(&joined); err != nil || !joined {
+		t.Errorf("the newcomer's directory row: joined %v (%v)", joined, err)
+	}
+	if _, errOut, code := s.run("cancel", "--term", s.tag, "--email", s.email("li.wei"), "--reason", "the test is over"); code != 0 {
+		t.Errorf("cancel exited %d: %s", code, errOut)
 	}
 }
