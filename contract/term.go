@@ -135,6 +135,9 @@ type SemesterInput struct {
 	// reference, when it is too large to carry: a union of 1,000
 	// departments runs over 3,000 parts.
 	StateRef *PlanRef `json:"state_ref,omitempty"`
+	// Reports are onboarding reports that came while the last run stored
+	// its state; the next run applies them first.
+	Reports []OnboardingReport `json:"reports,omitempty"`
 }
 
 // StateInlineBytes is the most JSON of state a term carries by value when

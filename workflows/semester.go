@@ -132,6 +132,11 @@ func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, er
 	for _, name := range s.state.Started {
 		s.startedSet[name] = true
 	}
+	for _, r := range in.Reports {
+		s.apply(ctx, r)
+	}
+	s.in.Reports = nil
+
 	s.schedule = in.Plan.OnboardingSchedule()
 	s.readEvery = s.readInterval(true)
 	return s, nil
@@ -383,7 +388,20 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 			if err := s.stateByReference(ctx, &next); err != nil {
 				return contract.SemesterResult{}, err
 			}
+			// Reports that came while the state was stored go with the
+			// input: nothing yields from here on, so none is left behind
+			// (a department's last report was, and the term waited for it
+			// forever).
+			next.Reports = nil
+			for {
+				var r contract.OnboardingReport
+				if !onboardingReports.ReceiveAsync(&r) {
+					break
+				}
+				next.Reports = append(next.Reports, r)
+			}
 			return contract.SemesterResult{}, workflow.NewContinueAsNewError(ctx, SemesterPlan, next)
+
 		}
 		if !readTimerSet {
 			readTimerSet = true

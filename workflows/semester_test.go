@@ -563,3 +563,66 @@ func TestLargeUnionOnboardingStartsAcrossRuns(t *testing.T) {
 		t.Errorf("%d of 120 departments onboarding after the second run", onboarding)
 	}
 }
+
+// A department's report that comes while a large term stores its state
+// before continuing as new goes with the next run's input, and the next
+// run applies it: lost, the term waited for that department forever.
+func TestReportsThatComeWhileTheStateIsStoredAreKept(t *testing.T) {
+	// onboardingUnderWay is a term whose departments are all onboarding.
+	onboardingUnderWay := func(depts int) (*plan.Plan, *contract.SemesterState) {
+		p, err := planfixture.Scale(testPlan(t), depts, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Kickoff, p.Exchanges, p.Months, p.Contest, p.Tasks, p.Evaluation = nil, nil, nil, nil, nil, nil
+		start, _ := p.Term.Starts.In(p.Location())
+		st := &contract.SemesterState{Clock: plan.Clock{PlanAnchor: start, RealAnchor: start, Scale: 86400},
+			Phase: contract.PhaseOnboarding, DirectorySaved: true, OnboardingStarted: true, PlanVersionsSaved: true, Started: []string{"onboarding"}}
+		for _, d := range p.Departments {
+			st.Departments = append(st.Departments, contract.DepartmentProgress{DepartmentID: d.ID, Name: d.Name, Phase: contract.PhaseOnboarding, ReportSeq: 5,
+				Onboarding: contract.OnboardingCounts{Officers: 1, Pending: 1}, Problems: []string{"the training assignment emails to 1 officer went out 2 h late"}})
+			st.Children = append(st.Children, contract.OnboardingWorkflowID(p.Term.ID, d.ID))
+		}
+		return p, st
+	}
+	p, state := onboardingUnderWay(1000)
+	start, _ := p.Term.Starts.In(p.Location())
+	env := testEnv(start, wholeTerm, quiet)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.SemesterWorkflowID(p.Term.ID)})
+	last := contract.OnboardingReport{DepartmentID: p.Departments[6].ID, Seq: 99, Phase: contract.PhaseClosed,
+		Counts: contract.OnboardingCounts{Officers: 1, OnTime: 1}}
+	var once sync.Once
+	env.OnActivity(acts.SavePlanChunk, mock.Anything, mock.Anything).Return(
+		func(context.Context, contract.SavePlanChunkInput) error {
+			once.Do(func() { env.SignalWorkflow(contract.SignalOnboardingReport, last) })
+			return nil
+		})
+	env.RegisterDelayedCallback(func() { env.SetContinueAsNewSuggested(true) }, time.Second)
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400, State: state})
+	next := continuedInput(t, env)
+	if next.StateRef == nil {
+		t.Fatalf("the state of 1,000 departments went by value; the test needs it stored")
+	}
+	if !slices.ContainsFunc(next.Reports, func(r contract.OnboardingReport) bool { return r.DepartmentID == last.DepartmentID && r.Seq == 99 }) {
+		t.Fatalf("the report that came while the state was stored is not in the next input: %+v", next.Reports)
+	}
+
+	// The next run, from a small state by value, applies what it carries
+	// and ends once every department has.
+	small, state := onboardingUnderWay(10)
+	for i := range state.Departments {
+		state.Departments[i].Phase = contract.PhaseClosed
+	}
+	state.Departments[6].Phase = contract.PhaseOverdue
+	last.DepartmentID = small.Departments[6].ID
+	env2 := testEnv(start, wholeTerm, quiet)
+	env2.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.SemesterWorkflowID(small.Term.ID)})
+	env2.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *small, TimeScale: 86400, State: state, Reports: []contract.OnboardingReport{last}})
+	var result contract.SemesterResult
+	if err := env2.GetWorkflowResult(&result); err != nil {
+		t.Fatalf("the next run: %v", err)
+	}
+	if got := result.Departments[6]; got.Phase != contract.PhaseClosed || got.Onboarding.OnTime != 1 {
+		t.Errorf("the carried report was not applied: %+v", got)
+	}
+}
