@@ -22,13 +22,13 @@ const changeLivingPlan = "living-plan"
 // them replay unchanged.
 func (s *semester) setupAmendments(ctx workflow.Context) error {
 	s.amended = workflow.NewBufferedChannel(ctx, 1)
-	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryPlanDiff,
-		func(next plan.Plan) (contract.PlanDiff, error) {
-			if _, err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
-				return contract.PlanDiff{}, err
-			}
-			return s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next), nil
-		},
+	diff := func(next plan.Plan) (contract.PlanDiff, error) {
+		if _, err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
+			return contract.PlanDiff{}, err
+		}
+		return s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next), nil
+	}
+	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryPlanDiff, diff,
 		workflow.QueryHandlerOptions{Description: "What applying a new version of the plan would change, and how; changes nothing"},
 	); err != nil {
 		return err
@@ -39,11 +39,9 @@ func (s *semester) setupAmendments(ctx workflow.Context) error {
 			if err != nil {
 				return contract.PlanDiff{}, err
 			}
-			if _, err := s.prepare(&next, s.state.Clock.Plan(workflow.Now(ctx))); err != nil {
-				return contract.PlanDiff{}, err
-			}
-			return s.planDiff(s.state.Clock.Plan(workflow.Now(ctx)), &next), nil
+			return diff(next)
 		},
+
 		workflow.QueryHandlerOptions{Description: "The plan-diff query for a large plan, sent packed (gzipped JSON in base64)"},
 	); err != nil {
 		return err
