@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
+
 	"semesterflow/contract"
 )
 
@@ -186,6 +188,21 @@ func TestAmendingATermWithALargePlan(t *testing.T) {
 		t.Errorf("the newcomer's directory row: joined %v (%v)", joined, err)
 	}
 	if _, errOut, code := s.run("cancel", "--term", s.tag, "--email", s.email("li.wei"), "--reason", "the test is over"); code != 0 {
-		t.Errorf("cancel exited %d: %s", code, errOut)
+		t.Fatalf("cancel exited %d: %s", code, errOut)
+	}
+	// Everyone in the large plan is told, before the worker is stopped in
+	// the middle of the notice.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := s.temporal.GetWorkflow(ctx, contract.SemesterWorkflowID(s.tag), "").Get(ctx, nil); !temporal.IsCanceledError(err) {
+		t.Fatalf("the cancelled term ended with %v, want a cancellation", err)
+	}
+	var told, pending int
+	if err := s.db.QueryRow(`SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status <> 'sent') FROM email_outbox
+		WHERE workflow_id = $1 AND purpose = 'term-cancelled'`, contract.SemesterWorkflowID(s.tag)).Scan(&told, &pending); err != nil {
+		t.Fatal(err)
+	}
+	if told < 20*151 || pending != 0 {
+		t.Errorf("the cancellation notice went to %d people with %d pending, want every one of the %d volunteers and heads at least", told, pending, 20*151)
 	}
 }

@@ -127,9 +127,10 @@ func (s *stack) startProcess(path, ready, stopped string) {
 			} else if !strings.Contains(logs.String(), stopped) {
 				s.t.Errorf("%s did not log a graceful stop; logs:\n%s", name, logs.String())
 			}
-		case <-time.After(30 * time.Second):
+		// The worker lets activities in hand finish for up to 30 s.
+		case <-time.After(45 * time.Second):
 			_ = cmd.Process.Kill()
-			s.t.Errorf("%s did not stop within 30s of SIGTERM; logs:\n%s", name, logs.String())
+			s.t.Errorf("%s did not stop within 45s of SIGTERM; logs:\n%s", name, logs.String())
 		}
 	})
 }
