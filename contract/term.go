@@ -278,6 +278,39 @@ type DepartmentProgress struct {
 	ReportSeq int `json:"report_seq,omitempty"`
 }
 
+// ProgressRequest narrows QueryProgress on SemesterPlan. Its zero value
+// (a query with no argument) asks for the whole term.
+type ProgressRequest struct {
+	// Department asks for one department: its row, its own parts besides
+	// the term-wide ones, and what it has overdue.
+	Department string `json:"department,omitempty"`
+}
+
+// ProgressListsEveryPartUpTo is the largest union whose whole-term
+// progress lists every department's parts one by one. Past it, they are
+// folded by kind, so the answer stays well below the 256 KiB a payload
+// should keep to (at 200 departments the full list was 372 KB).
+const ProgressListsEveryPartUpTo = 50
+
+// ProgressOverdueGroupsUpTo is how many departments' overdue items a
+// folded progress lists; MoreOverdue counts the rest.
+const ProgressOverdueGroupsUpTo = 20
+
+// PartDepartment is the department a part belongs to, "" for the
+// term-wide parts: "exchanges/publicity/minutes-3" is publicity's.
+func PartDepartment(part string) string {
+	kind, rest, ok := strings.Cut(part, "/")
+	if !ok {
+		return ""
+	}
+	switch kind {
+	case "onboarding", "exchanges", "evaluation":
+		department, _, _ := strings.Cut(rest, "/")
+		return department
+	}
+	return ""
+}
+
 // Progress answers QueryProgress on SemesterPlan.
 type Progress struct {
 	TermID   string    `json:"term_id"`
@@ -299,6 +332,12 @@ type Progress struct {
 	Upcoming []Deadline `json:"upcoming,omitempty"`
 	// Overdue groups what is past due by department, in plan order.
 	Overdue []DepartmentOverdue `json:"overdue,omitempty"`
+	// FoldedDepartments is set, to the number of departments, when Parts
+	// folds the departments' parts by kind ("exchanges/*").
+	FoldedDepartments int `json:"folded_departments,omitempty"`
+	// MoreOverdue counts the departments with something overdue that a
+	// folded Overdue leaves out.
+	MoreOverdue int `json:"more_overdue,omitempty"`
 }
 
 // OfficerLocation answers QueryFindOfficer: where an officer's actions go.

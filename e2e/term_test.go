@@ -81,6 +81,15 @@ func TestWholeTermRehearsal(t *testing.T) {
 			t.Errorf("status on 24 September lacks %q (exit %d):\n%s%s", want, code, out, errOut)
 		}
 	}
+	// One department's view: its own row and overdue items, and the term-wide parts.
+	out, errOut, code = s.run("status", "--term", s.tag, "--department", "sports")
+	if code != 0 || !strings.Contains(out, "Sports Department") || !strings.Contains(out, "kickoff/plans") ||
+		regexp.MustCompile(`(?m)^\s*Publicity Department(\s\s|$)`).MatchString(out) || strings.Contains(out, "exchanges/publicity") {
+		t.Errorf("status --department sports exited %d:\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := s.run("status", "--term", s.tag, "--department", "chess"); code != 1 || !strings.Contains(errOut, `has no department "chess"`) {
+		t.Errorf("status --department chess exited %d: %s", code, errOut)
+	}
 
 	// Every other action from the links in the emails, on the plan's calendar.
 	handedIn := "is handed in"

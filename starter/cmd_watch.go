@@ -79,8 +79,9 @@ func keyword(p *commonpb.Payload) string {
 
 // runWatch shows a term's progress and refreshes it until the term ends.
 func runWatch(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "watch", "--term ID [--every DURATION]")
+	fs := newFlags(e, "watch", "--term ID [--department ID] [--every DURATION]")
 	term := fs.String("term", "", "the term's id, for example 2026-fall")
+	department := fs.String("department", "", "show one department's parts and overdue items")
 	every := fs.Duration("every", 2*time.Second, "how often to refresh")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -101,7 +102,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	defer tick.Stop()
 	for {
 		var p contract.Progress
-		if err := query(ctx, c, id, contract.QueryProgress, &p); err != nil {
+		if err := query(ctx, c, id, contract.QueryProgress, &p, contract.ProgressRequest{Department: *department}); err != nil {
 			return err
 		}
 		// Clear the screen and draw again from the top.

@@ -227,8 +227,9 @@ func runAck(ctx context.Context, e *env, args []string) error {
 }
 
 func runStatus(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "status", "--term ID")
+	fs := newFlags(e, "status", "--term ID [--department ID]")
 	term := fs.String("term", "", "the term's id, for example 2026-fall")
+	department := fs.String("department", "", "show one department's parts and overdue items")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -241,7 +242,7 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	}
 	defer c.Close()
 	var p contract.Progress
-	if err := query(ctx, c, contract.SemesterWorkflowID(*term), contract.QueryProgress, &p); err != nil {
+	if err := query(ctx, c, contract.SemesterWorkflowID(*term), contract.QueryProgress, &p, contract.ProgressRequest{Department: *department}); err != nil {
 		return err
 	}
 	printProgress(e.stdout, p, time.Now())
@@ -273,6 +274,9 @@ func printProgress(w io.Writer, p contract.Progress, now time.Time) {
 		} else {
 			fmt.Fprintf(w, "\nPARTS (as reported by %s)\n", p.TimeZone.Human(p.PartsAsOf))
 		}
+		if p.FoldedDepartments > 0 {
+			fmt.Fprintf(w, "  (each kind of part stands for all %d departments; starter status --department ID lists one department's)\n", p.FoldedDepartments)
+		}
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, part := range p.Parts {
 			state := part.Phase
@@ -300,6 +304,10 @@ func printProgress(w io.Writer, p contract.Progress, now time.Time) {
 			for _, item := range g.Items {
 				fmt.Fprintf(w, "    - %s (due %s)\n", item.What, p.TimeZone.Human(item.Due))
 			}
+		}
+		if p.MoreOverdue > 0 {
+			fmt.Fprintf(w, "  and %d more %s; starter status --department ID lists one department's\n",
+				p.MoreOverdue, plural(p.MoreOverdue, "department", "departments"))
 		}
 	}
 }

@@ -39,3 +39,33 @@ func TestStatusSaysWhatWasNotDoneOnTime(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusOfAFoldedUnion: a large union's status says that its parts are
+// folded and how to see one department, and counts the departments whose
+// overdue items it leaves out.
+func TestStatusOfAFoldedUnion(t *testing.T) {
+	zone := plan.MustZone("Asia/Shanghai")
+	p := contract.Progress{
+		TermID: "2026-fall", TermName: "Fall 2026", TimeZone: zone, Phase: contract.PhaseTerm,
+		Parts: []contract.PartStatus{
+			{PartReport: contract.PartReport{Part: "exchanges/*", Phase: "mixed", Summary: "200 departments: 150 done, 50 collecting"}},
+		},
+		Overdue: []contract.DepartmentOverdue{{Department: "dept-001", Name: "Department 1",
+			Items: []contract.OverdueItem{{What: "minutes of exchange 3", Due: time.Date(2026, 10, 30, 15, 59, 0, 0, time.UTC)}}}},
+		FoldedDepartments: 200,
+		MoreOverdue:       19,
+	}
+	var b strings.Builder
+	printProgress(&b, p, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	out := b.String()
+	for _, want := range []string{
+		"(each kind of part stands for all 200 departments; starter status --department ID lists one department's)",
+		"exchanges/*  mixed  200 departments: 150 done, 50 collecting",
+		"  Department 1\n    - minutes of exchange 3 (due ",
+		"  and 19 more departments; starter status --department ID lists one department's\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+}

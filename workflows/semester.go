@@ -173,12 +173,15 @@ func clockFor(ctx workflow.Context, in contract.SemesterInput) plan.Clock {
 
 func (s *semester) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandlerWithOptions(ctx, contract.QueryProgress,
-		func() (contract.Progress, error) {
-			p := s.progress()
+		func(req contract.ProgressRequest) (contract.Progress, error) {
+			p, err := s.progressFor(req)
+			if err != nil {
+				return contract.Progress{}, err
+			}
 			p.Upcoming = s.upcoming(s.state.Clock.Plan(workflow.Now(ctx)))
 			return p, nil
 		},
-		workflow.QueryHandlerOptions{Description: "The term's phase, every part's progress, upcoming deadlines and what is overdue by department"},
+		workflow.QueryHandlerOptions{Description: `The term's phase, its parts' progress, upcoming deadlines and what is overdue by department; {"department": ID} for one department`},
 	); err != nil {
 		return err
 	}
