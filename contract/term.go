@@ -296,6 +296,12 @@ const ProgressListsEveryPartUpTo = 50
 // folded progress lists; MoreOverdue counts the rest.
 const ProgressOverdueGroupsUpTo = 20
 
+// ProgressDepartmentsUpTo is how many department rows a folded progress
+// lists: those with something outstanding (officers pending, overdue or
+// never acknowledged, or a problem), in plan order. MoreDepartments counts
+// the rest; Totals counts them all.
+const ProgressDepartmentsUpTo = 50
+
 // PartDepartment is the department a part belongs to, "" for the
 // term-wide parts: "exchanges/publicity/minutes-3" is publicity's.
 func PartDepartment(part string) string {
@@ -338,6 +344,8 @@ type Progress struct {
 	// MoreOverdue counts the departments with something overdue that a
 	// folded Overdue leaves out.
 	MoreOverdue int `json:"more_overdue,omitempty"`
+	// MoreDepartments counts the departments a folded Departments leaves out.
+	MoreDepartments int `json:"more_departments,omitempty"`
 }
 
 // OfficerLocation answers QueryFindOfficer: where an officer's actions go.

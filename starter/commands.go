@@ -267,6 +267,10 @@ func printProgress(w io.Writer, p contract.Progress, now time.Time) {
 	}
 	row("Total", "", p.Totals)
 	tw.Flush()
+	if p.MoreDepartments > 0 {
+		fmt.Fprintf(w, "(up to %d departments with something outstanding are listed; the total counts the other %d too. starter status --department ID shows one.)\n",
+			contract.ProgressDepartmentsUpTo, p.MoreDepartments)
+	}
 
 	if len(p.Parts) > 0 {
 		if p.PartsAsOf.IsZero() {

@@ -54,12 +54,14 @@ func TestStatusOfAFoldedUnion(t *testing.T) {
 			Items: []contract.OverdueItem{{What: "minutes of exchange 3", Due: time.Date(2026, 10, 30, 15, 59, 0, 0, time.UTC)}}}},
 		FoldedDepartments: 200,
 		MoreOverdue:       19,
+		MoreDepartments:   170,
 	}
 	var b strings.Builder
 	printProgress(&b, p, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 	out := b.String()
 	for _, want := range []string{
 		"(each kind of part stands for all 200 departments; starter status --department ID lists one department's)",
+		"(up to 50 departments with something outstanding are listed; the total counts the other 170 too. starter status --department ID shows one.)",
 		"exchanges/*  mixed  200 departments: 150 done, 50 collecting",
 		"  Department 1\n    - minutes of exchange 3 (due ",
 		"  and 19 more departments; starter status --department ID lists one department's\n",

@@ -36,6 +36,15 @@ func (s *semester) progressFor(req contract.ProgressRequest) (contract.Progress,
 	case len(s.plan.Departments) > contract.ProgressListsEveryPartUpTo:
 		p.Parts = foldDepartmentParts(s.state.Parts)
 		p.FoldedDepartments = len(s.plan.Departments)
+		var outstanding []contract.DepartmentProgress
+		for _, d := range p.Departments {
+			c := d.Onboarding
+			if len(outstanding) < contract.ProgressDepartmentsUpTo && (c.Pending+c.Overdue+c.Never > 0 || len(d.Problems) > 0 || d.Phase == contract.PhaseFailed) {
+				outstanding = append(outstanding, d)
+			}
+		}
+		p.MoreDepartments = len(p.Departments) - len(outstanding)
+		p.Departments = outstanding
 		if n := len(p.Overdue); n > contract.ProgressOverdueGroupsUpTo {
 			p.MoreOverdue = n - contract.ProgressOverdueGroupsUpTo
 			p.Overdue = p.Overdue[:contract.ProgressOverdueGroupsUpTo]
