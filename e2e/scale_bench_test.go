@@ -21,6 +21,8 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	taskqueuepb "go.temporal.io/api/taskqueue/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/proto"
 
@@ -117,6 +119,7 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 170*time.Minute)
 	defer cancel()
+	lag := sampleBacklog(ctx, c, p.Term.ID)
 	b.ResetTimer()
 	started := time.Now()
 	// As the starter does: a large plan is uploaded and travels by reference.
@@ -136,6 +139,7 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 	b.StopTimer()
 	wall := time.Since(started)
 	peakRSS := peakRSSOf(b, cmd.Process.Pid)
+	maxLag := lag()
 
 	// What the plan asked for.
 	meetings, attendanceRows, officerCount := 0, 0, 0
@@ -228,10 +232,64 @@ func runRealWorkerTerm(b *testing.B, base *plan.Plan, scale float64) {
 	b.ReportMetric(float64(late), "invitations-not-on-time")
 	b.ReportMetric(float64(unrecorded), "meetings-recorded-late")
 	b.ReportMetric(float64(problems), "problems")
-	b.Logf("%d departments, %d officers at %gx: %s (ideal %s); peak RSS %d MiB; %d runs, %d events, %.0f events/s, largest run %s with %d events, largest event %d bytes (%s in %s); %d meetings, %d attendance rows, %d emails; %d invitations not on time, %d meetings recorded late, %d problems reported",
+	b.ReportMetric(maxLag.Seconds(), "s-max-backlog-age")
+	b.Logf("%d departments, %d officers at %gx: %s (ideal %s); peak RSS %d MiB; %d runs, %d events, %.0f events/s, largest run %s with %d events, largest event %d bytes (%s in %s); %d meetings, %d attendance rows, %d emails; %d invitations not on time, %d meetings recorded late, %d problems reported; workflow tasks waited up to %s (%s of plan time)",
 		len(p.Departments), officerCount, scale, wall.Round(time.Second), ideal.Round(time.Second), peakRSS>>20,
 		len(runs), events, float64(events)/wall.Seconds(), runs[0].id, runs[0].length, largest.bytes, largest.kind, largest.run,
-		meetings, attendanceRows, sent, late, unrecorded, problems)
+		meetings, attendanceRows, sent, late, unrecorded, problems, maxLag.Round(time.Second), humanPlan(time.Duration(float64(maxLag)*scale)))
+}
+
+// sampleBacklog samples the age of the oldest workflow task waiting on the
+// term's task queue every 5 s, until ctx ends, and returns a function that
+// stops sampling and gives the largest age seen: how far the calendar ran
+// behind the plan, in real time.
+func sampleBacklog(ctx context.Context, c client.Client, taskQueue string) func() time.Duration {
+	ctx, stop := context.WithCancel(ctx)
+	var (
+		mu     sync.Mutex
+		oldest time.Duration
+		done   = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			resp, err := c.WorkflowService().DescribeTaskQueue(ctx, &workflowservice.DescribeTaskQueueRequest{
+				Namespace:     "default",
+				TaskQueue:     &taskqueuepb.TaskQueue{Name: taskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
+				TaskQueueType: enumspb.TASK_QUEUE_TYPE_WORKFLOW,
+				ReportStats:   true,
+			})
+			if err == nil {
+				if age := resp.GetStats().GetApproximateBacklogAge().AsDuration(); age > 0 {
+					mu.Lock()
+					oldest = max(oldest, age)
+					mu.Unlock()
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() time.Duration {
+		stop()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return oldest
+	}
+}
+
+// humanPlan writes a span of plan time in hours or days.
+func humanPlan(d time.Duration) string {
+	if d < 48*time.Hour {
+		return fmt.Sprintf("%.1f h", d.Hours())
+	}
+	return fmt.Sprintf("%.1f days", d.Hours()/24)
 }
 
 // peakRSSOf reads a process's peak resident set (VmHWM) from /proc.
