@@ -123,7 +123,15 @@ func serve(ctx context.Context, e env, logger *slog.Logger) error {
 
 	// On SIGTERM, activities in hand get this long to finish, so a batch of
 	// emails is not cut off between a send and its outbox record.
-	w := sdkworker.New(c, taskQueue, sdkworker.Options{WorkerStopTimeout: 30 * time.Second})
+	// Pollers scale with the backlog: with the SDK's fixed two, a term whose
+	// departments all wake at the same minute left workflow tasks waiting
+	// past their 5 s sticky timeout, and each such task was replayed from
+	// the whole history instead.
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{
+		WorkerStopTimeout:          30 * time.Second,
+		WorkflowTaskPollerBehavior: sdkworker.NewPollerBehaviorAutoscaling(sdkworker.PollerBehaviorAutoscalingOptions{}),
+		ActivityTaskPollerBehavior: sdkworker.NewPollerBehaviorAutoscaling(sdkworker.PollerBehaviorAutoscalingOptions{}),
+	})
 	workflows.Register(w)
 	w.RegisterActivity(&activities.Activities{Store: store.New(db), Mailer: sender, Temporal: c, Links: signer, PortalURL: portalURL})
 

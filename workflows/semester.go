@@ -81,6 +81,11 @@ type semester struct {
 	amending bool
 	// smallHistory says this run continues as new at smallHistoryBytes.
 	smallHistory bool
+	// detailsStale says a report changed what showProgress shows. Reports
+	// only mark it: a thousand departments' reports that arrive in one
+	// workflow task, each redrawing the table, kept the task past the
+	// SDK's one-second deadlock check, and every retry failed the same way.
+	detailsStale bool
 }
 
 func newSemester(ctx workflow.Context, in contract.SemesterInput) (*semester, error) {
@@ -303,6 +308,9 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 	// down while nothing changes.
 	readDue, readTimerSet := true, false
 	for {
+		if s.detailsStale {
+			s.showProgress(ctx)
+		}
 		if ctx.Err() != nil && !stopping {
 			cancelReason, stopping = "cancelled in Temporal", true
 		}
@@ -548,7 +556,7 @@ func (s *semester) apply(ctx workflow.Context, r contract.OnboardingReport) {
 		return
 	}
 	d.ReportSeq, d.Phase, d.Onboarding, d.Problems = r.Seq, r.Phase, r.Counts, r.Problems
-	s.showProgress(ctx)
+	s.detailsStale = true
 }
 
 // childEnded records how a department's Onboarding ended, in case its last
@@ -564,7 +572,7 @@ func (s *semester) childEnded(ctx workflow.Context, i int, f workflow.Future) {
 	} else if !finished(d.Phase) {
 		d.Phase, d.Onboarding = result.Phase, result.Counts
 	}
-	s.showProgress(ctx)
+	s.detailsStale = true
 }
 
 // drain applies reports already delivered, so none is lost to continue-as-new.
@@ -691,13 +699,33 @@ func (s *semester) setPhase(ctx workflow.Context, phase string) {
 	s.showProgress(ctx)
 }
 
-// showProgress keeps a short Markdown table in the Web UI's current details.
+// showProgress keeps a short Markdown table in the Web UI's current
+// details: every department of a small union; of a large one, the totals
+// and the first 40 departments still onboarding.
 func (s *semester) showProgress(ctx workflow.Context) {
+	s.detailsStale = false
 	var b strings.Builder
 	b.WriteString(fmt.Sprintf("**%s**: %s\n\n| department | phase | on time | late | pending | never |\n|---|---|---|---|---|---|\n", s.plan.Term.Name, s.state.Phase))
+	row := func(name, phase string, c contract.OnboardingCounts) {
+		b.WriteString(fmt.Sprintf("| %s | %s | %d | %d | %d | %d |\n", name, phase, c.OnTime, c.Late, c.Pending, c.Never))
+	}
+	large := len(s.state.Departments) > maxDetailRows
+	if large {
+		row(fmt.Sprintf("all %d departments", len(s.state.Departments)), s.state.Phase, s.totals())
+	}
+	shown, left := 0, 0
 	for _, d := range s.state.Departments {
-		c := d.Onboarding
-		b.WriteString(fmt.Sprintf("| %s | %s | %d | %d | %d | %d |\n", d.Name, d.Phase, c.OnTime, c.Late, c.Pending, c.Never))
+		switch {
+		case large && finished(d.Phase):
+		case shown == maxDetailRows:
+			left++
+		default:
+			shown++
+			row(d.Name, d.Phase, d.Onboarding)
+		}
+	}
+	if left > 0 {
+		b.WriteString(fmt.Sprintf("| … and %d more | | | | | |\n", left))
 	}
 	workflow.SetCurrentDetails(ctx, b.String())
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
@@ -476,6 +477,56 @@ func TestLargeUnionStartsEveryOnboarding(t *testing.T) {
 	st := continuedInput(t, env).State
 	if onboarding != 120 || !st.OnboardingStarted {
 		t.Errorf("%d of 120 departments onboarding a day after the assignment (started %v)", onboarding, st.OnboardingStarted)
+	}
+}
+
+// The term's current details in the Web UI list every department of a
+// small union, and the totals and the first 40 departments still
+// onboarding of a large one: redrawing a thousand rows for each report
+// once kept a 1,000-department term's workflow task past the deadlock
+// check for good.
+func TestTermDetailsStayShortForALargeUnion(t *testing.T) {
+	for _, tc := range []struct {
+		departments int
+		want        []string
+		wantRows    int
+	}{
+		{8, []string{"| Sports Department | onboarding | 0 | 0 |"}, 8},
+		{120, []string{"| all 120 departments | onboarding | 0 | 0 |", "| … and 80 more |"}, 42},
+	} {
+		p, err := planfixture.Scale(testPlan(t), tc.departments, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.departments == 8 {
+			p = testPlan(t)
+		}
+		p.Kickoff, p.Exchanges, p.Months, p.Contest, p.Tasks, p.Evaluation = nil, nil, nil, nil, nil, nil
+		env := testEnv(time.Time{}, wholeTerm, quiet)
+		env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.SemesterWorkflowID(p.Term.ID)})
+		start, _ := p.Term.Starts.In(p.Location())
+		var details string
+		env.RegisterDelayedCallback(func() {
+			v, err := env.QueryWorkflow("__temporal_workflow_metadata")
+			var meta sdkpb.WorkflowMetadata
+			if err == nil {
+				err = v.Get(&meta)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+			details = meta.GetCurrentDetails()
+			env.CancelWorkflow()
+		}, time.Duration(float64(p.OnboardingSchedule().AssignAt.Sub(start)+24*time.Hour)/86400))
+		env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
+		for _, want := range tc.want {
+			if !strings.Contains(details, want) {
+				t.Errorf("%d departments: the details lack %q:\n%s", tc.departments, want, details)
+			}
+		}
+		if rows := strings.Count(details, "\n| ") - 1; rows != tc.wantRows { // less the header
+			t.Errorf("%d departments: the details have %d rows, want %d:\n%s", tc.departments, rows, tc.wantRows, details)
+		}
 	}
 }
 
