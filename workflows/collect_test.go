@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
-	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/testsuite"
 
 	"semesterflow/contract"
@@ -334,15 +333,7 @@ func TestCollectionTaskQuery(t *testing.T) {
 		if after, err = query("organization", "zhou.min@example.edu"); err != nil {
 			t.Error(err)
 		}
-		v, err := f.env.QueryWorkflow("__temporal_workflow_metadata")
-		var meta sdkpb.WorkflowMetadata
-		if err == nil {
-			err = v.Get(&meta)
-		}
-		if err != nil {
-			t.Error(err)
-		}
-		details = meta.GetCurrentDetails()
+		details = currentDetails(t, f.env)
 	}, 35*time.Hour) // 2 October, 11:00
 	f.run()
 

@@ -178,6 +178,13 @@ func queryAs[T any](t *testing.T, env *testsuite.TestWorkflowEnvironment, name s
 	return out
 }
 
+// currentDetails is what the Web UI shows as the workflow's current details.
+func currentDetails(t *testing.T, env *testsuite.TestWorkflowEnvironment) string {
+	t.Helper()
+	meta := queryAs[sdkpb.WorkflowMetadata](t, env, "__temporal_workflow_metadata")
+	return meta.GetCurrentDetails()
+}
+
 // termEnv runs SemesterPlan on the example plan at a plan day per second,
 // with every activity mocked to succeed.
 func termEnv(t *testing.T) (*testsuite.TestWorkflowEnvironment, *plan.Plan) {
@@ -507,15 +514,7 @@ func TestTermDetailsStayShortForALargeUnion(t *testing.T) {
 		start, _ := p.Term.Starts.In(p.Location())
 		var details string
 		env.RegisterDelayedCallback(func() {
-			v, err := env.QueryWorkflow("__temporal_workflow_metadata")
-			var meta sdkpb.WorkflowMetadata
-			if err == nil {
-				err = v.Get(&meta)
-			}
-			if err != nil {
-				t.Error(err)
-			}
-			details = meta.GetCurrentDetails()
+			details = currentDetails(t, env)
 			env.CancelWorkflow()
 		}, time.Duration(float64(p.OnboardingSchedule().AssignAt.Sub(start)+24*time.Hour)/86400))
 		env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
