@@ -232,11 +232,15 @@ type DepartmentOverdue struct {
 	Items      []OverdueItem `json:"items"`
 }
 
-// SemesterResult is how the term ended.
+// SemesterResult is how the term ended. Past ProgressListsEveryPartUpTo
+// departments, Departments keeps only those with something outstanding, as
+// a folded Progress does, and MoreDepartments counts the rest; Totals
+// counts them all, and Postgres keeps every officer's record.
 type SemesterResult struct {
-	TermID      string               `json:"term_id"`
-	Departments []DepartmentProgress `json:"departments"`
-	Totals      OnboardingCounts     `json:"totals"`
+	TermID          string               `json:"term_id"`
+	Departments     []DepartmentProgress `json:"departments"`
+	Totals          OnboardingCounts     `json:"totals"`
+	MoreDepartments int                  `json:"more_departments,omitempty"`
 }
 
 // OnboardingCounts counts officers by where they are in onboarding.

@@ -36,21 +36,26 @@ func (s *semester) progressFor(req contract.ProgressRequest) (contract.Progress,
 	case len(s.plan.Departments) > contract.ProgressListsEveryPartUpTo:
 		p.Parts = foldDepartmentParts(s.state.Parts)
 		p.FoldedDepartments = len(s.plan.Departments)
-		var outstanding []contract.DepartmentProgress
-		for _, d := range p.Departments {
-			c := d.Onboarding
-			if len(outstanding) < contract.ProgressDepartmentsUpTo && (c.Pending+c.Overdue+c.Never > 0 || len(d.Problems) > 0 || d.Phase == contract.PhaseFailed) {
-				outstanding = append(outstanding, d)
-			}
-		}
-		p.MoreDepartments = len(p.Departments) - len(outstanding)
-		p.Departments = outstanding
+		p.Departments, p.MoreDepartments = outstandingDepartments(p.Departments)
 		if n := len(p.Overdue); n > contract.ProgressOverdueGroupsUpTo {
 			p.MoreOverdue = n - contract.ProgressOverdueGroupsUpTo
 			p.Overdue = p.Overdue[:contract.ProgressOverdueGroupsUpTo]
 		}
 	}
 	return p, nil
+}
+
+// outstandingDepartments keeps the first ProgressDepartmentsUpTo
+// departments with something outstanding (officers pending, overdue or
+// never acknowledged, a problem, a failed onboarding) and counts the rest.
+func outstandingDepartments(all []contract.DepartmentProgress) (kept []contract.DepartmentProgress, more int) {
+	for _, d := range all {
+		c := d.Onboarding
+		if len(kept) < contract.ProgressDepartmentsUpTo && (c.Pending+c.Overdue+c.Never > 0 || len(d.Problems) > 0 || d.Phase == contract.PhaseFailed) {
+			kept = append(kept, d)
+		}
+	}
+	return kept, len(all) - len(kept)
 }
 
 // departmentIDs lists the plan's department IDs for an error message, the

@@ -487,6 +487,37 @@ func TestLargeUnionStartsEveryOnboarding(t *testing.T) {
 	}
 }
 
+// A large union's term ends with the totals and the departments with
+// something outstanding, not a row for every department: a
+// 1,000-department term's result was 530 KB, past the 256 KiB mark.
+func TestLargeUnionResultListsWhatIsOutstanding(t *testing.T) {
+	p, err := planfixture.Scale(testPlan(t), 120, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Kickoff, p.Exchanges, p.Months, p.Contest, p.Tasks, p.Evaluation = nil, nil, nil, nil, nil, nil
+	env := testEnv(time.Time{}, wholeTerm, quiet)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.SemesterWorkflowID(p.Term.ID)})
+	env.ExecuteWorkflow(workflows.SemesterPlan, contract.SemesterInput{Plan: *p, TimeScale: 86400})
+	var res contract.SemesterResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	// Nobody acknowledged, so every department has something outstanding.
+	if len(res.Departments) != contract.ProgressDepartmentsUpTo || res.MoreDepartments != 120-contract.ProgressDepartmentsUpTo {
+		t.Errorf("the result lists %d departments and %d more, want %d and %d",
+			len(res.Departments), res.MoreDepartments, contract.ProgressDepartmentsUpTo, 120-contract.ProgressDepartmentsUpTo)
+	}
+	if res.Totals.Officers != 240 || res.Totals.Never != 240 {
+		t.Errorf("totals %+v, want 240 officers who never acknowledged", res.Totals)
+	}
+	for _, d := range res.Departments {
+		if d.Onboarding.Never == 0 {
+			t.Errorf("%s is listed with nothing outstanding: %+v", d.DepartmentID, d.Onboarding)
+		}
+	}
+}
+
 // The term's current details in the Web UI list every department of a
 // small union, and the totals and the first 40 departments still
 // onboarding of a large one: redrawing a thousand rows for each report
