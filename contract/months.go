@@ -146,6 +146,9 @@ type MonthProgress struct {
 	Theme   *MonthTheme              `json:"theme,omitempty"`
 	Counts  MonthCounts              `json:"counts"`
 	Results []CompetitionEntryResult `json:"results,omitempty"`
+	// MoreResults counts the entries a large competition's result leaves
+	// out of Results; Postgres has them all.
+	MoreResults int `json:"more_results,omitempty"`
 	// Missing lists the departments whose summary never came.
 	Missing  []string           `json:"missing,omitempty"`
 	Schedule plan.MonthSchedule `json:"schedule"`

@@ -76,7 +76,7 @@ func TestMonthOfManyDepartmentsCollectsInParts(t *testing.T) {
 // A competition of 250 entries stores its results in pages of 200 before
 // they are announced; the announcement and the digest then carry neither
 // the results nor the departments' people, which the activities read from
-// Postgres.
+// Postgres, and the month's result keeps only the leading entries.
 func TestMonthOfManyEntriesStoresItsResultsInPages(t *testing.T) {
 	f := newMonthFixture(t)
 	f.growTo(250)
@@ -104,8 +104,10 @@ func TestMonthOfManyEntriesStoresItsResultsInPages(t *testing.T) {
 	if fmt.Sprint(pages) != "[200 50]" {
 		t.Errorf("results stored in pages %v, want [200 50]", pages)
 	}
-	if len(got.Results) != 250 || got.Counts.Entries != 250 {
-		t.Errorf("the month ranked %d of %d entries, want all 250", len(got.Results), got.Counts.Entries)
+	// The month's own result keeps the leading entries; Postgres has all.
+	if len(got.Results) != 20 || got.MoreResults != 230 || got.Counts.Entries != 250 || got.Results[0].Rank != 1 {
+		t.Errorf("the month's result lists %d entries and %d more of %d (first ranked %d), want the top 20 and 230 more of 250",
+			len(got.Results), got.MoreResults, got.Counts.Entries, got.Results[0].Rank)
 	}
 	if len(f.results) != 1 || !f.results[0].ResultsStored || len(f.results[0].Results) != 0 {
 		t.Fatalf("announcements %d; want one that reads the stored results instead of carrying them", len(f.results))
@@ -118,7 +120,7 @@ func TestMonthOfManyEntriesStoresItsResultsInPages(t *testing.T) {
 		t.Errorf("digest input: results stored %v (%d carried), people in directory %v, %d departments, first with %d people",
 			d.ResultsStored, len(d.Results), d.PeopleInDirectory, len(d.Departments), len(d.Departments[0].People))
 	}
-	for _, in := range []any{f.results[0], d} {
+	for _, in := range []any{f.results[0], d, got} {
 		if b, _ := json.Marshal(in); len(b) > 256<<10 {
 			t.Errorf("%T is %d bytes, more than 256 KiB", in, len(b))
 		}

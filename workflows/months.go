@@ -175,7 +175,24 @@ func (m *month) run(ctx workflow.Context) (contract.MonthProgress, error) {
 	if err := m.beside.wait(ctx); err != nil {
 		return contract.MonthProgress{}, err
 	}
-	return m.progress(), nil
+	return m.result(), nil
+}
+
+// monthResultListsUpTo is how many ranked entries the result of a month
+// whose results are in Postgres keeps: a thousand departments' entries,
+// each with every judge's scores, would pass 256 KiB.
+const monthResultListsUpTo = 20
+
+// result is the month's progress as its workflow's result: with the
+// results stored, only the leading entries, and MoreResults counts the rest.
+// A completion's payload is not compared on replay, so this needs no version.
+func (m *month) result() contract.MonthProgress {
+	p := m.progress()
+	if m.resultsStored && len(p.Results) > monthResultListsUpTo {
+		p.MoreResults = len(p.Results) - monthResultListsUpTo
+		p.Results = p.Results[:monthResultListsUpTo]
+	}
+	return p
 }
 
 // fail keeps the first error of a coroutine for run to return.
