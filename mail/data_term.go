@@ -22,3 +22,12 @@ type PartProblemData struct {
 	// Advice says what the recipient can do about it.
 	Advice string
 }
+
+// PortalSignInData feeds the portal_sign_in email: the one-time link to
+// the leaders' pages.
+type PortalSignInData struct {
+	RecipientName string
+	Link          string
+	// ValidFor says how long the link works, e.g. "15 minutes".
+	ValidFor string
+}

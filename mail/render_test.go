@@ -148,6 +148,8 @@ func goldenCases() []struct {
 		{"directory", "directory", sampleDirectory()},
 		{"term_cancelled", "term_cancelled", TermCancelledData{TermName: "Fall 2026", RecipientName: "Ma Li",
 			Reason: "The union's elections were moved; a new plan follows.", When: "Mon 12 Oct 2026, 10:00 (Asia/Shanghai)"}},
+		{"portal_sign_in", "portal_sign_in", PortalSignInData{RecipientName: "Zhang Wei",
+			Link: "http://localhost:8090/leaders/welcome/q1w2e3r4t5y6u7i8o9p0", ValidFor: "15 minutes"}},
 		{"part_problem", "part_problem", PartProblemData{TermName: "Fall 2026", RecipientName: "Sun Hao",
 			Part: "exchange 3 of the Publicity Department on Tue 10 Nov 2026, 19:00 (Asia/Shanghai)", Problem: "the invitation went out 2 h late",
 			Advice: "Officers may not have seen it in time; a word in the department's group helps."}},

@@ -2,7 +2,8 @@
 // links in semesterflow's emails, and the published monthly digests.
 //
 // It reads SEMESTERFLOW_LINK_KEY (required, the worker's key), PORTAL_ADDR,
-// DATABASE_URL and the Temporal client's variables.
+// PORTAL_URL, DATABASE_URL, the SMTP_* variables (for the leaders' sign-in
+// emails) and the Temporal client's variables.
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 
 	"semesterflow/internal/config"
 	"semesterflow/internal/portal"
+	"semesterflow/mail"
 )
 
 // env is the process's environment and output, injected so tests can run
@@ -68,6 +70,18 @@ func serve(ctx context.Context, e env, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	portalURL, err := config.PortalURL(e.getenv)
+	if err != nil {
+		return err
+	}
+	mailCfg, err := mail.ConfigFromEnv(e.getenv)
+	if err != nil {
+		return err
+	}
+	sender, err := mail.NewSender(mailCfg)
+	if err != nil {
+		return err
+	}
 	clientOpts, err := config.TemporalClientOptions(e.getenv, e.environ, logger)
 	if err != nil {
 		return err
@@ -86,6 +100,7 @@ func serve(ctx context.Context, e env, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	srv.EnableLeaders(portal.NewLeaderTable(db), sender, portalURL)
 	addr := config.PortalAddr(e.getenv)
 	// WriteTimeout outlasts the portal's 30 s wait for an Update.
 	httpServer := &http.Server{Addr: addr, Handler: srv.Handler(),

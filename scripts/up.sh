@@ -82,6 +82,7 @@ cat <<EOT
 semesterflow is up.
   Temporal UI    $TEMPORAL_UI_URL
   Portal         $PORTAL_URL (officers follow the links in their emails)
+  Leaders' pages $PORTAL_URL/leaders (sign in with a leader's or a head's address; the link arrives by email)
   Mailpit API    ${MAILPIT_API/127.0.0.1/localhost}/api/v1/messages
   Database       psql "$DATABASE_URL" -c 'select * from onboarding'
   Term status    ./bin/starter status --term $TERM_ID

@@ -30,9 +30,10 @@ var wantMigrations = []string{
 	"20261201000001_meeting_outcome",
 	"20261202000001_plan_versions",
 	"20261203000001_plan_chunks",
+	"20261203000010_leader_sessions",
 }
 
-var wantTables = []string{"attendance", "audit_log", "collection_slots", "competition_results", "contest", "departments", "email_outbox", "evaluation_reports", "evaluations", "help_tasks", "kickoff", "leaders", "meetings", "month_digests", "month_themes", "officers", "onboarding", "part_reports", "plan_chunks", "plan_versions", "submissions", "terms"}
+var wantTables = []string{"attendance", "audit_log", "collection_slots", "competition_results", "contest", "departments", "email_outbox", "evaluation_reports", "evaluations", "help_tasks", "kickoff", "leaders", "meetings", "month_digests", "month_themes", "officers", "onboarding", "part_reports", "plan_chunks", "plan_versions", "portal_sessions", "portal_sign_ins", "submissions", "terms"}
 
 func TestMigrationFilesPaired(t *testing.T) {
 	// Every migration needs its down file, and the names must match the

@@ -59,6 +59,8 @@ type Server struct {
 	now func() time.Time
 	// updateTimeout bounds how long an action waits for its workflow.
 	updateTimeout time.Duration
+	// leaders is nil when the portal serves no leaders' pages.
+	leaders *leaders
 }
 
 // New returns a portal verifying links with signer and acting through t.
@@ -80,6 +82,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /act/{token}", s.takeAction)
 	mux.HandleFunc("GET /digests/{term}", s.digestIndex)
 	mux.HandleFunc("GET /digests/{term}/{month}", s.digestPage)
+	s.leaderRoutes(mux)
 	return securityHeaders(mux)
 }
 
@@ -110,6 +113,11 @@ type page struct {
 	// Directory is the personnel directory's page, CSVLink its download.
 	Directory *Directory
 	CSVLink   string
+	// MoreHref and MoreText are a link under a message.
+	MoreHref, MoreText string
+	// Leader is a leaders' page; Wide widens the page for its tables.
+	Leader *leaderPage
+	Wide   bool
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {
@@ -125,8 +133,12 @@ func (s *Server) message(w http.ResponseWriter, status int, title, msg string) {
 }
 
 func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
-	s.message(w, http.StatusOK, "Officers' portal",
-		"Follow the link in an email from the Organization Department to sign in at an exchange, hand something in or acknowledge your training.")
+	p := page{Title: "Officers' portal",
+		Message: "Follow the link in an email from the Organization Department to sign in at an exchange, hand something in or acknowledge your training."}
+	if s.leaders != nil {
+		p.MoreHref, p.MoreText = "/leaders", "Leaders and department heads: sign in to follow the term"
+	}
+	s.render(w, http.StatusOK, "message.html", p)
 }
 
 // verify checks the link in the request and answers 403 or 410 itself when
@@ -185,7 +197,7 @@ func (s *Server) showTask(w http.ResponseWriter, r *http.Request, token string, 
 	// cookie off cross-site posts.
 	http.SetCookie(w, &http.Cookie{
 		Name: csrfCookie, Value: nonce, Path: "/act/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https", MaxAge: 24 * 3600,
+		Secure: secureRequest(r), MaxAge: 24 * 3600,
 	})
 	t.CSRF = s.links.MAC("csrf", token, nonce)
 	t.Form = f

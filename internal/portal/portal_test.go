@@ -69,13 +69,10 @@ func newRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.temporal.Close)
-	srv, err := portal.New(r.signer, r.temporal, portal.NewDigestTable(digestDB), portal.NewDirectoryTable(digestDB), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := portal.New(r.signer, r.temporal, portal.NewDigestTable(digestDB), portal.NewDirectoryTable(digestDB), slog.New(slog.NewTextHandler(t.Output(), nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.portal = httptest.NewServer(srv.Handler())
-	t.Cleanup(r.portal.Close)
-
 	cfg, err := mail.ConfigFromEnv(func(k string) string { return map[string]string{"SMTP_HOST": host, "SMTP_PORT": port}[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +81,12 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Unstarted first: the sign-in emails link to the portal's own address.
+	r.portal = httptest.NewUnstartedServer(nil)
+	srv.EnableLeaders(portal.NewLeaderTable(digestDB), sender, "http://"+r.portal.Listener.Addr().String())
+	r.portal.Config.Handler = srv.Handler()
+	r.portal.Start()
+	t.Cleanup(r.portal.Close)
 	r.queue = r.tag
 	w := worker.New(r.temporal, r.queue, worker.Options{})
 	workflows.Register(w)

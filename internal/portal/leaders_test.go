@@ -1,0 +1,303 @@
+package portal_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"semesterflow/contract"
+	"semesterflow/internal/testenv"
+	"semesterflow/store"
+)
+
+var signInLink = regexp.MustCompile(`https?://[^\s"<>]+/leaders/welcome/[A-Za-z0-9_\-]+`)
+
+// termRecords starts the rig's term, waits for its directory, and adds the
+// records a few weeks of it would leave: onboarding outcomes, two
+// exchanges of the Publicity Department with their attendance, and the parts' reports,
+// one with something overdue.
+func (r *rig) termRecords() {
+	r.t.Helper()
+	r.startTerm()
+	ctx := context.Background()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		var n int
+		if err := r.db.QueryRow("SELECT count(*) FROM departments WHERE term_id = ?", r.tag).Scan(&n); err == nil && n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatal("the term's directory was not saved in 30 s")
+		}
+	}
+	due := time.Date(2027, 9, 8, 23, 59, 0, 0, time.UTC)
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO onboarding (term_id, officer_email, department_id, status, outcome, assigned_at, deadline_at, acknowledged_at)
+		  VALUES (?, ?, 'publicity', 'acknowledged', 'on_time', ?, ?, ?)`, []any{r.tag, r.email("ma.li"), due.AddDate(0, 0, -7), due, due.AddDate(0, 0, -2)}},
+		{`INSERT INTO onboarding (term_id, officer_email, department_id, status, outcome, assigned_at, deadline_at)
+		  VALUES (?, ?, 'sports', 'closed', 'never', ?, ?)`, []any{r.tag, r.email("du.wei"), due.AddDate(0, 0, -7), due}},
+	} {
+		if _, err := r.db.Exec(q.sql, q.args...); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	st := store.New(r.db)
+	held := time.Date(2027, 9, 15, 11, 0, 0, 0, time.UTC)
+	next := held.AddDate(0, 0, 14)
+	if err := st.SaveMeetings(ctx, []store.Meeting{
+		{TermID: r.tag, DepartmentID: "publicity", Number: 1, StartsAt: held, EndsAt: held.Add(time.Hour), Place: "Room 204"},
+		{TermID: r.tag, DepartmentID: "publicity", Number: 2, StartsAt: next, EndsAt: next.Add(time.Hour), Place: "Room 204"},
+	}); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := st.RecordAttendance(ctx, []store.Attendance{
+		{TermID: r.tag, DepartmentID: "publicity", MeetingNumber: 1, OfficerEmail: r.email("ma.li"), Status: "present", SignedInAt: &held},
+		{TermID: r.tag, DepartmentID: "publicity", MeetingNumber: 2, OfficerEmail: r.email("ma.li"), Status: "absent"},
+	}, nil); err != nil {
+		r.t.Fatal(err)
+	}
+	key := contract.SemesterWorkflowID(r.tag) + "/first-run"
+	for _, rep := range []contract.PartReport{
+		{Part: "exchanges/publicity", Seq: 1, Phase: "waiting", Summary: "1 of 8 exchanges held",
+			Overdue: []contract.OverdueItem{{Department: "publicity", What: "minutes of exchange 1", Who: "Sun Hao", Due: held.AddDate(0, 0, 2)}}},
+		{Part: "kickoff", Seq: 1, Phase: "collecting", Summary: "1 of 2 department plans in",
+			Next: &contract.Deadline{What: "department plans due", Due: time.Date(2027, 9, 20, 15, 59, 0, 0, time.UTC)}},
+	} {
+		raw, _ := json.Marshal(rep)
+		if _, err := st.SavePartReport(ctx, store.PartReport{TermKey: key, Part: rep.Part, Seq: rep.Seq, Report: raw}); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+}
+
+// signInLinkFor waits for the count-th sign-in email to email and returns
+// its link.
+func (r *rig) signInLinkFor(email string, count int) string {
+	r.t.Helper()
+	msgs := r.mailpit.WaitFor(r.t, "to:"+email+` subject:"sign-in link"`, count, 30*time.Second)
+	m := r.mailpit.Message(r.t, msgs[0].ID)
+	link := signInLink.FindString(m.Text)
+	if link == "" || !strings.Contains(m.HTML, link) {
+		r.t.Fatalf("no sign-in link in both parts of the email to %s:\n%s", email, m.Text)
+	}
+	return link
+}
+
+func signInFromBrowser(t *testing.T, r *rig, ctx context.Context, email string, count int) {
+	t.Helper()
+	// From the portal's front page, as a leader who only knows its address.
+	if err := chromedp.Do(ctx, chromedp.Navigate(r.portal.URL), chromedp.WaitVisible(chromedp.CSS("a[href='/leaders']"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("a[href='/leaders']"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("input#email"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.SendKeys(chromedp.CSS("input#email"), email), chromedp.Click(chromedp.CSS("button[type=submit]"))); err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "a sign-in link is on its way") {
+		t.Fatalf("after asking for a link:\n%s", page)
+	}
+	link := r.signInLinkFor(email, count)
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("button[type=submit]"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("button[type=submit]"))); err != nil {
+		t.Fatal(err)
+	}
+	if page := bodyText(t, ctx); !strings.Contains(page, "Signed in as "+email) {
+		t.Fatalf("after the sign-in link:\n%s", page)
+	}
+}
+
+func navigateText(t *testing.T, ctx context.Context, u string) string {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatal(err)
+	}
+	return bodyText(t, ctx)
+}
+
+func wantAll(t *testing.T, what, page string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, page)
+		}
+	}
+}
+
+// A leader asks for a sign-in link, signs in from the email, follows the
+// term on the dashboard and a department's page, and signs out; the link
+// works only once.
+func TestLeaderSignsInAndFollowsTheTerm(t *testing.T) {
+	r := newRig(t)
+	r.termRecords()
+	ctx := testenv.Browser(t, true, false)
+	leader := r.email("li.wei")
+	signInFromBrowser(t, r, ctx, leader, 1)
+	wantAll(t, "the leader's home", bodyText(t, ctx), "Fall term 2026: you lead the term")
+
+	dash := navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag)
+	// Publicity: Ma Li on time and at one exchange of two, one overdue
+	// item; Sports: Du Wei never onboarded, no exchange yet. Heads are not
+	// counted among the officers.
+	wantAll(t, "the dashboard", dash, "Publicity Department", "Sports Department", "All 2 departments",
+		"50%", "department plans due", "minutes of exchange 1 · Sun Hao", "kickoff", "1 of 2 department plans in")
+	cells, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('tbody tr')].slice(0, 3).map(tr => [...tr.cells].map(c => c.textContent.trim()).join('|'))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Publicity Department|1|1|0|0|0|50%|0|0|1", "Sports Department|1|0|0|0|1|–|0|0|0", "All 2 departments|2|1|0|0|1|50%|0|0|1"}
+	if strings.Join(cells, "\n") != strings.Join(want, "\n") {
+		t.Errorf("dashboard rows:\n%s\nwant:\n%s", strings.Join(cells, "\n"), strings.Join(want, "\n"))
+	}
+	screenshot(t, ctx, "portal-leaders-dashboard")
+
+	dept := navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag+"/departments/publicity")
+	wantAll(t, "the department's page", dept, "Ma Li", "on time", "1 of 2", "Exchange 1", "Exchange 2", "Room 204", "0 of 1", "exchanges/publicity", "1 of 8 exchanges held")
+
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(".who button"))); err != nil {
+		t.Fatal(err)
+	}
+	wantAll(t, "after signing out", bodyText(t, ctx), "You are signed out")
+	if page := navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag); !strings.Contains(page, "Email me a sign-in link") || strings.Contains(page, "Publicity Department") {
+		t.Errorf("the dashboard after signing out:\n%s", page)
+	}
+	// The used link signs in no more.
+	used := r.signInLinkFor(leader, 1)
+	if page := navigateText(t, ctx, used); !strings.Contains(page, "has been used or has expired") {
+		t.Errorf("the used link:\n%s", page)
+	}
+}
+
+// A head signs in on a phone and sees their own department, but neither
+// the term's dashboard nor another department.
+func TestHeadSeesOnlyTheirDepartment(t *testing.T) {
+	r := newRig(t)
+	r.termRecords()
+	ctx := testenv.Browser(t, false, false)
+	head := r.email("sun.hao")
+	signInFromBrowser(t, r, ctx, head, 1)
+	wantAll(t, "the head's home", bodyText(t, ctx), "Publicity Department, Fall term 2026: you head the department")
+
+	own := navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag+"/departments/publicity")
+	wantAll(t, "the head's department", own, "Publicity Department", "Ma Li", "Exchange 1")
+	if strings.Contains(own, "back to the dashboard") {
+		t.Errorf("a head is offered the leaders' dashboard:\n%s", own)
+	}
+	if over := testenv.Overflow(t, ctx, ".card"); over != "" {
+		t.Errorf("the department's page does not fit a phone: %s", over)
+	}
+	screenshot(t, ctx, "portal-head-department")
+
+	for path, why := range map[string]string{
+		"/leaders/" + r.tag:                         "The term's dashboard is for its leaders",
+		"/leaders/" + r.tag + "/departments/sports": "You can see the department you head",
+	} {
+		page := navigateText(t, ctx, r.portal.URL+path)
+		if !strings.Contains(page, why) || strings.Contains(page, "Du Wei") || strings.Contains(page, "All 2 departments") {
+			t.Errorf("%s as a head:\n%s", path, page)
+		}
+	}
+}
+
+// The sign-in form, asked with plain HTTP: it tells nobody whose address
+// is known, sends at most three links per address in 15 minutes, refuses a
+// post from another site and an address that is not one, and the session
+// cookie is HttpOnly, SameSite and Secure behind TLS.
+func TestSignInFormRefusesWhatItShould(t *testing.T) {
+	r := newRig(t)
+	r.termRecords()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, form url.Values, header map[string]string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, r.portal.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res, string(body)
+	}
+
+	stranger := r.email("nobody")
+	res, body := post("/leaders/sign-in", url.Values{"email": {stranger}}, nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "a sign-in link is on its way") {
+		t.Errorf("an unknown address: %d\n%s", res.StatusCode, body)
+	}
+	res, body = post("/leaders/sign-in", url.Values{"email": {"li.wei at example"}}, nil)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "is not an email address") {
+		t.Errorf("a malformed address: %d\n%s", res.StatusCode, body)
+	}
+	leader := r.email("li.wei")
+	if res, _ := post("/leaders/sign-in", url.Values{"email": {leader}}, map[string]string{"Origin": "https://evil.example"}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a post from another site: %d, want 403", res.StatusCode)
+	}
+	for range 5 {
+		if res, _ := post("/leaders/sign-in", url.Values{"email": {strings.ToUpper(leader)}}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("asking for a link: %d", res.StatusCode)
+		}
+	}
+	link := r.signInLinkFor(leader, 3)
+	time.Sleep(time.Second) // what a fourth link would have needed to arrive
+	if got := len(r.mailpit.Search(t, "to:"+leader)); got != 3 {
+		t.Errorf("five asks sent %d links, want 3", got)
+	}
+	if got := len(r.mailpit.Search(t, "to:"+stranger)); got != 0 {
+		t.Errorf("an unknown address got %d emails", got)
+	}
+
+	u, _ := url.Parse(link)
+	res, _ = post(u.Path, nil, map[string]string{"X-Forwarded-Proto": "https"})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("using the link: %d, want 303", res.StatusCode)
+	}
+	cookie := res.Header.Get("Set-Cookie")
+	for _, want := range []string{"semesterflow_session=", "Path=/leaders", "Max-Age=43200", "HttpOnly", "Secure", "SameSite=Lax"} {
+		if !strings.Contains(cookie, want) {
+			t.Errorf("the session cookie %q lacks %s", cookie, want)
+		}
+	}
+	if res, body := post(u.Path, nil, nil); res.StatusCode != http.StatusGone || !strings.Contains(body, "has been used or has expired") {
+		t.Errorf("the link posted again: %d\n%s", res.StatusCode, body)
+	}
+	// An expired link is refused the same way.
+	if _, err := r.db.Exec("UPDATE portal_sign_ins SET expires_at = now() - interval '1 second' WHERE used_at IS NULL AND email = ?", leader); err != nil {
+		t.Fatal(err)
+	}
+	other := r.signInLinkFor(leader, 3)
+	for _, l := range r.mailpit.Search(t, "to:"+leader) {
+		if m := signInLink.FindString(r.mailpit.Message(t, l.ID).Text); m != link {
+			other = m
+			break
+		}
+	}
+	ou, _ := url.Parse(other)
+	if res, body := post(ou.Path, nil, nil); res.StatusCode != http.StatusGone || !strings.Contains(body, "has been used or has expired") {
+		t.Errorf("an expired link: %d\n%s", res.StatusCode, body)
+	}
+	var stored int
+	if err := r.db.QueryRow("SELECT count(*) FROM portal_sign_ins WHERE token_hash LIKE '%' || ? || '%'", u.Path[len("/leaders/welcome/"):]).Scan(&stored); err != nil || stored != 0 {
+		t.Errorf("the database keeps the token itself (%d rows, %v), not only its hash", stored, err)
+	}
+}
