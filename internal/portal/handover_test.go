@@ -81,7 +81,7 @@ func TestHandedOverTaskFromBothLinks(t *testing.T) {
 // startTerm starts a term whose plan names the rig's people, far enough
 // ahead that none of its parts starts during the test: the portal looks
 // people up in it.
-func (r *rig) startTerm() {
+func (r *rig) startTerm() *plan.Plan {
 	r.t.Helper()
 	p, err := plan.Decode([]byte(`
 term: {id: ` + r.tag + `, name: Fall term 2026, starts: 2027-09-01, ends: 2027-12-31, time_zone: Asia/Shanghai}
@@ -103,6 +103,7 @@ training:
 		r.t.Fatal(err)
 	}
 	r.start(contract.SemesterWorkflowID(r.tag), workflows.SemesterPlan, contract.SemesterInput{Plan: *p, StartedBy: "test"})
+	return p
 }
 
 // The head hands the department's summary over from the form on its own

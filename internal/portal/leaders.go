@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	netmail "net/mail"
+	"net/url"
 	"strings"
 	"time"
 
@@ -59,6 +60,7 @@ func (s *Server) leaderRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /leaders", s.leaderHome)
 	mux.HandleFunc("GET /leaders/{term}", s.dashboard)
 	mux.HandleFunc("GET /leaders/{term}/departments/{department}", s.departmentPage)
+	mux.HandleFunc("POST /leaders/{term}/actions/{action}", s.leaderAct)
 }
 
 // leaderPage is what the leaders' templates get.
@@ -71,6 +73,11 @@ type leaderPage struct {
 	Dashboard  *Dashboard
 	Department *DepartmentPage
 	SignedOut  bool
+	// Result is what a leader's action came to; CSRF ties their forms to
+	// the session; Form is what they sent, to fill the form again.
+	Result actionResult
+	CSRF   string
+	Form   url.Values
 	// Leader says the viewer leads the term (and may go back to its dashboard).
 	Leader bool
 }
@@ -274,6 +281,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			"The term's dashboard is for its leaders. As a department head you see your own department.")
 		return
 	}
+	s.showDashboard(w, r, email, roles, term, http.StatusOK, actionResult{})
+}
+
+// showDashboard renders term's dashboard for a leader, with what their
+// last action came to.
+func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, email string, roles []Role, term string, status int, result actionResult) {
 	d, err := s.leaders.table.DashboardOf(r.Context(), term)
 	if errors.Is(err, ErrNoDirectory) {
 		s.message(w, http.StatusNotFound, "No such term", fmt.Sprintf("There is no term %q.", term))
@@ -283,7 +296,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "read the dashboard", err)
 		return
 	}
-	s.renderLeaders(w, http.StatusOK, "leaders_dashboard.html", d.TermName, leaderPage{Email: email, Roles: roles, Dashboard: &d, Leader: true})
+	s.renderLeaders(w, status, "leaders_dashboard.html", d.TermName, leaderPage{Email: email, Roles: roles, Dashboard: &d, Leader: true,
+		Result: result, CSRF: s.formToken(r), Form: r.PostForm})
 }
 
 func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request) {

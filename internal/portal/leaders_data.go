@@ -198,6 +198,18 @@ type Dashboard struct {
 	// ReportsAsOf is when the parts last reported, in the term's time
 	// zone; empty before any did.
 	ReportsAsOf string
+	// Months are the months of organisation life that have started, for
+	// the theme form; Unassigned the help requests no officer has yet.
+	Months     []string
+	Unassigned []HelpRequestLine
+}
+
+// HelpRequestLine is a help request waiting for an officer.
+type HelpRequestLine struct {
+	TaskID      string
+	Department  string
+	Description string
+	Due         string
 }
 
 // Totals sums the departments' rows.
@@ -320,6 +332,9 @@ func (t *LeaderTable) DashboardOf(ctx context.Context, termID string) (Dashboard
 		dept := contract.PartDepartment(rep.Part)
 		if dept == "" {
 			d.Parts = append(d.Parts, partLine(rep))
+			if m, ok := strings.CutPrefix(rep.Part, "month/"); ok && !strings.Contains(m, "/") {
+				d.Months = append(d.Months, m)
+			}
 		}
 		for _, o := range rep.Overdue {
 			owner := o.Department
@@ -341,7 +356,25 @@ func (t *LeaderTable) DashboardOf(ctx context.Context, termID string) (Dashboard
 	if len(d.Upcoming) > upcomingShown {
 		d.Upcoming = d.Upcoming[:upcomingShown]
 	}
-	return d, nil
+	rows, err = tx.QueryContext(ctx, `
+SELECT h.task_id, coalesce(dp.name, h.department_id), h.description, h.due_at
+  FROM help_tasks h LEFT JOIN departments dp ON dp.term_id = h.term_id AND dp.id = h.department_id
+ WHERE h.term_id = $1 AND h.status = 'requested'
+ ORDER BY h.due_at, h.task_id`, termID)
+	if err != nil {
+		return Dashboard{}, fmt.Errorf("help requests of %s: %w", termID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h HelpRequestLine
+		var due time.Time
+		if err := rows.Scan(&h.TaskID, &h.Department, &h.Description, &due); err != nil {
+			return Dashboard{}, err
+		}
+		h.Due = due.In(loc).Format("Mon 2 Jan 15:04")
+		d.Unassigned = append(d.Unassigned, h)
+	}
+	return d, rows.Err()
 }
 
 // groupedCounts runs a query whose rows are (department, key, count).

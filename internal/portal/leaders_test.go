@@ -11,11 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"semesterflow/contract"
 	"semesterflow/internal/testenv"
+	"semesterflow/plan"
 	"semesterflow/store"
+	"semesterflow/workflows"
 )
 
 var signInLink = regexp.MustCompile(`https?://[^\s"<>]+/leaders/welcome/[A-Za-z0-9_\-]+`)
@@ -24,9 +28,9 @@ var signInLink = regexp.MustCompile(`https?://[^\s"<>]+/leaders/welcome/[A-Za-z0
 // records a few weeks of it would leave: onboarding outcomes, two
 // exchanges of the Publicity Department with their attendance, and the parts' reports,
 // one with something overdue.
-func (r *rig) termRecords() {
+func (r *rig) termRecords() *plan.Plan {
 	r.t.Helper()
-	r.startTerm()
+	p := r.startTerm()
 	ctx := context.Background()
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		var n int
@@ -78,6 +82,7 @@ func (r *rig) termRecords() {
 			r.t.Fatal(err)
 		}
 	}
+	return p
 }
 
 // signInLinkFor waits for the count-th sign-in email to email and returns
@@ -300,4 +305,112 @@ func TestSignInFormRefusesWhatItShould(t *testing.T) {
 	if err := r.db.QueryRow("SELECT count(*) FROM portal_sign_ins WHERE token_hash LIKE '%' || ? || '%'", u.Path[len("/leaders/welcome/"):]).Scan(&stored); err != nil || stored != 0 {
 		t.Errorf("the database keeps the token itself (%d rows, %v), not only its hash", stored, err)
 	}
+}
+
+// submitAction fills the dashboard's form for action with fields, sends
+// it, and returns the page it leads to.
+func submitAction(t *testing.T, ctx context.Context, action string, fields map[string]string, tick bool) string {
+	t.Helper()
+	form := "form[action$='/actions/" + action + "']"
+	var steps []chromedp.Action[chromedp.Void]
+	for name, value := range fields {
+		steps = append(steps, chromedp.SetValue(chromedp.CSS(form+" [name="+name+"]"), value))
+	}
+	if tick {
+		steps = append(steps, chromedp.Click(chromedp.CSS(form+" input[name=confirm]")))
+	}
+	steps = append(steps, chromedp.Click(chromedp.CSS(form+" button[type=submit]")))
+	if _, err := chromedp.RunResponse(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+	return bodyText(t, ctx)
+}
+
+// A leader acts from the dashboard: what a workflow's validator refuses
+// is shown in its words with nothing changed, an action on a part that is
+// not running says so, cancelling needs the box ticked, and then stops
+// the term. A form posted without the session's token is refused.
+func TestLeaderActsFromTheDashboard(t *testing.T) {
+	r := newRig(t)
+	p := r.termRecords()
+	// The help desk on its own, not yet open: its validator refuses.
+	r.start(contract.HelpDeskWorkflowID(r.tag), workflows.HelpDesk, contract.HelpDeskInputFrom(*p, plan.ProductionClock(time.Now()), ""))
+	ctx := testenv.Browser(t, true, false)
+	signInFromBrowser(t, r, ctx, r.email("li.wei"), 1)
+	dashURL := r.portal.URL + "/leaders/" + r.tag
+	navigateText(t, ctx, dashURL)
+
+	page := submitAction(t, ctx, "assign", map[string]string{"task": "t1", "officer": r.email("ma.li")}, false)
+	if !strings.Contains(page, "Nothing was changed:") || strings.Contains(page, "not taken") || strings.Contains(page, contract.Unexpected) {
+		t.Errorf("assigning before the help desk opens:\n%s", page)
+	}
+	if kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#officer').value`)); err != nil || kept != r.email("ma.li") {
+		t.Errorf("the refused form kept %q (%v), want the officer typed", kept, err)
+	}
+	screenshot(t, ctx, "portal-leaders-refused")
+
+	page = submitAction(t, ctx, "theme", map[string]string{"month": "2027-10", "theme": "Serve the campus"}, false)
+	wantAll(t, "a theme for a month not running", page, "Nothing was changed: That month's organisation life is not running")
+
+	page = submitAction(t, ctx, "cancel", map[string]string{"reason": "The elections moved."}, false)
+	wantAll(t, "cancelling without the box", page, "Tick the box to confirm")
+	desc, err := r.temporal.DescribeWorkflowExecution(context.Background(), contract.SemesterWorkflowID(r.tag), "")
+	if err != nil || desc.WorkflowExecutionInfo.Status.String() != "Running" {
+		t.Fatalf("the term after a refused cancel: %v %v", desc.GetWorkflowExecutionInfo().GetStatus(), err)
+	}
+
+	// Posts that did not come from the session's own page: with the
+	// session's cookie but no form token, and with neither.
+	session := browserCookie(t, ctx, "semesterflow_session")
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tc := range []struct {
+		cookie string
+		want   int
+	}{{session, http.StatusForbidden}, {"", http.StatusSeeOther}} {
+		forged, _ := http.NewRequest(http.MethodPost, dashURL+"/actions/cancel", strings.NewReader(url.Values{"reason": {"x"}, "confirm": {"yes"}}.Encode()))
+		forged.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if tc.cookie != "" {
+			forged.AddCookie(&http.Cookie{Name: "semesterflow_session", Value: tc.cookie})
+		}
+		res, err := noRedirect.Do(forged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("a cancel without the form token (session cookie %v): %d, want %d", tc.cookie != "", res.StatusCode, tc.want)
+		}
+	}
+
+	page = submitAction(t, ctx, "cancel", map[string]string{"reason": "The elections moved."}, true)
+	wantAll(t, "cancelling", page, "The term is being cancelled")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(300 * time.Millisecond) {
+		desc, err := r.temporal.DescribeWorkflowExecution(context.Background(), contract.SemesterWorkflowID(r.tag), "")
+		if err == nil && desc.WorkflowExecutionInfo.Status.String() != "Running" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the term still runs 30 s after the leader cancelled it (%v)", err)
+		}
+	}
+}
+
+// browserCookie reads a cookie the browser holds for the current page,
+// HttpOnly or not.
+func browserCookie(t *testing.T, ctx context.Context, name string) string {
+	t.Helper()
+	var value string
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+		res, err := cdp.Call(ctx, target, network.GetCookies, network.GetCookiesParams{})
+		for _, c := range res.Cookies {
+			if c.Name == name {
+				value = c.Value
+			}
+		}
+		return err
+	}))
+	if err != nil || value == "" {
+		t.Fatalf("the browser has no cookie %s (%v)", name, err)
+	}
+	return value
 }

@@ -1,0 +1,168 @@
+package portal
+
+import (
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"go.temporal.io/api/serviceerror"
+
+	"semesterflow/contract"
+)
+
+// leaderAction is one thing a leader does from the dashboard: the form's
+// fields become the Update the CLI sends, so the workflow's validator
+// decides, in the same words, on both paths.
+type leaderAction struct {
+	// build returns the workflow, the Update and its argument, or a
+	// problem with the form in plain words.
+	build func(term, email string, form func(string) string) (workflowID, update string, arg any, problem string)
+	// notRunning is what to say when the workflow is not running.
+	notRunning string
+	done       func(form func(string) string) string
+}
+
+var monthID = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
+
+var leaderActions = map[string]leaderAction{
+	"theme": {
+		build: func(term, email string, form func(string) string) (string, string, any, string) {
+			month, theme := form("month"), form("theme")
+			switch {
+			case !monthID.MatchString(month):
+				return "", "", nil, "Choose the month the theme is for."
+			case theme == "":
+				return "", "", nil, "Write the month's theme."
+			}
+			return contract.MonthWorkflowID(term, month), contract.UpdateSetTheme, contract.SetThemeInput{Email: email, Theme: theme}, ""
+		},
+		notRunning: "That month's organisation life is not running: it has not opened yet or is over.",
+		done: func(form func(string) string) string {
+			return fmt.Sprintf("The theme for %s is %q; every head and leader is told by email.", form("month"), form("theme"))
+		},
+	},
+	"assign": {
+		build: func(term, email string, form func(string) string) (string, string, any, string) {
+			task, officer := form("task"), form("officer")
+			switch {
+			case task == "":
+				return "", "", nil, "Choose the help request to assign."
+			case officer == "":
+				return "", "", nil, "Write the email address of the officer who will help."
+			}
+			return contract.HelpDeskWorkflowID(term), contract.UpdateAssignTask, contract.AssignTaskInput{Email: email, Task: task, Officer: officer}, ""
+		},
+		notRunning: "Help requests are not taken: the term has not started or is over.",
+		done: func(form func(string) string) string {
+			return fmt.Sprintf("Task %s is assigned to %s, who is asked to confirm it by its due date; the requester is told.", form("task"), form("officer"))
+		},
+	},
+	"results": {
+		build: func(term, email string, form func(string) string) (string, string, any, string) {
+			in := contract.RecordResultsInput{Email: email, Text: form("text")}
+			if in.Text == "" {
+				return "", "", nil, "Write the contest's results."
+			}
+			for w := range strings.SplitSeq(form("winners"), ",") {
+				if w = strings.TrimSpace(w); w != "" {
+					in.Winners = append(in.Winners, w)
+				}
+			}
+			return contract.ContestWorkflowID(term), contract.UpdateRecordResults, in, ""
+		},
+		notRunning: "The contest is not taking results: it has not started or its results window has closed.",
+		done:       func(func(string) string) string { return "The contest's results are recorded." },
+	},
+	"cancel": {
+		build: func(term, email string, form func(string) string) (string, string, any, string) {
+			switch {
+			case form("reason") == "":
+				return "", "", nil, "Say why the term stops: everyone involved is told."
+			case form("confirm") != "yes":
+				return "", "", nil, "Tick the box to confirm: cancelling stops every part of the term, and it cannot be undone."
+			}
+			return contract.SemesterWorkflowID(term), contract.UpdateCancelTerm, contract.CancelTermInput{Email: email, Reason: form("reason")}, ""
+		},
+		notRunning: "The term is not running.",
+		done: func(func(string) string) string {
+			return "The term is being cancelled: every part stops and everyone involved gets a notice."
+		},
+	},
+}
+
+// formToken ties a leader's forms to their session, beside the SameSite
+// cookie and the origin check.
+func (s *Server) formToken(r *http.Request) string {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return ""
+	}
+	return s.links.MAC("leader form", hashToken(c.Value))
+}
+
+func (s *Server) leaderAct(w http.ResponseWriter, r *http.Request) {
+	email, roles, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	term, name := r.PathValue("term"), r.PathValue("action")
+	act, known := leaderActions[name]
+	if !known {
+		s.message(w, http.StatusNotFound, "No such action", fmt.Sprintf("The leaders' pages have no action %q.", name))
+		return
+	}
+	if leader, _ := leads(roles, term); !leader {
+		s.forbidden(w, email, roles, "Only the term's leaders act from its dashboard.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		s.message(w, http.StatusBadRequest, "The form could not be read", "Go back and send it again. Nothing was changed.")
+		return
+	}
+	if !s.sameOrigin(r) || !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(s.formToken(r))) {
+		s.message(w, http.StatusForbidden, "The form was not sent from your dashboard",
+			"For your safety the leaders' forms work only from the dashboard of your own session. Open the dashboard again and send the form from there. Nothing was changed.")
+		return
+	}
+	form := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
+	workflowID, update, arg, problem := act.build(term, email, form)
+	if problem == "" {
+		var refused string
+		var err error
+		refused, err = s.update(r.Context(), workflowID, update, arg, nil)
+		switch {
+		case refused != "":
+			problem = refused
+		case isNotRunning(err):
+			problem = act.notRunning
+		case err != nil:
+			s.actionFailed(w, r, workflowID, err)
+			return
+		}
+	}
+	if problem != "" {
+		s.logger.Info("leader's action refused", "action", name, "term", term, "problem", problem)
+		s.showDashboard(w, r, email, roles, term, http.StatusUnprocessableEntity, actionResult{Action: name, Problem: problem})
+		return
+	}
+	s.logger.Info("leader's action taken", "action", name, "term", term, "by", email)
+	s.showDashboard(w, r, email, roles, term, http.StatusOK, actionResult{Action: name, Done: act.done(form)})
+}
+
+// isNotRunning tells an Update sent to a workflow that is not there or
+// has ended, as the CLI tells it.
+func isNotRunning(err error) bool {
+	var notFound *serviceerror.NotFound
+	return errors.As(err, &notFound) || err != nil && strings.Contains(err.Error(), "workflow execution already completed")
+}
+
+// actionResult is what the dashboard says after a leader's action.
+type actionResult struct {
+	Action  string
+	Done    string
+	Problem string
+}
