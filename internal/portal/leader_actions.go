@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"semesterflow/contract"
+	"semesterflow/internal/export"
 )
 
 // leaderAction is one thing a leader does from the dashboard: the form's
@@ -165,4 +167,44 @@ type actionResult struct {
 	Action  string
 	Done    string
 	Problem string
+}
+
+// download serves one of the term's exports, to its leaders, as
+// KIND.csv or KIND.xlsx.
+func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+	email, roles, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	term := r.PathValue("term")
+	if leader, _ := leads(roles, term); !leader {
+		s.forbidden(w, email, roles, "The term's records are for its leaders to download.")
+		return
+	}
+	kind, format, _ := strings.Cut(r.PathValue("file"), ".")
+	if format != export.CSV && format != export.XLSX {
+		s.message(w, http.StatusNotFound, "No such file", "Downloads end in .csv or .xlsx.")
+		return
+	}
+	t, err := export.Read(r.Context(), s.leaders.table.db, kind, term)
+	switch {
+	case errors.Is(err, export.ErrNoTerm):
+		s.message(w, http.StatusNotFound, "No such term", fmt.Sprintf("There is no term %q.", term))
+		return
+	case err != nil && strings.HasPrefix(err.Error(), "no export"):
+		s.message(w, http.StatusNotFound, "No such download", err.Error())
+		return
+	case err != nil:
+		s.unavailable(w, "export", err)
+		return
+	}
+	var b bytes.Buffer
+	if err := export.Write(&b, format, t); err != nil {
+		s.unavailable(w, "write an export", err)
+		return
+	}
+	s.logger.Info("export downloaded", "term", term, "kind", kind, "format", format, "by", email)
+	w.Header().Set("Content-Type", export.ContentType(format))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", term+"-"+kind+"."+format))
+	_, _ = w.Write(b.Bytes())
 }

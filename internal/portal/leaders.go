@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"semesterflow/internal/export"
 	"semesterflow/mail"
 	"semesterflow/plan"
 )
@@ -61,6 +62,7 @@ func (s *Server) leaderRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /leaders/{term}", s.dashboard)
 	mux.HandleFunc("GET /leaders/{term}/departments/{department}", s.departmentPage)
 	mux.HandleFunc("POST /leaders/{term}/actions/{action}", s.leaderAct)
+	mux.HandleFunc("GET /leaders/{term}/export/{file}", s.download)
 }
 
 // leaderPage is what the leaders' templates get.
@@ -78,6 +80,8 @@ type leaderPage struct {
 	Result actionResult
 	CSRF   string
 	Form   url.Values
+	// Exports are the downloads a leader can take.
+	Exports []export.Kind
 	// Leader says the viewer leads the term (and may go back to its dashboard).
 	Leader bool
 }
@@ -297,7 +301,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, email str
 		return
 	}
 	s.renderLeaders(w, status, "leaders_dashboard.html", d.TermName, leaderPage{Email: email, Roles: roles, Dashboard: &d, Leader: true,
-		Result: result, CSRF: s.formToken(r), Form: r.PostForm})
+		Result: result, CSRF: s.formToken(r), Form: r.PostForm, Exports: export.Kinds})
 }
 
 func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request) {

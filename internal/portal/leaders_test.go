@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"semesterflow/contract"
 	"semesterflow/internal/testenv"
@@ -173,6 +175,13 @@ func TestLeaderSignsInAndFollowsTheTerm(t *testing.T) {
 	}
 	screenshot(t, ctx, "portal-leaders-dashboard")
 
+	// The dashboard's download, with the browser's session.
+	session := browserCookie(t, ctx, "semesterflow_session")
+	status, sheet := download(t, r.portal.URL+"/leaders/"+r.tag+"/export/attendance.xlsx", session)
+	if status != http.StatusOK || len(sheet) != 3 || sheet[1][4] != "Ma Li" || sheet[1][6] != "present" || sheet[2][6] != "absent" {
+		t.Errorf("the attendance download: %d %q", status, sheet)
+	}
+
 	dept := navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag+"/departments/publicity")
 	wantAll(t, "the department's page", dept, "Ma Li", "on time", "1 of 2", "Exchange 1", "Exchange 2", "Room 204", "0 of 1", "exchanges/publicity", "1 of 8 exchanges held")
 
@@ -210,6 +219,9 @@ func TestHeadSeesOnlyTheirDepartment(t *testing.T) {
 	}
 	screenshot(t, ctx, "portal-head-department")
 
+	if status, _ := download(t, r.portal.URL+"/leaders/"+r.tag+"/export/attendance.csv", browserCookie(t, ctx, "semesterflow_session")); status != http.StatusForbidden {
+		t.Errorf("a head downloading the term's attendance: %d, want 403", status)
+	}
 	for path, why := range map[string]string{
 		"/leaders/" + r.tag:                         "The term's dashboard is for its leaders",
 		"/leaders/" + r.tag + "/departments/sports": "You can see the department you head",
@@ -413,4 +425,34 @@ func browserCookie(t *testing.T, ctx context.Context, name string) string {
 		t.Fatalf("the browser has no cookie %s (%v)", name, err)
 	}
 	return value
+}
+
+// download fetches u with the session cookie and reads the XLSX it
+// returns; other answers give their status and no rows.
+func download(t *testing.T, u, session string) (int, [][]string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	req.AddCookie(&http.Cookie{Name: "semesterflow_session", Value: session})
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !strings.HasSuffix(u, ".xlsx") {
+		return res.StatusCode, nil
+	}
+	if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") {
+		t.Errorf("the download's Content-Disposition is %q", cd)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, rows
 }
