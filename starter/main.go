@@ -62,6 +62,7 @@ var commands = []command{
 	{"assign", "assign an officer to a help task (the coordinator, leaders)", runAssign},
 	{"set-theme", "set a month's theme for organisation life (leaders)", runSetTheme},
 	{"record-results", "record the knowledge contest's results (leaders)", runRecordResults},
+	{"roster", "roster import fills a plan's departments from an officers' spreadsheet (CSV or XLSX)", runRoster},
 	{"export", "write a term's attendance, submissions, evaluation, help tasks or audit log as CSV or XLSX", runExport},
 }
 
