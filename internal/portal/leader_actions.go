@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
 
@@ -92,6 +93,26 @@ var leaderActions = map[string]leaderAction{
 		done: func(func(string) string) string {
 			return "The term is being cancelled: every part stops and everyone involved gets a notice."
 		},
+	},
+}
+
+// requestHelp is a head's (or a leader's) request for help for their
+// department, as starter request-help sends it.
+var requestHelp = leaderAction{
+	build: func(term, email string, form func(string) string) (string, string, any, string) {
+		due, text := form("due"), form("text")
+		if _, err := time.Parse("2006-01-02", due); err != nil {
+			return "", "", nil, "Give the date the help is needed by, as YYYY-MM-DD."
+		}
+		if text == "" {
+			return "", "", nil, "Say what help the department needs."
+		}
+		return contract.HelpDeskWorkflowID(term), contract.UpdateRequestHelp,
+			contract.RequestHelpInput{Email: email, Department: form("department"), Due: due, Text: text}, ""
+	},
+	notRunning: "Help requests are not taken: the term has not started or is over.",
+	done: func(form func(string) string) string {
+		return fmt.Sprintf("Your request is sent: help needed by %s. The coordinator assigns an officer, and you hear who by email.", form("due"))
 	},
 }
 
@@ -207,4 +228,55 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", export.ContentType(format))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", term+"-"+kind+"."+format))
 	_, _ = w.Write(b.Bytes())
+}
+
+// headAct takes a form from a department's page: a help request, from the
+// department's head or one of the term's leaders.
+func (s *Server) headAct(w http.ResponseWriter, r *http.Request) {
+	email, roles, ok := s.signedIn(w, r)
+	if !ok {
+		return
+	}
+	term, dept := r.PathValue("term"), r.PathValue("department")
+	leader, heads := leads(roles, term)
+	if !leader && !heads[dept] {
+		s.forbidden(w, email, roles, "You can ask for help for the department you head.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		s.message(w, http.StatusBadRequest, "The form could not be read", "Go back and send it again. Nothing was changed.")
+		return
+	}
+	if !s.sameOrigin(r) || !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(s.formToken(r))) {
+		s.message(w, http.StatusForbidden, "The form was not sent from your page",
+			"For your safety the forms work only from the pages of your own session. Open the department's page again and send the form from there. Nothing was changed.")
+		return
+	}
+	form := func(k string) string {
+		if k == "department" {
+			return dept
+		}
+		return strings.TrimSpace(r.PostForm.Get(k))
+	}
+	workflowID, update, arg, problem := requestHelp.build(term, email, form)
+	if problem == "" {
+		refused, err := s.update(r.Context(), workflowID, update, arg, nil)
+		switch {
+		case refused != "":
+			problem = refused
+		case isNotRunning(err):
+			problem = requestHelp.notRunning
+		case err != nil:
+			s.actionFailed(w, r, workflowID, err)
+			return
+		}
+	}
+	result := actionResult{Action: "request-help", Problem: problem}
+	status := http.StatusUnprocessableEntity
+	if problem == "" {
+		result, status = actionResult{Action: "request-help", Done: requestHelp.done(form)}, http.StatusOK
+		s.logger.Info("help requested", "term", term, "department", dept, "by", email)
+	}
+	s.showDepartment(w, r, email, roles, term, dept, status, result)
 }

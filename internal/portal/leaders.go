@@ -63,6 +63,7 @@ func (s *Server) leaderRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /leaders/{term}/departments/{department}", s.departmentPage)
 	mux.HandleFunc("POST /leaders/{term}/actions/{action}", s.leaderAct)
 	mux.HandleFunc("GET /leaders/{term}/export/{file}", s.download)
+	mux.HandleFunc("POST /leaders/{term}/departments/{department}/request-help", s.headAct)
 }
 
 // leaderPage is what the leaders' templates get.
@@ -315,6 +316,12 @@ func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, email, roles, "You can see the department you head, and its leaders see every department.")
 		return
 	}
+	s.showDepartment(w, r, email, roles, term, dept, http.StatusOK, actionResult{})
+}
+
+// showDepartment renders a department's page, with what the viewer's last
+// form there came to.
+func (s *Server) showDepartment(w http.ResponseWriter, r *http.Request, email string, roles []Role, term, dept string, status int, result actionResult) {
 	p, err := s.leaders.table.DepartmentOf(r.Context(), term, dept)
 	if errors.Is(err, ErrNoDirectory) {
 		s.message(w, http.StatusNotFound, "No such department", fmt.Sprintf("Term %q has no department %q.", term, dept))
@@ -324,7 +331,9 @@ func (s *Server) departmentPage(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "read a department", err)
 		return
 	}
-	s.renderLeaders(w, http.StatusOK, "leaders_department.html", p.Row.Name, leaderPage{Email: email, Roles: roles, Department: &p, Leader: leader})
+	leader, _ := leads(roles, term)
+	s.renderLeaders(w, status, "leaders_department.html", p.Row.Name, leaderPage{Email: email, Roles: roles, Department: &p, Leader: leader,
+		Result: result, CSRF: s.formToken(r), Form: r.PostForm})
 }
 
 // forbidden says why a page is not the viewer's, and lists what is.

@@ -203,7 +203,7 @@ func TestLeaderSignsInAndFollowsTheTerm(t *testing.T) {
 // the term's dashboard nor another department.
 func TestHeadSeesOnlyTheirDepartment(t *testing.T) {
 	r := newRig(t)
-	r.termRecords()
+	p := r.termRecords()
 	ctx := testenv.Browser(t, false, false)
 	head := r.email("sun.hao")
 	signInFromBrowser(t, r, ctx, head, 1)
@@ -222,6 +222,20 @@ func TestHeadSeesOnlyTheirDepartment(t *testing.T) {
 	if status, _ := download(t, r.portal.URL+"/leaders/"+r.tag+"/export/attendance.csv", browserCookie(t, ctx, "semesterflow_session")); status != http.StatusForbidden {
 		t.Errorf("a head downloading the term's attendance: %d, want 403", status)
 	}
+	// The head asks for help from the page, once the help desk is open.
+	desk := contract.HelpDeskInputFrom(*p, plan.ProductionClock(time.Now()), "")
+	desk.Opens = time.Now().Add(-time.Hour)
+	r.start(contract.HelpDeskWorkflowID(r.tag), workflows.HelpDesk, desk)
+	page := submitForm(t, ctx, "form[action$='/request-help']", map[string]string{"due": "2027-10-08"}, false)
+	wantAll(t, "a help request without a text", page, "Nothing was changed: Say what help the department needs.")
+	page = submitForm(t, ctx, "form[action$='/request-help']", map[string]string{"due": "2027-10-08", "text": "Two people to hang posters"}, false)
+	wantAll(t, "a help request", page, "Your request is sent: help needed by 2027-10-08.")
+	var requester string
+	r.storedRow(&requester, "SELECT requester FROM help_tasks WHERE term_id = ? AND department_id = 'publicity'")
+	if requester != head {
+		t.Errorf("the help task was requested by %q, want the head", requester)
+	}
+
 	for path, why := range map[string]string{
 		"/leaders/" + r.tag:                         "The term's dashboard is for its leaders",
 		"/leaders/" + r.tag + "/departments/sports": "You can see the department you head",
@@ -319,11 +333,16 @@ func TestSignInFormRefusesWhatItShould(t *testing.T) {
 	}
 }
 
-// submitAction fills the dashboard's form for action with fields, sends
-// it, and returns the page it leads to.
+// submitAction sends the dashboard's form for action.
 func submitAction(t *testing.T, ctx context.Context, action string, fields map[string]string, tick bool) string {
 	t.Helper()
-	form := "form[action$='/actions/" + action + "']"
+	return submitForm(t, ctx, "form[action$='/actions/"+action+"']", fields, tick)
+}
+
+// submitForm fills the form matching the selector form, sends it, and
+// returns the page it leads to.
+func submitForm(t *testing.T, ctx context.Context, form string, fields map[string]string, tick bool) string {
+	t.Helper()
 	var steps []chromedp.Action[chromedp.Void]
 	for name, value := range fields {
 		steps = append(steps, chromedp.SetValue(chromedp.CSS(form+" [name="+name+"]"), value))
