@@ -202,6 +202,72 @@ type Dashboard struct {
 	// the theme form; Unassigned the help requests no officer has yet.
 	Months     []string
 	Unassigned []HelpRequestLine
+	// Attendance is the rate per exchange over all departments; nil
+	// before any exchange was recorded.
+	Attendance *Chart
+}
+
+// Chart is attendance per exchange drawn as SVG bars on the server, so it
+// shows on a phone without scripts.
+type Chart struct {
+	Bars []Bar
+	// Width and Height are the drawing's size in its own units.
+	Width, Height int
+}
+
+// Bar is one exchange: its rate as a bar, and the label under it.
+type Bar struct {
+	X, Y, W, H int
+	LabelX     int
+	Number     int
+	Rate       string
+	Present    int
+	Expected   int
+}
+
+// chartHeight is the bars' full height; the labels take chartLabels more.
+const (
+	chartHeight = 120
+	chartLabels = 36
+	barWidth    = 36
+	barGap      = 12
+)
+
+// attendanceChart reads the attendance rate of each exchange number, of
+// one department or, with department "", of all.
+func attendanceChart(ctx context.Context, tx *sql.Tx, termID, department string) (*Chart, error) {
+	rows, err := tx.QueryContext(ctx, `
+SELECT meeting_number,
+       count(*) FILTER (WHERE status = 'present'),
+       count(*) FILTER (WHERE status IN ('present', 'absent'))
+  FROM attendance
+ WHERE term_id = $1 AND ($2 = '' OR department_id = $2)
+ GROUP BY 1 ORDER BY 1`, termID, department)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	c := &Chart{Height: chartHeight + chartLabels}
+	for rows.Next() {
+		var b Bar
+		if err := rows.Scan(&b.Number, &b.Present, &b.Expected); err != nil {
+			return nil, err
+		}
+		b.X, b.W = len(c.Bars)*(barWidth+barGap), barWidth
+		b.LabelX = b.X + barWidth/2
+		b.Rate = "–"
+		if b.Expected > 0 {
+			b.H = chartHeight * b.Present / b.Expected
+			b.Rate = fmt.Sprintf("%d%%", (200*b.Present+b.Expected)/(2*b.Expected))
+		}
+		b.Y = chartHeight - b.H
+		c.Bars = append(c.Bars, b)
+	}
+	if len(c.Bars) == 0 {
+		return nil, rows.Err()
+	}
+	c.Width = len(c.Bars)*(barWidth+barGap) - barGap
+	return c, rows.Err()
 }
 
 // HelpRequestLine is a help request waiting for an officer.
@@ -356,6 +422,9 @@ func (t *LeaderTable) DashboardOf(ctx context.Context, termID string) (Dashboard
 	if len(d.Upcoming) > upcomingShown {
 		d.Upcoming = d.Upcoming[:upcomingShown]
 	}
+	if d.Attendance, err = attendanceChart(ctx, tx, termID, ""); err != nil {
+		return Dashboard{}, fmt.Errorf("attendance of %s: %w", termID, err)
+	}
 	rows, err = tx.QueryContext(ctx, `
 SELECT h.task_id, coalesce(dp.name, h.department_id), h.description, h.due_at
   FROM help_tasks h LEFT JOIN departments dp ON dp.term_id = h.term_id AND dp.id = h.department_id
@@ -472,6 +541,8 @@ type DepartmentPage struct {
 	Meetings []MeetingRow
 	Parts    []PartLine
 	Overdue  []DeadlineLine
+	// Attendance is the department's rate per exchange.
+	Attendance *Chart
 }
 
 // DepartmentOf reads one department's page; the dashboard's row comes with
@@ -555,6 +626,9 @@ SELECT m.number, m.starts_at, m.place, m.note,
 		return DepartmentPage{}, err
 	}
 
+	if p.Attendance, err = attendanceChart(ctx, tx, termID, departmentID); err != nil {
+		return DepartmentPage{}, err
+	}
 	reports, _, err := partReports(ctx, tx, termID)
 	if err != nil {
 		return DepartmentPage{}, err

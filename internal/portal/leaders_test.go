@@ -173,6 +173,11 @@ func TestLeaderSignsInAndFollowsTheTerm(t *testing.T) {
 	if strings.Join(cells, "\n") != strings.Join(want, "\n") {
 		t.Errorf("dashboard rows:\n%s\nwant:\n%s", strings.Join(cells, "\n"), strings.Join(want, "\n"))
 	}
+	// The attendance chart, drawn on the server: one bar per exchange.
+	labels, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('figure.chart svg text')].map(e => e.textContent).join('|')`))
+	if err != nil || labels != "100%|#1|0%|#2" {
+		t.Errorf("the chart's labels are %q (%v), want 100%% at #1 and 0%% at #2", labels, err)
+	}
 	screenshot(t, ctx, "portal-leaders-dashboard")
 
 	// The dashboard's download, with the browser's session.
