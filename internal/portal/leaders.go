@@ -64,6 +64,9 @@ func (s *Server) leaderRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /leaders/{term}/actions/{action}", s.leaderAct)
 	mux.HandleFunc("GET /leaders/{term}/export/{file}", s.download)
 	mux.HandleFunc("POST /leaders/{term}/departments/{department}/request-help", s.headAct)
+	mux.HandleFunc("GET /leaders/{term}/departments/{department}/exchanges/{number}", s.meetingPage)
+	mux.HandleFunc("GET /leaders/{term}/months/{month}", s.monthPage)
+	mux.HandleFunc("GET /leaders/{term}/officers/{email}", s.officerPage)
 }
 
 // leaderPage is what the leaders' templates get.
@@ -75,6 +78,9 @@ type leaderPage struct {
 	Roles      []Role
 	Dashboard  *Dashboard
 	Department *DepartmentPage
+	Meeting    *MeetingPage
+	Month      *MonthPage
+	Officer    *OfficerRecord
 	SignedOut  bool
 	// Result is what a leader's action came to; CSRF ties their forms to
 	// the session; Form is what they sent, to fill the form again.

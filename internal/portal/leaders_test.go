@@ -72,10 +72,39 @@ func (r *rig) termRecords() *plan.Plan {
 	}, nil); err != nil {
 		r.t.Fatal(err)
 	}
+	for _, q := range []string{
+		`INSERT INTO submissions (term_id, kind, scope, slot, author_email, body, submitted_at, due_at)
+		 VALUES (?, 'minutes', 'publicity/exchange-1', 'publicity', ?, 'Posters for the book fair: Ma Li, by Friday.', '2027-09-16 10:00Z', '2027-09-17 15:59Z')`,
+		`INSERT INTO submissions (term_id, kind, scope, slot, author_email, body, submitted_at, due_at)
+		 VALUES (?, 'summary', '2027-10', 'publicity', ?, 'Three events, one poster campaign.', '2027-10-30 10:00Z', '2027-10-31 15:59Z')`,
+	} {
+		if _, err := r.db.Exec(q, r.tag, r.email("sun.hao")); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO month_themes (term_id, month, theme, set_by, set_at) VALUES (?, '2027-10', 'Serve the campus', 'li.wei@example.edu', '2027-10-02 02:00Z')`,
+		`INSERT INTO competition_results (term_id, month, department_id, rank, mean_total, judges) VALUES (?, '2027-10', 'publicity', 1, 17.5, 2), (?, '2027-10', 'sports', NULL, NULL, 0)`,
+		`INSERT INTO collection_slots (term_id, kind, scope, slot, due_at, submitted) VALUES (?, 'summary', '2027-10', 'sports', '2027-10-31 15:59Z', false)`,
+	} {
+		args := []any{r.tag}
+		if strings.Count(q, "?") == 2 {
+			args = append(args, r.tag)
+		}
+		if _, err := r.db.Exec(q, args...); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	if _, err := r.db.Exec(`INSERT INTO evaluations (term_id, officer_email, department_id, total, components, computed_at)
+		VALUES (?, ?, 'publicity', 0.75, '[{"name":"attendance","applicable":true,"value":0.5,"share":0.5,"detail":"present at 1 of 2 exchanges"},{"name":"onboarding","applicable":true,"value":1,"share":0.5,"detail":"acknowledged on time"}]', now())`,
+		r.tag, r.email("ma.li")); err != nil {
+		r.t.Fatal(err)
+	}
 	key := contract.SemesterWorkflowID(r.tag) + "/first-run"
 	for _, rep := range []contract.PartReport{
 		{Part: "exchanges/publicity", Seq: 1, Phase: "waiting", Summary: "1 of 8 exchanges held",
 			Overdue: []contract.OverdueItem{{Department: "publicity", What: "minutes of exchange 1", Who: "Sun Hao", Due: held.AddDate(0, 0, 2)}}},
+		{Part: "month/2027-10", Seq: 1, Phase: "summaries", Summary: "1 of 2 summaries in"},
 		{Part: "kickoff", Seq: 1, Phase: "collecting", Summary: "1 of 2 department plans in",
 			Next: &contract.Deadline{What: "department plans due", Due: time.Date(2027, 9, 20, 15, 59, 0, 0, time.UTC)}},
 	} {
@@ -159,8 +188,9 @@ func TestLeaderSignsInAndFollowsTheTerm(t *testing.T) {
 	wantAll(t, "the leader's home", bodyText(t, ctx), "Fall term 2026: you lead the term")
 
 	dash := navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag)
-	// Publicity: Ma Li on time and at one exchange of two, one overdue
-	// item; Sports: Du Wei never onboarded, no exchange yet. Heads are not
+	// Publicity: Ma Li on time and at one exchange of two, October's
+	// summary in, one overdue item; Sports: Du Wei never onboarded, no
+	// exchange yet, October's summary missing. Heads are not
 	// counted among the officers.
 	wantAll(t, "the dashboard", dash, "Publicity Department", "Sports Department", "All 2 departments",
 		"50%", "department plans due", "minutes of exchange 1 · Sun Hao", "kickoff", "1 of 2 department plans in")
@@ -169,7 +199,7 @@ func TestLeaderSignsInAndFollowsTheTerm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"Publicity Department|1|1|0|0|0|50%|0|0|1", "Sports Department|1|0|0|0|1|–|0|0|0", "All 2 departments|2|1|0|0|1|50%|0|0|1"}
+	want := []string{"Publicity Department|1|1|0|0|0|50%|1|0|1", "Sports Department|1|0|0|0|1|–|0|1|0", "All 2 departments|2|1|0|0|1|50%|1|1|1"}
 	if strings.Join(cells, "\n") != strings.Join(want, "\n") {
 		t.Errorf("dashboard rows:\n%s\nwant:\n%s", strings.Join(cells, "\n"), strings.Join(want, "\n"))
 	}
@@ -189,6 +219,29 @@ func TestLeaderSignsInAndFollowsTheTerm(t *testing.T) {
 
 	dept := navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag+"/departments/publicity")
 	wantAll(t, "the department's page", dept, "Ma Li", "on time", "1 of 2", "Exchange 1", "Exchange 2", "Room 204", "0 of 1", "exchanges/publicity", "1 of 8 exchanges held")
+
+	// The detail pages, followed from the links.
+	for _, step := range []struct{ link, what string }{
+		{"a[href$='/exchanges/1']", "the exchange's page"},
+		{"a[href*='/officers/']", "the officer's record"},
+	} {
+		navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag+"/departments/publicity")
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(step.link))); err != nil {
+			t.Fatalf("%s: %v", step.what, err)
+		}
+		page := bodyText(t, ctx)
+		switch step.what {
+		case "the exchange's page":
+			wantAll(t, step.what, page, "Exchange 1: Publicity Department", "Room 204", "Ma Li", "present", "Posters for the book fair: Ma Li, by Friday.")
+		default:
+			wantAll(t, step.what, page, "Ma Li", "on time", "Exchange 1", "Exchange 2", "absent", "75.0%", "present at 1 of 2 exchanges", "acknowledged on time")
+		}
+	}
+	navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag)
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS("a[href$='/months/2027-10']"))); err != nil {
+		t.Fatal(err)
+	}
+	wantAll(t, "the month's page", bodyText(t, ctx), "Serve the campus", "Publicity Department", "17.5", "not scored", "Three events, one poster campaign.", "Never handed in: Sports Department")
 
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(".who button"))); err != nil {
 		t.Fatal(err)
@@ -241,9 +294,14 @@ func TestHeadSeesOnlyTheirDepartment(t *testing.T) {
 		t.Errorf("the help task was requested by %q, want the head", requester)
 	}
 
+	wantAll(t, "the head's officer's record", navigateText(t, ctx, r.portal.URL+"/leaders/"+r.tag+"/officers/"+r.email("ma.li")), "Ma Li", "75.0%")
 	for path, why := range map[string]string{
-		"/leaders/" + r.tag:                         "The term's dashboard is for its leaders",
-		"/leaders/" + r.tag + "/departments/sports": "You can see the department you head",
+		"/leaders/" + r.tag:                                       "The term's dashboard is for its leaders",
+		"/leaders/" + r.tag + "/departments/sports":               "You can see the department you head",
+		"/leaders/" + r.tag + "/departments/sports/exchanges/1":   "You can see the department you head",
+		"/leaders/" + r.tag + "/months/2027-10":                   "is for the term's leaders",
+		"/leaders/" + r.tag + "/officers/" + r.email("du.wei"):    "your own department's officers",
+		"/leaders/" + r.tag + "/officers/" + r.email("nobody.at"): "your own department's officers",
 	} {
 		page := navigateText(t, ctx, r.portal.URL+path)
 		if !strings.Contains(page, why) || strings.Contains(page, "Du Wei") || strings.Contains(page, "All 2 departments") {
