@@ -45,6 +45,11 @@ func (a *Activities) PartReportsSince(ctx context.Context, in contract.PartRepor
 		if err := json.Unmarshal(row.Report, &r); err != nil {
 			return contract.PartReportsPage{}, fmt.Errorf("report of %s, version %d: %w", row.Part, row.Version, err)
 		}
+		// The term has no use for which slot an item is (the leaders'
+		// pages read that from the table), so its state does not carry it.
+		for j := range r.Overdue {
+			r.Overdue[j].WorkflowID, r.Overdue[j].Slot = "", ""
+		}
 		page.Reports = append(page.Reports, r)
 		page.Cursor = row.Version
 	}

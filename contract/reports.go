@@ -32,6 +32,10 @@ type OverdueItem struct {
 	What       string    `json:"what"`
 	Who        string    `json:"who,omitempty"`
 	Due        time.Time `json:"due"`
+	// WorkflowID and Slot name a collection's slot, which can be extended
+	// or handed over; empty for other items.
+	WorkflowID string `json:"workflow_id,omitempty"`
+	Slot       string `json:"slot,omitempty"`
 }
 
 // Deadline is an upcoming due date.

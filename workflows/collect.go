@@ -280,7 +280,8 @@ func (c *collection) sendReport(ctx workflow.Context, phase string) {
 		case c.subs[i] != nil:
 			in++
 		case !c.closed[i] && !now.Before(s.Due):
-			rep.Overdue = append(rep.Overdue, contract.OverdueItem{Department: s.Department, What: c.in.Title + ": " + s.Label, Due: s.Due})
+			rep.Overdue = append(rep.Overdue, contract.OverdueItem{Department: s.Department, What: c.in.Title + ": " + s.Label, Due: s.Due,
+				WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Slot: s.Key})
 		case !c.closed[i] && (rep.Next == nil || s.Due.Before(rep.Next.Due)):
 			rep.Next = &contract.Deadline{What: c.in.Title + ": " + s.Label, Due: s.Due}
 		}

@@ -14,6 +14,7 @@ import (
 
 	"semesterflow/contract"
 	"semesterflow/internal/export"
+	"semesterflow/plan"
 )
 
 // leaderAction is one thing a leader does from the dashboard: the form's
@@ -96,23 +97,59 @@ var leaderActions = map[string]leaderAction{
 	},
 }
 
-// requestHelp is a head's (or a leader's) request for help for their
-// department, as starter request-help sends it.
-var requestHelp = leaderAction{
-	build: func(term, email string, form func(string) string) (string, string, any, string) {
-		due, text := form("due"), form("text")
-		if _, err := time.Parse("2006-01-02", due); err != nil {
-			return "", "", nil, "Give the date the help is needed by, as YYYY-MM-DD."
-		}
-		if text == "" {
-			return "", "", nil, "Say what help the department needs."
-		}
-		return contract.HelpDeskWorkflowID(term), contract.UpdateRequestHelp,
-			contract.RequestHelpInput{Email: email, Department: form("department"), Due: due, Text: text}, ""
+// departmentActions are the forms of a department's page: a help request
+// for the department, and, on an overdue slot of a collection, extending
+// its deadline or handing it to another officer. Who may do the last two
+// is the collection's to decide, from the signed-in email.
+var departmentActions = map[string]leaderAction{
+	"request-help": {
+		build: func(term, email string, form func(string) string) (string, string, any, string) {
+			due, text := form("due"), form("text")
+			if _, err := time.Parse("2006-01-02", due); err != nil {
+				return "", "", nil, "Give the date the help is needed by, as YYYY-MM-DD."
+			}
+			if text == "" {
+				return "", "", nil, "Say what help the department needs."
+			}
+			return contract.HelpDeskWorkflowID(term), contract.UpdateRequestHelp,
+				contract.RequestHelpInput{Email: email, Department: form("department"), Due: due, Text: text}, ""
+		},
+		notRunning: "Help requests are not taken: the term has not started or is over.",
+		done: func(form func(string) string) string {
+			return fmt.Sprintf("Your request is sent: help needed by %s. The coordinator assigns an officer, and you hear who by email.", form("due"))
+		},
 	},
-	notRunning: "Help requests are not taken: the term has not started or is over.",
-	done: func(form func(string) string) string {
-		return fmt.Sprintf("Your request is sent: help needed by %s. The coordinator assigns an officer, and you hear who by email.", form("due"))
+	"extend": {
+		build: func(term, email string, form func(string) string) (string, string, any, string) {
+			due, reason := form("due"), form("reason")
+			if _, err := time.Parse("2006-01-02", due); err != nil {
+				return "", "", nil, "Give the new due date, as YYYY-MM-DD."
+			}
+			if reason == "" {
+				return "", "", nil, "Give a reason: it is kept in the audit log."
+			}
+			return form("workflow"), contract.UpdateExtendDeadline, contract.ExtendDeadlineInput{Email: email, Slot: form("slot"), Due: due, Reason: reason}, ""
+		},
+		notRunning: "That collection is not running any more, so its deadline cannot move.",
+		done: func(form func(string) string) string {
+			return fmt.Sprintf("The deadline moved to %s. Reminders follow the new date; nobody is escalated for the old one.", form("due"))
+		},
+	},
+	"hand-over": {
+		build: func(term, email string, form func(string) string) (string, string, any, string) {
+			switch {
+			case form("to_email") == "":
+				return "", "", nil, fmt.Sprintf("%s is not an officer serving in this term; hand it to an officer of the department.", form("to"))
+			case form("reason") == "":
+				return "", "", nil, "Give a reason: the new person and the log are told why."
+			}
+			return form("workflow"), contract.UpdateHandOver, contract.HandOverInput{Email: email, Slot: form("slot"), Reason: form("reason"),
+				To: plan.Person{Name: form("to_name"), Email: form("to_email")}, ToDepartment: form("to_department")}, ""
+		},
+		notRunning: "That collection is not running any more, so the task cannot be handed over.",
+		done: func(form func(string) string) string {
+			return fmt.Sprintf("%s has the task now, with its own link; the old one no longer works for it.", form("to_name"))
+		},
 	},
 }
 
@@ -230,17 +267,17 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(b.Bytes())
 }
 
-// headAct takes a form from a department's page: a help request, from the
-// department's head or one of the term's leaders.
+// headAct takes a form from a department's page, from the department's
+// head or one of the term's leaders.
 func (s *Server) headAct(w http.ResponseWriter, r *http.Request) {
 	email, roles, ok := s.signedIn(w, r)
 	if !ok {
 		return
 	}
-	term, dept := r.PathValue("term"), r.PathValue("department")
+	term, dept, name := r.PathValue("term"), r.PathValue("department"), r.PathValue("action")
 	leader, heads := leads(roles, term)
 	if !leader && !heads[dept] {
-		s.forbidden(w, email, roles, "You can ask for help for the department you head.")
+		s.forbidden(w, email, roles, "You can act for the department you head.")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
@@ -253,30 +290,54 @@ func (s *Server) headAct(w http.ResponseWriter, r *http.Request) {
 			"For your safety the forms work only from the pages of your own session. Open the department's page again and send the form from there. Nothing was changed.")
 		return
 	}
-	form := func(k string) string {
-		if k == "department" {
-			return dept
-		}
-		return strings.TrimSpace(r.PostForm.Get(k))
+	act, known := departmentActions[name]
+	if !known {
+		s.message(w, http.StatusNotFound, "No such action", fmt.Sprintf("A department's page has no action %q.", name))
+		return
 	}
-	workflowID, update, arg, problem := requestHelp.build(term, email, form)
+	values := map[string]string{"department": dept}
+	for k := range r.PostForm {
+		if k != "department" && !strings.HasPrefix(k, "to_") {
+			values[k] = strings.TrimSpace(r.PostForm.Get(k))
+		}
+	}
+	if name == "extend" || name == "hand-over" {
+		// Only the term's own collections, whatever the form says.
+		if !strings.HasPrefix(values["workflow"], contract.SemesterWorkflowID(term)+"/") {
+			s.message(w, http.StatusBadRequest, "Not this term's", "That form names a collection of another term. Nothing was changed.")
+			return
+		}
+	}
+	if name == "hand-over" && values["to"] != "" {
+		to, toDept, err := s.leaders.table.ServingOfficer(r.Context(), term, values["to"])
+		if err == nil {
+			values["to_name"], values["to_email"], values["to_department"] = to.Name, to.Email, toDept
+		} else if !errors.Is(err, ErrNoDirectory) {
+			s.unavailable(w, "look up an officer", err)
+			return
+		}
+	}
+	form := func(k string) string { return values[k] }
+	workflowID, update, arg, problem := act.build(term, email, form)
 	if problem == "" {
 		refused, err := s.update(r.Context(), workflowID, update, arg, nil)
 		switch {
 		case refused != "":
 			problem = refused
 		case isNotRunning(err):
-			problem = requestHelp.notRunning
+			problem = act.notRunning
 		case err != nil:
 			s.actionFailed(w, r, workflowID, err)
 			return
 		}
 	}
-	result := actionResult{Action: "request-help", Problem: problem}
+	result := actionResult{Action: name, Problem: problem}
 	status := http.StatusUnprocessableEntity
 	if problem == "" {
-		result, status = actionResult{Action: "request-help", Done: requestHelp.done(form)}, http.StatusOK
-		s.logger.Info("help requested", "term", term, "department", dept, "by", email)
+		result, status = actionResult{Action: name, Done: act.done(form)}, http.StatusOK
+		s.logger.Info("department action taken", "action", name, "term", term, "department", dept, "by", email)
+	} else {
+		s.logger.Info("department action refused", "action", name, "term", term, "department", dept, "problem", problem)
 	}
 	s.showDepartment(w, r, email, roles, term, dept, status, result)
 }

@@ -63,7 +63,7 @@ func (s *Server) leaderRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /leaders/{term}/departments/{department}", s.departmentPage)
 	mux.HandleFunc("POST /leaders/{term}/actions/{action}", s.leaderAct)
 	mux.HandleFunc("GET /leaders/{term}/export/{file}", s.download)
-	mux.HandleFunc("POST /leaders/{term}/departments/{department}/request-help", s.headAct)
+	mux.HandleFunc("POST /leaders/{term}/departments/{department}/{action}", s.headAct)
 	mux.HandleFunc("GET /leaders/{term}/departments/{department}/exchanges/{number}", s.meetingPage)
 	mux.HandleFunc("GET /leaders/{term}/months/{month}", s.monthPage)
 	mux.HandleFunc("GET /leaders/{term}/officers/{email}", s.officerPage)

@@ -182,7 +182,11 @@ type DeadlineLine struct {
 	When string
 	What string
 	Who  string
-	due  time.Time
+	// WorkflowID and Slot are set for a collection's slot, which can be
+	// extended or handed over.
+	WorkflowID string
+	Slot       string
+	due        time.Time
 }
 
 // Dashboard is a term as its leaders' dashboard shows it.
@@ -640,10 +644,24 @@ SELECT m.number, m.starts_at, m.place, m.note,
 		}
 		for _, o := range rep.Overdue {
 			if o.Department == departmentID || o.Department == "" && dept == departmentID {
-				p.Overdue = append(p.Overdue, deadlineLine(o.Due, loc, o.What, o.Who))
+				l := deadlineLine(o.Due, loc, o.What, o.Who)
+				l.WorkflowID, l.Slot = o.WorkflowID, o.Slot
+				p.Overdue = append(p.Overdue, l)
 			}
 		}
 	}
 	slices.SortStableFunc(p.Overdue, func(a, b DeadlineLine) int { return a.due.Compare(b.due) })
 	return p, nil
+}
+
+// ServingOfficer finds an officer of term who has not left, for a hand-over.
+func (t *LeaderTable) ServingOfficer(ctx context.Context, termID, email string) (plan.Person, string, error) {
+	var p plan.Person
+	var dept string
+	err := t.db.QueryRowContext(ctx, "SELECT name, email, department_id FROM officers WHERE term_id = $1 AND email = $2 AND left_at IS NULL",
+		termID, plan.NormalizeEmail(email)).Scan(&p.Name, &p.Email, &dept)
+	if errors.Is(err, sql.ErrNoRows) {
+		return plan.Person{}, "", fmt.Errorf("%w: %s is not serving in %s", ErrNoDirectory, email, termID)
+	}
+	return p, dept, err
 }

@@ -538,3 +538,58 @@ func download(t *testing.T, u, session string) (int, [][]string) {
 	}
 	return res.StatusCode, rows
 }
+
+// A head, whom an officer's overdue summary escalates to, extends it from
+// the department's page, after handing it to an officer of another
+// department was refused: the collection, a real one, decides both, in
+// its own words.
+func TestHeadExtendsAndHandsOverAnOverdueTask(t *testing.T) {
+	r := newRig(t)
+	r.termRecords()
+	now := time.Now()
+	in := contract.CollectionInput{
+		TermID: r.tag, TermName: "Fall term 2026", TimeZone: plan.MustZone("Asia/Shanghai"),
+		Kind: "summary", Scope: "2026-11", Title: "November's summary", Opens: now.Add(-2 * time.Hour), LateDays: 3,
+		Slots: []contract.Slot{{Key: "publicity", Label: "Publicity Department", Due: now.Add(-time.Hour), Department: "publicity",
+			Owners:     []plan.Person{{Name: "Ma Li", Email: r.email("ma.li")}},
+			EscalateTo: []plan.Person{{Name: "Sun Hao", Email: r.email("sun.hao")}}}},
+		SendTime: "09:00", TextRequired: true, Clock: plan.ProductionClock(now),
+		ReportTo: contract.SemesterWorkflowID(r.tag) + "/first-run", Part: "month/2026-11/summary",
+	}
+	id := r.startCollection(in)
+	ctx := testenv.Browser(t, false, false)
+	signInFromBrowser(t, r, ctx, r.email("sun.hao"), 1)
+	deptURL := r.portal.URL + "/leaders/" + r.tag + "/departments/publicity"
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		if strings.Contains(navigateText(t, ctx, deptURL), "November's summary: Publicity Department") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the overdue summary is not on the department's page:\n%s", bodyText(t, ctx))
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("details summary"))); err != nil {
+		t.Fatal(err)
+	}
+	page := submitForm(t, ctx, "form[action$='/hand-over']", map[string]string{"to": r.email("du.wei"), "reason": "Ma Li is ill."}, false)
+	if !strings.Contains(page, "Nothing was changed:") || strings.Contains(page, "has the task now") {
+		t.Errorf("handing the publicity summary to an officer of sports:\n%s", page)
+	}
+	navigateText(t, ctx, deptURL)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("details summary"))); err != nil {
+		t.Fatal(err)
+	}
+	due := now.AddDate(0, 0, 5).In(plan.MustZone("Asia/Shanghai").Location()).Format("2006-01-02")
+	page = submitForm(t, ctx, "form[action$='/extend']", map[string]string{"due": due, "reason": "The book fair moved."}, false)
+	wantAll(t, "extending", page, "The deadline moved to "+due)
+	var task contract.CollectionTask
+	r.query(id, contract.QueryTask, &task, "publicity", r.email("ma.li"))
+	if got := task.Slot.Due.In(plan.MustZone("Asia/Shanghai").Location()).Format("2006-01-02"); got != due {
+		t.Errorf("the slot is due %s after the extension, want %s", got, due)
+	}
+	var audited int
+	r.storedRow(&audited, "SELECT count(*) FROM audit_log WHERE term_id = ? AND action = 'extend_deadline'")
+	if audited != 1 {
+		t.Errorf("%d extensions audited, want 1", audited)
+	}
+}
