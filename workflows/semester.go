@@ -32,6 +32,17 @@ const changePlanVerdictRecorded = "plan-verdict-recorded"
 // confirmations already in the history before continuing as new.
 const confirmBeforeContinuingVersion = "confirm-before-continuing"
 
+// waitForStartsVersion guards waiting, a bounded while, for the starts
+// not yet confirmed before continuing as new: taking only those already
+// in the history left most of a batch unconfirmed whenever the server had
+// not answered yet, so the next run started them again.
+const waitForStartsVersion = "wait-for-starts-before-continuing"
+
+// startsWait bounds that wait, in real time: a busy server confirms a
+// batch of 50 in seconds; what it has not confirmed by then the next run
+// starts again, and is told it is already running.
+const startsWait = 30 * time.Second
+
 // maxStartsPerStep bounds how many parts one workflow task starts, so the
 // history can be checked between steps.
 const maxStartsPerStep = 50
@@ -375,6 +386,9 @@ func (s *semester) run(ctx workflow.Context) (contract.SemesterResult, error) {
 			// not yet handled would be forgotten and started again by the
 			// next run, which at 1,000 departments then does nothing else.
 			if workflow.GetVersion(ctx, confirmBeforeContinuingVersion, workflow.DefaultVersion, 1) == 1 {
+				if len(s.unconfirmed) > 0 && workflow.GetVersion(ctx, waitForStartsVersion, workflow.DefaultVersion, 1) == 1 {
+					s.waitForStarts(ctx, sel, &stopping)
+				}
 				for budget := 2*len(s.unconfirmed) + 8; budget > 0 && !stopping && sel.HasPending(); budget-- {
 					sel.Select(ctx)
 				}
@@ -444,6 +458,20 @@ func (s *semester) result() contract.SemesterResult {
 		r.Departments, r.MoreDepartments = outstandingDepartments(r.Departments)
 	}
 	return r
+}
+
+// waitForStarts handles what comes through sel until every part this run
+// started is confirmed, the term is stopping, or startsWait has passed.
+func (s *semester) waitForStarts(ctx workflow.Context, sel workflow.Selector, stopping *bool) {
+	tctx, cancelTimer := workflow.WithCancel(ctx)
+	defer cancelTimer()
+	waited := false
+	s.events += eventsPerTimer
+	timer := workflow.NewTimerWithOptions(tctx, startsWait, workflow.TimerOptions{Summary: "wait for the parts' starts to be confirmed"})
+	sel.AddFuture(timer, func(workflow.Future) { waited = true })
+	for len(s.unconfirmed) > 0 && !waited && !*stopping {
+		sel.Select(ctx)
+	}
 }
 
 // startOnboarding starts one Onboarding per department. The children are
