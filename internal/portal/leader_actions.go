@@ -178,31 +178,13 @@ func (s *Server) leaderAct(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, email, roles, "Only the term's leaders act from its dashboard.")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		s.message(w, http.StatusBadRequest, "The form could not be read", "Go back and send it again. Nothing was changed.")
-		return
-	}
-	if !s.sameOrigin(r) || !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(s.formToken(r))) {
-		s.message(w, http.StatusForbidden, "The form was not sent from your dashboard",
-			"For your safety the leaders' forms work only from the dashboard of your own session. Open the dashboard again and send the form from there. Nothing was changed.")
+	if !s.readSessionForm(w, r) {
 		return
 	}
 	form := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
-	workflowID, update, arg, problem := act.build(term, email, form)
-	if problem == "" {
-		var refused string
-		var err error
-		refused, err = s.update(r.Context(), workflowID, update, arg, nil)
-		switch {
-		case refused != "":
-			problem = refused
-		case isNotRunning(err):
-			problem = act.notRunning
-		case err != nil:
-			s.actionFailed(w, r, workflowID, err)
-			return
-		}
+	problem, ok := s.send(w, r, act, term, email, form)
+	if !ok {
+		return
 	}
 	if problem != "" {
 		s.logger.Info("leader's action refused", "action", name, "term", term, "problem", problem)
@@ -280,14 +262,7 @@ func (s *Server) headAct(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, email, roles, "You can act for the department you head.")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		s.message(w, http.StatusBadRequest, "The form could not be read", "Go back and send it again. Nothing was changed.")
-		return
-	}
-	if !s.sameOrigin(r) || !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(s.formToken(r))) {
-		s.message(w, http.StatusForbidden, "The form was not sent from your page",
-			"For your safety the forms work only from the pages of your own session. Open the department's page again and send the form from there. Nothing was changed.")
+	if !s.readSessionForm(w, r) {
 		return
 	}
 	act, known := departmentActions[name]
@@ -318,18 +293,9 @@ func (s *Server) headAct(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	form := func(k string) string { return values[k] }
-	workflowID, update, arg, problem := act.build(term, email, form)
-	if problem == "" {
-		refused, err := s.update(r.Context(), workflowID, update, arg, nil)
-		switch {
-		case refused != "":
-			problem = refused
-		case isNotRunning(err):
-			problem = act.notRunning
-		case err != nil:
-			s.actionFailed(w, r, workflowID, err)
-			return
-		}
+	problem, ok := s.send(w, r, act, term, email, form)
+	if !ok {
+		return
 	}
 	result := actionResult{Action: name, Problem: problem}
 	status := http.StatusUnprocessableEntity
@@ -340,4 +306,42 @@ func (s *Server) headAct(w http.ResponseWriter, r *http.Request) {
 		s.logger.Info("department action refused", "action", name, "term", term, "department", dept, "problem", problem)
 	}
 	s.showDepartment(w, r, email, roles, term, dept, status, result)
+}
+
+// readSessionForm reads a posted form of the leaders' pages, refusing one
+// that did not come from the session's own page; it answers itself when
+// it refuses.
+func (s *Server) readSessionForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		s.message(w, http.StatusBadRequest, "The form could not be read", "Go back and send it again. Nothing was changed.")
+		return false
+	}
+	if !s.sameOrigin(r) || !hmac.Equal([]byte(r.PostForm.Get("csrf")), []byte(s.formToken(r))) {
+		s.message(w, http.StatusForbidden, "The form was not sent from your page",
+			"For your safety the forms work only from the pages of your own session. Open the page again and send the form from there. Nothing was changed.")
+		return false
+	}
+	return true
+}
+
+// send builds act's Update from the form and sends it as email. problem
+// is what stopped it, in plain words; ok is false when send has answered
+// an unexpected failure itself.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, act leaderAction, term, email string, form func(string) string) (problem string, ok bool) {
+	workflowID, update, arg, problem := act.build(term, email, form)
+	if problem != "" {
+		return problem, true
+	}
+	refused, err := s.update(r.Context(), workflowID, update, arg, nil)
+	switch {
+	case refused != "":
+		return refused, true
+	case isNotRunning(err):
+		return act.notRunning, true
+	case err != nil:
+		s.actionFailed(w, r, workflowID, err)
+		return "", false
+	}
+	return "", true
 }
