@@ -52,7 +52,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if errors.Is(err, export.ErrNoTerm) {
 		return fmt.Errorf("term %q has no records in the database; check --term and DATABASE_URL", *term)
 	}
-	if err != nil && strings.HasPrefix(err.Error(), "no export") {
+	if errors.Is(err, export.ErrNoKind) {
 		return usageError{err.Error()}
 	}
 	if err != nil {

@@ -60,8 +60,12 @@ const (
 	XLSX = "xlsx"
 )
 
-// ErrNoTerm is returned, wrapped, for a term the database does not know.
-var ErrNoTerm = errors.New("no such term")
+// ErrNoTerm is returned, wrapped, for a term the database does not know,
+// and ErrNoKind for an export there is not.
+var (
+	ErrNoTerm = errors.New("no such term")
+	ErrNoKind = errors.New("no export")
+)
 
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -72,7 +76,7 @@ type querier interface {
 func Read(ctx context.Context, db *sql.DB, kind, termID string) (Table, error) {
 	i := slices.IndexFunc(Kinds, func(k Kind) bool { return k.Name == kind })
 	if i < 0 {
-		return Table{}, fmt.Errorf("no export %q; the exports are %s", kind, KindNames())
+		return Table{}, fmt.Errorf("%w %q; the exports are %s", ErrNoKind, kind, KindNames())
 	}
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {

@@ -231,7 +231,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, export.ErrNoTerm):
 		s.message(w, http.StatusNotFound, "No such term", fmt.Sprintf("There is no term %q.", term))
 		return
-	case err != nil && strings.HasPrefix(err.Error(), "no export"):
+	case errors.Is(err, export.ErrNoKind):
 		s.message(w, http.StatusNotFound, "No such download", err.Error())
 		return
 	case err != nil:

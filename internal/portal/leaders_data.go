@@ -306,36 +306,37 @@ func (t *LeaderTable) DashboardOf(ctx context.Context, termID string) (Dashboard
 		return Dashboard{}, fmt.Errorf("dashboard of %s: %w", termID, err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	d, _, _, err := dashboardIn(ctx, tx, termID)
+	return d, err
+}
+
+// dashboardIn reads the dashboard in tx, and hands back the parts' reports
+// and the term's zone it read them with, for a department's page.
+func dashboardIn(ctx context.Context, tx *sql.Tx, termID string) (Dashboard, []contract.PartReport, *time.Location, error) {
 	d := Dashboard{TermID: termID}
-	err = tx.QueryRowContext(ctx, "SELECT name, time_zone FROM terms WHERE id = $1", termID).Scan(&d.TermName, &d.TimeZone)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Dashboard{}, fmt.Errorf("%w: %s", ErrNoDirectory, termID)
-	}
+	name, loc, err := termZone(ctx, tx, termID)
 	if err != nil {
-		return Dashboard{}, fmt.Errorf("dashboard of %s: %w", termID, err)
+		return Dashboard{}, nil, nil, fmt.Errorf("dashboard of %s: %w", termID, err)
 	}
-	loc, err := time.LoadLocation(d.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	d.TermName, d.TimeZone = name, loc.String()
 
 	rows, err := tx.QueryContext(ctx, "SELECT id, name, head_name FROM departments WHERE term_id = $1 ORDER BY position, id", termID)
 	if err != nil {
-		return Dashboard{}, fmt.Errorf("departments of %s: %w", termID, err)
+		return Dashboard{}, nil, nil, fmt.Errorf("departments of %s: %w", termID, err)
 	}
 	at := map[string]int{}
 	for rows.Next() {
 		var r DepartmentRow
 		if err := rows.Scan(&r.ID, &r.Name, &r.HeadName); err != nil {
 			rows.Close()
-			return Dashboard{}, err
+			return Dashboard{}, nil, nil, err
 		}
 		at[r.ID] = len(d.Departments)
 		d.Departments = append(d.Departments, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return Dashboard{}, err
+		return Dashboard{}, nil, nil, err
 	}
 	row := func(id string) *DepartmentRow {
 		if i, ok := at[id]; ok {
@@ -387,13 +388,13 @@ func (t *LeaderTable) DashboardOf(ctx context.Context, termID string) (Dashboard
 				c.add(r, key, n)
 			}
 		}); err != nil {
-			return Dashboard{}, fmt.Errorf("dashboard of %s: %w", termID, err)
+			return Dashboard{}, nil, nil, fmt.Errorf("dashboard of %s: %w", termID, err)
 		}
 	}
 
 	reports, asOf, err := partReports(ctx, tx, termID)
 	if err != nil {
-		return Dashboard{}, fmt.Errorf("part reports of %s: %w", termID, err)
+		return Dashboard{}, nil, nil, fmt.Errorf("part reports of %s: %w", termID, err)
 	}
 	if !asOf.IsZero() {
 		d.ReportsAsOf = asOf.In(loc).Format("Mon 2 Jan 15:04:05")
@@ -427,7 +428,7 @@ func (t *LeaderTable) DashboardOf(ctx context.Context, termID string) (Dashboard
 		d.Upcoming = d.Upcoming[:upcomingShown]
 	}
 	if d.Attendance, err = attendanceChart(ctx, tx, termID, ""); err != nil {
-		return Dashboard{}, fmt.Errorf("attendance of %s: %w", termID, err)
+		return Dashboard{}, nil, nil, fmt.Errorf("attendance of %s: %w", termID, err)
 	}
 	rows, err = tx.QueryContext(ctx, `
 SELECT h.task_id, coalesce(dp.name, h.department_id), h.description, h.due_at
@@ -435,19 +436,19 @@ SELECT h.task_id, coalesce(dp.name, h.department_id), h.description, h.due_at
  WHERE h.term_id = $1 AND h.status = 'requested'
  ORDER BY h.due_at, h.task_id`, termID)
 	if err != nil {
-		return Dashboard{}, fmt.Errorf("help requests of %s: %w", termID, err)
+		return Dashboard{}, nil, nil, fmt.Errorf("help requests of %s: %w", termID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var h HelpRequestLine
 		var due time.Time
 		if err := rows.Scan(&h.TaskID, &h.Department, &h.Description, &due); err != nil {
-			return Dashboard{}, err
+			return Dashboard{}, nil, nil, err
 		}
 		h.Due = due.In(loc).Format("Mon 2 Jan 15:04")
 		d.Unassigned = append(d.Unassigned, h)
 	}
-	return d, rows.Err()
+	return d, reports, loc, rows.Err()
 }
 
 // groupedCounts runs a query whose rows are (department, key, count).
@@ -552,7 +553,12 @@ type DepartmentPage struct {
 // DepartmentOf reads one department's page; the dashboard's row comes with
 // it, so both pages count alike.
 func (t *LeaderTable) DepartmentOf(ctx context.Context, termID, departmentID string) (DepartmentPage, error) {
-	dash, err := t.DashboardOf(ctx, termID)
+	tx, err := t.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return DepartmentPage{}, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	dash, reports, loc, err := dashboardIn(ctx, tx, termID)
 	if err != nil {
 		return DepartmentPage{}, err
 	}
@@ -566,16 +572,6 @@ func (t *LeaderTable) DepartmentOf(ctx context.Context, termID, departmentID str
 	if !found {
 		return DepartmentPage{}, fmt.Errorf("%w: %s has no department %q", ErrNoDirectory, termID, departmentID)
 	}
-	loc, err := time.LoadLocation(dash.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	tx, err := t.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return DepartmentPage{}, err
-	}
-	defer func() { _ = tx.Rollback() }()
-
 	rows, err := tx.QueryContext(ctx, `
 SELECT o.name, o.email, o.role, o.left_at IS NOT NULL, coalesce(ob.outcome, ''),
        count(a.*) FILTER (WHERE a.status = 'present'),
@@ -631,10 +627,6 @@ SELECT m.number, m.starts_at, m.place, m.note,
 	}
 
 	if p.Attendance, err = attendanceChart(ctx, tx, termID, departmentID); err != nil {
-		return DepartmentPage{}, err
-	}
-	reports, _, err := partReports(ctx, tx, termID)
-	if err != nil {
 		return DepartmentPage{}, err
 	}
 	for _, rep := range reports {
